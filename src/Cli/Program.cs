@@ -1,0 +1,6 @@
+using System.CommandLine;
+using NetnsPolicy.Cli;
+
+var root = new RootCommand("netns-policy: simulate Linux netns teardown policies and compare them.");
+root.Subcommands.Add(SimulateCommand.Create());
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Globalization;
+using NetnsPolicy.Sdk;
+using NetnsPolicy.Simulation;
+using NetnsPolicy.Simulation.Metrics;
+using NetnsPolicy.Simulation.Policies;
+using NetnsPolicy.Simulation.Profiles;
+using NetnsPolicy.Simulation.Workloads;
+
+namespace NetnsPolicy.Cli;
+
+/// <summary><c>simulate &lt;workload&gt; [--policy NAME] [--seed N] [--format json|text]</c>: one run, in-process.</summary>
+internal static class SimulateCommand
+{
+    public static Command Create()
+    {
+        var workloadArg = new Argument<string>("workload") { Description = "A workload file, or the name of a shipped workload (" + string.Join(", ", WorkloadLoader.BuiltInNames) + ")." };
+        var policyOpt = new Option<string>("--policy") { Description = "Policy id.", DefaultValueFactory = _ => UpstreamPolicy.PolicyId };
+        var seedOpt = new Option<ulong?>("--seed") { Description = "Seed (default: the workload's)." };
+        var replicationOpt = new Option<int>("--replication") { Description = "Replication index (0-based).", DefaultValueFactory = _ => 0 };
+        var profileOpt = new Option<string?>("--profile") { Description = "Kernel profile id or file (default: the workload's)." };
+        var formatOpt = new Option<string>("--format") { Description = "json or text.", DefaultValueFactory = _ => "text" };
+        formatOpt.AcceptOnlyFromAmong("json", "text");
+        var cmd = new Command("simulate", "Run one simulation in-process and print its metrics.")
+        {
+            workloadArg, policyOpt, seedOpt, replicationOpt, profileOpt, formatOpt,
+        };
+        cmd.SetAction(parse =>
+        {
+            try
+            {
+                var workload = WorkloadLoader.Load(parse.GetValue(workloadArg)!);
+                var profile = KernelProfileLoader.Load(parse.GetValue(profileOpt) ?? workload.Machine.KernelProfile);
+                var policyId = parse.GetValue(policyOpt)!;
+                ICleanupPolicy policy = policyId == UpstreamPolicy.PolicyId
+                    ? new UpstreamPolicy()
+                    : throw new InputValidationException("--policy", $"unknown policy '{policyId}' (known: {UpstreamPolicy.PolicyId})");
+                var request = new SimulationRequest(workload, profile, policy, PolicyParameters.Empty, parse.GetValue(seedOpt) ?? workload.Seed, parse.GetValue(replicationOpt));
+                var result = SimulationEngine.Run(request);
+                Console.Out.WriteLine(parse.GetValue(formatOpt) == "json" ? RunResultJson.Serialize(result) : TextSummary(result));
+                return result.Status == RunStatus.Ok ? 0 : 3;
+            }
+            catch (InputValidationException e)
+            {
+                foreach (var err in e.Errors)
+                {
+                    Console.Error.WriteLine($"error: {err.Field}: {err.Message}");
+                }
+
+                return 2;
+            }
+        });
+        return cmd;
+    }
+
+    private static string TextSummary(RunResult r)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var lines = new List<string>
+        {
+            string.Create(c, $"workload {r.Workload} · kernel {r.KernelProfile} · policy {r.Policy} · seed {r.Seed} · status {r.Status}"),
+            string.Create(c, $"teardown        {r.TeardownSeconds:F3} s   throughput {r.ThroughputNetnsPerSecond:F1} netns/s   batches {r.Batches}"),
+            string.Create(c, $"creation ms     n={r.CreationLatencyMs.Count} p50={r.CreationLatencyMs.P50:F3} p99={r.CreationLatencyMs.P99:F3} max={r.CreationLatencyMs.Max:F3}"),
+            string.Create(c, $"cleanup ms      n={r.CleanupLatencyMs.Count} p50={r.CleanupLatencyMs.P50:F3} p99={r.CleanupLatencyMs.P99:F3} max={r.CleanupLatencyMs.Max:F3}"),
+            string.Create(c, $"memory peak     {r.PeakMemoryBytes / 1e6:F1} MB   backlog peak {r.PeakBacklog}   ENOSPC {r.EnospcFailures}   OOM {(r.Oom is { } o ? o.ToString("F3", c) + " s" : "no")}"),
+            string.Create(c, $"uevents         sent {r.Uevents.Sent} suppressed {r.Uevents.Suppressed} socket visits {r.Uevents.SocketVisits}"),
+            string.Create(c, $"rcu             normal GPs {r.Rcu.NormalGracePeriods} expedited {r.Rcu.ExpeditedGracePeriods} waited {r.Rcu.WaitTotalMs:F1} ms"),
+        };
+        foreach (var (name, l) in r.Locks)
+        {
+            lines.Add(string.Create(c, $"lock {name,-18} held {l.HoldTotalMs:F1} ms (max {l.HoldMaxMs:F1})  waited {l.WaitTotalMs:F1} ms (max {l.WaitMaxMs:F1})"));
+        }
+
+        lines.Add("profile (children %, self %):");
+        AppendProfile(lines, r.Profile, 0, c);
+        if (r.OracleViolations.Count > 0)
+        {
+            lines.Add($"ORACLE VIOLATIONS ({r.OracleViolations.Count}):");
+            lines.AddRange(r.OracleViolations.Take(20).Select(v => string.Create(c, $"  [{v.Rule}] t={v.TimeNs / 1e6:F3} ms {v.Objects}: {v.Message}")));
+        }
+
+        if (r.StatusDetail is not null)
+        {
+            lines.Add("detail: " + r.StatusDetail);
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static void AppendProfile(List<string> lines, ProfileNode node, int depth, CultureInfo c)
+    {
+        if (depth > 0)
+        {
+            lines.Add(string.Create(c, $"  {new string(' ', 2 * (depth - 1))}{node.ChildrenPct,6:F2}% {node.SelfPct,6:F2}%  {node.Name}"));
+        }
+
+        if (depth >= 5)
+        {
+            return;
+        }
+
+        foreach (var child in node.Children.Where(ch => ch.ChildrenPct >= 0.5))
+        {
+            AppendProfile(lines, child, depth + 1, c);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+namespace NetnsPolicy.Simulation.Metrics;
+
+/// <summary>
+/// The result of one simulated run, serialized as the versioned JSON schema in docs/metrics-schema.md
+/// (<see cref="RunResultJson"/>). Field order is fixed so the same run gives byte-identical JSON.
+/// </summary>
+public sealed record RunResult
+{
+    public const int CurrentSchemaVersion = 1;
+
+    public int SchemaVersion { get; init; } = CurrentSchemaVersion;
+    public string EngineVersion { get; init; } = SimulationEngine.Version;
+
+    /// <summary>ok, oom, stalled, policy-fault or cancelled.</summary>
+    public string Status { get; init; } = RunStatus.Ok;
+    public string? StatusDetail { get; init; }
+    public string Workload { get; init; } = "";
+    public string KernelProfile { get; init; } = "";
+    public string Policy { get; init; } = "";
+    public string PolicyParameters { get; init; } = "";
+    public ulong Seed { get; init; }
+    public int Replication { get; init; }
+    public double SimulatedSeconds { get; init; }
+    public long Events { get; init; }
+
+    /// <summary>First release to last free, in seconds (0 when nothing was released).</summary>
+    public double TeardownSeconds { get; init; }
+    public LatencySummary CleanupLatencyMs { get; init; } = LatencySummary.Empty;
+    public LatencySummary CreationLatencyMs { get; init; } = LatencySummary.Empty;
+
+    /// <summary>Nets freed per second over the teardown window.</summary>
+    public double ThroughputNetnsPerSecond { get; init; }
+    public long PeakMemoryBytes { get; init; }
+    public int PeakBacklog { get; init; }
+    public long EnospcFailures { get; init; }
+
+    /// <summary>Simulated time of the OOM in seconds, or null.</summary>
+    public double? Oom { get; init; }
+    public long NetsCreated { get; init; }
+    public long NetsFreed { get; init; }
+    public int Batches { get; init; }
+    public IReadOnlyDictionary<string, LockMetrics> Locks { get; init; } = new Dictionary<string, LockMetrics>();
+    public RcuMetrics Rcu { get; init; } = new();
+    public UeventMetrics Uevents { get; init; } = new();
+    public ProfileNode Profile { get; init; } = new();
+    public IReadOnlyDictionary<string, DecisionCount> Decisions { get; init; } = new Dictionary<string, DecisionCount>();
+    public IReadOnlyList<OracleViolation> OracleViolations { get; init; } = [];
+    public RunSeries Series { get; init; } = new();
+}
+
+/// <summary>Run status strings.</summary>
+public static class RunStatus
+{
+    public const string Ok = "ok";
+    public const string Oom = "oom";
+    public const string Stalled = "stalled";
+    public const string PolicyFault = "policy-fault";
+    public const string Cancelled = "cancelled";
+}
+
+/// <summary>A latency distribution in milliseconds (from an HdrHistogram with 3 significant digits).</summary>
+public sealed record LatencySummary(long Count, double Mean, double P50, double P90, double P99, double P999, double Max)
+{
+    public static LatencySummary Empty { get; } = new(0, 0, 0, 0, 0, 0, 0);
+}
+
+/// <summary>Hold and wait statistics of one lock.</summary>
+public sealed record LockMetrics(long Acquisitions, long Contended, double HoldTotalMs, double HoldMaxMs, double WaitTotalMs, double WaitMaxMs);
+
+/// <summary>RCU activity.</summary>
+public sealed record RcuMetrics
+{
+    public long NormalGracePeriods { get; init; }
+    public long ExpeditedGracePeriods { get; init; }
+    public long SynchronizeNormal { get; init; }
+    public long SynchronizeExpedited { get; init; }
+    public long SynchronizeOverlapped { get; init; }
+    public long SynchronizeSkipped { get; init; }
+    public long SynchronizeShortcut { get; init; }
+    /// <summary>Total time threads spent blocked in synchronize calls.</summary>
+    public double WaitTotalMs { get; init; }
+    /// <summary>Wait time of the cleanup worker alone.</summary>
+    public double CleanupWaitMs { get; init; }
+    public long CallRcuCallbacks { get; init; }
+    public long RcuBarriers { get; init; }
+    public double BarrierWaitMs { get; init; }
+}
+
+/// <summary>Uevent activity.</summary>
+public sealed record UeventMetrics
+{
+    public long Sent { get; init; }
+    public long Suppressed { get; init; }
+    public long SocketVisits { get; init; }
+    public long SkbAllocations { get; init; }
+}
+
+/// <summary>A perf-style call-tree node: CPU time of a simulated kernel function.</summary>
+public sealed record ProfileNode
+{
+    public string Name { get; init; } = "all";
+    public double SelfMs { get; init; }
+    public double TotalMs { get; init; }
+    /// <summary>Self time as a percentage of all CPU time in the teardown window.</summary>
+    public double SelfPct { get; init; }
+    /// <summary>Time of this node and its descendants as a percentage (perf's "children").</summary>
+    public double ChildrenPct { get; init; }
+    public IReadOnlyList<ProfileNode> Children { get; init; } = [];
+}
+
+/// <summary>How often a decision point was asked, and how often the answer differed from the kernel's.</summary>
+public sealed record DecisionCount(long Calls, long Changed);
+
+/// <summary>A broken kernel rule (KERNEL-MODEL.md §8).</summary>
+public sealed record OracleViolation(string Rule, long TimeNs, string Objects, string Message);
+
+/// <summary>Bounded time series for plots.</summary>
+public sealed record RunSeries
+{
+    /// <summary>Sample times in ms, with backlog and memory at each.</summary>
+    public IReadOnlyList<double> TimeMs { get; init; } = [];
+    public IReadOnlyList<int> Backlog { get; init; } = [];
+    public IReadOnlyList<long> MemoryBytes { get; init; } = [];
+    /// <summary>Cleanup batches: [start ms, setup-lock hold end ms, size] (the first 1000).</summary>
+    public IReadOnlyList<double[]> Batches { get; init; } = [];
+    /// <summary>Grace periods: [start ms, end ms, 0 normal / 1 expedited] (the first 2000).</summary>
+    public IReadOnlyList<double[]> GracePeriods { get; init; } = [];
+    /// <summary>Creation latency CDF: [latency ms, cumulative fraction].</summary>
+    public IReadOnlyList<double[]> CreationCdf { get; init; } = [];
+    /// <summary>Cleanup latency CDF: [latency ms, cumulative fraction].</summary>
+    public IReadOnlyList<double[]> CleanupCdf { get; init; } = [];
+}

@@ -1,0 +1,77 @@
+namespace NetnsPolicy.Simulation.Profiles;
+
+/// <summary>Semantic checks of a kernel profile.</summary>
+internal static class KernelProfileValidator
+{
+    private static readonly string[] Behaviours = ["plain", "loopback", "default_device", "uevent", "tunnel"];
+
+    public static List<FieldError> Validate(KernelProfile p)
+    {
+        var e = new List<FieldError>();
+        void Check(bool ok, string field, string message)
+        {
+            if (!ok)
+            {
+                e.Add(new FieldError(field, message));
+            }
+        }
+
+        Check(p.FormatVersion == KernelProfile.CurrentFormatVersion, "format_version", $"must be {KernelProfile.CurrentFormatVersion}, got {p.FormatVersion}");
+        Check(!string.IsNullOrWhiteSpace(p.Id), "id", "must be a non-empty id");
+        var s = p.Structure;
+        Check(s.SetupLock is "exclusive" or "shared", "structure.setup_lock", $"must be exclusive or shared, got '{s.SetupLock}'");
+        Check(s.CleanupList is "spinlock" or "llist", "structure.cleanup_list", $"must be spinlock or llist, got '{s.CleanupList}'");
+        Check(s.UeventDelivery is "all_sockets" or "owning_netns", "structure.uevent_delivery", $"must be all_sockets or owning_netns, got '{s.UeventDelivery}'");
+        Check(s.NetListLock is "rtnl" or "net_rwsem", "structure.net_list_lock", $"must be rtnl or net_rwsem, got '{s.NetListLock}'");
+        Check(s.CleanupSync is "normal" or "expedited", "structure.cleanup_sync", $"must be normal or expedited, got '{s.CleanupSync}'");
+        Check(s.NsidRemoval is "per_net" or "batched", "structure.nsid_removal", $"must be per_net or batched, got '{s.NsidRemoval}'");
+        Check(p.Debug.CpuMultiplier >= 1 && p.Debug.UeventMultiplier >= 1, "debug", "multipliers must be ≥ 1");
+        Check(p.Rcu.NormalGpBaseJiffies > 0, "rcu.normal_gp_base_jiffies", "must be > 0");
+        Check(p.Rcu.GpJitter is >= 0 and < 1, "rcu.gp_jitter", "must be within [0, 1)");
+        Check(p.Memory.NetBaseBytes > 0, "memory.net_base_bytes", "must be > 0");
+        Check(p.DefaultMaxNetNamespaces > 0, "default_max_net_namespaces", "must be > 0");
+        Check(p.Costs.SchedSliceNs > 0, "costs.sched_slice_ns", "must be > 0");
+        foreach (var prop in typeof(CoreCosts).GetProperties())
+        {
+            if (prop.GetValue(p.Costs) is long v && v < 0)
+            {
+                e.Add(new FieldError("costs." + JsonInputNames.Snake(prop.Name), "must be ≥ 0"));
+            }
+        }
+
+        var kinds = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < p.Devices.Count; i++)
+        {
+            var d = p.Devices[i];
+            Check(d.Kind is "loopback" or "veth" or "tunnel" or "physical", $"devices[{i}].kind", $"must be loopback, veth, tunnel or physical, got '{d.Kind}'");
+            Check(kinds.Add(d.Name), $"devices[{i}].name", $"'{d.Name}' is defined twice");
+            Check(d.RxQueues is >= 1 and <= 1024 && d.TxQueues is >= 1 and <= 1024, $"devices[{i}]", "rx_queues and tx_queues must be between 1 and 1024");
+        }
+
+        foreach (var needed in new[] { "loopback", "veth", "physical" })
+        {
+            Check(p.Devices.Any(d => d.Name == needed), "devices", $"must define the '{needed}' device type");
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < p.PernetOps.Count; i++)
+        {
+            var op = p.PernetOps[i];
+            var f = $"pernet_ops[{i}]";
+            Check(!string.IsNullOrWhiteSpace(op.Name), f + ".name", "must be non-empty");
+            Check(names.Add(op.Name), f + ".name", $"'{op.Name}' is listed twice");
+            Check(Behaviours.Contains(op.Behaviour), f + ".behaviour", $"must be one of {string.Join(", ", Behaviours)}, got '{op.Behaviour}'");
+            Check(op.Behaviour != "tunnel" || p.Devices.Any(d => d.Name == op.Device && d.Kind == "tunnel"), f + ".device", $"a tunnel op must name a tunnel device type, got '{op.Device}'");
+            Check(op.TunnelTeardown is "per_net" or "per_batch" or "batch_rtnl", f + ".tunnel_teardown", $"must be per_net, per_batch or batch_rtnl, got '{op.TunnelTeardown}'");
+            Check(op.InitNs >= 0 && op.ExitNs >= 0 && op.ExitBatchNs >= 0 && op.FreeNs >= 0 && op.PreExitNs >= 0 && op.ExitPerLiveNetNs >= 0 && op.ExitBatchPerNetNs >= 0 && op.CallbackNs >= 0 && op.PerCpuSocketNs >= 0, f, "costs must be ≥ 0");
+            Check(op.ExitSyncs is >= 0 and <= 16 && op.ExitBatchSyncs is >= 0 and <= 16 && op.ExitCallRcu is >= 0 and <= 1024 && op.PerCpuSockets is >= 0 and <= 16, f, "sync, callback and socket counts out of range");
+        }
+
+        foreach (var b in new[] { "loopback", "default_device", "uevent" })
+        {
+            Check(p.PernetOps.Count(o => o.Behaviour == b) == 1, "pernet_ops", $"must contain exactly one op with behaviour '{b}'");
+        }
+
+        return e;
+    }
+}
