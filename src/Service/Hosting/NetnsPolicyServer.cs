@@ -29,7 +29,10 @@ public static class NetnsPolicyServer
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
 
-        // Embedded in a CLI, the service speaks only when something goes wrong.
+        // Embedded, the service is configured by its caller alone (not by an appsettings.json that happens to sit
+        // beside the host program), and speaks only when something goes wrong.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection([KeyValuePair.Create<string, string?>("Logging:LogLevel:Default", "Warning")]);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
