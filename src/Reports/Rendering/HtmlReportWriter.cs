@@ -62,7 +62,7 @@ public static class HtmlReportWriter
 
     private static void WriteDecisions(StringBuilder b, ComparisonReport report, string hh)
     {
-        var points = report.Policies.SelectMany(p => p.Decisions.Keys).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var points = DecisionEvidence.Points(report);
         b.Append(CultureInfo.InvariantCulture, $"<{hh}>Decisions (changed / asked, all runs)</{hh}>\n<table><tr><th>Policy</th>");
         foreach (var point in points)
         {
@@ -75,11 +75,10 @@ public static class HtmlReportWriter
             b.Append(CultureInfo.InvariantCulture, $"<tr class=\"{RowClass(p)}\"><td>{Label(p)}</td>");
             foreach (var point in points)
             {
-                b.Append("<td>").Append(p.Decisions.TryGetValue(point, out var d) ? string.Create(CultureInfo.InvariantCulture, $"{d.Changed} / {d.Calls}") : "–").Append("</td>");
+                b.Append("<td>").Append(DecisionEvidence.Cell(p, point)).Append("</td>");
             }
 
-            var acted = p.IsBaseline ? "baseline" : p.IdenticalToBaseline ? "identical to baseline" : p.Decisions.Values.Any(d => d.Changed > 0) ? "yes" : "no";
-            b.Append("<td>").Append(acted).Append("</td></tr>\n");
+            b.Append("<td>").Append(DecisionEvidence.Acted(p)).Append("</td></tr>\n");
         }
 
         b.Append("</table>\n");

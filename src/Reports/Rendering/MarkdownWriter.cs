@@ -126,26 +126,26 @@ public static class MarkdownWriter
 
     private static void WriteDecisions(StringBuilder md, ComparisonReport report, string heading)
     {
-        var points = report.Policies.SelectMany(p => p.Decisions.Keys).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var points = DecisionEvidence.Points(report);
         md.Append(heading).Append(" Decisions (changed / asked, all runs)\n\n");
-        if (points.Length == 0)
+        if (points.Count == 0)
         {
             md.Append("No policy was asked any decision.\n\n");
             return;
         }
 
         md.Append("| Policy | ").Append(string.Join(" | ", points)).Append(" | acted |\n|---|")
-            .Append(string.Concat(Enumerable.Repeat("---:|", points.Length))).Append("---|\n");
+            .Append(string.Concat(Enumerable.Repeat("---:|", points.Count))).Append("---|\n");
         foreach (var p in report.Policies)
         {
             md.Append("| ").Append(PolicyLabel(p)).Append(" |");
             foreach (var point in points)
             {
-                md.Append(' ').Append(p.Decisions.TryGetValue(point, out var d) ? string.Create(CultureInfo.InvariantCulture, $"{d.Changed} / {d.Calls}") : "–").Append(" |");
+                md.Append(' ').Append(DecisionEvidence.Cell(p, point)).Append(" |");
             }
 
-            var acted = p.IsBaseline ? "baseline" : p.IdenticalToBaseline ? "⚠️ identical to baseline" : p.Decisions.Values.Any(d => d.Changed > 0) ? "yes" : "⚠️ no";
-            md.Append(' ').Append(acted).Append(" |\n");
+            var acted = DecisionEvidence.Acted(p);
+            md.Append(' ').Append(acted is "yes" or "baseline" ? acted : "⚠️ " + acted).Append(" |\n");
         }
 
         md.Append('\n');

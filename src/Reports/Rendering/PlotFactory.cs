@@ -153,6 +153,6 @@ public static class PlotFactory
             plot.ShowLegend(Alignment.LowerRight);
         }
 
-        return plot.GetSvgXml(width, height);
+        return SvgIds.Normalize(plot.GetSvgXml(width, height));
     }
 }
