@@ -1,0 +1,158 @@
+using NetnsPolicy.Simulation.Metrics;
+using ScottPlot;
+
+namespace NetnsPolicy.Reports.Rendering;
+
+/// <summary>The report's plots, drawn with ScottPlot 5 and returned as standalone SVG documents.</summary>
+public static class PlotFactory
+{
+    public const int Width = 760;
+    public const int Height = 380;
+
+    /// <summary>A latency CDF, one line per policy.</summary>
+    public static string LatencyCdf(string title, IReadOnlyList<PolicySummary> policies, Func<RunSeries, IReadOnlyList<double[]>> cdf)
+    {
+        var plot = NewPlot(title, "latency (ms)", "fraction of operations");
+        for (var i = 0; i < policies.Count; i++)
+        {
+            var points = policies[i].Series is { } s ? cdf(s) : [];
+            AddLine(plot, points.Select(p => p[0]).ToArray(), points.Select(p => p[1]).ToArray(), policies[i].Policy, i);
+        }
+
+        plot.Axes.SetLimitsY(0, 1.02);
+        return Finish(plot, legend: true);
+    }
+
+    /// <summary>A sampled time series (backlog, memory), one line per policy.</summary>
+    public static string TimeSeries(string title, string yLabel, IReadOnlyList<PolicySummary> policies, Func<RunSeries, int, double> value)
+    {
+        var plot = NewPlot(title, "simulated time (ms)", yLabel);
+        for (var i = 0; i < policies.Count; i++)
+        {
+            var s = policies[i].Series;
+            var xs = s?.TimeMs.ToArray() ?? [];
+            var ys = s is null ? [] : Enumerable.Range(0, xs.Length).Select(k => value(s, k)).ToArray();
+            AddLine(plot, xs, ys, policies[i].Policy, i);
+        }
+
+        return Finish(plot, legend: true);
+    }
+
+    /// <summary>
+    /// Intervals on one row per policy: the cleanup batches' setup-lock holds ([start, hold end]) or the grace
+    /// periods ([start, end], coloured by kind when <paramref name="kindColumn"/> is given).
+    /// </summary>
+    public static string Timeline(string title, IReadOnlyList<PolicySummary> policies, Func<RunSeries, IReadOnlyList<double[]>> intervals, int? kindColumn, IReadOnlyList<string>? kindNames = null)
+    {
+        var plot = NewPlot(title, "simulated time (ms)", "");
+        var kinds = new SortedSet<int>();
+        for (var i = 0; i < policies.Count; i++)
+        {
+            var rows = policies[i].Series is { } s ? intervals(s) : [];
+            var bars = rows.Select(r =>
+            {
+                var kind = kindColumn is { } k && r.Length > k ? (int)r[k] : -1;
+                kinds.Add(kind);
+                return new Bar
+                {
+                    Position = i,
+                    ValueBase = r[0],
+                    Value = Math.Max(r[1], r[0]),
+                    Size = 0.7,
+                    FillColor = kind < 0 ? Palette.Color(i) : KindColor(kind),
+                    LineWidth = 0,
+                };
+            }).ToList();
+            if (bars.Count > 0)
+            {
+                var barPlot = plot.Add.Bars(bars);
+                barPlot.Horizontal = true;
+            }
+        }
+
+        plot.Axes.Left.SetTicks(Enumerable.Range(0, policies.Count).Select(i => (double)i).ToArray(), policies.Select(p => p.Policy).ToArray());
+        plot.Axes.SetLimitsY(-0.6, policies.Count - 0.4);
+        if (kindColumn is not null && kindNames is not null)
+        {
+            plot.Legend.ManualItems.Clear();
+            foreach (var kind in kinds.Where(k => k >= 0 && k < kindNames.Count))
+            {
+                plot.Legend.ManualItems.Add(new LegendItem { LabelText = kindNames[kind], FillColor = KindColor(kind) });
+            }
+
+            return Finish(plot, legend: kinds.Any(k => k >= 0));
+        }
+
+        return Finish(plot, legend: false);
+    }
+
+    /// <summary>Grouped horizontal bars: one group per category, one bar per policy.</summary>
+    public static string GroupedBars(string title, string valueLabel, IReadOnlyList<string> categories, IReadOnlyList<PolicySummary> policies, IReadOnlyList<double[]> values, double? referenceLine = null)
+    {
+        var plot = NewPlot(title, valueLabel, "");
+        var group = policies.Count + 1;
+        for (var i = 0; i < policies.Count; i++)
+        {
+            var bars = categories.Select((_, c) => new Bar
+            {
+                Position = c * group + i,
+                Value = double.IsFinite(values[i][c]) ? values[i][c] : 0,
+                FillColor = Palette.Color(i),
+                LineWidth = 0,
+            }).ToList();
+            var barPlot = plot.Add.Bars(bars);
+            barPlot.Horizontal = true;
+            barPlot.LegendText = policies[i].Policy;
+        }
+
+        if (referenceLine is { } x)
+        {
+            var line = plot.Add.VerticalLine(x);
+            line.Color = Colors.Black;
+            line.LinePattern = LinePattern.Dashed;
+        }
+
+        plot.Axes.Left.SetTicks(categories.Select((_, c) => c * group + (policies.Count - 1) / 2.0).ToArray(), categories.ToArray());
+        plot.Axes.Left.TickLabelStyle.FontSize = 10;
+        plot.Axes.InvertY();
+        return Finish(plot, legend: true, height: Math.Max(Height, 40 + categories.Count * (12 * policies.Count + 14)));
+    }
+
+    private static ScottPlot.Color KindColor(int kind) => kind == 0 ? Palette.Color(0) : Palette.Color(1);
+
+    private static Plot NewPlot(string title, string xLabel, string yLabel)
+    {
+        var plot = new Plot();
+        plot.Title(title, 14);
+        plot.XLabel(xLabel, 12);
+        if (yLabel.Length > 0)
+        {
+            plot.YLabel(yLabel, 12);
+        }
+
+        return plot;
+    }
+
+    private static void AddLine(Plot plot, double[] xs, double[] ys, string label, int index)
+    {
+        if (xs.Length == 0)
+        {
+            return;
+        }
+
+        var line = plot.Add.ScatterLine(xs, ys);
+        line.LegendText = label;
+        line.Color = Palette.Color(index);
+        line.LineWidth = 2;
+    }
+
+    private static string Finish(Plot plot, bool legend, int width = Width, int height = Height)
+    {
+        if (legend)
+        {
+            plot.ShowLegend(Alignment.LowerRight);
+        }
+
+        return SvgIds.Normalize(plot.GetSvgXml(width, height));
+    }
+}
