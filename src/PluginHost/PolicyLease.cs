@@ -28,6 +28,9 @@ public sealed class PolicyLease : IDisposable
     /// <summary>Hash of every assembly involved, recorded in results and used in result identities.</summary>
     public string AssemblyHash { get; }
 
+    /// <summary>The policies the spec resolved to (one, or each member of a stack), with their versions and hashes.</summary>
+    public IReadOnlyList<PolicyInfo> Components { get; init; } = [];
+
     public void Dispose()
     {
         Interlocked.Exchange(ref _release, null)?.Invoke();
