@@ -62,8 +62,12 @@ public sealed class BadInputTests
         new("oversized workload", r => WithWorkload(r, Workloads.Burst(10).Replace("// a test burst", "// " + new string('x', 70 * 1024), StringComparison.Ordinal)), StatusCode.ResourceExhausted, "workload.json"),
         new("unknown policy", r => Edit(r, x => x.Policies[1].Policy = "no-such-policy"), StatusCode.InvalidArgument, "policies[1].policy"),
         new("missing policy", r => Edit(r, x => x.Policies[1].Policy = ""), StatusCode.InvalidArgument, "policies[1].policy"),
-        new("conflicting policy stack", r => Edit(r, x => x.Policies[1].Policy = "upstream+upstream"), StatusCode.InvalidArgument, "policies[1].policy"),
-        new("unknown parameter", r => Edit(r, x => x.Policies[1].Parameters["batch_size"] = "32"), StatusCode.InvalidArgument, "policies[1].parameters.batch_size"),
+        new("conflicting policy stack", r => Edit(r, x => x.Policies[1].Policy = "batching+adaptive"), StatusCode.InvalidArgument, "policies[1].policy"),
+        new("unknown parameter", r => Edit(r, x => x.Policies[1].Parameters["batch_sise"] = "32"), StatusCode.InvalidArgument, "policies[1].parameters.batch_sise"),
+        new("malformed parameter", r => Edit(r, x => x.Policies[1].Parameters["batch_size"] = "lots"), StatusCode.InvalidArgument, "policies[1].parameters.batch_size"),
+        new("parameter below its range", r => Edit(r, x => x.Policies[1].Parameters["batch_size"] = "0"), StatusCode.InvalidArgument, "policies[1].parameters.batch_size"),
+        new("parameter above its range", r => Edit(r, x => x.Policies[1].Parameters["batch_size"] = "100001"), StatusCode.InvalidArgument, "policies[1].parameters.batch_size"),
+        new("parameter for a policy without parameters", r => Edit(r, x => x.Policies[0].Parameters["batch_size"] = "8"), StatusCode.InvalidArgument, "policies[0].parameters.batch_size"),
         new("duplicate label", r => Edit(r, x => x.Policies[1].Label = "baseline"), StatusCode.InvalidArgument, "policies[1].label"),
         new("one contender only", r => Edit(r, x => x.Policies.RemoveAt(1)), StatusCode.InvalidArgument, "policies"),
         new("unknown baseline", r => Edit(r, x => x.Baseline = "nobody"), StatusCode.InvalidArgument, "baseline"),
@@ -90,7 +94,7 @@ public sealed class BadInputTests
     [Test]
     public async Task SubmitRun_UnknownParameter_FieldNamedWithoutContenderPrefix()
     {
-        var request = new SubmitRunRequest { Workload = new WorkloadSource { Json = Workloads.Burst(10) }, Policy = "upstream", Parameters = { ["batch_size"] = "abc" } };
+        var request = new SubmitRunRequest { Workload = new WorkloadSource { Json = Workloads.Burst(10) }, Policy = "batching", Parameters = { ["batch_size"] = "abc" } };
 
         var error = await RpcAssert.FailsWith(StatusCode.InvalidArgument, () => _service.Runs.SubmitRunAsync(request, deadline: TestService.Deadline()).ResponseAsync);
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Grpc.Net.Client;
 using NetnsPolicy.Contracts.V1;
-using NetnsPolicy.PluginHost;
+using NetnsPolicy.PluginHost.Catalog;
 using NetnsPolicy.Service.Tests.Support;
 using NetnsPolicy.Simulation;
 using NetnsPolicy.Simulation.Metrics;
@@ -44,7 +44,7 @@ public sealed class LoadTests
 
         Assert.That(outcomes, Has.Count.EqualTo(Comparisons));
         Assert.That(outcomes.Values.Select(r => r.State), Is.All.EqualTo(RunState.Succeeded));
-        var catalog = new BuiltInPolicyCatalog();
+        using var catalog = new PluginCatalog(new PluginCatalogOptions { PluginsDirectory = Path.Combine(AppContext.BaseDirectory, "plugins"), Watch = false });
         var profile = KernelProfileLoader.TryLoadBuiltIn("v4.9")!;
         foreach (var (seed, run) in outcomes.OrderBy(o => o.Key))
         {
@@ -52,7 +52,9 @@ public sealed class LoadTests
             var workload = WorkloadLoader.Parse(Workloads.Burst(10 + (i % 5), seed));
             foreach (var simulation in run.Simulations)
             {
-                using var lease = catalog.Acquire("upstream", null);
+                var contender = simulation.Policy == "contender";
+                using var lease = catalog.Acquire(contender ? "batching" : "upstream",
+                    contender ? new Dictionary<string, string> { ["batch_size"] = Requests.ContenderBatchSize } : null);
                 var expected = RunResultJson.Serialize(SimulationEngine.Run(new SimulationRequest(workload, profile, lease.Policy, lease.Parameters, seed, simulation.Replication)));
                 Assert.That(simulation.ResultJson, Is.EqualTo(expected), $"comparison with seed {seed}, {simulation.Policy}");
             }

@@ -31,9 +31,15 @@ public sealed class ProtocolTests
     }
 
     [Test]
-    public async Task ListPolicies_Default_HasUpstreamWithIdentity()
+    public async Task ListPolicies_Default_UpstreamAndShippedPluginsWithIdentity()
     {
         var response = await _service.Catalog.ListPoliciesAsync(new ListPoliciesRequest(), deadline: TestService.Deadline());
+
+        var batching = response.Policies.Single(p => p.Id == "batching");
+        Assert.That(batching.DecisionPoints, Is.EqualTo(new[] { "BatchAdmission" }));
+        Assert.That(batching.Parameters.Single().Name, Is.EqualTo("batch_size"));
+        Assert.That(batching.Parameters.Single().Kind, Is.EqualTo(ParameterKind.Integer));
+        Assert.That(batching.AssemblyHash, Has.Length.EqualTo(64));
 
         var upstream = response.Policies.Single(p => p.Id == "upstream");
         Assert.That(upstream.Version, Is.EqualTo("1.0.0"));

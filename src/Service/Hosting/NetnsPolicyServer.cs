@@ -4,6 +4,7 @@ using Grpc.AspNetCore.Web;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using NetnsPolicy.PluginHost;
+using NetnsPolicy.PluginHost.Catalog;
 using NetnsPolicy.Service.Api;
 using NetnsPolicy.Service.Persistence;
 using NetnsPolicy.Service.Runs;
@@ -91,7 +92,11 @@ public static class NetnsPolicyServer
         });
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
-        services.AddSingleton<IPolicyCatalog, BuiltInPolicyCatalog>();
+        services.AddSingleton<IPolicyCatalog>(_ => new PluginCatalog(new PluginCatalogOptions
+        {
+            PluginsDirectory = options.PluginsDirectory.Length > 0 ? Path.GetFullPath(options.PluginsDirectory) : PluginCatalogOptions.DefaultPluginsDirectory,
+            Watch = options.WatchPlugins,
+        }));
         services.AddSingleton<ISimulationExecutor, EngineSimulationExecutor>();
         services.AddSingleton<LocalRunScheduler>();
         services.AddSingleton<IRunScheduler>(sp => sp.GetRequiredService<LocalRunScheduler>());

@@ -52,6 +52,12 @@ public sealed class ServiceOptions
     /// <summary>Wall-clock limit of a run whose request gives none; zero means none.</summary>
     public TimeSpan DefaultRunTimeout { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Folder of policy plugins (one sub-folder each); empty means <c>plugins/</c> next to the program.</summary>
+    public string PluginsDirectory { get; set; } = "";
+
+    /// <summary>Watch the plugins folder and pick up added, updated and removed plugins without a restart.</summary>
+    public bool WatchPlugins { get; set; } = true;
+
     /// <summary>On start, resume runs the previous process left queued or running (true), or mark them interrupted.</summary>
     public bool ResumeInterruptedRuns { get; set; } = true;
 

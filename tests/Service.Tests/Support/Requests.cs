@@ -5,7 +5,10 @@ namespace NetnsPolicy.Service.Tests.Support;
 /// <summary>Request builders.</summary>
 internal static class Requests
 {
-    /// <summary>The policies every build has: the built-in <c>upstream</c> as baseline, and <c>upstream</c> again under another label.</summary>
+    /// <summary>Parameters of the contender: batches of 4, so that tiny bursts take several cleanup_net runs.</summary>
+    public const string ContenderBatchSize = "4";
+
+    /// <summary>The built-in <c>upstream</c> as baseline against the shipped <c>batching</c> plugin (the seed's patch).</summary>
     public static SubmitComparisonRequest Comparison(string workloadJson, params ulong[] seeds)
     {
         var request = new SubmitComparisonRequest
@@ -16,7 +19,7 @@ internal static class Requests
         };
         request.Seeds.Seeds.Add(seeds.Length == 0 ? [1UL] : seeds);
         request.Policies.Add(new PolicyEntry { Label = "baseline", Policy = "upstream" });
-        request.Policies.Add(new PolicyEntry { Label = "contender", Policy = "upstream" });
+        request.Policies.Add(new PolicyEntry { Label = "contender", Policy = "batching", Parameters = { ["batch_size"] = ContenderBatchSize } });
         return request;
     }
 }
