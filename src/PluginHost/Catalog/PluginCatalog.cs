@@ -187,10 +187,12 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
                     fresh.Add(plugin);
                     _failedFingerprints.Remove(folder);
                 }
-                catch (PluginLoadException e)
+                catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    problems.Add(new PluginProblem(folder, e.Message));
-                    _failedFingerprints[folder] = fingerprint + "\n" + e.Message;
+                    // A plugin must never take the host down, whatever its files contain.
+                    var message = e is PluginLoadException ? e.Message : $"could not be loaded ({e.GetType().Name}: {e.Message})";
+                    problems.Add(new PluginProblem(folder, message));
+                    _failedFingerprints[folder] = fingerprint + "\n" + message;
                 }
             }
 
@@ -269,8 +271,9 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
         {
             Reload();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
+            // Runs on a timer thread: an exception escaping here would end the process.
             lock (_gate)
             {
                 _problems = [.. _problems, new PluginProblem(_options.PluginsDirectory, $"rescan failed ({e.Message}); retried on the next change")];

@@ -7,7 +7,7 @@ namespace NetnsPolicy.PluginHost.Containment;
 /// Measures one decision call at a time on the run's thread and publishes, for the watchdog on another thread, which
 /// decision is in progress and since when.
 /// </summary>
-internal sealed class DecisionMeter(string policyId, ContainmentOptions options)
+internal sealed class DecisionMeter(ContainmentOptions options)
 {
     private long _enteredAtTimestamp;
     private string? _current;
@@ -30,7 +30,7 @@ internal sealed class DecisionMeter(string policyId, ContainmentOptions options)
     {
         if (_abandoned)
         {
-            throw new PolicyFaultException($"policy '{policyId}': the run was abandoned by the watchdog");
+            throw new PolicyContainmentException("called after the watchdog had abandoned the run");
         }
 
         _allocStart = GC.GetAllocatedBytesForCurrentThread();
@@ -47,32 +47,24 @@ internal sealed class DecisionMeter(string policyId, ContainmentOptions options)
         Leave();
         if (_abandoned)
         {
-            throw new PolicyFaultException($"policy '{policyId}' returned from {decision} after the watchdog abandoned the run");
+            throw new PolicyContainmentException($"returned from {decision} after the watchdog had abandoned the run");
         }
 
         if (cpu > options.DecisionCpu.Ticks * 100)
         {
-            throw new PolicyFaultException(string.Create(CultureInfo.InvariantCulture,
-                $"policy '{policyId}' exceeded its per-decision budget in {decision}: {cpu / 1e6:F1} ms of {(ThreadCpuClock.IsCpuTime ? "CPU" : "wall")} time (budget {options.DecisionCpu.TotalMilliseconds:0.###} ms)"));
+            throw new PolicyContainmentException(string.Create(CultureInfo.InvariantCulture,
+                $"per-decision budget exceeded: {cpu / 1e6:F1} ms of {(ThreadCpuClock.IsCpuTime ? "CPU" : "wall")} time in one {decision} call (budget {options.DecisionCpu.TotalMilliseconds:0.###} ms)"));
         }
 
         if (allocated > options.DecisionAllocatedBytes)
         {
-            throw new PolicyFaultException(string.Create(CultureInfo.InvariantCulture,
-                $"policy '{policyId}' exceeded its per-decision budget in {decision}: allocated {allocated / 1048576.0:F1} MiB (budget {options.DecisionAllocatedBytes / 1048576.0:0.###} MiB)"));
+            throw new PolicyContainmentException(string.Create(CultureInfo.InvariantCulture,
+                $"per-decision budget exceeded: {allocated / 1048576.0:F1} MiB allocated in one {decision} call (budget {options.DecisionAllocatedBytes / 1048576.0:0.###} MiB)"));
         }
     }
 
-    /// <summary>Turns whatever a decision threw into a policy fault that names the policy and the decision.</summary>
-    public PolicyFaultException Fault(Exception error)
-    {
-        var decision = _current;
-        Leave();
-        return error as PolicyFaultException
-            ?? new PolicyFaultException($"policy '{policyId}' threw {error.GetType().FullName} in {decision}: {error.Message}", error);
-    }
-
-    private void Leave()
+    /// <summary>Ends a call that threw; the exception goes on to the engine unchanged (it names the decision).</summary>
+    public void Leave()
     {
         Volatile.Write(ref _enteredAtTimestamp, 0);
         Volatile.Write(ref _current, null);

@@ -3,9 +3,9 @@ using NetnsPolicy.Sdk;
 namespace NetnsPolicy.PluginHost.Containment;
 
 /// <summary>
-/// Wraps a policy for one run: every call is measured against the per-decision budget, anything it throws becomes a
-/// <see cref="PolicyFaultException"/> naming the policy and the decision, and the decision in progress is visible to
-/// <see cref="PolicyRunner"/>'s watchdog. The engine turns the exception into status <c>policy-fault</c>.
+/// Wraps a policy for one run: every call is measured against the per-decision budget, and the decision in progress
+/// is visible to <see cref="PolicyRunner"/>'s watchdog. A plugin's own exception passes through unchanged; a budget overrun throws
+/// <see cref="PolicyContainmentException"/>. The engine turns either into status <c>policy-fault</c>.
 /// </summary>
 public sealed class GuardedPolicy : ICleanupPolicy
 {
@@ -18,7 +18,7 @@ public sealed class GuardedPolicy : ICleanupPolicy
         ArgumentNullException.ThrowIfNull(options);
         _inner = inner;
         Descriptor = inner.Descriptor;
-        _meter = new DecisionMeter(Descriptor.Id, options);
+        _meter = new DecisionMeter(options);
     }
 
     /// <summary>The wrapped policy's descriptor, read once.</summary>
@@ -37,9 +37,10 @@ public sealed class GuardedPolicy : ICleanupPolicy
         {
             _inner.Configure(parameters);
         }
-        catch (Exception e)
+        catch
         {
-            throw _meter.Fault(e);
+            _meter.Leave();
+            throw;
         }
 
         _meter.Exit();
@@ -75,9 +76,10 @@ public sealed class GuardedPolicy : ICleanupPolicy
         {
             answer = decide(_inner, in context);
         }
-        catch (Exception e)
+        catch
         {
-            throw _meter.Fault(e);
+            _meter.Leave();
+            throw;
         }
 
         _meter.Exit();

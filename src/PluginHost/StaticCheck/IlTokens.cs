@@ -53,9 +53,9 @@ internal static class IlTokens
         // ldc.i8, ldc.r8
         0x21 or 0x23 => Operand.Eight,
         0x45 => Operand.Switch,
-        // jmp, call, calli, callvirt, cpobj…stobj, box, newarr, ldelema, ldelem, stelem, unbox.any,
+        // jmp, call, calli, callvirt, cpobj, ldobj, ldstr, newobj, castclass, isinst, unbox, ldfld…stsfld, stobj, box, newarr, ldelema, ldelem, stelem, unbox.any,
         // refanyval, mkrefany, ldtoken, ldftn, ldvirtftn, initobj, constrained., sizeof
-        0x27 or 0x28 or 0x29 or >= 0x6F and <= 0x81 or 0x8C or 0x8D or 0x8F or 0xA3 or 0xA4 or 0xA5 or 0xC2 or 0xC6 or 0xD0
+        0x27 or 0x28 or 0x29 or >= 0x6F and <= 0x75 or 0x79 or >= 0x7B and <= 0x81 or 0x8C or 0x8D or 0x8F or 0xA3 or 0xA4 or 0xA5 or 0xC2 or 0xC6 or 0xD0
             or 0xFE06 or 0xFE07 or 0xFE15 or 0xFE16 or 0xFE1C => Operand.Token,
         _ => Operand.None,
     };

@@ -14,6 +14,8 @@ namespace NetnsPolicy.PluginHost.StaticCheck;
 /// </summary>
 public static class PolicyCodeInspector
 {
+    private const int UserStringTable = 0x70;
+
     /// <summary>Inspects the assembly at <paramref name="path"/>. Throws <see cref="BadImageFormatException"/> if it is not one.</summary>
     public static IReadOnlyList<StaticCheckFinding> Inspect(string path)
     {
@@ -91,6 +93,12 @@ public static class PolicyCodeInspector
             string? name = null;
             foreach (var token in IlTokens.Read(body.GetILReader()))
             {
+                // ldstr names a user string, not a metadata entity.
+                if ((token >>> 24) == UserStringTable)
+                {
+                    continue;
+                }
+
                 var entity = MetadataTokens.EntityHandle(token);
                 if (entity.Kind == HandleKind.MethodSpecification)
                 {
