@@ -81,6 +81,9 @@ public sealed class EndToEndTests
                 Assert.That(progress.State, Is.AnyOf(RunState.Queued, RunState.Running), "the long run must not end on its own");
                 if (progress.State == RunState.Running && progress.Events > 0)
                 {
+                    Assert.That(progress.SimulatedNs, Is.GreaterThan(0), "the engine's progress reaches the stream");
+                    Assert.That(progress.Phase, Is.Not.Empty);
+                    Assert.That(progress.SimulationsTotal, Is.EqualTo(1));
                     break;
                 }
             }
