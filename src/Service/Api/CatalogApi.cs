@@ -10,7 +10,14 @@ namespace NetnsPolicy.Service.Api;
 /// <summary>CatalogService: the policies the catalog holds now and the shipped kernel profiles.</summary>
 internal sealed class CatalogApi(IPolicyCatalog catalog) : CatalogService.CatalogServiceBase
 {
-    public override Task<ListPoliciesResponse> ListPolicies(ListPoliciesRequest request, ServerCallContext context)
+    public override Task<ListPoliciesResponse> ListPolicies(ListPoliciesRequest request, ServerCallContext context) =>
+        Task.FromResult(Policies(catalog));
+
+    public override Task<ListKernelProfilesResponse> ListKernelProfiles(ListKernelProfilesRequest request, ServerCallContext context) =>
+        Task.FromResult(Profiles());
+
+    /// <summary>Every policy the catalog holds now.</summary>
+    internal static ListPoliciesResponse Policies(IPolicyCatalog catalog)
     {
         var response = new ListPoliciesResponse { EngineVersion = SimulationEngine.Version, SdkVersion = SdkInfo.Version.ToString() };
         foreach (var p in catalog.List())
@@ -43,13 +50,14 @@ internal sealed class CatalogApi(IPolicyCatalog catalog) : CatalogService.Catalo
             response.Policies.Add(info);
         }
 
-        return Task.FromResult(response);
+        return response;
     }
 
-    public override Task<ListKernelProfilesResponse> ListKernelProfiles(ListKernelProfilesRequest request, ServerCallContext context)
+    /// <summary>The shipped kernel profiles.</summary>
+    internal static ListKernelProfilesResponse Profiles()
     {
         var response = new ListKernelProfilesResponse();
         response.Profiles.Add(KernelProfileLoader.BuiltInIds.Select(id => new KernelProfileInfo { Id = id, Json = KernelProfileLoader.ReadBuiltIn(id) ?? "" }));
-        return Task.FromResult(response);
+        return response;
     }
 }

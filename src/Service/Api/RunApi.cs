@@ -71,13 +71,20 @@ internal sealed class RunApi(RunCoordinator runs) : RunService.RunServiceBase
             }
         }
 
-        var (run, report) = runs.GetReport(request.RunId);
-        var response = new GetReportResponse { Run = run, Report = ReportMapping.ToProto(report) };
-        response.Artifacts.Add(request.Formats.Distinct().Select(f => ReportMapping.Render(report, f)));
-        return Task.FromResult(response);
+        return Task.FromResult(Report(runs, request.RunId, request.Formats));
     }
 
-    private static void CheckRunId(string id)
+    /// <summary>The report of a succeeded run with the artifacts asked for.</summary>
+    internal static GetReportResponse Report(RunCoordinator runs, string runId, IEnumerable<ReportFormat> formats)
+    {
+        var (run, report) = runs.GetReport(runId);
+        var response = new GetReportResponse { Run = run, Report = ReportMapping.ToProto(report) };
+        response.Artifacts.Add(formats.Distinct().Select(f => ReportMapping.Render(report, f)));
+        return response;
+    }
+
+    /// <summary>Refuses an empty or malformed run id before it reaches the store.</summary>
+    internal static void CheckRunId(string id)
     {
         if (id.Length == 0)
         {

@@ -120,6 +120,7 @@ public static class NetnsPolicyServer
         app.MapGrpcService<TournamentApi>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        app.MapJsonGateway();
         return app;
     }
 

@@ -195,6 +195,19 @@ internal sealed class LiveRun : IDisposable
         }
     }
 
+    /// <summary>Disarms the timeout timer of a finished run (the source itself may still be read by workers, so it is not disposed here).</summary>
+    public void DisarmTimeout()
+    {
+        try
+        {
+            Cancellation.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already disposed at shutdown: nothing left to disarm.
+        }
+    }
+
     public void Dispose() => Cancellation.Dispose();
 
     private static string PhaseName(RunState state) => state switch

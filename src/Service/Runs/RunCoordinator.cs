@@ -294,7 +294,7 @@ internal sealed partial class RunCoordinator : IDisposable
         live.Terminate(state, detail, now);
         _live.TryRemove(live.Id, out _);
         Log.RunFinished(_logger, live.Id, state, detail);
-        live.Dispose();
+        live.DisarmTimeout();
     }
 
     private ComparisonReport BuildReport(RunPlan plan)
