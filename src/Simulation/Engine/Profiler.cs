@@ -1,0 +1,108 @@
+namespace NetnsPolicy.Simulation.Engine;
+
+/// <summary>
+/// CPU time per simulated kernel function as a call tree, like perf's children/self view. Functions are interned to
+/// ints once; nodes are (parent, function) pairs stored in flat arrays, so accounting allocates nothing per event.
+/// </summary>
+internal sealed class Profiler
+{
+    private readonly Dictionary<string, int> _funcIds = new(StringComparer.Ordinal);
+    private readonly List<string> _funcNames = [];
+    private readonly List<int> _nodeFunc = [];
+    private readonly List<int> _nodeParent = [];
+    private readonly List<long> _nodeSelf = [];
+    private readonly List<List<int>> _nodeChildren = [];
+
+    public Profiler()
+    {
+        Root = NewNode(-1, Func("all"));
+    }
+
+    public int Root { get; }
+
+    /// <summary>Accounting starts at this simulated time (the teardown window); earlier CPU time is not counted.</summary>
+    public long WindowStart { get; set; } = long.MaxValue;
+
+    public long TotalNs { get; private set; }
+
+    public int Func(string name)
+    {
+        if (!_funcIds.TryGetValue(name, out var id))
+        {
+            id = _funcNames.Count;
+            _funcNames.Add(name);
+            _funcIds.Add(name, id);
+        }
+
+        return id;
+    }
+
+    public int Child(int parent, int func)
+    {
+        var children = _nodeChildren[parent];
+        foreach (var c in children)
+        {
+            if (_nodeFunc[c] == func)
+            {
+                return c;
+            }
+        }
+
+        var n = NewNode(parent, func);
+        children.Add(n);
+        return n;
+    }
+
+    public void Add(int node, long ns, long now)
+    {
+        if (now >= WindowStart)
+        {
+            _nodeSelf[node] += ns;
+            TotalNs += ns;
+        }
+    }
+
+    public Metrics.ProfileNode Build()
+    {
+        var totals = new long[_nodeFunc.Count];
+        for (var n = _nodeFunc.Count - 1; n >= 0; n--)
+        {
+            totals[n] += _nodeSelf[n];
+            if (_nodeParent[n] >= 0)
+            {
+                totals[_nodeParent[n]] += totals[n];
+            }
+        }
+
+        return BuildNode(Root, totals);
+    }
+
+    private Metrics.ProfileNode BuildNode(int n, long[] totals)
+    {
+        double denom = Math.Max(1, TotalNs);
+        var children = _nodeChildren[n]
+            .Where(c => totals[c] > 0)
+            .OrderByDescending(c => totals[c])
+            .ThenBy(c => _funcNames[_nodeFunc[c]], StringComparer.Ordinal)
+            .Select(c => BuildNode(c, totals))
+            .ToArray();
+        return new Metrics.ProfileNode
+        {
+            Name = _funcNames[_nodeFunc[n]],
+            SelfMs = _nodeSelf[n] / 1e6,
+            TotalMs = totals[n] / 1e6,
+            SelfPct = Math.Round(100.0 * _nodeSelf[n] / denom, 4),
+            ChildrenPct = Math.Round(100.0 * totals[n] / denom, 4),
+            Children = children,
+        };
+    }
+
+    private int NewNode(int parent, int func)
+    {
+        _nodeFunc.Add(func);
+        _nodeParent.Add(parent);
+        _nodeSelf.Add(0);
+        _nodeChildren.Add([]);
+        return _nodeFunc.Count - 1;
+    }
+}

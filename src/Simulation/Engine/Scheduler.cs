@@ -1,0 +1,292 @@
+namespace NetnsPolicy.Simulation.Engine;
+
+/// <summary>
+/// The discrete-event core: simulated time, the event list, N CPUs with a FIFO run queue, and the interpreter that
+/// advances kernel-thread coroutines step by step. A thread keeps its CPU across consecutive <see cref="StepKind.Run"/>
+/// steps until it sleeps or its time slice is over while others wait (voluntary preemption at cond_resched points).
+/// </summary>
+internal sealed class Scheduler
+{
+    private readonly KThread?[] _running;
+    private readonly Queue<KThread> _runQueue = new();
+    private readonly long _slice;
+    private int _busy;
+
+    public Scheduler(int cpus, long sliceNs, Profiler profiler)
+    {
+        _running = new KThread?[cpus];
+        _slice = sliceNs;
+        Profiler = profiler;
+        Events = new EventQueue();
+    }
+
+    public long Now { get; private set; }
+
+    public EventQueue Events { get; }
+
+    public Profiler Profiler { get; }
+
+    public Rcu Rcu { get; set; } = null!;
+
+    public int Cpus => _running.Length;
+
+    /// <summary>CPUs currently running a thread.</summary>
+    public int BusyCpus => _busy;
+
+    public int RunQueueLength => _runQueue.Count;
+
+    public long CpuBusyNs { get; private set; }
+
+    /// <summary>Set when a step's handler decides the whole run must end (OOM, policy fault…).</summary>
+    public bool Halted { get; set; }
+
+    public KThread Spawn(string name, int rootFunc, IEnumerable<Step> body)
+    {
+        var t = new KThread(this, name, Profiler.Child(Profiler.Root, rootFunc), body);
+        Wake(t);
+        return t;
+    }
+
+    /// <summary>Makes a sleeping thread continue at the current time.</summary>
+    public void Wake(KThread t) => Events.Schedule(Now, t, KThread.EventResume);
+
+    public void Schedule(long at, IEventTarget target, int kind, long version = 0) => Events.Schedule(at, target, kind, version);
+
+    /// <summary>Runs events until none is left, <paramref name="until"/> is passed, or the run is halted.</summary>
+    public bool RunUntil(long until, Func<bool> stop, CancellationToken token, Action? every4096 = null)
+    {
+        while (!Halted && Events.TryPeekTime(out var next))
+        {
+            if (next > until)
+            {
+                Now = until;
+                return false;
+            }
+
+            Events.TryDequeue(out var time, out var evt);
+            Now = time;
+            evt.Target.Fire(evt.Kind, evt.Version);
+            if ((Events.Processed & 4095) == 0)
+            {
+                token.ThrowIfCancellationRequested();
+                every4096?.Invoke();
+            }
+
+            if (stop())
+            {
+                return true;
+            }
+        }
+
+        return true;
+    }
+
+    internal void OnThreadEvent(KThread t, int kind, long version)
+    {
+        switch (kind)
+        {
+            case KThread.EventResume:
+                Advance(t);
+                break;
+            case KThread.EventRunDone:
+                if (version == t.RunVersion && t.PendingNs > 0)
+                {
+                    t.PendingNs = 0;
+                    Advance(t);
+                }
+
+                break;
+            case KThread.EventStartPending:
+                StartRun(t);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Expedited grace period IPIs: every CPU but the caller's handles an interrupt; a thread running there finishes
+    /// its step <paramref name="ipiNs"/> later. The handler time is charged to <paramref name="handlerFunc"/>.
+    /// </summary>
+    public void InterruptAllCpus(KThread? caller, long ipiNs, int handlerFunc)
+    {
+        var node = Profiler.Child(Profiler.Root, handlerFunc);
+        for (var c = 0; c < _running.Length; c++)
+        {
+            var t = _running[c];
+            if (t is not null && ReferenceEquals(t, caller))
+            {
+                continue;
+            }
+
+            Profiler.Add(node, ipiNs, Now);
+            if (t is not null && t.PendingNs > 0 && t.RunEnd > Now)
+            {
+                t.RunEnd += ipiNs;
+                t.RunVersion++;
+                Events.Schedule(t.RunEnd, t, KThread.EventRunDone, t.RunVersion);
+            }
+        }
+    }
+
+    private void Advance(KThread t)
+    {
+        while (!Halted)
+        {
+            if (t.FrameCount == 0)
+            {
+                t.MarkExited();
+                ReleaseCpu(t);
+                return;
+            }
+
+            var body = t.Top;
+            if (!body.MoveNext())
+            {
+                t.Pop();
+                continue;
+            }
+
+            var s = body.Current;
+            switch (s.Kind)
+            {
+                case StepKind.Run:
+                    if (s.Value <= 0)
+                    {
+                        continue;
+                    }
+
+                    t.PendingNs = s.Value;
+                    t.PendingFunc = s.Func;
+                    if (t.Cpu < 0)
+                    {
+                        RequestCpu(t);
+                    }
+                    else if (Now - t.SliceStart >= _slice && _runQueue.Count > 0)
+                    {
+                        // Voluntary preemption: give the CPU to the head of the run queue, go to the tail.
+                        ReleaseCpu(t);
+                        _runQueue.Enqueue(t);
+                    }
+                    else
+                    {
+                        StartRun(t);
+                    }
+
+                    return;
+                case StepKind.Call:
+                    t.Push((IEnumerator<Step>)s.Obj!, Profiler.Child(t.Node, s.Func));
+                    continue;
+                case StepKind.Lock:
+                case StepKind.LockRead:
+                    if (((SleepLock)s.Obj!).Acquire(t, s.Kind == StepKind.Lock, Now))
+                    {
+                        continue;
+                    }
+
+                    ReleaseCpu(t);
+                    return;
+                case StepKind.Unlock:
+                case StepKind.UnlockRead:
+                    ((SleepLock)s.Obj!).Release(t, s.Kind == StepKind.Unlock, Now);
+                    continue;
+                case StepKind.Wait:
+                    ((WaitQueue)s.Obj!).Add(t);
+                    ReleaseCpu(t);
+                    return;
+                case StepKind.Sleep:
+                    ReleaseCpu(t);
+                    Events.Schedule(Now + Math.Max(0, s.Value), t, KThread.EventResume);
+                    return;
+                case StepKind.SyncRcu:
+                    if (Rcu.Synchronize(t, expedited: false))
+                    {
+                        continue;
+                    }
+
+                    ReleaseCpu(t);
+                    return;
+                case StepKind.SyncRcuExpedited:
+                    if (Rcu.Synchronize(t, expedited: true))
+                    {
+                        continue;
+                    }
+
+                    ReleaseCpu(t);
+                    return;
+                case StepKind.CondSyncRcu:
+                    if (Rcu.CondSynchronize(t, s.Value))
+                    {
+                        continue;
+                    }
+
+                    ReleaseCpu(t);
+                    return;
+                case StepKind.RcuBarrier:
+                    if (Rcu.Barrier(t))
+                    {
+                        continue;
+                    }
+
+                    ReleaseCpu(t);
+                    return;
+                case StepKind.ReadLock:
+                    Rcu.ReadLock(t);
+                    continue;
+                case StepKind.ReadUnlock:
+                    Rcu.ReadUnlock(t);
+                    continue;
+            }
+        }
+    }
+
+    private void RequestCpu(KThread t)
+    {
+        for (var c = 0; c < _running.Length; c++)
+        {
+            if (_running[c] is null)
+            {
+                Assign(t, c);
+                StartRun(t);
+                return;
+            }
+        }
+
+        _runQueue.Enqueue(t);
+    }
+
+    private void Assign(KThread t, int cpu)
+    {
+        _running[cpu] = t;
+        t.Cpu = cpu;
+        t.SliceStart = Now;
+        _busy++;
+    }
+
+    private void ReleaseCpu(KThread t)
+    {
+        if (t.Cpu < 0)
+        {
+            return;
+        }
+
+        var cpu = t.Cpu;
+        _running[cpu] = null;
+        t.Cpu = -1;
+        _busy--;
+        if (_runQueue.Count > 0)
+        {
+            var next = _runQueue.Dequeue();
+            Assign(next, cpu);
+            Events.Schedule(Now, next, KThread.EventStartPending);
+        }
+    }
+
+    private void StartRun(KThread t)
+    {
+        var ns = t.PendingNs;
+        t.RunEnd = Now + ns;
+        t.RunVersion++;
+        CpuBusyNs += ns;
+        Profiler.Add(t.PendingFunc < 0 ? t.Node : Profiler.Child(t.Node, t.PendingFunc), ns, Now);
+        Events.Schedule(t.RunEnd, t, KThread.EventRunDone, t.RunVersion);
+    }
+}

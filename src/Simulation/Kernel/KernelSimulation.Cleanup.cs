@@ -1,0 +1,457 @@
+using NetnsPolicy.Sdk;
+using NetnsPolicy.Simulation.Engine;
+
+namespace NetnsPolicy.Simulation.Kernel;
+
+/// <summary><c>__put_net</c>, the <c>netns_wq</c> worker and <c>cleanup_net</c> (KERNEL-MODEL.md §1, §3).</summary>
+internal sealed partial class KernelSimulation
+{
+    private long _cleanupRcuWaitNs;
+    private readonly List<double[]> _batchSeries = [];
+
+    /// <summary>
+    /// The single work item on the ordered, single-threaded <c>netns_wq</c>: queue_work on a pending item is a no-op,
+    /// and the pending bit is cleared when a run starts, so a release during a run queues exactly one more run.
+    /// </summary>
+    private IEnumerable<Step> Worker()
+    {
+        while (true)
+        {
+            while (!_workPending)
+            {
+                yield return Step.Wait(_workerWait);
+            }
+
+            _workPending = false;
+            _workerBusy = true;
+            yield return Step.Call(F.CleanupNet, CleanupNet());
+            _workerBusy = false;
+        }
+    }
+
+    private void QueueWork()
+    {
+        if (_workPending)
+        {
+            return;
+        }
+
+        _workPending = true;
+        _workerWait.WakeAll();
+    }
+
+    /// <summary>
+    /// __put_net: the last reference is gone. <c>list_add</c> puts the net at the head of cleanup_list (so a batch
+    /// taken from the head holds the most recent releases); 4.18's llist queues the work only on the first add.
+    /// </summary>
+    private IEnumerable<Step> PutNet(Net net)
+    {
+        yield return Step.Run(F.PutNet, Cpu(_costs.CleanupListSpinNs));
+        var wasEmpty = _cleanupList.Count == 0;
+        net.State = NetState.Queued;
+        net.ReleasedAt = _s.Now;
+        RemoveLive(net);
+        if (net.UeventListener)
+        {
+            // A listener holds a reference: a net can only die once its listener is gone (Biederman, seed thread).
+            net.UeventListener = false;
+            _listenerNets--;
+        }
+
+        _backlog++;
+        _peakBacklog = Math.Max(_peakBacklog, _backlog);
+        if (_firstRelease < 0)
+        {
+            _firstRelease = _s.Now;
+            _profiler.WindowStart = _s.Now;
+        }
+
+        _cleanupList.Add(net);
+        Sample();
+        if (_structure.CleanupList != "llist" || wasEmpty)
+        {
+            QueueWork();
+            yield return Step.Run(F.QueueWork, Cpu(_costs.QueueWorkNs));
+        }
+    }
+
+    private IEnumerable<Step> CleanupNet()
+    {
+        // 1. Snapshot cleanup_list under cleanup_list_lock (the policy decides how much of it).
+        yield return Step.Run(F.CleanupListLock, Cpu(_costs.CleanupListSpinNs));
+        var queued = _cleanupList.Count;
+        if (queued == 0)
+        {
+            yield break;
+        }
+
+        var admission = DecideBatch(queued);
+        var batch = new List<Net>(admission.Take);
+        for (var i = 0; i < admission.Take; i++)
+        {
+            batch.Add(_cleanupList[^1]);
+            _cleanupList.RemoveAt(_cleanupList.Count - 1);
+        }
+
+        if (admission.Requeue && _cleanupList.Count > 0)
+        {
+            QueueWork();
+        }
+
+        var scope = DecideLockScope(batch.Count, new LockScope(_lockMode));
+
+        // 2. net_mutex (exclusive) or pernet_ops_rwsem for read: waits for any setup_net in progress.
+        var exclusive = _lockMode == LockMode.Exclusive;
+        yield return exclusive ? Step.Lock(_setupLock) : Step.LockRead(_setupLock);
+        var lockedAt = _s.Now;
+        _teardownInProgress = true;
+
+        // 3–5. Unlink from the global list and remove nsids, under RTNL (≤4.17) or net_rwsem (4.18+).
+        var listLock = _structure.NetListLock == "rtnl" ? _rtnl : _netRwsem;
+        yield return Step.Lock(listLock);
+        foreach (var step in UnhashBatch(batch))
+        {
+            yield return step;
+        }
+
+        yield return Step.Unlock(listLock);
+
+        // Plan the batch's grace periods: the unlink site, and every op whose exit waits for one.
+        var unlinkMode = DecideGracePeriod(SyncSite.CleanupNetUnlink, "", false, _structure.CleanupSync == "expedited" ? GracePeriodMode.Expedited : GracePeriodMode.Normal);
+        var opModes = new GracePeriodMode[_ops.Count];
+        for (var i = _ops.Count - 1; i >= 0; i--)
+        {
+            var op = _ops[i];
+            if (op.Spec.ExitSyncs > 0 || op.Spec.ExitBatchSyncs > 0)
+            {
+                opModes[i] = DecideGracePeriod(SyncSite.PernetExit, op.Name, op.Spec.ExitTakesRtnl, op.Spec.ExitTakesRtnl ? GracePeriodMode.Expedited : GracePeriodMode.Normal);
+            }
+        }
+
+        // pre_exit pass (5.3, d7d99872c144): unpublish before the batch's one grace period. Ops whose syncs are
+        // overlapped move their unpublish part here too, so the same grace period covers them.
+        for (var i = _ops.Count - 1; i >= 0; i--)
+        {
+            var op = _ops[i];
+            var pre = (_structure.PreExit ? op.Spec.PreExitNs : 0) + (opModes[i] == GracePeriodMode.Overlapped ? UnpublishPart(op, batch.Count) : 0);
+            if (pre > 0)
+            {
+                yield return Step.Call(F.OpsPreExitList, PreExit(op, batch, pre));
+            }
+        }
+
+        var preExitDone = _rcu.Snapshot();
+
+        // 6. The grace period after unlinking: readers walking the net list must be done before any exit method.
+        var waitStart = _s.Now;
+        switch (unlinkMode)
+        {
+            case GracePeriodMode.Normal:
+                yield return Step.Call(F.SynchronizeRcu, Wait(Step.SyncRcu()));
+                break;
+            case GracePeriodMode.Expedited:
+                yield return Step.Call(F.SynchronizeRcu, Wait(Step.SyncRcuExpedited()));
+                break;
+            case GracePeriodMode.Overlapped:
+                yield return Step.Call(F.SynchronizeRcu, Wait(Step.CondSyncRcu(preExitDone.Normal)));
+                break;
+        }
+
+        _cleanupRcuWaitNs += _s.Now - waitStart;
+        foreach (var net in batch)
+        {
+            CheckExitAllowed(net);
+        }
+
+        // 7. Exit phase: every op in reverse registration order (device ops first): exit per net, then exit_batch.
+        var sinceRelease = 0;
+        var joinDefaultRound = new List<PernetOp>();
+        for (var i = _ops.Count - 1; i >= 0; i--)
+        {
+            yield return Step.Call(F.OpsExitList, OpsExitList(_ops[i], batch, opModes[i], preExitDone, joinDefaultRound));
+            if (scope.ReleaseEveryOps > 0 && ++sinceRelease >= scope.ReleaseEveryOps && i > 0)
+            {
+                // The policy lets creators in mid-batch; under the exclusive lock that breaks exclusion (§8).
+                sinceRelease = 0;
+                yield return exclusive ? Step.Unlock(_setupLock) : Step.UnlockRead(_setupLock);
+                yield return exclusive ? Step.Lock(_setupLock) : Step.LockRead(_setupLock);
+            }
+        }
+
+        // 8. Free phase: each op frees its per-net data.
+        long free = 0;
+        foreach (var op in _ops)
+        {
+            free += op.Spec.FreeNs;
+        }
+
+        yield return Step.Run(F.OpsFreeList, Cpu(free * batch.Count));
+        foreach (var net in batch)
+        {
+            net.State = NetState.Exited;
+        }
+
+        // 9. Release the setup lock: creation may proceed only from here (in the exclusive mode).
+        _teardownInProgress = false;
+        yield return exclusive ? Step.Unlock(_setupLock) : Step.UnlockRead(_setupLock);
+        var hold = _s.Now - lockedAt;
+        if (_batchSeries.Count < 1000)
+        {
+            _batchSeries.Add([lockedAt / 1e6, _s.Now / 1e6, batch.Count]);
+        }
+
+        // 10. rcu_barrier: no callback may still use these nets.
+        waitStart = _s.Now;
+        yield return Step.Call(F.RcuBarrier, Barrier());
+        _cleanupRcuWaitNs += _s.Now - waitStart;
+
+        // 11. Per net: release the ucount, free struct net; memory returns only now.
+        foreach (var net in batch)
+        {
+            yield return Step.Run(F.NetDropNs, Cpu(_costs.NetFreeNs));
+            FreeNet(net);
+        }
+
+        _batches++;
+        _lastBatchSize = batch.Count;
+        _lastBatchHold = hold;
+    }
+
+    /// <summary>
+    /// Step 4: list_del_rcu each dying net, then remove its nsid from every net still on the list. Per net (≤6.x) that
+    /// scan is O(N × I) for each dying net; 7.0 (7acee67a6bce) does one pass for the batch. Costs are aggregated per
+    /// dying net: the engine does not pay one event per visited net.
+    /// </summary>
+    private IEnumerable<Step> UnhashBatch(List<Net> batch)
+    {
+        if (_structure.NsidRemoval == "batched")
+        {
+            long cost = 0;
+            foreach (var net in batch)
+            {
+                cost += Unlink(net);
+            }
+
+            cost += _listedNets * _costs.NsidVisitNs + (long)_hostNsids * _costs.NsidPerIdNs;
+            yield return Step.Run(F.UnlinkNets, Cpu(cost));
+            yield break;
+        }
+
+        foreach (var net in batch)
+        {
+            var cost = Unlink(net) + _listedNets * _costs.NsidVisitNs + (long)_hostNsids * _costs.NsidPerIdNs;
+            yield return Step.Run(F.PeernetRemove, Cpu(cost));
+        }
+    }
+
+    private long Unlink(Net net)
+    {
+        _listedNets--;
+        net.State = NetState.Unlinked;
+        net.Unlinked = _rcu.Snapshot();
+        var cost = _costs.UnlinkNetNs;
+        if (net.HostHasNsid)
+        {
+            // idr_remove in the init netns + RTM_DELNSID.
+            net.HostHasNsid = false;
+            _hostNsids--;
+            cost += _costs.NsidRemoveNs;
+        }
+
+        return cost;
+    }
+
+    private IEnumerable<Step> Wait(Step wait)
+    {
+        yield return wait;
+    }
+
+    private IEnumerable<Step> PreExit(PernetOp op, List<Net> batch, long perNet)
+    {
+        yield return Step.Run(op.PreExitFunc, Cpu(perNet * batch.Count));
+    }
+
+    /// <summary>The part of an op's exit that unpublishes state before its first synchronize call.</summary>
+    private static long UnpublishPart(PernetOp op, int batchSize)
+    {
+        var perNet = op.Spec.ExitSyncs > 0 ? op.Spec.ExitNs / (op.Spec.ExitSyncs + 1) : 0;
+        var perBatch = op.Spec.ExitBatchSyncs > 0 ? (op.Spec.ExitBatchNs + (op.Spec.ExitBatchPerNetNs * batchSize)) / (op.Spec.ExitBatchSyncs + 1) : 0;
+        return perNet + (perBatch / Math.Max(1, batchSize));
+    }
+
+    private IEnumerable<Step> OpsExitList(PernetOp op, List<Net> batch, GracePeriodMode mode, Engine.RcuSnapshot preExitDone, List<PernetOp> joinDefaultRound)
+    {
+        switch (op.Behaviour)
+        {
+            case OpBehaviour.Tunnel:
+                var kernelGrouping = op.Spec.TunnelTeardown == "per_net" ? UnregisterGrouping.PerNet : UnregisterGrouping.PerBatch;
+                var grouping = DecideGrouping(op.Name, batch.Count, kernelGrouping);
+                if (grouping == UnregisterGrouping.PerNet)
+                {
+                    foreach (var net in batch)
+                    {
+                        yield return Step.Call(op.ExitFunc, TunnelExit(op, [net]));
+                    }
+                }
+                else if (op.Spec.TunnelTeardown == "batch_rtnl" && _structure.ExitBatchRtnl)
+                {
+                    // exit_batch_rtnl (fd4f101edbd9): the devices join default_device_exit_batch's single round.
+                    joinDefaultRound.Add(op);
+                }
+                else
+                {
+                    yield return Step.Call(op.BatchFunc, TunnelExit(op, batch));
+                }
+
+                break;
+            case OpBehaviour.DefaultDevice:
+                if (_structure.DefaultDeviceExitPerNet)
+                {
+                    foreach (var net in batch)
+                    {
+                        yield return Step.Call(op.ExitFunc, DefaultDeviceExit(op, net));
+                    }
+                }
+
+                yield return Step.Call(F.DefaultDeviceExitBatch, DefaultDeviceExitBatch(batch, joinDefaultRound));
+                break;
+            case OpBehaviour.Uevent:
+                foreach (var net in batch)
+                {
+                    yield return Step.Call(op.ExitFunc, UeventNetExit(op, net));
+                }
+
+                break;
+            case OpBehaviour.Loopback:
+                break;
+            default:
+                if (op.HasPerNetExitWork)
+                {
+                    foreach (var net in batch)
+                    {
+                        yield return Step.Call(op.ExitFunc, PlainExit(op, mode, preExitDone, Cpu(op.Spec.ExitNs + (op.Spec.ExitPerLiveNetNs * _allocatedNets)), op.Spec.ExitSyncs, op.Spec.ExitTakesRtnl, op.Spec.ExitCallRcu));
+                    }
+                }
+
+                if (op.Spec.ExitBatchNs > 0 || op.Spec.ExitBatchPerNetNs > 0 || op.Spec.ExitBatchSyncs > 0)
+                {
+                    var cost = Cpu(op.Spec.ExitBatchNs + (op.Spec.ExitBatchPerNetNs * batch.Count));
+                    yield return Step.Call(op.BatchFunc, PlainExit(op, mode, preExitDone, cost, op.Spec.ExitBatchSyncs, op.Spec.ExitBatchTakesRtnl, 0));
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
+    /// An exit (or exit_batch) method: work, and for each synchronize call it makes, unpublish → wait → tear down.
+    /// Overlapped: the unpublish part already ran in the pre-exit pass, so the batch's grace period covers it.
+    /// </summary>
+    private IEnumerable<Step> PlainExit(PernetOp op, GracePeriodMode mode, Engine.RcuSnapshot preExitDone, long cost, int syncs, bool takesRtnl, int callRcu)
+    {
+        if (takesRtnl)
+        {
+            yield return Step.Lock(_rtnl);
+        }
+
+        if (syncs == 0)
+        {
+            yield return Step.Self(cost);
+        }
+        else if (mode == GracePeriodMode.Overlapped)
+        {
+            var waitStart = _s.Now;
+            if (!_rcu.Elapsed(preExitDone))
+            {
+                yield return Step.Call(F.SynchronizeRcu, Wait(Step.CondSyncRcu(preExitDone.Normal)));
+            }
+
+            _cleanupRcuWaitNs += _s.Now - waitStart;
+            yield return Step.Self(cost - (cost / (syncs + 1)));
+        }
+        else
+        {
+            var part = cost / (syncs + 1);
+            yield return Step.Self(part);
+            for (var k = 0; k < syncs; k++)
+            {
+                var unpublished = _rcu.Snapshot();
+                var waitStart = _s.Now;
+                if (SyncStep(mode) is { } wait)
+                {
+                    yield return Step.Call(takesRtnl ? F.SynchronizeNet : F.SynchronizeRcu, Wait(wait));
+                }
+
+                _cleanupRcuWaitNs += _s.Now - waitStart;
+                if (!_rcu.Elapsed(unpublished))
+                {
+                    Violation(OracleRule.RcuSafety, op.Name, $"{op.Name} tore down state it had unpublished without waiting for a grace period ({mode})");
+                }
+
+                yield return Step.Self(part);
+            }
+        }
+
+        if (callRcu > 0)
+        {
+            _rcu.CallRcu(callRcu, Cpu(callRcu * op.Spec.CallbackNs));
+            yield return Step.Run(F.CallRcu, Cpu(callRcu * _profile.Rcu.CallRcuNs));
+        }
+
+        if (takesRtnl)
+        {
+            yield return Step.Unlock(_rtnl);
+        }
+    }
+
+    private static Step? SyncStep(GracePeriodMode mode) => mode switch
+    {
+        GracePeriodMode.Normal => Step.SyncRcu(),
+        GracePeriodMode.Expedited => Step.SyncRcuExpedited(),
+        _ => null,
+    };
+
+    private IEnumerable<Step> Barrier()
+    {
+        yield return Step.Self(Cpu(_profile.Rcu.RcuBarrierBaseNs + (_profile.Rcu.RcuBarrierPerCpuNs * _s.Cpus)));
+        yield return Step.RcuBarrier();
+    }
+
+    /// <summary>uevent_net_exit: remove this net's uevent socket; ≤4.17 searches the socket list linearly.</summary>
+    private IEnumerable<Step> UeventNetExit(PernetOp op, Net net)
+    {
+        yield return Step.Lock(_ueventSock);
+        var cost = _costs.UeventNetExitBaseNs + op.Spec.ExitNs + (_structure.UeventNetExitLinear ? _ueventSockets * _costs.UeventNetExitPerSocketNs : 0);
+        yield return Step.Self(UeventCpu(cost));
+        if (net.HasUeventSocket)
+        {
+            net.HasUeventSocket = false;
+            _ueventSockets--;
+        }
+
+        yield return Step.Unlock(_ueventSock);
+    }
+
+    private void FreeNet(Net net)
+    {
+        if (net.State == NetState.Freed)
+        {
+            Violation(OracleRule.Conservation, net.ToString(), "freed twice");
+            return;
+        }
+
+        if (!_rcu.Elapsed(net.Unlinked))
+        {
+            Violation(OracleRule.RcuSafety, net.ToString(), "struct net freed before a full grace period after it was unlinked");
+        }
+
+        net.State = NetState.Freed;
+        _charged--;
+        _allocatedNets--;
+        _backlog--;
+        _netsFreed++;
+        _lastFree = _s.Now;
+        ChargeMemory(-net.MemoryBytes);
+        RecordCleanupLatency(_s.Now - net.ReleasedAt);
+    }
+}

@@ -1,0 +1,266 @@
+using NetnsPolicy.Sdk;
+using NetnsPolicy.Simulation.Engine;
+
+namespace NetnsPolicy.Simulation.Kernel;
+
+/// <summary>
+/// Every call into the policy: only for the points it declares, counted (asked / answered differently from the
+/// kernel), validated, and contained — an exception or an impossible answer ends the run as a policy fault.
+/// </summary>
+internal sealed partial class KernelSimulation
+{
+    private readonly long[] _decisionCalls = new long[DecisionPoints.All.Count];
+    private readonly long[] _decisionChanged = new long[DecisionPoints.All.Count];
+    private string? _policyFault;
+    private long _decisionOverlapped;
+    private long _decisionSkipped;
+
+    private void ConfigurePolicy()
+    {
+        try
+        {
+            _policy.Configure(_request.Parameters);
+        }
+        catch (Exception e)
+        {
+            throw Fault("Configure", e);
+        }
+    }
+
+    private BatchAdmission DecideBatch(int queued)
+    {
+        var kernel = BatchAdmission.All(queued);
+        if ((_overrides & DecisionPoint.BatchAdmission) == 0)
+        {
+            return kernel;
+        }
+
+        BatchAdmission answer;
+        try
+        {
+            answer = _policy.AdmitBatch(new BatchAdmissionContext(this, queued, kernel));
+        }
+        catch (Exception e)
+        {
+            throw Fault(nameof(ICleanupPolicy.AdmitBatch), e);
+        }
+
+        if (answer.Take < 1 || answer.Take > queued)
+        {
+            throw Invalid(nameof(ICleanupPolicy.AdmitBatch), $"Take must be within 1..{queued} (the nets on cleanup_list), got {answer.Take}");
+        }
+
+        Count(0, answer != kernel);
+        return answer;
+    }
+
+    private LockScope DecideLockScope(int batchSize, LockScope kernel)
+    {
+        if ((_overrides & DecisionPoint.LockScope) == 0)
+        {
+            return kernel;
+        }
+
+        LockScope answer;
+        try
+        {
+            answer = _policy.ChooseLockScope(new LockScopeContext(this, batchSize, kernel));
+        }
+        catch (Exception e)
+        {
+            throw Fault(nameof(ICleanupPolicy.ChooseLockScope), e);
+        }
+
+        if (!Enum.IsDefined(answer.Mode) || answer.ReleaseEveryOps < 0)
+        {
+            throw Invalid(nameof(ICleanupPolicy.ChooseLockScope), $"invalid scope {answer}");
+        }
+
+        if (batchSize > 0 && answer.Mode != kernel.Mode)
+        {
+            throw Invalid(nameof(ICleanupPolicy.ChooseLockScope), $"a batch may not change the run's lock mode ({kernel.Mode}) to {answer.Mode}");
+        }
+
+        Count(1, batchSize == 0 ? answer.Mode != DefaultLockMode : answer != kernel);
+        return answer;
+    }
+
+    private UeventEmission DecideEmission(in UeventContext ctx)
+    {
+        if ((_overrides & DecisionPoint.UeventEmission) == 0)
+        {
+            return ctx.EmissionDefault;
+        }
+
+        UeventEmission answer;
+        try
+        {
+            answer = _policy.ChooseUeventEmission(ctx);
+        }
+        catch (Exception e)
+        {
+            throw Fault(nameof(ICleanupPolicy.ChooseUeventEmission), e);
+        }
+
+        if (!Enum.IsDefined(answer))
+        {
+            throw Invalid(nameof(ICleanupPolicy.ChooseUeventEmission), $"undefined value {(int)answer}");
+        }
+
+        Count(2, answer != ctx.EmissionDefault);
+        return answer;
+    }
+
+    private UeventDelivery DecideDelivery(in UeventContext ctx)
+    {
+        if ((_overrides & DecisionPoint.UeventDelivery) == 0)
+        {
+            return ctx.DeliveryDefault;
+        }
+
+        UeventDelivery answer;
+        try
+        {
+            answer = _policy.ChooseUeventDelivery(ctx);
+        }
+        catch (Exception e)
+        {
+            throw Fault(nameof(ICleanupPolicy.ChooseUeventDelivery), e);
+        }
+
+        if (!Enum.IsDefined(answer))
+        {
+            throw Invalid(nameof(ICleanupPolicy.ChooseUeventDelivery), $"undefined value {(int)answer}");
+        }
+
+        Count(3, answer != ctx.DeliveryDefault);
+        return answer;
+    }
+
+    private GracePeriodMode DecideGracePeriod(SyncSite site, string op, bool rtnlHeld, GracePeriodMode kernel)
+    {
+        if ((_overrides & DecisionPoint.GracePeriod) == 0)
+        {
+            return kernel;
+        }
+
+        GracePeriodMode answer;
+        try
+        {
+            answer = _policy.ChooseGracePeriod(new GracePeriodContext(this, site, op, rtnlHeld, kernel));
+        }
+        catch (Exception e)
+        {
+            throw Fault(nameof(ICleanupPolicy.ChooseGracePeriod), e);
+        }
+
+        if (!Enum.IsDefined(answer))
+        {
+            throw Invalid(nameof(ICleanupPolicy.ChooseGracePeriod), $"undefined value {(int)answer}");
+        }
+
+        if (answer == GracePeriodMode.Overlapped && site == SyncSite.PernetExit && op.Length == 0)
+        {
+            throw Invalid(nameof(ICleanupPolicy.ChooseGracePeriod), "internal: overlapped exit without an op");
+        }
+
+        Count(4, answer != kernel);
+        if (answer == GracePeriodMode.Overlapped)
+        {
+            _decisionOverlapped++;
+        }
+        else if (answer == GracePeriodMode.Skip)
+        {
+            _decisionSkipped++;
+        }
+
+        return answer;
+    }
+
+    private UnregisterGrouping DecideGrouping(string op, int batchSize, UnregisterGrouping kernel)
+    {
+        if ((_overrides & DecisionPoint.UnregisterGrouping) == 0)
+        {
+            return kernel;
+        }
+
+        UnregisterGrouping answer;
+        try
+        {
+            answer = _policy.ChooseUnregisterGrouping(new UnregisterContext(this, op, batchSize, kernel));
+        }
+        catch (Exception e)
+        {
+            throw Fault(nameof(ICleanupPolicy.ChooseUnregisterGrouping), e);
+        }
+
+        if (!Enum.IsDefined(answer))
+        {
+            throw Invalid(nameof(ICleanupPolicy.ChooseUnregisterGrouping), $"undefined value {(int)answer}");
+        }
+
+        Count(5, answer != kernel);
+        return answer;
+    }
+
+    private RtnlScope DecideRtnlScope(int devices, RtnlScope kernel)
+    {
+        if ((_overrides & DecisionPoint.RtnlScope) == 0)
+        {
+            return kernel;
+        }
+
+        RtnlScope answer;
+        try
+        {
+            answer = _policy.ChooseRtnlScope(new RtnlContext(this, devices, kernel));
+        }
+        catch (Exception e)
+        {
+            throw Fault(nameof(ICleanupPolicy.ChooseRtnlScope), e);
+        }
+
+        if (!Enum.IsDefined(answer))
+        {
+            throw Invalid(nameof(ICleanupPolicy.ChooseRtnlScope), $"undefined value {(int)answer}");
+        }
+
+        Count(6, answer != kernel);
+        return answer;
+    }
+
+    private void Count(int point, bool changed)
+    {
+        _decisionCalls[point]++;
+        if (changed)
+        {
+            _decisionChanged[point]++;
+        }
+    }
+
+    private PolicyFaultException Fault(string method, Exception e)
+    {
+        _policyFault = $"policy '{_policy.Descriptor.Id}' threw {e.GetType().Name} in {method} at t={_s.Now / 1e6:F3} ms: {e.Message}";
+        _s.Halted = true;
+        return new PolicyFaultException(_policyFault, e);
+    }
+
+    private PolicyFaultException Invalid(string method, string why)
+    {
+        _policyFault = $"policy '{_policy.Descriptor.Id}' returned an impossible answer from {method} at t={_s.Now / 1e6:F3} ms: {why}";
+        _s.Halted = true;
+        return new PolicyFaultException(_policyFault, null);
+    }
+
+    private void OnSetupLockGranted(KThread t, bool write)
+    {
+        // Exclusion oracle (§8): under the exclusive lock, setup never overlaps a teardown batch.
+        if (_lockMode == LockMode.Exclusive && _teardownInProgress && t.Name != "kworker/u:netns")
+        {
+            Violation(OracleRule.Exclusion, t.Name, "setup_net took net_mutex while a cleanup_net batch was still tearing down");
+        }
+    }
+}
+
+/// <summary>A policy threw or answered the impossible; the run ends with status policy-fault.</summary>
+internal sealed class PolicyFaultException(string message, Exception? inner) : Exception(message, inner);

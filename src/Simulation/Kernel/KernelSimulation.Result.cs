@@ -1,0 +1,145 @@
+using NetnsPolicy.Sdk;
+using NetnsPolicy.Simulation.Engine;
+using NetnsPolicy.Simulation.Metrics;
+
+namespace NetnsPolicy.Simulation.Kernel;
+
+/// <summary>Metric collection and the <see cref="RunResult"/>.</summary>
+internal sealed partial class KernelSimulation
+{
+    private const int MaxSamples = 400;
+    private readonly LatencyRecorder _creationLatency = new();
+    private readonly LatencyRecorder _cleanupLatency = new();
+    private readonly List<double> _sampleTimes = [];
+    private readonly List<int> _sampleBacklog = [];
+    private readonly List<long> _sampleMemory = [];
+    private long _sampleInterval = 1_000_000;
+    private long _nextSample;
+
+    private void RecordCreationLatency(long ns) => _creationLatency.Record(ns);
+
+    private void RecordCleanupLatency(long ns) => _cleanupLatency.Record(ns);
+
+    /// <summary>Backlog and memory over time at a fixed interval that doubles (keeping every other sample) when full.</summary>
+    private void Sample()
+    {
+        if (_s.Now < _nextSample)
+        {
+            return;
+        }
+
+        if (_sampleTimes.Count >= MaxSamples)
+        {
+            Decimate(_sampleTimes);
+            Decimate(_sampleBacklog);
+            Decimate(_sampleMemory);
+            _sampleInterval *= 2;
+        }
+
+        _sampleTimes.Add(_s.Now / 1e6);
+        _sampleBacklog.Add(_backlog);
+        _sampleMemory.Add(_memory);
+        _nextSample = (_s.Now / _sampleInterval * _sampleInterval) + _sampleInterval;
+    }
+
+    private static void Decimate<T>(List<T> list)
+    {
+        var kept = 0;
+        for (var i = 0; i < list.Count; i += 2)
+        {
+            list[kept++] = list[i];
+        }
+
+        list.RemoveRange(kept, list.Count - kept);
+    }
+
+    private RunResult BuildResult(string status, string? detail)
+    {
+        var teardownNs = _firstRelease >= 0 && _lastFree >= _firstRelease ? _lastFree - _firstRelease : 0;
+        var decisions = new Dictionary<string, DecisionCount>(StringComparer.Ordinal);
+        for (var i = 0; i < DecisionPoints.All.Count; i++)
+        {
+            var point = DecisionPoints.All[i];
+            if ((_overrides & point) != 0)
+            {
+                decisions[DecisionPoints.Name(point)] = new DecisionCount(_decisionCalls[i], _decisionChanged[i]);
+            }
+        }
+
+        var violations = _violations.ToList();
+        if (_violationCount > _violations.Count)
+        {
+            violations.Add(new OracleViolation("truncated", _s.Now, "", $"{_violationCount - _violations.Count} more violations not listed"));
+        }
+
+        return new RunResult
+        {
+            Status = status,
+            StatusDetail = detail,
+            Workload = _workload.Name,
+            KernelProfile = _profile.Id,
+            Policy = _policy.Descriptor.Id,
+            PolicyParameters = _request.Parameters.ToString(),
+            Seed = _request.Seed,
+            Replication = _request.Replication,
+            SimulatedSeconds = _s.Now / 1e9,
+            Events = _s.Events.Processed,
+            TeardownSeconds = teardownNs / 1e9,
+            CleanupLatencyMs = _cleanupLatency.Summary(),
+            CreationLatencyMs = _creationLatency.Summary(),
+            ThroughputNetnsPerSecond = teardownNs > 0 ? _netsFreed / (teardownNs / 1e9) : 0,
+            PeakMemoryBytes = _peakMemory,
+            PeakBacklog = _peakBacklog,
+            EnospcFailures = _enospc,
+            Oom = _oomAt >= 0 ? _oomAt / 1e9 : null,
+            NetsCreated = _netsCreated,
+            NetsFreed = _netsFreed,
+            Batches = _batches,
+            Locks = new Dictionary<string, LockMetrics>(StringComparer.Ordinal)
+            {
+                [_setupLock.Name] = Lock(_setupLock),
+                [_rtnl.Name] = Lock(_rtnl),
+                [_ueventSock.Name] = Lock(_ueventSock),
+                [_netRwsem.Name] = Lock(_netRwsem),
+            },
+            Rcu = new RcuMetrics
+            {
+                NormalGracePeriods = _rcu.Completed,
+                ExpeditedGracePeriods = _rcu.ExpeditedCompleted,
+                SynchronizeNormal = _rcu.SynchronizeNormal,
+                SynchronizeExpedited = _rcu.SynchronizeExpedited,
+                SynchronizeOverlapped = _decisionOverlapped,
+                SynchronizeSkipped = _decisionSkipped,
+                SynchronizeShortcut = _rcu.ShortcutCount,
+                WaitTotalMs = _rcu.WaitTotalNs / 1e6,
+                CleanupWaitMs = _cleanupRcuWaitNs / 1e6,
+                CallRcuCallbacks = _rcu.Callbacks,
+                RcuBarriers = _rcu.Barriers,
+                BarrierWaitMs = _rcu.BarrierWaitNs / 1e6,
+            },
+            Uevents = new UeventMetrics
+            {
+                Sent = _ueventsSent,
+                Suppressed = _ueventsSuppressed,
+                SocketVisits = _socketVisits,
+                SkbAllocations = _skbAllocations,
+            },
+            Profile = _profiler.Build(),
+            Decisions = decisions,
+            OracleViolations = violations,
+            Series = new RunSeries
+            {
+                TimeMs = _sampleTimes,
+                Backlog = _sampleBacklog,
+                MemoryBytes = _sampleMemory,
+                Batches = _batchSeries,
+                GracePeriods = _rcu.GracePeriods,
+                CreationCdf = _creationLatency.Cdf(),
+                CleanupCdf = _cleanupLatency.Cdf(),
+            },
+        };
+    }
+
+    private static LockMetrics Lock(SleepLock l) =>
+        new(l.Acquisitions, l.Contended, l.HoldTotalNs / 1e6, l.HoldMaxNs / 1e6, l.WaitTotalNs / 1e6, l.WaitMaxNs / 1e6);
+}

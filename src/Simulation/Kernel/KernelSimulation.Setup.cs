@@ -1,0 +1,168 @@
+using NetnsPolicy.Sdk;
+using NetnsPolicy.Simulation.Engine;
+using NetnsPolicy.Simulation.Workloads;
+
+namespace NetnsPolicy.Simulation.Kernel;
+
+/// <summary>Creation: copy_net_ns → setup_net (KERNEL-MODEL.md §4), and the devices a workload adds afterwards.</summary>
+internal sealed partial class KernelSimulation
+{
+    private RandomStream? _listenerRandom;
+
+    /// <summary>
+    /// copy_net_ns: charge the ucount (ENOSPC at the limit), allocate struct net, take the setup lock (4.9: waits for
+    /// the whole running teardown batch), run every op's init in order, link the net into the global list.
+    /// </summary>
+    private IEnumerable<Step> CopyNetNs(Creation c)
+    {
+        var start = _s.Now;
+        _creationsInFlight++;
+        try
+        {
+            if (_charged >= _maxNetNamespaces)
+            {
+                _enospc++;
+                c.Failed = true;
+                yield break;
+            }
+
+            _charged++;
+            var net = new Net(_nextNetId++) { MemoryBytes = _perNetBytes };
+            _allocatedNets++;
+            ChargeMemory(net.MemoryBytes);
+            yield return Step.Run(F.NetAlloc, Cpu(_costs.NetAllocNs));
+
+            var exclusive = _lockMode == LockMode.Exclusive;
+            _creatorsWaiting++;
+            yield return exclusive ? Step.Lock(_setupLock) : Step.LockRead(_setupLock);
+            _creatorsWaiting--;
+            _setupInProgress++;
+            yield return Step.Call(F.SetupNet, SetupNet(net));
+
+            // Link into net_namespace_list under RTNL (≤4.17) or net_rwsem (4.18+).
+            var listLock = _structure.NetListLock == "rtnl" ? _rtnl : _netRwsem;
+            yield return Step.Lock(listLock);
+            yield return Step.Run(F.LinkNet, Cpu(_costs.LinkNetNs));
+            net.State = NetState.Alive;
+            _listedNets++;
+            AddLive(net);
+            yield return Step.Unlock(listLock);
+            _setupInProgress--;
+            yield return exclusive ? Step.Unlock(_setupLock) : Step.UnlockRead(_setupLock);
+
+            _netsCreated++;
+            c.Net = net;
+            if (c.Measured)
+            {
+                RecordCreationLatency(_s.Now - start);
+            }
+        }
+        finally
+        {
+            _creationsInFlight--;
+        }
+    }
+
+    /// <summary>setup_net: every op's init in registration order (per-CPU control sockets for each possible CPU).</summary>
+    private IEnumerable<Step> SetupNet(Net net)
+    {
+        foreach (var op in _ops)
+        {
+            yield return Step.Call(op.InitFunc, OpInit(op, net));
+        }
+    }
+
+    private IEnumerable<Step> OpInit(PernetOp op, Net net)
+    {
+        var cost = Cpu(op.Spec.InitNs + ((long)op.Spec.PerCpuSockets * op.Spec.PerCpuSocketNs * _possibleCpus));
+        switch (op.Behaviour)
+        {
+            case OpBehaviour.Uevent:
+                yield return Step.Lock(_ueventSock);
+                yield return Step.Self(cost);
+                net.HasUeventSocket = true;
+                _ueventSockets++;
+                yield return Step.Unlock(_ueventSock);
+                break;
+            case OpBehaviour.Loopback:
+                yield return Step.Lock(_rtnl);
+                yield return Step.Self(cost);
+                yield return Step.Call(F.RegisterNetdevice, RegisterNetdevice(new NetDevice(_loopbackType, DeviceKind.Loopback, net, "lo")));
+                yield return Step.Unlock(_rtnl);
+                break;
+            case OpBehaviour.Tunnel:
+                yield return Step.Lock(_rtnl);
+                yield return Step.Self(cost);
+                yield return Step.Call(F.RegisterNetdevice, RegisterNetdevice(new NetDevice(op.TunnelDevice!, DeviceKind.Tunnel, net, op.TunnelDevice!.Name + "0")));
+                yield return Step.Unlock(_rtnl);
+                break;
+            default:
+                if (op.Spec.InitTakesRtnl)
+                {
+                    yield return Step.Lock(_rtnl);
+                }
+
+                yield return Step.Self(cost);
+                if (op.Spec.InitTakesRtnl)
+                {
+                    yield return Step.Unlock(_rtnl);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
+    /// What the workload does once the namespace exists: veth pairs created with one end in the namespace and the peer
+    /// in the host (the host learns an nsid for it), physical devices moved in. Also decides who listens to uevents.
+    /// </summary>
+    private IEnumerable<Step> AddDevices(Net net, DeviceMix mix)
+    {
+        var fraction = _workload.Machine.UeventListeners.NetnsFraction;
+        if (fraction > 0)
+        {
+            _listenerRandom ??= Stream(StreamListeners);
+            if (_listenerRandom.NextDouble() < fraction)
+            {
+                net.UeventListener = true;
+                _listenerNets++;
+            }
+        }
+
+        for (var i = 0; i < mix.VethPairs; i++)
+        {
+            yield return Step.Lock(_rtnl);
+            var inner = new NetDevice(_vethType, DeviceKind.Veth, net, "veth" + i);
+            var peer = new NetDevice(_vethType, DeviceKind.Veth, _initNet, $"veth{net.Id}_{i}");
+            inner.Peer = peer;
+            peer.Peer = inner;
+            yield return Step.Call(F.VethNewlink, RegisterNetdevice(peer));
+            yield return Step.Call(F.VethNewlink, RegisterNetdevice(inner));
+            if (!net.HostHasNsid)
+            {
+                net.HostHasNsid = true;
+                _hostNsids++;
+            }
+
+            yield return Step.Unlock(_rtnl);
+        }
+
+        for (var i = 0; i < mix.Physical; i++)
+        {
+            yield return Step.Lock(_rtnl);
+            var dev = new NetDevice(_physicalType, DeviceKind.Physical, _initNet, $"eth{net.Id}_{i}");
+            yield return Step.Call(F.DevChangeNetNamespace, DeviceMove(dev, net));
+            yield return Step.Unlock(_rtnl);
+        }
+    }
+
+    /// <summary>The outcome of one copy_net_ns, filled in by the coroutine.</summary>
+    private sealed class Creation(bool measured)
+    {
+        public bool Measured { get; } = measured;
+
+        public Net? Net { get; set; }
+
+        public bool Failed { get; set; }
+    }
+}

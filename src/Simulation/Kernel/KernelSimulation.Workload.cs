@@ -1,0 +1,270 @@
+using NetnsPolicy.Sdk;
+using NetnsPolicy.Simulation.Engine;
+using NetnsPolicy.Simulation.Workloads;
+
+namespace NetnsPolicy.Simulation.Kernel;
+
+/// <summary>The workload's actors: processes creating and releasing namespaces, the probe, host RTNL users.</summary>
+internal sealed partial class KernelSimulation
+{
+    // Random stream ids: one per consumer, so adding one never shifts another's draws.
+    private const ulong StreamRcu = 1;
+    private const ulong StreamListeners = 2;
+    private const ulong StreamChurnArrivals = 3;
+    private const ulong StreamChurnLifetimes = 4;
+    private const ulong StreamRtnlUsers = 100;
+
+    private static long Ms(double ms) => (long)Math.Round(ms * 1e6);
+
+    /// <summary>Namespaces alive at t=0 (never released): they count for N, nsids, memory and ucounts.</summary>
+    private void BuildInitialPopulation()
+    {
+        if (_workload.InitialPopulation is not { Count: > 0 } pop)
+        {
+            return;
+        }
+
+        for (var i = 0; i < pop.Count; i++)
+        {
+            var net = new Net(_nextNetId++) { MemoryBytes = _perNetBytes, State = NetState.Alive, HasUeventSocket = true };
+            _charged++;
+            _allocatedNets++;
+            _listedNets++;
+            _ueventSockets++;
+            _memory += net.MemoryBytes;
+            net.Devices.Add(new NetDevice(_loopbackType, DeviceKind.Loopback, net, "lo"));
+            for (var v = 0; v < pop.Devices.VethPairs; v++)
+            {
+                var inner = new NetDevice(_vethType, DeviceKind.Veth, net, "veth" + v);
+                inner.Peer = new NetDevice(_vethType, DeviceKind.Veth, _initNet, $"veth{net.Id}_{v}") { Peer = inner };
+                net.Devices.Add(inner);
+                _memory += 2 * _vethType.Bytes;
+                net.HostHasNsid = true;
+            }
+
+            if (net.HostHasNsid)
+            {
+                _hostNsids++;
+            }
+
+            AddLive(net);
+        }
+
+        _baselineMemory = _memory;
+        _baselineCharged = _charged;
+        _peakMemory = _memory;
+    }
+
+    private void StartWorkload()
+    {
+        var w = _workload;
+        if (w.Burst is { } burst)
+        {
+            _expectedNets += burst.Count;
+            _generatorsActive++;
+            _s.Spawn("burst", F.ProcessRoot, Burst(burst));
+        }
+
+        if (w.Loops is { } loops)
+        {
+            _expectedNets += (long)loops.Count * loops.Cycles;
+            for (var i = 0; i < loops.Count; i++)
+            {
+                _generatorsActive++;
+                _s.Spawn("loop" + i, F.ProcessRoot, Loop(loops));
+            }
+        }
+
+        if (w.Churn is { } churn)
+        {
+            _expectedNets += (long)(churn.ArrivalsPerSecond * churn.DurationMs / 1000);
+            _generatorsActive++;
+            _s.Spawn("churn", F.ProcessRoot, ChurnArrivals(churn));
+        }
+
+        if (w.Probe is { } probe)
+        {
+            _s.Spawn("probe", F.ProcessRoot, Probe(probe));
+        }
+
+        if (w.RtnlUsers is { Count: > 0 } users)
+        {
+            for (var i = 0; i < users.Count; i++)
+            {
+                _s.Spawn("rtnl-user" + i, F.RtnlUserRoot, RtnlUser(users, Stream(StreamRtnlUsers + (ulong)i)));
+            }
+        }
+    }
+
+    /// <summary>Create N namespaces (with <c>create_parallelism</c> creators), then release them all at once.</summary>
+    private IEnumerable<Step> Burst(BurstSpec burst)
+    {
+        var created = new List<Net>(burst.Count);
+        var creatorsLeft = burst.CreateParallelism;
+        var done = new WaitQueue(_s);
+        for (var p = 0; p < burst.CreateParallelism; p++)
+        {
+            var share = (burst.Count / burst.CreateParallelism) + (p < burst.Count % burst.CreateParallelism ? 1 : 0);
+            _s.Spawn("burst-creator" + p, F.ProcessRoot, BurstCreator(share, burst.Devices, created, () =>
+            {
+                creatorsLeft--;
+                done.WakeAll();
+            }));
+        }
+
+        while (creatorsLeft > 0)
+        {
+            yield return Step.Wait(done);
+        }
+
+        yield return Step.Sleep(Ms(burst.DestroyAfterMs));
+
+        // "Destroyed at once": every owner exits now; each exit drops the last reference.
+        foreach (var net in created)
+        {
+            yield return Step.Call(F.PutNet, PutNet(net));
+        }
+
+        _generatorsActive--;
+    }
+
+    private IEnumerable<Step> BurstCreator(int count, DeviceMix devices, List<Net> created, Action finished)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var c = new Creation(measured: false);
+            yield return Step.Call(F.CopyNetNs, CopyNetNs(c));
+            if (c.Net is { } net)
+            {
+                yield return Step.Call(F.ProcessRoot, AddDevices(net, devices));
+                created.Add(net);
+            }
+        }
+
+        finished();
+    }
+
+    /// <summary>One of k loops of serial create-then-destroy cycles (<c>unshare -n /bin/true</c>).</summary>
+    private IEnumerable<Step> Loop(LoopsSpec loops)
+    {
+        for (var i = 0; i < loops.Cycles; i++)
+        {
+            yield return Step.Run(F.ProcessRoot, Cpu(_costs.ProcessOverheadNs));
+            var c = new Creation(measured: true);
+            yield return Step.Call(F.CopyNetNs, CopyNetNs(c));
+            if (c.Net is not { } net)
+            {
+                continue;
+            }
+
+            yield return Step.Call(F.ProcessRoot, AddDevices(net, loops.Devices));
+            if (loops.LifetimeMs > 0)
+            {
+                yield return Step.Sleep(Ms(loops.LifetimeMs));
+            }
+
+            yield return Step.Call(F.PutNet, PutNet(net));
+        }
+
+        _generatorsActive--;
+    }
+
+    /// <summary>Poisson arrivals for <c>duration_ms</c>, each a process with its own namespace (vsftpd).</summary>
+    private IEnumerable<Step> ChurnArrivals(ChurnSpec churn)
+    {
+        var arrivals = Stream(StreamChurnArrivals);
+        var lifetimes = Stream(StreamChurnLifetimes);
+        var end = Ms(churn.DurationMs);
+        var meanGapNs = 1e9 / churn.ArrivalsPerSecond;
+        var n = 0;
+        while (true)
+        {
+            var gap = (long)arrivals.NextExponential(meanGapNs);
+            if (_s.Now + gap >= end)
+            {
+                break;
+            }
+
+            yield return Step.Sleep(gap);
+            _generatorsActive++;
+            _s.Spawn("conn" + n++, F.ProcessRoot, ChurnProcess(churn, Lifetime(churn.Lifetime, lifetimes)));
+        }
+
+        _generatorsActive--;
+    }
+
+    private static long Lifetime(LifetimeSpec l, RandomStream r)
+    {
+        var ms = l.Distribution switch
+        {
+            "fixed" => l.MeanMs,
+            "uniform" => l.MeanMs - l.Spread + (2 * l.Spread * r.NextDouble()),
+            "lognormal" => l.MeanMs * Math.Exp((l.Spread * r.NextNormal()) - (l.Spread * l.Spread / 2)),
+            _ => r.NextExponential(l.MeanMs),
+        };
+        return Ms(Math.Max(0, ms));
+    }
+
+    private IEnumerable<Step> ChurnProcess(ChurnSpec churn, long lifetime)
+    {
+        yield return Step.Run(F.ProcessRoot, Cpu(_costs.ProcessOverheadNs));
+        var c = new Creation(measured: true);
+        yield return Step.Call(F.CopyNetNs, CopyNetNs(c));
+        if (c.Net is { } net)
+        {
+            yield return Step.Call(F.ProcessRoot, AddDevices(net, churn.Devices));
+            yield return Step.Sleep(lifetime);
+            yield return Step.Call(F.PutNet, PutNet(net));
+        }
+
+        _generatorsActive--;
+    }
+
+    /// <summary>Creates a namespace every interval (a sequential loop) and records how long creation took.</summary>
+    private IEnumerable<Step> Probe(ProbeSpec probe)
+    {
+        if (probe.StartMs > 0)
+        {
+            yield return Step.Sleep(Ms(probe.StartMs));
+        }
+
+        var stop = probe.StopMs > 0 ? Ms(probe.StopMs) : long.MaxValue;
+        while (!_workloadDone && _s.Now < stop)
+        {
+            var started = _s.Now;
+            var c = new Creation(measured: true);
+            yield return Step.Call(F.CopyNetNs, CopyNetNs(c));
+            if (c.Net is { } net)
+            {
+                yield return Step.Call(F.PutNet, PutNet(net));
+            }
+
+            var next = started + Ms(probe.IntervalMs);
+            if (next > _s.Now)
+            {
+                yield return Step.Sleep(next - _s.Now);
+            }
+        }
+    }
+
+    /// <summary>A host RTNL user (<c>ip link</c>, netlink dumps): RTNL held, part of it inside an RCU reader.</summary>
+    private IEnumerable<Step> RtnlUser(RtnlUsersSpec spec, RandomStream random)
+    {
+        var hold = Cpu((long)(spec.HoldUs * 1000));
+        var reader = (long)(hold * spec.RcuReaderFraction);
+        while (!_workloadDone)
+        {
+            yield return Step.Sleep((long)random.NextExponential(spec.MeanIntervalMs * 1e6));
+            yield return Step.Lock(_rtnl);
+            if (reader > 0)
+            {
+                yield return Step.ReadLock();
+                yield return Step.Run(F.RtnlUserWork, reader);
+                yield return Step.ReadUnlock();
+            }
+
+            yield return Step.Self(hold - reader);
+            yield return Step.Unlock(_rtnl);
+        }
+    }
+}
