@@ -52,28 +52,23 @@ internal static class TournamentHtml
 
     private static void WriteRanking(StringBuilder b, IReadOnlyList<RankingRow> rows, IReadOnlyList<TrackResult> tracks, bool withStability)
     {
-        b.Append("<table><tr><th>Rank</th><th>Policy</th><th>Score</th>");
-        foreach (var t in tracks)
+        var table = RankingTable.Build(rows, tracks, withStability);
+        b.Append("<table><tr>");
+        foreach (var h in table.Header)
         {
-            b.Append("<th>").Append(HtmlPage.Encode(t.Name)).Append("</th>");
+            b.Append("<th>").Append(HtmlPage.Encode(h)).Append("</th>");
         }
 
-        b.Append(withStability ? "<th>Wins</th><th>Mean rank</th>" : "").Append("<th>Note</th></tr>\n");
-        foreach (var r in rows)
+        b.Append("</tr>\n");
+        foreach (var (cells, isBaseline, disqualified) in table.Rows)
         {
-            b.Append(C, $"<tr class=\"{(r.Disqualified ? "dq" : r.IsBaseline ? "baseline" : "")}\"><td>{r.Rank?.ToString(C) ?? "–"}</td><td>{HtmlPage.Encode(r.Entry)}{(r.IsBaseline ? " (baseline)" : "")}</td><td>{(r.Score is { } s ? Format.Ratio(s) : "–")}</td>");
-            foreach (var t in tracks)
+            b.Append("<tr class=\"").Append(disqualified ? "dq" : isBaseline ? "baseline" : "").Append("\">");
+            foreach (var cell in cells)
             {
-                var score = t.Scores.FirstOrDefault(x => x.Entry == r.Entry);
-                b.Append("<td>").Append(score?.Score is { } ts ? Format.Ratio(ts) : "–").Append(score is { Disqualified: true } ? " DQ" : "").Append("</td>");
+                b.Append("<td>").Append(HtmlPage.Encode(cell)).Append("</td>");
             }
 
-            if (withStability)
-            {
-                b.Append("<td>").Append(r.Rank is null ? "–" : Format.Percent(r.WinShare * 100)).Append("</td><td>").Append(r.Rank is null ? "–" : r.MeanRank.ToString("F2", C)).Append("</td>");
-            }
-
-            b.Append("<td>").Append(HtmlPage.Encode(r.Note)).Append("</td></tr>\n");
+            b.Append("</tr>\n");
         }
 
         b.Append("</table>\n");

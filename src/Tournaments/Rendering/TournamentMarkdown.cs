@@ -59,30 +59,17 @@ internal static class TournamentMarkdown
 
     private static void WriteRanking(StringBuilder md, IReadOnlyList<RankingRow> rows, IReadOnlyList<TrackResult> tracks, bool withStability)
     {
-        md.Append("| Rank | Policy | Score |");
-        foreach (var t in tracks)
+        var table = RankingTable.Build(rows, tracks, withStability);
+        md.Append("| ").AppendJoin(" | ", table.Header.Select(MarkdownWriter.Escape)).Append(" |\n|");
+        for (var i = 0; i < table.Header.Count; i++)
         {
-            md.Append(' ').Append(MarkdownWriter.Escape(t.Name)).Append(" |");
+            md.Append(i == 1 || i == table.Header.Count - 1 ? "---|" : "---:|");
         }
 
-        md.Append(withStability ? " Wins | Mean rank |" : "").Append(" Note |\n|---:|---|---:|");
-        md.Append(string.Concat(Enumerable.Repeat("---:|", tracks.Count))).Append(withStability ? "---:|---:|" : "").Append("---|\n");
-        foreach (var r in rows)
+        md.Append('\n');
+        foreach (var (cells, _, _) in table.Rows)
         {
-            md.Append("| ").Append(r.Rank?.ToString(C) ?? "–").Append(" | ").Append(MarkdownWriter.Escape(r.Entry)).Append(r.IsBaseline ? " · baseline" : "")
-                .Append(" | ").Append(r.Score is { } s ? Format.Ratio(s) : "–").Append(" |");
-            foreach (var t in tracks)
-            {
-                var score = t.Scores.FirstOrDefault(x => x.Entry == r.Entry);
-                md.Append(' ').Append(score?.Score is { } ts ? Format.Ratio(ts) : "–").Append(score is { Disqualified: true } ? " DQ" : "").Append(" |");
-            }
-
-            if (withStability)
-            {
-                md.Append(' ').Append(r.Rank is null ? "–" : Format.Percent(r.WinShare * 100)).Append(" | ").Append(r.Rank is null ? "–" : r.MeanRank.ToString("F2", C)).Append(" |");
-            }
-
-            md.Append(' ').Append(MarkdownWriter.Escape(r.Note)).Append(" |\n");
+            md.Append("| ").AppendJoin(" | ", cells.Select(MarkdownWriter.Escape)).Append(" |\n");
         }
 
         md.Append('\n');
