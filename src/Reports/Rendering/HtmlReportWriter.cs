@@ -39,9 +39,9 @@ public static class HtmlReportWriter
         page.AddPlot(PlotFactory.Timeline("Setup-lock holds by cleanup batches", policies, s => s.Batches, kindColumn: null), "lock-hold timeline");
         page.AddPlot(PlotFactory.Timeline("RCU grace periods", policies, s => s.GracePeriods, kindColumn: 2, GracePeriodKinds), "grace periods");
         var (functions, selfPct) = ProfileTable.Build(policies);
-        page.AddPlot(PlotFactory.GroupedBars("Profile: self time (first replication)", "% of CPU time", functions, policies, selfPct), "profile bars");
+        page.AddPlot(PlotFactory.GroupedBars("Profile: self time (first replication)", "% of CPU time", functions, Names(policies), selfPct), "profile bars");
         var ratios = policies.Select(p => p.Metrics.Select(m => m.Ratio).ToArray()).ToArray();
-        page.AddPlot(PlotFactory.GroupedBars("Ratio to baseline", "mean / baseline mean", MetricCatalog.All.Select(m => m.Id).ToArray(), policies, ratios, referenceLine: 1.0), "ratios to baseline");
+        page.AddPlot(PlotFactory.GroupedBars("Ratio to baseline", "mean / baseline mean", MetricCatalog.All.Select(m => m.Id).ToArray(), Names(policies), ratios, referenceLine: 1.0), "ratios to baseline");
         b.Append("</div>\n");
         WriteProfileTable(b, report, hh, functions, selfPct);
     }
@@ -129,6 +129,8 @@ public static class HtmlReportWriter
 
         b.Append("</table>\n");
     }
+
+    private static string[] Names(IReadOnlyList<PolicySummary> policies) => policies.Select(p => p.Policy).ToArray();
 
     private static string RowClass(PolicySummary p) => p.Disqualified ? "dq" : p.IsBaseline ? "baseline" : "";
 

@@ -71,7 +71,8 @@ public static class MarkdownWriter
         return label;
     }
 
-    private static void WriteSummary(StringBuilder md, ComparisonReport report)
+    /// <summary>The compact table: one row per policy, one column per metric with mean, ratio and verdict mark.</summary>
+    public static void WriteSummary(StringBuilder md, ComparisonReport report)
     {
         md.Append("Mean (ratio to baseline) per metric: ✅ significantly better, ❌ significantly worse, ≈ no significant difference (Mann–Whitney, α = ")
             .Append(report.Alpha.ToString(CultureInfo.InvariantCulture)).Append(").\n\n");

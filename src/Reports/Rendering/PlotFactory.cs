@@ -86,12 +86,18 @@ public static class PlotFactory
         return Finish(plot, legend: false);
     }
 
-    /// <summary>Grouped horizontal bars: one group per category, one bar per policy.</summary>
-    public static string GroupedBars(string title, string valueLabel, IReadOnlyList<string> categories, IReadOnlyList<PolicySummary> policies, IReadOnlyList<double[]> values, double? referenceLine = null)
+    /// <summary>Grouped horizontal bars: one group per category, one bar per series (policy).</summary>
+    /// <param name="title">Plot title.</param>
+    /// <param name="valueLabel">Label of the value axis.</param>
+    /// <param name="categories">Group labels.</param>
+    /// <param name="series">Series names, coloured by index like every other plot.</param>
+    /// <param name="values">Per series, one value per category (non-finite values draw as 0).</param>
+    /// <param name="referenceLine">Optional dashed line, e.g. at ratio 1.</param>
+    public static string GroupedBars(string title, string valueLabel, IReadOnlyList<string> categories, IReadOnlyList<string> series, IReadOnlyList<double[]> values, double? referenceLine = null)
     {
         var plot = NewPlot(title, valueLabel, "");
-        var group = policies.Count + 1;
-        for (var i = 0; i < policies.Count; i++)
+        var group = series.Count + 1;
+        for (var i = 0; i < series.Count; i++)
         {
             var bars = categories.Select((_, c) => new Bar
             {
@@ -102,7 +108,7 @@ public static class PlotFactory
             }).ToList();
             var barPlot = plot.Add.Bars(bars);
             barPlot.Horizontal = true;
-            barPlot.LegendText = policies[i].Policy;
+            barPlot.LegendText = series[i];
         }
 
         if (referenceLine is { } x)
@@ -112,10 +118,10 @@ public static class PlotFactory
             line.LinePattern = LinePattern.Dashed;
         }
 
-        plot.Axes.Left.SetTicks(categories.Select((_, c) => c * group + (policies.Count - 1) / 2.0).ToArray(), categories.ToArray());
+        plot.Axes.Left.SetTicks(categories.Select((_, c) => c * group + (series.Count - 1) / 2.0).ToArray(), categories.ToArray());
         plot.Axes.Left.TickLabelStyle.FontSize = 10;
         plot.Axes.InvertY();
-        return Finish(plot, legend: true, height: Math.Max(Height, 40 + categories.Count * (12 * policies.Count + 14)));
+        return Finish(plot, legend: true, height: Math.Max(Height, 40 + categories.Count * (12 * series.Count + 14)));
     }
 
     private static ScottPlot.Color KindColor(int kind) => kind == 0 ? Palette.Color(0) : Palette.Color(1);

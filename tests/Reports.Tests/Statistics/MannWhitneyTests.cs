@@ -46,15 +46,38 @@ public sealed class MannWhitneyTests
     }
 
     [Test]
-    public void Test_Ties_NormalApproximationWithTieAndContinuityCorrection()
+    public void Test_SmallSamplesWithTies_ExactPermutationPValue()
     {
-        // Mid-ranks give U = 2.5; σ² = 16/12 · (9 − 30/56); z = (|2.5 − 8| − 0.5)/σ = 1.488351.
+        // Mid-ranks give U = 2.5; 7 of the 70 ways to pick the x's have a rank sum at most the observed one: p = 2 · 7/70.
         var r = MannWhitney.Test([1, 2, 2, 3], [2, 3, 4, 5]);
         Assert.Multiple(() =>
         {
             Assert.That(r.U, Is.EqualTo(2.5));
+            Assert.That(r.Exact, Is.True);
+            Assert.That(r.PValue, Is.EqualTo(0.2).Within(1e-12));
+        });
+    }
+
+    [Test]
+    public void Test_IdenticalReplicationsThreeAgainstThree_NotSignificant()
+    {
+        // The tie-corrected normal approximation would say p = 0.0495; the exact answer is 2/20.
+        var r = MannWhitney.Test([7, 7, 7], [5, 5, 5]);
+        Assert.That(r.PValue, Is.EqualTo(0.1).Within(1e-12));
+    }
+
+    [Test]
+    public void Test_LargeSamplesWithTies_NormalApproximationWithTieAndContinuityCorrection()
+    {
+        // 75 values in all, beyond the exact limit: U = 392, p from σ² with the tie term and a ½ continuity correction.
+        var x = Enumerable.Range(0, 40).Select(i => (double)(i % 7)).ToArray();
+        var y = Enumerable.Range(0, 35).Select(i => (double)(i % 9 + 1)).ToArray();
+        var r = MannWhitney.Test(x, y);
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.U, Is.EqualTo(392));
             Assert.That(r.Exact, Is.False);
-            Assert.That(r.PValue, Is.EqualTo(0.136658).Within(1e-5));
+            Assert.That(r.PValue, Is.EqualTo(0.00100859).Within(1e-7));
         });
     }
 
