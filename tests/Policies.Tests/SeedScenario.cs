@@ -62,5 +62,14 @@ internal static class SeedScenario
         return result;
     }
 
+    /// <summary>Unloads the plugins and removes their shadow copies.</summary>
+    public static void DisposeCatalogs()
+    {
+        foreach (var catalog in new[] { Catalog, TestCatalog }.Where(c => c.IsValueCreated))
+        {
+            catalog.Value.Dispose();
+        }
+    }
+
     public static Dictionary<string, string> BatchSize(int size) => new() { ["batch_size"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 }
