@@ -247,10 +247,18 @@ internal sealed class Rcu : IEventTarget
 
         // A GP needs every CPU through a quiescent state: idle CPUs are already quiescent, busy ones are forced
         // by the FQS scan after 1–3 jiffies (jiffies_till_first_fqs), more CPUs take longer to scan.
-        var busy = (double)_s.BusyCpus / _s.Cpus;
-        var jiffies = _spec.NormalGpBaseJiffies + _spec.NormalGpBusyExtraJiffies * busy;
-        var jitter = 1 + _spec.GpJitter * (2 * _random.NextDouble() - 1);
-        var d = (long)(_jiffyNs * jiffies * jitter) + _spec.NormalGpPerCpuNs * _s.Cpus;
+        long d;
+        if (_s.Cpus == 1)
+        {
+            d = _spec.SingleCpuGpNs;
+        }
+        else
+        {
+            var busy = (double)_s.BusyCpus / _s.Cpus;
+            var jiffies = _spec.NormalGpBaseJiffies + (_spec.NormalGpBusyExtraJiffies * busy);
+            var jitter = 1 + (_spec.GpJitter * ((2 * _random.NextDouble()) - 1));
+            d = (long)(_jiffyNs * jiffies * jitter) + (_spec.NormalGpPerCpuNs * _s.Cpus);
+        }
         _s.Schedule(_s.Now + Math.Max(1, d), this, EventGpTimer);
     }
 
