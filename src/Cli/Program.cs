@@ -1,6 +1,13 @@
 using System.CommandLine;
 using NetnsPolicy.Cli;
+using NetnsPolicy.Cli.Commands;
 
 var root = new RootCommand("netns-policy: simulate Linux netns teardown policies and compare them.");
 root.Subcommands.Add(SimulateCommand.Create());
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+root.Subcommands.Add(PoliciesCommand.Create());
+root.Subcommands.Add(ProfilesCommand.Create());
+root.Subcommands.Add(CompareCommand.Create());
+root.Subcommands.Add(TournamentCommand.Create());
+root.Subcommands.Add(ReportCommand.Create());
+root.Subcommands.Add(ServeCommand.Create());
+return await CliAction.InvokeAsync(root, args).ConfigureAwait(false);

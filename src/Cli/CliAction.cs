@@ -1,0 +1,112 @@
+using System.CommandLine;
+using Google.Rpc;
+using Grpc.Core;
+using NetnsPolicy.Cli.Connection;
+using NetnsPolicy.Cli.Terminal;
+using NetnsPolicy.Simulation;
+
+namespace NetnsPolicy.Cli;
+
+/// <summary>
+/// Runs a command's body and turns what can go wrong into the documented exit codes (<see cref="ExitCodes"/>), with a
+/// message on stderr that names the offending field where there is one.
+/// </summary>
+internal static class CliAction
+{
+    /// <summary>Sets <paramref name="body"/> as the action of <paramref name="command"/>.</summary>
+    public static void Set(Command command, Func<ParseResult, CliConsole, CancellationToken, Task<int>> body) =>
+        command.SetAction((parse, ct) => RunAsync(parse, body, ct));
+
+    /// <summary>Parses <paramref name="args"/> and invokes the command; parse errors exit with <see cref="ExitCodes.BadInput"/>.</summary>
+    public static async Task<int> InvokeAsync(RootCommand root, string[] args, InvocationConfiguration? configuration = null, CancellationToken cancellationToken = default)
+    {
+        var parse = root.Parse(args);
+        configuration ??= new InvocationConfiguration();
+        if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await configuration.Error.WriteLineAsync("error: " + error.Message).ConfigureAwait(false);
+            }
+
+            await configuration.Error.WriteLineAsync($"(run '{root.Name} {parse.CommandResult.Command.Name} --help' for usage)").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
+        return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, Func<ParseResult, CliConsole, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        var console = CliConsole.From(parse);
+        var err = console.Error;
+        try
+        {
+            return await body(parse, console, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InputValidationException e)
+        {
+            foreach (var field in e.Errors)
+            {
+                await err.WriteLineAsync($"error: {field.Field}: {field.Message}").ConfigureAwait(false);
+            }
+
+            return ExitCodes.BadInput;
+        }
+        catch (ServerUnreachableException e)
+        {
+            await err.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
+            return ExitCodes.ServerUnreachable;
+        }
+        catch (RunFailedException e)
+        {
+            await err.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
+            return ExitCodes.RunFailed;
+        }
+        catch (RpcException e)
+        {
+            await WriteRpcErrorAsync(err, e).ConfigureAwait(false);
+            return e.StatusCode switch
+            {
+                StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.ResourceExhausted or StatusCode.OutOfRange => ExitCodes.BadInput,
+                StatusCode.Unavailable => ExitCodes.ServerUnreachable,
+                StatusCode.Cancelled when cancellationToken.IsCancellationRequested => ExitCodes.Interrupted,
+                _ => ExitCodes.RunFailed,
+            };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await err.WriteLineAsync("interrupted").ConfigureAwait(false);
+            return ExitCodes.Interrupted;
+        }
+    }
+
+    /// <summary>The status detail, then one line per field violation or quota violation the service attached.</summary>
+    private static async Task WriteRpcErrorAsync(TextWriter err, RpcException e)
+    {
+        var status = e.GetRpcStatus();
+        var badRequest = status?.GetDetail<BadRequest>();
+        var quota = status?.GetDetail<QuotaFailure>();
+        if (badRequest is { FieldViolations.Count: > 0 })
+        {
+            foreach (var v in badRequest.FieldViolations)
+            {
+                await err.WriteLineAsync($"error: {v.Field}: {v.Description}").ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (quota is { Violations.Count: > 0 })
+        {
+            foreach (var v in quota.Violations)
+            {
+                await err.WriteLineAsync($"error: {v.Subject}: {v.Description}").ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        await err.WriteLineAsync($"error: {e.StatusCode}: {e.Status.Detail}").ConfigureAwait(false);
+    }
+}
