@@ -29,6 +29,12 @@ internal static class CliAction
                 await configuration.Error.WriteLineAsync("error: " + error.Message).ConfigureAwait(false);
             }
 
+            // The parser says an argument is missing but not which: name it, as every other error names its field.
+            foreach (var argument in parse.CommandResult.Command.Arguments.Where(a => a.Arity.MinimumNumberOfValues > 0 && parse.GetResult(a) is null or { Tokens.Count: 0 }))
+            {
+                await configuration.Error.WriteLineAsync($"error: {argument.Name}: required ({argument.Description})").ConfigureAwait(false);
+            }
+
             await configuration.Error.WriteLineAsync($"(run '{root.Name} {parse.CommandResult.Command.Name} --help' for usage)").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
