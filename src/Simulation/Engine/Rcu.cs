@@ -272,7 +272,7 @@ internal sealed class Rcu : IEventTarget
         _gpActive = false;
         Completed++;
         Record(_gpStart, 0);
-        WakeSatisfied(_waiters, Completed);
+        WaitTotalNs += WakeSatisfied(_waiters, Completed);
         while (_pending.Count > 0 && _pending.Peek().Cookie <= Completed)
         {
             var p = _pending.Dequeue();
@@ -312,22 +312,24 @@ internal sealed class Rcu : IEventTarget
         _expActive = false;
         ExpeditedCompleted++;
         Record(_expStart, 1);
-        WakeSatisfied(_expWaiters, ExpeditedCompleted);
+        WaitTotalNs += WakeSatisfied(_expWaiters, ExpeditedCompleted);
         if (_expNeeded || _expWaiters.Count > 0)
         {
             StartExpedited(null);
         }
     }
 
-    private void WakeSatisfied(List<KThread> waiters, long completed)
+    /// <summary>Wakes the waiters whose cookie is reached; returns the time they waited in all.</summary>
+    private long WakeSatisfied(List<KThread> waiters, long completed)
     {
+        long waited = 0;
         var kept = 0;
         for (var i = 0; i < waiters.Count; i++)
         {
             var t = waiters[i];
             if (t.RcuCookie <= completed)
             {
-                WaitTotalNs += _s.Now - t.WaitStart;
+                waited += _s.Now - t.WaitStart;
                 _s.Wake(t);
             }
             else
@@ -337,6 +339,7 @@ internal sealed class Rcu : IEventTarget
         }
 
         waiters.RemoveRange(kept, waiters.Count - kept);
+        return waited;
     }
 
     private void Record(long start, int kind)
@@ -368,22 +371,7 @@ internal sealed class Rcu : IEventTarget
 
             yield return Step.Run(_fnDoBatch, Math.Max(1, cost));
             _invokedSeq = Math.Max(_invokedSeq, seq);
-            var kept = 0;
-            for (var i = 0; i < _barrierWaiters.Count; i++)
-            {
-                var t = _barrierWaiters[i];
-                if (t.RcuCookie <= _invokedSeq)
-                {
-                    BarrierWaitNs += _s.Now - t.WaitStart;
-                    _s.Wake(t);
-                }
-                else
-                {
-                    _barrierWaiters[kept++] = t;
-                }
-            }
-
-            _barrierWaiters.RemoveRange(kept, _barrierWaiters.Count - kept);
+            BarrierWaitNs += WakeSatisfied(_barrierWaiters, _invokedSeq);
         }
     }
 }

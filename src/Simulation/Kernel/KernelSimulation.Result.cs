@@ -99,6 +99,7 @@ internal sealed partial class KernelSimulation
             Replication = _request.Replication,
             SimulatedSeconds = _s.Now / 1e9,
             Events = _s.Events.Processed,
+            Steps = _s.Steps,
             TeardownSeconds = teardownNs / 1e9,
             CleanupLatencyMs = _cleanupLatency.Summary(),
             CreationLatencyMs = _creationLatency.Summary(),
