@@ -32,8 +32,13 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
     public PluginCatalog(PluginCatalogOptions? options = null)
     {
         _options = options ?? new PluginCatalogOptions();
-        _shadowRoot = _options.ShadowCopyDirectory
-            ?? Path.Combine(Path.GetTempPath(), "netns-policy-shadow", $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var shadowParent = Path.Combine(Path.GetTempPath(), "netns-policy-shadow");
+        if (_options.ShadowCopyDirectory is null)
+        {
+            PluginFiles.DeleteStaleShadowRoots(shadowParent);
+        }
+
+        _shadowRoot = _options.ShadowCopyDirectory ?? Path.Combine(shadowParent, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
         var upstream = new UpstreamPolicy().Descriptor;
         _upstream = new PolicyEntry(upstream, typeof(UpstreamPolicy),
             new PolicyInfo(upstream.Id, upstream.Version, upstream.Description, upstream.Overrides, upstream.Parameters, SdkInfo.Major, "builtin", "builtin"));
@@ -205,6 +210,17 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
             Dictionary<string, LoadedPlugin> retired;
             lock (_gate)
             {
+                if (_disposed)
+                {
+                    // Disposed during the scan (a watcher callback racing Dispose): keep nothing new.
+                    foreach (var plugin in fresh.Where(p => next.ContainsKey(p.Folder)))
+                    {
+                        plugin.Release();
+                    }
+
+                    return;
+                }
+
                 retired = _plugins;
                 _plugins = next;
                 _policies = policies;

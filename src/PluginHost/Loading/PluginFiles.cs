@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -41,6 +43,45 @@ internal static class PluginFiles
 
         Directory.CreateDirectory(target);
         return target;
+    }
+
+    /// <summary>
+    /// Deletes the per-process shadow roots (<c>&lt;pid&gt;-&lt;guid&gt;</c>) under <paramref name="parent"/> whose process is gone — a
+    /// killed isolated worker cannot clean up after itself.
+    /// </summary>
+    public static void DeleteStaleShadowRoots(string parent)
+    {
+        if (!Directory.Exists(parent))
+        {
+            return;
+        }
+
+        foreach (var root in Directory.GetDirectories(parent))
+        {
+            var name = Path.GetFileName(root);
+            var dash = name.IndexOf('-', StringComparison.Ordinal);
+            if (dash > 0 && int.TryParse(name.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && !IsRunning(pid))
+            {
+                TryDelete(root);
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Deletes a shadow copy; on failure (a file still mapped on Windows) it is left for the next start.</summary>
