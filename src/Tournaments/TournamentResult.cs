@@ -12,6 +12,9 @@ public sealed record TournamentResult
     public string Description { get; init; } = "";
     public string Baseline { get; init; } = "";
 
+    /// <summary>Every policy entry, in file order (plots colour entries by this order).</summary>
+    public IReadOnlyList<string> Entries { get; init; } = [];
+
     /// <summary>The metrics scored.</summary>
     public IReadOnlyList<string> Metrics { get; init; } = [];
     public int RunsPlanned { get; init; }

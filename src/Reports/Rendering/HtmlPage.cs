@@ -18,6 +18,8 @@ public sealed class HtmlPage
         table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}
         th,td{border:1px solid #ccc;padding:3px 8px;text-align:right;white-space:nowrap}
         th:first-child,td:first-child{text-align:left}
+        table.ranking td:nth-child(2),table.ranking th:nth-child(2),table.gates td,table.gates th{text-align:left}
+        td.wrap{white-space:normal}
         tr.baseline{background:#f4f6fb}tr.dq{background:#fdecea}
         .better{color:#1a7f37;font-weight:600}.worse{color:#cf222e;font-weight:600}.nsd{color:#666}
         .warn{background:#fff8c5;border-left:4px solid #d4a72c;padding:4px 10px;margin:4px 0}

@@ -46,8 +46,12 @@ public static class MarkdownWriter
         _ => "",
     };
 
-    /// <summary>Escapes text for a table cell.</summary>
-    public static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+    /// <summary>Escapes text for a table cell: pipes, line breaks, and angle brackets GitHub would take for HTML.</summary>
+    public static string Escape(string text) => text
+        .Replace("|", "\\|", StringComparison.Ordinal)
+        .Replace("\n", " ", StringComparison.Ordinal)
+        .Replace("<", "&lt;", StringComparison.Ordinal)
+        .Replace(">", "&gt;", StringComparison.Ordinal);
 
     /// <summary>A policy's display name with its parameters and flags.</summary>
     public static string PolicyLabel(PolicySummary p)

@@ -24,7 +24,9 @@ internal static class TournamentHtml
         var scored = result.Tracks.Where(t => !t.HeldOut).ToArray();
         b.Append("<h2>Ranking</h2>\n");
         WriteRanking(b, result.Ranking, scored, withStability: true);
-        b.Append(C, $"<p>Winner <b>{HtmlPage.Encode(result.Stability.Winner ?? "none")}</b> keeps first place in {Format.Percent(result.Stability.WinnerStability * 100)} of {result.Stability.Resamples} bootstrap resamples.</p>\n");
+        b.Append(result.Stability.Winner is { } winner
+            ? string.Create(C, $"<p>Winner <b>{HtmlPage.Encode(winner)}</b> keeps first place in {Format.Percent(result.Stability.WinnerStability * 100)} of {result.Stability.Resamples} bootstrap resamples.</p>\n")
+            : "<p>No entry is ranked: every one is disqualified or lacks a score on some track.</p>\n");
         if (result.HeldOutRanking.Count > 0)
         {
             b.Append("<h2>Held-out tracks</h2>\n");
@@ -32,12 +34,12 @@ internal static class TournamentHtml
         }
 
         b.Append("<div class=\"grid\">\n");
-        var entries = result.Ranking.Select(r => r.Entry).ToArray();
+        var entries = result.Entries;
         var trackNames = result.Tracks.Select(t => t.Name + (t.HeldOut ? " (held out)" : "")).ToArray();
         var scores = entries.Select(e => result.Tracks.Select(t => t.Scores.FirstOrDefault(s => s.Entry == e)?.Score ?? double.NaN).ToArray()).ToArray();
         page.AddPlot(PlotFactory.GroupedBars("Track scores (lower is better)", "score vs baseline", trackNames, entries, scores, referenceLine: 1.0), "track scores");
-        var ranked = result.Ranking.Where(r => r.Rank is not null).ToArray();
-        page.AddPlot(PlotFactory.GroupedBars("Bootstrap win share", "share of resamples won", ["wins"], ranked.Select(r => r.Entry).ToArray(), ranked.Select(r => new[] { r.WinShare }).ToArray()), "win share");
+        var winShares = entries.Select(e => new[] { result.Ranking.FirstOrDefault(r => r.Entry == e)?.WinShare ?? 0 }).ToArray();
+        page.AddPlot(PlotFactory.GroupedBars("Bootstrap win share (scored tracks)", "share of resamples won", ["wins"], entries, winShares), "win share");
         b.Append("</div>\n");
 
         WriteGates(b, result);
@@ -53,7 +55,7 @@ internal static class TournamentHtml
     private static void WriteRanking(StringBuilder b, IReadOnlyList<RankingRow> rows, IReadOnlyList<TrackResult> tracks, bool withStability)
     {
         var table = RankingTable.Build(rows, tracks, withStability);
-        b.Append("<table><tr>");
+        b.Append("<table class=\"ranking\"><tr>");
         foreach (var h in table.Header)
         {
             b.Append("<th>").Append(HtmlPage.Encode(h)).Append("</th>");
@@ -76,11 +78,11 @@ internal static class TournamentHtml
 
     private static void WriteGates(StringBuilder b, TournamentResult result)
     {
-        b.Append("<h2>Gates</h2>\n<table><tr><th>Gate</th><th>Policy</th><th>Track</th><th>Status</th><th>Detail</th></tr>\n");
+        b.Append("<h2>Gates</h2>\n<table class=\"gates\"><tr><th>Gate</th><th>Policy</th><th>Track</th><th>Status</th><th>Detail</th></tr>\n");
         foreach (var g in result.Gates)
         {
             var cls = g.Status == GateStatus.Fail ? "fail" : g.Status == GateStatus.Pass ? "pass" : "nsd";
-            b.Append(C, $"<tr><td>{HtmlPage.Encode(g.Gate)}</td><td>{HtmlPage.Encode(g.Entry)}</td><td>{HtmlPage.Encode(g.Track)}</td><td class=\"{cls}\">{g.Status}</td><td style=\"text-align:left;white-space:normal\">{HtmlPage.Encode(g.Message)}</td></tr>\n");
+            b.Append(C, $"<tr><td>{HtmlPage.Encode(g.Gate)}</td><td>{HtmlPage.Encode(g.Entry)}</td><td>{HtmlPage.Encode(g.Track)}</td><td class=\"{cls}\">{g.Status}</td><td class=\"wrap\">{HtmlPage.Encode(g.Message)}</td></tr>\n");
         }
 
         b.Append("</table>\n");

@@ -47,6 +47,7 @@ public static class TournamentScorer
             Name = tournament.Name,
             Description = tournament.Description,
             Baseline = tournament.Baseline,
+            Entries = tournament.Entries.Select(e => e.Name).ToArray(),
             Metrics = tournament.Metrics,
             RunsPlanned = tournament.Tracks.Count * tournament.Entries.Count * tournament.Replications,
             RunsCompleted = runs.Values.Sum(r => r.Count),
