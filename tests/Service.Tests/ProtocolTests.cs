@@ -106,15 +106,4 @@ public sealed class ProtocolTests
         Assert.That(_service.Running.GrpcAddress.Port, Is.Not.EqualTo(_service.Running.WebAddress.Port));
         Assert.That(new Hosting.ServiceOptions().ListenAddress, Is.EqualTo("127.0.0.1"));
     }
-
-    [Test]
-    public async Task StartTournament_NotIntegrated_UnimplementedSayingWhy()
-    {
-        var tournaments = new TournamentService.TournamentServiceClient(_service.Channel);
-
-        var error = await RpcAssert.FailsWith(StatusCode.Unimplemented,
-            () => tournaments.StartTournamentAsync(new StartTournamentRequest { TournamentJson = "{}" }, deadline: TestService.Deadline()).ResponseAsync);
-
-        Assert.That(error.Status.Detail, Does.Contain("tournament"));
-    }
 }

@@ -210,6 +210,17 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
             Dictionary<string, LoadedPlugin> retired;
             lock (_gate)
             {
+                if (_disposed)
+                {
+                    // Disposed during the scan (a watcher callback racing Dispose): keep nothing new.
+                    foreach (var plugin in fresh.Where(p => next.ContainsKey(p.Folder)))
+                    {
+                        plugin.Release();
+                    }
+
+                    return;
+                }
+
                 retired = _plugins;
                 _plugins = next;
                 _policies = policies;

@@ -7,16 +7,38 @@ namespace NetnsPolicy.Reports.Rendering;
 public static class PlotFactory
 {
     public const int Width = 760;
+
+    /// <summary>Latencies below this (zero, in practice) are drawn at it on log axes.</summary>
+    public const double MinLatencyMs = 1e-3;
     public const int Height = 380;
 
-    /// <summary>A latency CDF, one line per policy.</summary>
+    /// <summary>
+    /// A latency CDF, one line per policy, on a logarithmic latency axis: creation latencies span microseconds (an
+    /// uncontended setup_net) to seconds (waiting out a whole cleanup batch), and a linear axis hides everything but
+    /// the tail.
+    /// </summary>
     public static string LatencyCdf(string title, IReadOnlyList<PolicySummary> policies, Func<RunSeries, IReadOnlyList<double[]>> cdf)
     {
-        var plot = NewPlot(title, "latency (ms)", "fraction of operations");
+        var plot = NewPlot(title, "latency (ms, log scale)", "fraction of operations");
+        var lowest = double.PositiveInfinity;
+        var highest = double.NegativeInfinity;
         for (var i = 0; i < policies.Count; i++)
         {
             var points = policies[i].Series is { } s ? cdf(s) : [];
-            AddLine(plot, points.Select(p => p[0]).ToArray(), points.Select(p => p[1]).ToArray(), policies[i].Policy, i);
+            var xs = points.Select(p => Math.Log10(Math.Max(p[0], MinLatencyMs))).ToArray();
+            if (xs.Length > 0)
+            {
+                lowest = Math.Min(lowest, xs.Min());
+                highest = Math.Max(highest, xs.Max());
+            }
+
+            AddLine(plot, xs, points.Select(p => p[1]).ToArray(), policies[i].Policy, i);
+        }
+
+        if (double.IsFinite(lowest))
+        {
+            var decades = Enumerable.Range((int)Math.Floor(lowest), (int)Math.Ceiling(highest) - (int)Math.Floor(lowest) + 1).Select(k => (double)k).ToArray();
+            plot.Axes.Bottom.SetTicks(decades, decades.Select(k => Math.Pow(10, k).ToString("G", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         }
 
         plot.Axes.SetLimitsY(0, 1.02);
@@ -156,7 +178,8 @@ public static class PlotFactory
     {
         if (legend)
         {
-            plot.ShowLegend(Alignment.LowerRight);
+            // Outside the data area: with eight policies an inside legend hides the curves it labels.
+            plot.ShowLegend(Edge.Right);
         }
 
         return SvgIds.Normalize(plot.GetSvgXml(width, height));

@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
 using NetnsPolicy.Service.Runs;
+using NetnsPolicy.Service.Tournaments;
 using NetnsPolicy.Simulation;
 
 namespace NetnsPolicy.Service.Api;
@@ -19,6 +20,12 @@ internal static class RpcErrors
             Code = (int)Code.NotFound,
             Message = e.Message,
             Details = { Any.Pack(new ResourceInfo { ResourceType = "netnspolicy.v1.Run", ResourceName = e.RunId, Description = "no such run" }) },
+        }.ToRpcException(),
+        TournamentNotFoundException e => new Google.Rpc.Status
+        {
+            Code = (int)Code.NotFound,
+            Message = e.Message,
+            Details = { Any.Pack(new ResourceInfo { ResourceType = "netnspolicy.v1.Tournament", ResourceName = e.TournamentId, Description = "no such tournament" }) },
         }.ToRpcException(),
         RunNotReadyException e => new Google.Rpc.Status
         {

@@ -1,25 +1,43 @@
 using Grpc.Core;
 using NetnsPolicy.Contracts.V1;
+using NetnsPolicy.Service.Runs;
+using NetnsPolicy.Service.Tournaments;
+using NetnsPolicy.Simulation;
 
 namespace NetnsPolicy.Service.Api;
 
-/// <summary>
-/// TournamentService. The tournament library (issue 5, src/Tournaments) is not part of this build yet, so every call
-/// answers UNIMPLEMENTED saying so, rather than pretending to run anything.
-/// </summary>
-internal sealed class TournamentApi : TournamentService.TournamentServiceBase
+/// <summary>TournamentService: thin translation between messages and the <see cref="TournamentCoordinator"/>.</summary>
+internal sealed class TournamentApi(TournamentCoordinator tournaments) : TournamentService.TournamentServiceBase
 {
-    private const string NotYet = "tournaments are not available in this build: the tournament library (src/Tournaments) is not integrated into the service yet; use RunService.SubmitComparison per track";
-
     public override Task<Tournament> StartTournament(StartTournamentRequest request, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, NotYet));
+        Task.FromResult(tournaments.Start(request));
 
-    public override Task WatchTournament(WatchTournamentRequest request, IServerStreamWriter<TournamentProgress> responseStream, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, NotYet));
+    public override async Task WatchTournament(WatchTournamentRequest request, IServerStreamWriter<TournamentProgress> responseStream, ServerCallContext context)
+    {
+        CheckId(request.TournamentId);
+        await foreach (var progress in tournaments.Watch(request.TournamentId, context.CancellationToken).ConfigureAwait(false))
+        {
+            await responseStream.WriteAsync(progress, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
 
-    public override Task<Tournament> GetTournament(GetTournamentRequest request, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, NotYet));
+    public override Task<Tournament> GetTournament(GetTournamentRequest request, ServerCallContext context)
+    {
+        CheckId(request.TournamentId);
+        return Task.FromResult(tournaments.Get(request.TournamentId));
+    }
 
-    public override Task<Tournament> CancelTournament(CancelTournamentRequest request, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, NotYet));
+    public override Task<Tournament> CancelTournament(CancelTournamentRequest request, ServerCallContext context)
+    {
+        CheckId(request.TournamentId);
+        return Task.FromResult(tournaments.Cancel(request.TournamentId));
+    }
+
+    private static void CheckId(string id)
+    {
+        if (!RunIds.IsWellFormed(id))
+        {
+            throw new InputValidationException("tournament_id", id.Length == 0 ? "must be set" : "is not a tournament id (26 characters of Crockford base 32)");
+        }
+    }
 }

@@ -9,6 +9,7 @@ using NetnsPolicy.Service.Api;
 using NetnsPolicy.Service.Persistence;
 using NetnsPolicy.Service.Runs;
 using NetnsPolicy.Service.Scheduling;
+using NetnsPolicy.Service.Tournaments;
 
 namespace NetnsPolicy.Service.Hosting;
 
@@ -103,6 +104,7 @@ public static class NetnsPolicyServer
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunPlanner>();
         services.AddSingleton<RunCoordinator>();
+        services.AddSingleton<TournamentCoordinator>();
 
         // Resume before the scheduler's workers and the endpoints start, so a client never sees a stale state.
         services.AddHostedService<RunResumer>();

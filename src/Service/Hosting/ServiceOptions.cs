@@ -33,6 +33,10 @@ public sealed class ServiceOptions
     [Range(1, 100_000)]
     public int MaxQueuedRuns { get; set; } = 64;
 
+    /// <summary>Tournaments running at once; one more is refused with RESOURCE_EXHAUSTED.</summary>
+    [Range(1, 64)]
+    public int MaxConcurrentTournaments { get; set; } = 2;
+
     /// <summary>Simulations one run may contain (contenders × seeds × replications).</summary>
     [Range(1, 1_000_000)]
     public int MaxSimulationsPerRun { get; set; } = 1_000;

@@ -234,7 +234,8 @@ internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions
         return [.. plan.Seeds];
     }
 
-    private void CheckWorkloadSize(Workload w)
+    /// <summary>Refuses a workload over <see cref="ServiceOptions.MaxNamespacesPerWorkload"/>, naming its largest contributor.</summary>
+    internal void CheckWorkloadSize(Workload w)
     {
         var parts = new List<(string Field, double Count)>
         {

@@ -38,7 +38,7 @@ public static class GateEvaluator
         return gate.Kind switch
         {
             GateKinds.NoDisqualified => summary.Disqualified
-                ? (GateStatus.Fail, "disqualified: " + string.Join("; ", summary.Problems))
+                ? (GateStatus.Fail, "disqualified: " + summary.Problems[0] + (summary.Problems.Count > 1 ? $" (and {summary.Problems.Count - 1} more problem(s) in the track report)" : ""))
                 : (GateStatus.Pass, string.Create(CultureInfo.InvariantCulture, $"{summary.Runs} run(s), no oracle violation, every status ok")),
             GateKinds.MustAct => summary.IdenticalToBaseline
                 ? (GateStatus.Fail, "results equal the baseline's bit for bit")

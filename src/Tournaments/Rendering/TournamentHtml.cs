@@ -24,7 +24,9 @@ internal static class TournamentHtml
         var scored = result.Tracks.Where(t => !t.HeldOut).ToArray();
         b.Append("<h2>Ranking</h2>\n");
         WriteRanking(b, result.Ranking, scored, withStability: true);
-        b.Append(C, $"<p>Winner <b>{HtmlPage.Encode(result.Stability.Winner ?? "none")}</b> keeps first place in {Format.Percent(result.Stability.WinnerStability * 100)} of {result.Stability.Resamples} bootstrap resamples.</p>\n");
+        b.Append(result.Stability.Winner is { } winner
+            ? string.Create(C, $"<p>Winner <b>{HtmlPage.Encode(winner)}</b> keeps first place in {Format.Percent(result.Stability.WinnerStability * 100)} of {result.Stability.Resamples} bootstrap resamples.</p>\n")
+            : "<p>No entry is ranked: every one is disqualified or lacks a score on some track.</p>\n");
         if (result.HeldOutRanking.Count > 0)
         {
             b.Append("<h2>Held-out tracks</h2>\n");

@@ -34,7 +34,9 @@ internal static class TournamentMarkdown
         var scored = result.Tracks.Where(t => !t.HeldOut).ToArray();
         md.Append("## Ranking\n\n");
         WriteRanking(md, result.Ranking, scored, withStability: true);
-        md.Append(C, $"Winner **{MarkdownWriter.Escape(result.Stability.Winner ?? "none")}**: keeps first place in {Format.Percent(result.Stability.WinnerStability * 100)} of {result.Stability.Resamples} bootstrap resamples of the replications (the winner changes in {Format.Percent(result.Stability.WinnerChangeRate * 100)}).\n\n");
+        md.Append(result.Stability.Winner is { } winner
+            ? string.Create(C, $"Winner **{MarkdownWriter.Escape(winner)}**: keeps first place in {Format.Percent(result.Stability.WinnerStability * 100)} of {result.Stability.Resamples} bootstrap resamples of the replications (the winner changes in {Format.Percent(result.Stability.WinnerChangeRate * 100)}).\n\n")
+            : "No entry is ranked: every one is disqualified or lacks a score on some track.\n\n");
         if (result.HeldOutRanking.Count > 0)
         {
             md.Append("## Held-out tracks\n\n");
