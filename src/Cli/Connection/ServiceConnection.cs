@@ -32,6 +32,9 @@ internal sealed class ServiceConnection : IAsyncDisposable
 
     public RunService.RunServiceClient Runs { get; }
 
+    /// <summary>The channel, for clients of other services (tournaments).</summary>
+    public GrpcChannel Channel => _channel;
+
     public CatalogService.CatalogServiceClient Catalog { get; }
 
     /// <summary>The policies the service offered when the connection was opened (the reachability probe's answer).</summary>

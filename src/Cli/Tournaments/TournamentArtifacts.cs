@@ -11,15 +11,19 @@ internal static class TournamentArtifacts
     public const string Json = "tournament.json";
 
     /// <summary>Writes every format into <paramref name="directory"/>; returns the paths written.</summary>
-    public static async Task<IReadOnlyList<string>> WriteAsync(TournamentResult result, string directory, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<string>> WriteAsync(TournamentResult result, string directory, CancellationToken cancellationToken) =>
+        WriteAsync(new TournamentFiles(TournamentRenderer.ToHtml(result), TournamentRenderer.ToMarkdown(result), TournamentRenderer.ToJUnit(result), TournamentRenderer.ToJson(result)), directory, cancellationToken);
+
+    /// <summary>Writes already rendered files (as the service returns them) into <paramref name="directory"/>.</summary>
+    public static async Task<IReadOnlyList<string>> WriteAsync(TournamentFiles rendered, string directory, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
         var files = new (string Name, string Content)[]
         {
-            (Html, TournamentRenderer.ToHtml(result)),
-            (Markdown, TournamentRenderer.ToMarkdown(result)),
-            (JUnit, TournamentRenderer.ToJUnit(result)),
-            (Json, TournamentRenderer.ToJson(result)),
+            (Html, rendered.Html),
+            (Markdown, rendered.Markdown),
+            (JUnit, rendered.JUnit),
+            (Json, rendered.Json),
         };
         var written = new List<string>();
         foreach (var (name, content) in files)

@@ -11,7 +11,7 @@ public sealed class TournamentCommandTests
     /// A 16-netns burst. uevent-skip acts on it (the dying devices' uevents), so its must-act gate passes; batching
     /// with a batch larger than the whole burst never limits a cleanup_net batch, so its must-act gate fails.
     /// </summary>
-    private static string TinyTournament(string workloadPath, bool withIdleBatching) => $$"""
+    private static string TinyTournament(bool withIdleBatching) => $$"""
         {
           "format_version": 1,
           "name": "tiny",
@@ -20,7 +20,7 @@ public sealed class TournamentCommandTests
             { "policy": "upstream" },
             { "policy": "uevent-skip" }{{(withIdleBatching ? """, { "policy": "batching", "sweep": { "batch_size": [100000] } }""" : "")}}
           ],
-          "tracks": [{ "name": "burst", "workload": "{{workloadPath.Replace("\\", "\\\\", StringComparison.Ordinal)}}" }],
+          "tracks": [{ "name": "burst", "workload": "seed-1000-maxcpus1", "workload_patch": { "name": "burst-16", "burst": { "count": 16 } } }],
           "replications": 2,
           "metrics": ["teardown_seconds", "peak_memory_mib"],
           "gates": [{ "kind": "must-act" }],
@@ -32,7 +32,7 @@ public sealed class TournamentCommandTests
     public async Task Tournament_GateFails_ExitsGateFailedWithJUnitFailure()
     {
         using var folder = new TempFolder();
-        var file = folder.File("tiny.json", TinyTournament(folder.File("burst.json", TinyWorkloads.Burst(16)), withIdleBatching: true));
+        var file = folder.File("tiny.json", TinyTournament(withIdleBatching: true));
         var output = Path.Combine(folder.Path, "out");
 
         var outcome = await CliHarness.RunAsync("tournament", file, "--out", output, "--gate-lines").ConfigureAwait(false);
@@ -51,7 +51,7 @@ public sealed class TournamentCommandTests
     public async Task Tournament_EveryGatePasses_ExitsOkAndPrintsRankingAndSummary()
     {
         using var folder = new TempFolder();
-        var file = folder.File("tiny.json", TinyTournament(folder.File("burst.json", TinyWorkloads.Burst(16)), withIdleBatching: false));
+        var file = folder.File("tiny.json", TinyTournament(withIdleBatching: false));
         var output = Path.Combine(folder.Path, "out");
 
         var outcome = await CliHarness.RunAsync("tournament", file, "--out", output).ConfigureAwait(false);
@@ -64,13 +64,14 @@ public sealed class TournamentCommandTests
         Assert.That(outcome.Out, Does.Contain(TournamentRenderer.ToMarkdown(result).Trim()));
         Assert.That((outcome.Out + outcome.Error).Contains('\u001b', StringComparison.Ordinal), Is.False, "an ANSI escape sequence in redirected output");
         Assert.That(outcome.Error, Does.Contain("tournament tiny: 100% done"));
+        Assert.That(File.ReadAllText(Path.Combine(output, "summary.md")), Is.EqualTo(TournamentRenderer.ToMarkdown(result)));
     }
 
     [Test]
     public async Task Report_TournamentJson_ReRendersAndKeepsTheGateExitCode()
     {
         using var folder = new TempFolder();
-        var file = folder.File("tiny.json", TinyTournament(folder.File("burst.json", TinyWorkloads.Burst(16)), withIdleBatching: true));
+        var file = folder.File("tiny.json", TinyTournament(withIdleBatching: true));
         var output = Path.Combine(folder.Path, "out");
         var ran = await CliHarness.RunAsync("tournament", file, "--out", output, "--no-summary").ConfigureAwait(false);
         Assert.That(ran.ExitCode, Is.EqualTo(ExitCodes.GateFailed), ran.ToString);
