@@ -9,7 +9,10 @@ internal static class CliHarness
     /// <summary>Generous: an invocation starts an embedded service and simulates; a hang must still end the test.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    public static async Task<CliOutcome> RunAsync(params string[] args)
+    public static Task<CliOutcome> RunAsync(params string[] args) => RunAsync(TextWriter.Null, CancellationToken.None, args);
+
+    /// <summary>Runs the CLI until it ends or <paramref name="cancellationToken"/> stops it (as Ctrl+C would); stdout is also copied to <paramref name="tee"/>.</summary>
+    public static async Task<CliOutcome> RunAsync(TextWriter tee, CancellationToken cancellationToken, params string[] args)
     {
         var root = new RootCommand("netns-policy (tests)");
         root.Subcommands.Add(SimulateCommand.Create());
@@ -19,10 +22,12 @@ internal static class CliHarness
         root.Subcommands.Add(TournamentCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
-        var stdout = new StringWriter();
+        var captured = new StringWriter();
+        var stdout = TextWriter.Synchronized(new TeeWriter(captured, tee));
         var stderr = new StringWriter();
-        using var cts = new CancellationTokenSource(Timeout);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(Timeout);
         var exit = await CliAction.InvokeAsync(root, args, new InvocationConfiguration { Output = stdout, Error = stderr }, cts.Token).WaitAsync(Timeout).ConfigureAwait(false);
-        return new CliOutcome(exit, stdout.ToString(), stderr.ToString());
+        return new CliOutcome(exit, captured.ToString(), stderr.ToString());
     }
 }
