@@ -74,6 +74,18 @@ public sealed class JsonGatewayTests
     }
 
     [Test]
+    public async Task PostComparison_BodyOverMessageLimit_429NamingBody()
+    {
+        var request = Requests.Comparison(Workloads.Burst(10));
+        request.Description = new string('d', 2 * 1024 * 1024);
+
+        using var posted = await _http.PostAsync(new Uri("/v1/comparisons", UriKind.Relative), new StringContent(JsonFormatter.Default.Format(request), Encoding.UTF8, "application/json"));
+
+        Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+        Assert.That(await posted.Content.ReadAsStringAsync(), Does.Contain("\"subject\": \"body\""));
+    }
+
+    [Test]
     public async Task GetRun_Unknown_404()
     {
         using var answer = await _http.GetAsync(new Uri("/v1/runs/01ARZ3NDEKTSV4RRFFQ69G5FAV", UriKind.Relative));

@@ -67,8 +67,11 @@ def main():
     import grpc
     from netnspolicy.v1 import reports_pb2, runs_pb2, runs_pb2_grpc
 
-    workload = runs_pb2.WorkloadSource(json=open(args.workload, encoding="utf-8").read()) if args.workload \
-        else runs_pb2.WorkloadSource(builtin=args.builtin)
+    if args.workload:
+        with open(args.workload, encoding="utf-8") as f:
+            workload = runs_pb2.WorkloadSource(json=f.read())
+    else:
+        workload = runs_pb2.WorkloadSource(builtin=args.builtin)
     request = runs_pb2.SubmitComparisonRequest(
         workload=workload,
         kernel_profile=args.kernel_profile,

@@ -1,8 +1,11 @@
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
+using TypeRegistry = Google.Protobuf.Reflection.TypeRegistry;
 using Grpc.Core;
 using NetnsPolicy.Contracts.V1;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using NetnsPolicy.PluginHost;
+using NetnsPolicy.Service.Hosting;
 using NetnsPolicy.Service.Runs;
 using NetnsPolicy.Simulation;
 
@@ -33,15 +36,15 @@ internal static class JsonGateway
         var v1 = app.MapGroup("/v1");
         v1.MapGet("/policies", (IPolicyCatalog catalog) => Answer(() => CatalogApi.Policies(catalog)));
         v1.MapGet("/kernel-profiles", () => Answer(CatalogApi.Profiles));
-        v1.MapPost("/runs", async (HttpRequest http, RunCoordinator runs) =>
+        v1.MapPost("/runs", async (HttpRequest http, RunCoordinator runs, IOptions<ServiceOptions> options) =>
         {
-            var body = await ReadAsync<SubmitRunRequest>(http).ConfigureAwait(false);
-            return Answer(() => runs.Submit(RunKind.Single, RunPlanner.Normalize(body ?? throw BadBody())));
+            var body = await ReadAsync<SubmitRunRequest>(http, options.Value.MaxMessageBytes).ConfigureAwait(false);
+            return Answer(() => runs.Submit(RunKind.Single, RunPlanner.Normalize(body.Message ?? throw body.Error!)));
         });
-        v1.MapPost("/comparisons", async (HttpRequest http, RunCoordinator runs) =>
+        v1.MapPost("/comparisons", async (HttpRequest http, RunCoordinator runs, IOptions<ServiceOptions> options) =>
         {
-            var body = await ReadAsync<SubmitComparisonRequest>(http).ConfigureAwait(false);
-            return Answer(() => runs.Submit(RunKind.Comparison, body ?? throw BadBody()));
+            var body = await ReadAsync<SubmitComparisonRequest>(http, options.Value.MaxMessageBytes).ConfigureAwait(false);
+            return Answer(() => runs.Submit(RunKind.Comparison, body.Message ?? throw body.Error!));
         });
         v1.MapGet("/runs", (RunCoordinator runs, int? page_size, string? page_token) => Answer(() =>
         {
@@ -91,27 +94,37 @@ internal static class JsonGateway
         });
     }
 
-    private static async Task<T?> ReadAsync<T>(HttpRequest http)
-        where T : IMessage<T>, new()
+    /// <summary>The body as a <typeparamref name="T"/>, or the error to answer with (too large, or not that message).</summary>
+    private static async Task<(T? Message, Exception? Error)> ReadAsync<T>(HttpRequest http, int maxBytes)
+        where T : class, IMessage<T>, new()
     {
-        using var reader = new StreamReader(http.Body);
-        var text = await reader.ReadToEndAsync(http.HttpContext.RequestAborted).ConfigureAwait(false);
+        // The same bound as gRPC's receive limit, enforced by Kestrel while reading.
+        if (http.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBytes;
+        }
+
+        string text;
         try
         {
-            return Parser.Parse<T>(text);
+            using var reader = new StreamReader(http.Body);
+            text = await reader.ReadToEndAsync(http.HttpContext.RequestAborted).ConfigureAwait(false);
         }
-        catch (InvalidProtocolBufferException)
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return default;
+            return (null, new LimitExceededException("body", $"the request body exceeds {maxBytes} bytes"));
         }
-        catch (InvalidJsonException)
+
+        try
         {
-            return default;
+            return (Parser.Parse<T>(text), null);
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException)
+        {
+            return (null, new InputValidationException("body",
+                "is not the request message in the protobuf JSON mapping (snake_case or lowerCamelCase field names, enums by name): " + e.Message));
         }
     }
-
-    private static InputValidationException BadBody() =>
-        new("body", "is not the request message in the protobuf JSON mapping (snake_case or lowerCamelCase field names, enums by name)");
 
     private static IResult Answer(Func<IMessage> handler)
     {
