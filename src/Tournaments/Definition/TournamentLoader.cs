@@ -389,6 +389,13 @@ public static class TournamentLoader
             }
 
             var name = f.String(o, path, "name") ?? (metric is null ? kind : string.Create(CultureInfo.InvariantCulture, $"{kind}({metric}, {maxPercent}%)"));
+            if (gates.Any(g => g.Name == name))
+            {
+                // The name identifies the JUnit test suite and the rows of the gate table.
+                f.Error($"{path}.name", $"another gate is already named '{name}': give this one a distinct \"name\"");
+                continue;
+            }
+
             gates.Add(new GateSpec(name, kind, metric, maxPercent, f.Bool(o, path, "require_significance") ?? false, gateTracks, gateEntries));
         }
 

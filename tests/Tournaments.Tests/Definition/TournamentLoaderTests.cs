@@ -125,6 +125,10 @@ public sealed class TournamentLoaderTests
         Assert.That(Fields(With("\"max_percent\": 5", "\"max_percent\": 5, \"tracks\": [\"small\", \"big\"]")), Is.EqualTo(new[] { "gates[0].tracks[1]" }));
 
     [Test]
+    public void Parse_TwoGatesWithTheSameName_ErrorNamesSecond() =>
+        Assert.That(Fields(With("\"gates\": [", "\"gates\": [ { \"kind\": \"must-act\" }, { \"kind\": \"must-act\" },")), Is.EqualTo(new[] { "gates[1].name" }));
+
+    [Test]
     public void Parse_SeveralErrors_AllReportedAtOnce() =>
         Assert.That(Fields(With("\"replications\": 3", "\"replications\": -1, \"colour\": 1")), Is.EquivalentTo(new[] { "replications", "colour" }));
 
