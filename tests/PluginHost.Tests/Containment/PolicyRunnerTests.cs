@@ -10,12 +10,16 @@ namespace NetnsPolicy.PluginHost.Tests.Containment;
 [TestFixture]
 public sealed class PolicyRunnerTests
 {
+    // Budgets tight enough for the test plugins to exceed; the wall watchdog far out, so a loaded host cannot preempt
+    // a budget verdict (only the never-returns test brings it in).
     private static readonly ContainmentOptions Tight = ContainmentOptions.Default with
     {
         DecisionCpu = TimeSpan.FromMilliseconds(20),
         DecisionAllocatedBytes = 16L << 20,
-        DecisionWallTimeout = TimeSpan.FromMilliseconds(500),
+        DecisionWallTimeout = TimeSpan.FromSeconds(60),
     };
+
+    private static readonly ContainmentOptions Watchdog = Tight with { DecisionWallTimeout = TimeSpan.FromMilliseconds(500) };
 
     private PluginCatalog _catalog = null!;
 
@@ -51,8 +55,8 @@ public sealed class PolicyRunnerTests
     [Test]
     public void Run_DecisionOverItsCpuBudget_PolicyFaultNamingTheBudget()
     {
-        // 50 M iterations take well over 20 ms of CPU; the wall watchdog is pushed out so a slow host cannot preempt the verdict.
-        var result = Run("over-budget", new() { ["spin_iterations"] = "50000000" }, Tight with { DecisionWallTimeout = TimeSpan.FromSeconds(60) });
+        // 50 M iterations take well over 20 ms of CPU.
+        var result = Run("over-budget", new() { ["spin_iterations"] = "50000000" });
 
         Assert.That(result.Status, Is.EqualTo(RunStatus.PolicyFault));
         Assert.That(result.StatusDetail, Does.Contain("per-decision budget exceeded").And.Contain("time in one AdmitBatch call (budget 20 ms)"));
@@ -78,8 +82,8 @@ public sealed class PolicyRunnerTests
     [Test]
     public async Task Run_DecisionNeverReturns_WatchdogFaultsItsRunWhileAnotherRunCompletes()
     {
-        var hung = Task.Run(() => Run("never-returns"));
-        var healthy = Task.Run(() => Run("upstream"));
+        var hung = Task.Run(() => Run("never-returns", options: Watchdog));
+        var healthy = Task.Run(() => Run("upstream", options: Watchdog));
 
         var results = await Task.WhenAll(hung, healthy).WaitAsync(TimeSpan.FromSeconds(30));
 
