@@ -85,6 +85,7 @@ internal sealed partial class KernelSimulation
             SimulatedSeconds = _s.Now / 1e9,
             Events = _s.Events.Processed,
             TeardownSeconds = teardownNs / 1e9,
+            HostPeersGoneSeconds = _firstRelease >= 0 && _lastHostPeerGone >= _firstRelease ? (_lastHostPeerGone - _firstRelease) / 1e9 : 0,
             CleanupLatencyMs = _cleanupLatency.Summary(),
             CreationLatencyMs = _creationLatency.Summary(),
             ThroughputNetnsPerSecond = teardownNs > 0 ? _netsFreed / (teardownNs / 1e9) : 0,
