@@ -147,7 +147,7 @@ public sealed class Prober(ProbeOptions options, TimeProvider time, TextWriter l
         };
     }
 
-    private Experiment Burst(HostInfo host, string workloads, int n, bool fit, CancellationToken token)
+    internal Experiment Burst(HostInfo host, string workloads, int n, bool fit, CancellationToken token)
     {
         log.WriteLine($"burst: {n} namespaces with a veth pair (peer in the host), destroyed at once; a creation probe every {options.ProbeIntervalMs} ms");
         var names = Enumerable.Range(0, n).Select(i => $"nnp-{_tag}-{i}").ToArray();
@@ -275,8 +275,19 @@ public sealed class Prober(ProbeOptions options, TimeProvider time, TextWriter l
         }
 
         p.StandardInput.Close();
-        var err = p.StandardError.ReadToEndAsync(token);
-        p.WaitForExitAsync(token).GetAwaiter().GetResult();
+        var err = p.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            p.WaitForExitAsync(token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            // Stop ip before the caller cleans up, or it would go on creating namespaces behind the cleanup.
+            p.Kill();
+            p.WaitForExit();
+            throw;
+        }
+
         if (p.ExitCode != 0)
         {
             throw new ProbeException("ip -batch failed: " + err.GetAwaiter().GetResult().Trim());
