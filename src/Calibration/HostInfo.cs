@@ -14,5 +14,7 @@ public sealed record HostInfo
     public string HzSource { get; init; } = "";
     /// <summary>Whether some socket listens to kernel uevents in the host (a udev), from /proc/net/netlink.</summary>
     public bool UeventListener { get; init; }
+    /// <summary>/proc/loadavg's 1-minute load when the probe started: how busy the machine was besides the probe.</summary>
+    public double LoadAverage { get; init; }
     public DateTimeOffset TakenAt { get; init; }
 }

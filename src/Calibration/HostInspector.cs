@@ -19,6 +19,7 @@ public static class HostInspector
             Hz = hz,
             HzSource = source,
             UeventListener = HasUeventListener(),
+            LoadAverage = double.TryParse(ReadTrim("/proc/loadavg").Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var load) ? load : 0,
             TakenAt = time.GetUtcNow(),
         };
     }

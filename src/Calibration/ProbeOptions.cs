@@ -15,6 +15,9 @@ public sealed record ProbeOptions
     /// <summary>Namespaces held at once to measure memory per netns.</summary>
     public int MemoryNetns { get; init; } = 100;
 
+    /// <summary>Runs of each burst; the quantities are medians over the runs.</summary>
+    public int Repeats { get; init; } = 3;
+
     /// <summary>Longest wait for a burst's teardown to become visible.</summary>
     public TimeSpan TeardownTimeout { get; init; } = TimeSpan.FromSeconds(120);
 }

@@ -14,10 +14,11 @@ internal static class ProbeCommand
         var serialOpt = new Option<int>("--serial-cycles") { Description = "Serial create/destroy cycles.", DefaultValueFactory = _ => new ProbeOptions().SerialCycles };
         var burstsOpt = new Option<string>("--bursts") { Description = "Burst sizes, comma-separated; the first is fitted by calibrate, the others held out.", DefaultValueFactory = _ => string.Join(',', new ProbeOptions().BurstSizes) };
         var intervalOpt = new Option<double>("--probe-interval-ms") { Description = "Interval of the creation probe during bursts.", DefaultValueFactory = _ => new ProbeOptions().ProbeIntervalMs };
+        var repeatsOpt = new Option<int>("--repeats") { Description = "Runs of each burst (medians are kept).", DefaultValueFactory = _ => new ProbeOptions().Repeats };
         var memoryOpt = new Option<int>("--memory-netns") { Description = "Namespaces held at once for the memory measurement.", DefaultValueFactory = _ => new ProbeOptions().MemoryNetns };
         var cmd = new Command("probe", "Measure the host kernel: serial create/destroy, bursts with veth pairs and a creation probe, memory per netns. Needs root and network namespaces; cleans up after itself, also when interrupted.")
         {
-            outOpt, serialOpt, burstsOpt, intervalOpt, memoryOpt,
+            outOpt, serialOpt, burstsOpt, repeatsOpt, intervalOpt, memoryOpt,
         };
         cmd.SetAction(parse =>
         {
@@ -44,10 +45,11 @@ internal static class ProbeCommand
                 BurstSizes = bursts,
                 ProbeIntervalMs = parse.GetValue(intervalOpt),
                 MemoryNetns = parse.GetValue(memoryOpt),
+                Repeats = parse.GetValue(repeatsOpt),
             };
-            if (options.SerialCycles < 1 || options.MemoryNetns < 1 || bursts.Length == 0 || bursts.Any(b => b is < 1 or > 4000) || options.ProbeIntervalMs <= 0)
+            if (options.SerialCycles < 1 || options.MemoryNetns < 1 || options.Repeats < 1 || bursts.Length == 0 || bursts.Any(b => b is < 1 or > 4000) || options.ProbeIntervalMs <= 0)
             {
-                Console.Error.WriteLine("error: cycles, memory namespaces and burst sizes (1–4000) must be positive, with at least one burst");
+                Console.Error.WriteLine("error: cycles, repeats, memory namespaces and burst sizes (1–4000) must be positive, with at least one burst");
                 return 2;
             }
 

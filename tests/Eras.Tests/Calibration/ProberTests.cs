@@ -30,13 +30,14 @@ public sealed class ProberTests
     [CancelAfter(60_000)]
     public void Run_SmallExperiments_WritesMeasurementsAndLeavesNothing()
     {
-        var options = new ProbeOptions { SerialCycles = 10, BurstSizes = [6], MemoryNetns = 5, ProbeIntervalMs = 5 };
+        var options = new ProbeOptions { SerialCycles = 10, BurstSizes = [6], MemoryNetns = 5, ProbeIntervalMs = 5, Repeats = 2 };
         var set = new Prober(options, TimeProvider.System, TextWriter.Null).Run(_dir, "test", CancellationToken.None);
         var burst = set.Experiments.Single(e => e.Kind == "burst");
 
         Assert.That(set.Experiments.Select(e => e.Kind), Is.EqualTo(ExpectedKinds));
         Assert.That(burst.Quantities.Single(q => q.Name == Quantities.PeersGoneSeconds).Value, Is.GreaterThan(0).And.LessThan(60));
-        Assert.That(burst.Samples["peer_gone_s"], Has.Count.EqualTo(6));
+        Assert.That(burst.Samples["peer_gone_s_first_run"], Has.Count.EqualTo(6));
+        Assert.That(burst.Samples["peers_gone_s_per_run"], Has.Count.EqualTo(2));
         Assert.That(new Replay(_dir, MeasurementSet.Load(_dir)).Set.Experiments, Has.Count.EqualTo(3), "every workload file loads");
         AssertNothingLeft();
     }
