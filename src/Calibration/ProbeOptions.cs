@@ -6,8 +6,8 @@ public sealed record ProbeOptions
     /// <summary>Serial create/destroy cycles (unshare(CLONE_NEWNET), then back to the host netns).</summary>
     public int SerialCycles { get; init; } = 300;
 
-    /// <summary>Burst sizes: each a burst of N netns with a veth pair, destroyed at once. The first is fitted, the others held out.</summary>
-    public IReadOnlyList<int> BurstSizes { get; init; } = [64, 192];
+    /// <summary>Burst sizes: each a burst of N netns with a veth pair, destroyed at once. All but the last are fitted; the last is held out.</summary>
+    public IReadOnlyList<int> BurstSizes { get; init; } = [32, 96, 192];
 
     /// <summary>Interval of the creation probe that runs during each burst.</summary>
     public double ProbeIntervalMs { get; init; } = 5;

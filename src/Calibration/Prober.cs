@@ -61,7 +61,9 @@ public sealed class Prober(ProbeOptions options, TimeProvider time, TextWriter l
         for (var i = 0; i < options.BurstSizes.Count; i++)
         {
             Settle(token);
-            experiments.Add(Burst(host, workloads, options.BurstSizes[i], fit: i == 0, token));
+            // Every burst size but the largest is fitted (teardown has a per-batch and a per-device part: two sizes
+            // separate them); the largest is held out to test the extrapolation.
+            experiments.Add(Burst(host, workloads, options.BurstSizes[i], fit: options.BurstSizes.Count == 1 || i < options.BurstSizes.Count - 1, token));
         }
 
         var set = new MeasurementSet { Host = host, Command = command, Experiments = experiments };

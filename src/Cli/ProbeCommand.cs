@@ -12,7 +12,7 @@ internal static class ProbeCommand
     {
         var outOpt = new Option<string?>("--out") { Description = "Folder for measurements.json and workloads/ (default: calibration/<host>-<kernel>-<date>)." };
         var serialOpt = new Option<int>("--serial-cycles") { Description = "Serial create/destroy cycles.", DefaultValueFactory = _ => new ProbeOptions().SerialCycles };
-        var burstsOpt = new Option<string>("--bursts") { Description = "Burst sizes, comma-separated; the first is fitted by calibrate, the others held out.", DefaultValueFactory = _ => string.Join(',', new ProbeOptions().BurstSizes) };
+        var burstsOpt = new Option<string>("--bursts") { Description = "Burst sizes, comma-separated; calibrate fits all but the last, which is held out.", DefaultValueFactory = _ => string.Join(',', new ProbeOptions().BurstSizes) };
         var intervalOpt = new Option<double>("--probe-interval-ms") { Description = "Interval of the creation probe during bursts.", DefaultValueFactory = _ => new ProbeOptions().ProbeIntervalMs };
         var repeatsOpt = new Option<int>("--repeats") { Description = "Runs of each burst (medians are kept).", DefaultValueFactory = _ => new ProbeOptions().Repeats };
         var memoryOpt = new Option<int>("--memory-netns") { Description = "Namespaces held at once for the memory measurement.", DefaultValueFactory = _ => new ProbeOptions().MemoryNetns };
