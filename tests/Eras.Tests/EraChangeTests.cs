@@ -11,44 +11,22 @@ namespace NetnsPolicy.Eras.Tests;
 public sealed class EraChangeTests
 {
     /// <summary>8ca712c373a4's test: 40 parallel loops of `unshare -n /bin/true` (100 cycles each there, 10 here).</summary>
-    private const string Churn40 = """
-        { "format_version": 1, "name": "churn-40x10", "machine": { "cpus": 48, "hz": 1000, "tunnel_modules": ["sit", "ip6_tunnel", "ip_gre", "ipip", "ip6_gre"] },
-          "loops": { "count": 40, "cycles": 10 }, "stop": { "mode": "drain", "max_simulated_seconds": 600 }, "seed": 5 }
-        """;
+    private static readonly string Churn40 = EraRun.Workload("churn-40x10");
 
     /// <summary>A burst of 200 netns with a veth peer in the host, torn down while a probe creates a netns every 5 ms.</summary>
-    private const string BurstWithProbe = """
-        { "format_version": 1, "name": "burst-200-probe", "machine": { "cpus": 4, "hz": 1000 },
-          "burst": { "count": 200, "devices": { "veth_pairs": 1 }, "create_parallelism": 2, "destroy_after_ms": 20 },
-          "probe": { "interval_ms": 5, "stop_ms": 3000 }, "stop": { "mode": "drain", "max_simulated_seconds": 600 }, "seed": 2 }
-        """;
+    private static readonly string BurstWithProbe = EraRun.Workload("burst-200-probe");
 
     /// <summary>d7d99872c144's test: serial `unshare -n /bin/false` (1000 there, 200 here) on a many-CPU 2019 server.</summary>
-    private const string Serial48 = """
-        { "format_version": 1, "name": "serial-200", "machine": { "cpus": 48, "hz": 1000 },
-          "loops": { "count": 1, "cycles": 200 }, "stop": { "mode": "drain", "max_simulated_seconds": 600 }, "seed": 3 }
-        """;
+    private static readonly string Serial48 = EraRun.Workload("serial-200-48cpu");
 
     /// <summary>50 netns created and released at once on a 64-CPU host: memory and creation cost per netns.</summary>
-    private const string Burst64Cpus = """
-        { "format_version": 1, "name": "burst-50-64cpu", "machine": { "cpus": 64, "hz": 250 },
-          "burst": { "count": 50, "destroy_after_ms": 10 }, "stop": { "mode": "drain", "max_simulated_seconds": 600 }, "seed": 8 }
-        """;
+    private static readonly string Burst64Cpus = EraRun.Workload("burst-50-64cpu");
 
     /// <summary>fd4f101edbd9's case: tunnel drivers loaded, a batch dismantled, host RTNL users competing.</summary>
-    private const string Tunnels = """
-        { "format_version": 1, "name": "tunnels-100", "machine": { "cpus": 64, "hz": 250, "tunnel_modules": ["sit", "ip6_tunnel", "ip_gre", "ipip"] },
-          "burst": { "count": 100, "destroy_after_ms": 10 }, "rtnl_users": { "count": 2, "mean_interval_ms": 5, "hold_us": 100 },
-          "stop": { "mode": "drain", "max_simulated_seconds": 600 }, "seed": 4 }
-        """;
+    private static readonly string Tunnels = EraRun.Workload("tunnels-100");
 
     /// <summary>7acee67a6bce's case: many live nets holding nsids (veth peers in the host) while a batch dies.</summary>
-    private const string NsidHeavy = """
-        { "format_version": 1, "name": "nsid-2000-live", "machine": { "cpus": 4, "hz": 1000 },
-          "initial_population": { "count": 2000, "devices": { "veth_pairs": 1 } },
-          "burst": { "count": 200, "devices": { "veth_pairs": 1 }, "create_parallelism": 2, "destroy_after_ms": 10 },
-          "stop": { "mode": "drain", "max_simulated_seconds": 600 }, "seed": 6 }
-        """;
+    private static readonly string NsidHeavy = EraRun.Workload("nsid-2000-live");
 
     private static double MsPerPair(RunResult r) => r.SimulatedSeconds * 1000 / r.NetsFreed;
 

@@ -8,6 +8,22 @@ namespace NetnsPolicy.Eras.Tests;
 /// <summary>Runs a small inline workload under a shipped era profile with the upstream policy.</summary>
 internal static class EraRun
 {
+    /// <summary>The JSON of <c>workloads/eras/&lt;name&gt;.json</c> (runnable with <c>netns-policy simulate</c>, docs/eras.md).</summary>
+    public static string Workload(string name) => File.ReadAllText(Path.Combine(RepoRoot(), "workloads", "eras", name + ".json"));
+
+    public static string RepoRoot()
+    {
+        for (var d = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "NetnsPolicy.sln")))
+            {
+                return d.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("NetnsPolicy.sln not found above " + TestContext.CurrentContext.TestDirectory);
+    }
+
     public static RunResult Run(string profileId, string workloadJson)
     {
         var workload = WorkloadLoader.Parse(workloadJson);

@@ -41,16 +41,5 @@ public sealed class ShippedCalibrationTests
         Assert.That(set.Host.OnlineCpus, Is.GreaterThan(0));
     }
 
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "NetnsPolicy.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("NetnsPolicy.sln not found above " + TestContext.CurrentContext.TestDirectory);
-    }
+    private static string RepoRoot() => EraRun.RepoRoot();
 }
