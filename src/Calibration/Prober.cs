@@ -292,9 +292,9 @@ public sealed class Prober(ProbeOptions options, TimeProvider time, TextWriter l
         }
     }
 
-    private static void IpBatch(List<string> lines, CancellationToken token)
+    private static void IpBatch(List<string> lines, CancellationToken token, bool force = false)
     {
-        var psi = new ProcessStartInfo("ip", ["-batch", "-"]) { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("ip", force ? ["-force", "-batch", "-"] : ["-batch", "-"]) { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
         using var p = Process.Start(psi) ?? throw new ProbeException("could not start ip");
         foreach (var l in lines)
         {
@@ -334,17 +334,23 @@ public sealed class Prober(ProbeOptions options, TimeProvider time, TextWriter l
             }
         }
 
+        // Unmounting started those namespaces' teardown, which deletes their pairs too: a peer may vanish between the
+        // check and the delete, so ip goes on past errors (-force) and only peers still present afterwards count.
         var left = peers.Where(p => Directory.Exists("/sys/class/net/" + p)).Select(p => $"link del {p}").ToList();
         if (left.Count > 0)
         {
-            log.WriteLine($"removing {left.Count} leftover veth peers");
             try
             {
-                IpBatch(left, CancellationToken.None);
+                IpBatch(left, CancellationToken.None, force: true);
             }
-            catch (ProbeException e)
+            catch (ProbeException)
             {
-                log.WriteLine("warning: " + e.Message);
+            }
+
+            var still = peers.Count(p => Directory.Exists("/sys/class/net/" + p));
+            if (still > 0)
+            {
+                log.WriteLine($"warning: {still} veth peers named nnp{_tag}h* could not be removed");
             }
         }
     }
