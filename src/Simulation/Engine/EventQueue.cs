@@ -19,6 +19,9 @@ internal sealed class EventQueue
 
     public long Processed { get; private set; }
 
+    /// <summary>Counts an event that completed without going through the heap (see <see cref="Scheduler"/>).</summary>
+    public void CountInline() => Processed++;
+
     public void Schedule(long time, IEventTarget target, int kind, long version = 0)
     {
         _heap.Enqueue(new Event(target, kind, version), new EventKey(time, _sequence++));

@@ -17,7 +17,7 @@ internal sealed class KThread : IEventTarget
     {
         _scheduler = scheduler;
         Name = name;
-        _frames.Add(new Frame(body.GetEnumerator(), rootNode));
+        Push(body.GetEnumerator(), rootNode);
     }
 
     public string Name { get; }
@@ -56,17 +56,29 @@ internal sealed class KThread : IEventTarget
 
     public int FrameCount => _frames.Count;
 
-    public IEnumerator<Step> Top => _frames[^1].Body;
+    /// <summary>The coroutine of the innermost function (cached: read on every step).</summary>
+    public IEnumerator<Step> Top { get; private set; } = null!;
 
     /// <summary>The profiler node of the function the thread is in.</summary>
-    public int Node => _frames[^1].Node;
+    public int Node { get; private set; }
 
-    public void Push(IEnumerator<Step> body, int node) => _frames.Add(new Frame(body, node));
+    public void Push(IEnumerator<Step> body, int node)
+    {
+        _frames.Add(new Frame(body, node));
+        Top = body;
+        Node = node;
+    }
 
     public void Pop()
     {
-        _frames[^1].Body.Dispose();
+        Top.Dispose();
         _frames.RemoveAt(_frames.Count - 1);
+        if (_frames.Count > 0)
+        {
+            var f = _frames[^1];
+            Top = f.Body;
+            Node = f.Node;
+        }
     }
 
     public void MarkExited() => Exited = true;

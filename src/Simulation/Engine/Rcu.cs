@@ -247,10 +247,18 @@ internal sealed class Rcu : IEventTarget
 
         // A GP needs every CPU through a quiescent state: idle CPUs are already quiescent, busy ones are forced
         // by the FQS scan after 1–3 jiffies (jiffies_till_first_fqs), more CPUs take longer to scan.
-        var busy = (double)_s.BusyCpus / _s.Cpus;
-        var jiffies = _spec.NormalGpBaseJiffies + _spec.NormalGpBusyExtraJiffies * busy;
-        var jitter = 1 + _spec.GpJitter * (2 * _random.NextDouble() - 1);
-        var d = (long)(_jiffyNs * jiffies * jitter) + _spec.NormalGpPerCpuNs * _s.Cpus;
+        long d;
+        if (_s.Cpus == 1)
+        {
+            d = _spec.SingleCpuGpNs;
+        }
+        else
+        {
+            var busy = (double)_s.BusyCpus / _s.Cpus;
+            var jiffies = _spec.NormalGpBaseJiffies + (_spec.NormalGpBusyExtraJiffies * busy);
+            var jitter = 1 + (_spec.GpJitter * ((2 * _random.NextDouble()) - 1));
+            d = (long)(_jiffyNs * jiffies * jitter) + (_spec.NormalGpPerCpuNs * _s.Cpus);
+        }
         _s.Schedule(_s.Now + Math.Max(1, d), this, EventGpTimer);
     }
 
@@ -264,7 +272,7 @@ internal sealed class Rcu : IEventTarget
         _gpActive = false;
         Completed++;
         Record(_gpStart, 0);
-        WakeSatisfied(_waiters, Completed);
+        WaitTotalNs += WakeSatisfied(_waiters, Completed);
         while (_pending.Count > 0 && _pending.Peek().Cookie <= Completed)
         {
             var p = _pending.Dequeue();
@@ -304,22 +312,24 @@ internal sealed class Rcu : IEventTarget
         _expActive = false;
         ExpeditedCompleted++;
         Record(_expStart, 1);
-        WakeSatisfied(_expWaiters, ExpeditedCompleted);
+        WaitTotalNs += WakeSatisfied(_expWaiters, ExpeditedCompleted);
         if (_expNeeded || _expWaiters.Count > 0)
         {
             StartExpedited(null);
         }
     }
 
-    private void WakeSatisfied(List<KThread> waiters, long completed)
+    /// <summary>Wakes the waiters whose cookie is reached; returns the time they waited in all.</summary>
+    private long WakeSatisfied(List<KThread> waiters, long completed)
     {
+        long waited = 0;
         var kept = 0;
         for (var i = 0; i < waiters.Count; i++)
         {
             var t = waiters[i];
             if (t.RcuCookie <= completed)
             {
-                WaitTotalNs += _s.Now - t.WaitStart;
+                waited += _s.Now - t.WaitStart;
                 _s.Wake(t);
             }
             else
@@ -329,6 +339,7 @@ internal sealed class Rcu : IEventTarget
         }
 
         waiters.RemoveRange(kept, waiters.Count - kept);
+        return waited;
     }
 
     private void Record(long start, int kind)
@@ -360,22 +371,7 @@ internal sealed class Rcu : IEventTarget
 
             yield return Step.Run(_fnDoBatch, Math.Max(1, cost));
             _invokedSeq = Math.Max(_invokedSeq, seq);
-            var kept = 0;
-            for (var i = 0; i < _barrierWaiters.Count; i++)
-            {
-                var t = _barrierWaiters[i];
-                if (t.RcuCookie <= _invokedSeq)
-                {
-                    BarrierWaitNs += _s.Now - t.WaitStart;
-                    _s.Wake(t);
-                }
-                else
-                {
-                    _barrierWaiters[kept++] = t;
-                }
-            }
-
-            _barrierWaiters.RemoveRange(kept, _barrierWaiters.Count - kept);
+            BarrierWaitNs += WakeSatisfied(_barrierWaiters, _invokedSeq);
         }
     }
 }

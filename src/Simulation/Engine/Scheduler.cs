@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NetnsPolicy.Simulation.Engine;
 
 /// <summary>
@@ -37,8 +39,16 @@ internal sealed class Scheduler
 
     public long CpuBusyNs { get; private set; }
 
+    /// <summary>Coroutine steps interpreted: every simulated kernel action (CPU segment, lock, unlock, call, wait…).</summary>
+    public long Steps { get; private set; }
+
     /// <summary>Set when a step's handler decides the whole run must end (OOM, policy fault…).</summary>
     public bool Halted { get; set; }
+
+    private long _until = long.MaxValue;
+    private Func<bool>? _stop;
+    private CancellationToken _token;
+    private Action? _every4096;
 
     public KThread Spawn(string name, int rootFunc, IEnumerable<Step> body)
     {
@@ -55,6 +65,10 @@ internal sealed class Scheduler
     /// <summary>Runs events until none is left, <paramref name="until"/> is passed, or the run is halted.</summary>
     public bool RunUntil(long until, Func<bool> stop, CancellationToken token, Action? every4096 = null)
     {
+        _until = until;
+        _stop = stop;
+        _token = token;
+        _every4096 = every4096;
         while (!Halted && Events.TryPeekTime(out var next))
         {
             if (next > until)
@@ -146,6 +160,7 @@ internal sealed class Scheduler
             }
 
             var s = body.Current;
+            Steps++;
             switch (s.Kind)
             {
                 case StepKind.Run:
@@ -166,6 +181,10 @@ internal sealed class Scheduler
                         ReleaseCpu(t);
                         _runQueue.Enqueue(t);
                     }
+                    else if (TryRunInline(t))
+                    {
+                        continue;
+                    }
                     else
                     {
                         StartRun(t);
@@ -173,7 +192,7 @@ internal sealed class Scheduler
 
                     return;
                 case StepKind.Call:
-                    t.Push((IEnumerator<Step>)s.Obj!, Profiler.Child(t.Node, s.Func));
+                    t.Push(Unsafe.As<IEnumerator<Step>>(s.Obj!), Profiler.Child(t.Node, s.Func));
                     continue;
                 case StepKind.Lock:
                 case StepKind.LockRead:
@@ -278,6 +297,39 @@ internal sealed class Scheduler
             Assign(next, cpu);
             Events.Schedule(Now, next, KThread.EventStartPending);
         }
+    }
+
+    /// <summary>
+    /// The completion of a CPU segment is an event; when no other event can come before it, it is processed here
+    /// without a heap round trip: time jumps to its end and the thread goes on. Same order, same results.
+    /// </summary>
+    private bool TryRunInline(KThread t)
+    {
+        var end = Now + t.PendingNs;
+        if (end > _until || (Events.TryPeekTime(out var next) && next <= end))
+        {
+            return false;
+        }
+
+        CpuBusyNs += t.PendingNs;
+        Profiler.Add(t.PendingFunc < 0 ? t.Node : Profiler.Child(t.Node, t.PendingFunc), t.PendingNs, Now);
+        t.RunVersion++;
+        t.PendingNs = 0;
+        Now = end;
+        Events.CountInline();
+        if ((Events.Processed & 4095) == 0)
+        {
+            _token.ThrowIfCancellationRequested();
+            _every4096?.Invoke();
+        }
+
+        if (_stop is not null && _stop())
+        {
+            Halted = true;
+            return false;
+        }
+
+        return true;
     }
 
     private void StartRun(KThread t)

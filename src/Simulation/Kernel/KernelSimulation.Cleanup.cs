@@ -59,11 +59,15 @@ internal sealed partial class KernelSimulation
         }
 
         _backlog++;
+        _probeBacklog += net.FromProbe ? 1 : 0;
         _peakBacklog = Math.Max(_peakBacklog, _backlog);
         if (_firstRelease < 0)
         {
             _firstRelease = _s.Now;
-            _profiler.WindowStart = _s.Now;
+            if (_workload.Burst is null)
+            {
+                _profiler.WindowStart = _s.Now;
+            }
         }
 
         _cleanupList.Add(net);
@@ -449,9 +453,14 @@ internal sealed partial class KernelSimulation
         _charged--;
         _allocatedNets--;
         _backlog--;
+        _probeBacklog -= net.FromProbe ? 1 : 0;
         _netsFreed++;
         _lastFree = _s.Now;
         ChargeMemory(-net.MemoryBytes);
         RecordCleanupLatency(_s.Now - net.ReleasedAt);
+        if (net.FromBurst && --_burstNetsLeft == 0)
+        {
+            _burstFreedAt = _s.Now;
+        }
     }
 }

@@ -85,86 +85,15 @@ internal sealed partial class KernelSimulation
         return answer;
     }
 
-    private UeventEmission DecideEmission(in UeventContext ctx)
-    {
-        if ((_overrides & DecisionPoint.UeventEmission) == 0)
-        {
-            return ctx.EmissionDefault;
-        }
+    private UeventEmission DecideEmission(in UeventContext ctx) =>
+        AskEnum(2, DecisionPoint.UeventEmission, ctx, ctx.EmissionDefault, nameof(ICleanupPolicy.ChooseUeventEmission), static (p, in c) => p.ChooseUeventEmission(c));
 
-        UeventEmission answer;
-        try
-        {
-            answer = _policy.ChooseUeventEmission(ctx);
-        }
-        catch (Exception e)
-        {
-            throw Fault(nameof(ICleanupPolicy.ChooseUeventEmission), e);
-        }
-
-        if (!Enum.IsDefined(answer))
-        {
-            throw Invalid(nameof(ICleanupPolicy.ChooseUeventEmission), $"undefined value {(int)answer}");
-        }
-
-        Count(2, answer != ctx.EmissionDefault);
-        return answer;
-    }
-
-    private UeventDelivery DecideDelivery(in UeventContext ctx)
-    {
-        if ((_overrides & DecisionPoint.UeventDelivery) == 0)
-        {
-            return ctx.DeliveryDefault;
-        }
-
-        UeventDelivery answer;
-        try
-        {
-            answer = _policy.ChooseUeventDelivery(ctx);
-        }
-        catch (Exception e)
-        {
-            throw Fault(nameof(ICleanupPolicy.ChooseUeventDelivery), e);
-        }
-
-        if (!Enum.IsDefined(answer))
-        {
-            throw Invalid(nameof(ICleanupPolicy.ChooseUeventDelivery), $"undefined value {(int)answer}");
-        }
-
-        Count(3, answer != ctx.DeliveryDefault);
-        return answer;
-    }
+    private UeventDelivery DecideDelivery(in UeventContext ctx) =>
+        AskEnum(3, DecisionPoint.UeventDelivery, ctx, ctx.DeliveryDefault, nameof(ICleanupPolicy.ChooseUeventDelivery), static (p, in c) => p.ChooseUeventDelivery(c));
 
     private GracePeriodMode DecideGracePeriod(SyncSite site, string op, bool rtnlHeld, GracePeriodMode kernel)
     {
-        if ((_overrides & DecisionPoint.GracePeriod) == 0)
-        {
-            return kernel;
-        }
-
-        GracePeriodMode answer;
-        try
-        {
-            answer = _policy.ChooseGracePeriod(new GracePeriodContext(this, site, op, rtnlHeld, kernel));
-        }
-        catch (Exception e)
-        {
-            throw Fault(nameof(ICleanupPolicy.ChooseGracePeriod), e);
-        }
-
-        if (!Enum.IsDefined(answer))
-        {
-            throw Invalid(nameof(ICleanupPolicy.ChooseGracePeriod), $"undefined value {(int)answer}");
-        }
-
-        if (answer == GracePeriodMode.Overlapped && site == SyncSite.PernetExit && op.Length == 0)
-        {
-            throw Invalid(nameof(ICleanupPolicy.ChooseGracePeriod), "internal: overlapped exit without an op");
-        }
-
-        Count(4, answer != kernel);
+        var answer = AskEnum(4, DecisionPoint.GracePeriod, new GracePeriodContext(this, site, op, rtnlHeld, kernel), kernel, nameof(ICleanupPolicy.ChooseGracePeriod), static (p, in c) => p.ChooseGracePeriod(c));
         if (answer == GracePeriodMode.Overlapped)
         {
             _decisionOverlapped++;
@@ -177,55 +106,39 @@ internal sealed partial class KernelSimulation
         return answer;
     }
 
-    private UnregisterGrouping DecideGrouping(string op, int batchSize, UnregisterGrouping kernel)
+    private UnregisterGrouping DecideGrouping(string op, int batchSize, UnregisterGrouping kernel) =>
+        AskEnum(5, DecisionPoint.UnregisterGrouping, new UnregisterContext(this, op, batchSize, kernel), kernel, nameof(ICleanupPolicy.ChooseUnregisterGrouping), static (p, in c) => p.ChooseUnregisterGrouping(c));
+
+    private RtnlScope DecideRtnlScope(int devices, RtnlScope kernel) =>
+        AskEnum(6, DecisionPoint.RtnlScope, new RtnlContext(this, devices, kernel), kernel, nameof(ICleanupPolicy.ChooseRtnlScope), static (p, in c) => p.ChooseRtnlScope(c));
+
+    private delegate T PolicyCall<TContext, T>(ICleanupPolicy policy, in TContext context);
+
+    /// <summary>One enum-valued decision: asked only when overridden, contained, validated, counted.</summary>
+    private T AskEnum<TContext, T>(int index, DecisionPoint point, in TContext context, T kernel, string method, PolicyCall<TContext, T> call)
+        where T : struct, Enum
     {
-        if ((_overrides & DecisionPoint.UnregisterGrouping) == 0)
+        if ((_overrides & point) == 0)
         {
             return kernel;
         }
 
-        UnregisterGrouping answer;
+        T answer;
         try
         {
-            answer = _policy.ChooseUnregisterGrouping(new UnregisterContext(this, op, batchSize, kernel));
+            answer = call(_policy, context);
         }
         catch (Exception e)
         {
-            throw Fault(nameof(ICleanupPolicy.ChooseUnregisterGrouping), e);
+            throw Fault(method, e);
         }
 
         if (!Enum.IsDefined(answer))
         {
-            throw Invalid(nameof(ICleanupPolicy.ChooseUnregisterGrouping), $"undefined value {(int)answer}");
+            throw Invalid(method, $"undefined value {answer}");
         }
 
-        Count(5, answer != kernel);
-        return answer;
-    }
-
-    private RtnlScope DecideRtnlScope(int devices, RtnlScope kernel)
-    {
-        if ((_overrides & DecisionPoint.RtnlScope) == 0)
-        {
-            return kernel;
-        }
-
-        RtnlScope answer;
-        try
-        {
-            answer = _policy.ChooseRtnlScope(new RtnlContext(this, devices, kernel));
-        }
-        catch (Exception e)
-        {
-            throw Fault(nameof(ICleanupPolicy.ChooseRtnlScope), e);
-        }
-
-        if (!Enum.IsDefined(answer))
-        {
-            throw Invalid(nameof(ICleanupPolicy.ChooseRtnlScope), $"undefined value {(int)answer}");
-        }
-
-        Count(6, answer != kernel);
+        Count(index, !EqualityComparer<T>.Default.Equals(answer, kernel));
         return answer;
     }
 

@@ -40,9 +40,9 @@ internal sealed partial class KernelSimulation
     {
         yield return Step.Lock(_rtnl);
         yield return Step.Self(Cpu(op.Spec.ExitNs));
-        foreach (var dev in net.Devices.Where(d => d.Kind == DeviceKind.Physical).ToArray())
+        foreach (var step in MovePhysicalDevicesHome(net))
         {
-            yield return Step.Call(F.DevChangeNetNamespace, DeviceMove(dev, _initNet));
+            yield return step;
         }
 
         yield return Step.Unlock(_rtnl);
@@ -61,9 +61,9 @@ internal sealed partial class KernelSimulation
             if (!_structure.DefaultDeviceExitPerNet)
             {
                 // 5.18+: the physical-device moves are folded into the batch.
-                foreach (var dev in net.Devices.Where(d => d.Kind == DeviceKind.Physical).ToArray())
+                foreach (var step in MovePhysicalDevicesHome(net))
                 {
-                    yield return Step.Call(F.DevChangeNetNamespace, DeviceMove(dev, _initNet));
+                    yield return step;
                 }
             }
 
@@ -89,6 +89,19 @@ internal sealed partial class KernelSimulation
         yield return Step.Self(Cpu(200L * kill.Count));
         yield return Step.Call(F.UnregisterNetdeviceMany, UnregisterMany(kill));
         yield return Step.Call(F.RtnlUnlock, RtnlUnlock(kill));
+    }
+
+    private IEnumerable<Step> MovePhysicalDevicesHome(Net net)
+    {
+        if (!net.Devices.Exists(d => d.Kind == DeviceKind.Physical))
+        {
+            yield break;
+        }
+
+        foreach (var dev in net.Devices.Where(d => d.Kind == DeviceKind.Physical).ToArray())
+        {
+            yield return Step.Call(F.DevChangeNetNamespace, DeviceMove(dev, _initNet));
+        }
     }
 
     /// <summary>unregister_netdevice_many with RTNL held by the caller.</summary>

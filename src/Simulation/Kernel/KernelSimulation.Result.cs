@@ -55,7 +55,22 @@ internal sealed partial class KernelSimulation
 
     private RunResult BuildResult(string status, string? detail)
     {
-        var teardownNs = _firstRelease >= 0 && _lastFree >= _firstRelease ? _lastFree - _firstRelease : 0;
+        // With a burst, teardown is the burst's: its release to its last net freed (the seed's measurement);
+        // otherwise the first release to the last free.
+        _nextSample = 0;
+        Sample();
+        long teardownNs, teardownNets;
+        if (_workload.Burst is not null)
+        {
+            teardownNs = _burstRelease >= 0 && _burstFreedAt >= _burstRelease ? _burstFreedAt - _burstRelease : 0;
+            teardownNets = _burstFreedAt >= 0 ? _burstCount : 0;
+        }
+        else
+        {
+            teardownNs = _firstRelease >= 0 && _lastFree >= _firstRelease ? _lastFree - _firstRelease : 0;
+            teardownNets = _netsFreed;
+        }
+
         var decisions = new Dictionary<string, DecisionCount>(StringComparer.Ordinal);
         for (var i = 0; i < DecisionPoints.All.Count; i++)
         {
@@ -84,11 +99,12 @@ internal sealed partial class KernelSimulation
             Replication = _request.Replication,
             SimulatedSeconds = _s.Now / 1e9,
             Events = _s.Events.Processed,
+            Steps = _s.Steps,
             TeardownSeconds = teardownNs / 1e9,
             HostPeersGoneSeconds = _firstRelease >= 0 && _lastHostPeerGone >= _firstRelease ? (_lastHostPeerGone - _firstRelease) / 1e9 : 0,
             CleanupLatencyMs = _cleanupLatency.Summary(),
             CreationLatencyMs = _creationLatency.Summary(),
-            ThroughputNetnsPerSecond = teardownNs > 0 ? _netsFreed / (teardownNs / 1e9) : 0,
+            ThroughputNetnsPerSecond = teardownNs > 0 ? teardownNets / (teardownNs / 1e9) : 0,
             PeakMemoryBytes = _peakMemory,
             PeakBacklog = _peakBacklog,
             EnospcFailures = _enospc,

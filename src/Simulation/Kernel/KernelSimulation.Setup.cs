@@ -17,6 +17,7 @@ internal sealed partial class KernelSimulation
     {
         var start = _s.Now;
         _creationsInFlight++;
+        _probeInFlight += c.Probe ? 1 : 0;
         try
         {
             if (_charged >= _maxNetNamespaces)
@@ -51,6 +52,7 @@ internal sealed partial class KernelSimulation
             yield return exclusive ? Step.Unlock(_setupLock) : Step.UnlockRead(_setupLock);
 
             _netsCreated++;
+            net.FromProbe = c.Probe;
             c.Net = net;
             if (c.Measured)
             {
@@ -60,6 +62,7 @@ internal sealed partial class KernelSimulation
         finally
         {
             _creationsInFlight--;
+            _probeInFlight -= c.Probe ? 1 : 0;
         }
     }
 
@@ -157,9 +160,11 @@ internal sealed partial class KernelSimulation
     }
 
     /// <summary>The outcome of one copy_net_ns, filled in by the coroutine.</summary>
-    private sealed class Creation(bool measured)
+    private sealed class Creation(bool measured, bool probe = false)
     {
         public bool Measured { get; } = measured;
+
+        public bool Probe { get; } = probe;
 
         public Net? Net { get; set; }
 

@@ -84,6 +84,12 @@ internal sealed partial class KernelSimulation
 
         if (w.Probe is { } probe)
         {
+            // A probe with an end is part of the workload; an open-ended one stops when the rest is done.
+            if (probe.StopMs > 0)
+            {
+                _generatorsActive++;
+            }
+
             _s.Spawn("probe", F.ProcessRoot, Probe(probe));
         }
 
@@ -120,8 +126,13 @@ internal sealed partial class KernelSimulation
         yield return Step.Sleep(Ms(burst.DestroyAfterMs));
 
         // "Destroyed at once": every owner exits now; each exit drops the last reference.
+        _burstRelease = _s.Now;
+        _burstNetsLeft = created.Count;
+        _burstCount = created.Count;
+        _profiler.WindowStart = _s.Now;
         foreach (var net in created)
         {
+            net.FromBurst = true;
             yield return Step.Call(F.PutNet, PutNet(net));
         }
 
@@ -232,18 +243,26 @@ internal sealed partial class KernelSimulation
         while (!_workloadDone && _s.Now < stop)
         {
             var started = _s.Now;
-            var c = new Creation(measured: true);
+            var c = new Creation(measured: true, probe: true);
+            _probeBusy = true;
             yield return Step.Call(F.CopyNetNs, CopyNetNs(c));
             if (c.Net is { } net)
             {
                 yield return Step.Call(F.PutNet, PutNet(net));
             }
 
+            _probeBusy = false;
+
             var next = started + Ms(probe.IntervalMs);
             if (next > _s.Now)
             {
                 yield return Step.Sleep(next - _s.Now);
             }
+        }
+
+        if (probe.StopMs > 0)
+        {
+            _generatorsActive--;
         }
     }
 

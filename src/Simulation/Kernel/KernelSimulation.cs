@@ -72,6 +72,13 @@ internal sealed partial class KernelSimulation : IKernelState
     private string _stopReason = "";
 
     private long _firstRelease = -1;
+    private long _burstRelease = -1;
+    private long _burstFreedAt = -1;
+    private int _burstNetsLeft;
+    private int _burstCount;
+    private int _probeInFlight;
+    private int _probeBacklog;
+    private bool _probeBusy;
     private long _lastFree = -1;
     private long _netsCreated;
     private long _netsFreed;
@@ -176,6 +183,11 @@ internal sealed partial class KernelSimulation : IKernelState
 
     private LockMode DefaultLockMode => _structure.SetupLock == "shared" ? LockMode.Shared : LockMode.Exclusive;
 
+    /// <summary>
+    /// Drain: once every generator is done and their nets are freed, the open-ended actors (probe, RTNL users) stop;
+    /// the run ends when nothing is in flight or in the backlog. Nets left on cleanup_list with no run queued or
+    /// running can never be freed: the run ends as stranded (the liveness oracle reports them).
+    /// </summary>
     private bool ShouldStop()
     {
         if (_s.Halted)
@@ -183,22 +195,30 @@ internal sealed partial class KernelSimulation : IKernelState
             return true;
         }
 
-        if (_workload.Stop.Mode != "drain" || _generatorsActive > 0 || _creationsInFlight > 0)
+        if (_generatorsActive > 0 || _workload.Stop.Mode != "drain")
+        {
+            return false;
+        }
+
+        var idle = !_workPending && !_workerBusy;
+        if (!_workloadDone && _creationsInFlight - _probeInFlight == 0 && (_backlog - _probeBacklog == 0 || idle))
+        {
+            _workloadDone = true;
+        }
+
+        if (!_workloadDone || _creationsInFlight > 0 || _probeBusy)
         {
             return false;
         }
 
         if (_backlog == 0)
         {
-            _workloadDone = true;
             _stopReason = "drained";
             return true;
         }
 
-        // Stranded: nets on cleanup_list with no run queued or running can never be freed (liveness oracle).
-        if (!_workPending && !_workerBusy)
+        if (idle)
         {
-            _workloadDone = true;
             _stopReason = "stranded";
             return true;
         }

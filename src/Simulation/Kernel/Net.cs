@@ -42,6 +42,12 @@ internal sealed class Net(int id)
     /// <summary>Whether the RCU-safety check already ran for this net's exit phase.</summary>
     public bool ExitChecked { get; set; }
 
+    /// <summary>Created by the workload's burst (its teardown is what teardown_seconds measures).</summary>
+    public bool FromBurst { get; set; }
+
+    /// <summary>Created by the creation probe.</summary>
+    public bool FromProbe { get; set; }
+
     public bool IsDying => State is NetState.Queued or NetState.Unlinked or NetState.Exited;
 
     public override string ToString() => $"net#{Id}";

@@ -21,7 +21,11 @@ public sealed record RunResult
     public ulong Seed { get; init; }
     public int Replication { get; init; }
     public double SimulatedSeconds { get; init; }
+    /// <summary>Events processed by the engine (CPU segments completed, wake-ups, timers, grace periods).</summary>
     public long Events { get; init; }
+
+    /// <summary>Simulated kernel actions interpreted (CPU segments, lock operations, calls, waits).</summary>
+    public long Steps { get; init; }
 
     /// <summary>First release to last free, in seconds (0 when nothing was released).</summary>
     public double TeardownSeconds { get; init; }

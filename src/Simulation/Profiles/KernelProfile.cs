@@ -138,6 +138,12 @@ public sealed record RcuSpec
     public long CallRcuNs { get; init; } = 100;
     public long RcuBarrierBaseNs { get; init; } = 5_000;
     public long RcuBarrierPerCpuNs { get; init; } = 2_000;
+    /// <summary>
+    /// Grace period length with one online CPU: the context switch of the waiter is itself the quiescent state, so a
+    /// GP (for call_rcu callbacks and rcu_barrier) ends as soon as the GP kthread runs.
+    /// </summary>
+    public long SingleCpuGpNs { get; init; } = 50_000;
+
     /// <summary>Whether synchronize_rcu returns at once on one online CPU (rcu_blocking_is_gp, !PREEMPT).</summary>
     public bool SingleCpuShortcut { get; init; } = true;
 }

@@ -123,6 +123,10 @@ internal static class WorkloadValidator
         }
 
         Check(any || w.Probe is not null, "$", "the workload does nothing: give at least one of burst, loops, churn or probe");
+        if (!any && w.Probe is { StopMs: 0 } && w.Stop is { Mode: "drain" })
+        {
+            e.Add(new FieldError("probe.stop_ms", "a probe-only workload never drains: set probe.stop_ms or stop.mode duration"));
+        }
         Check(w.Replications is >= 1 and <= 10_000, "replications", $"must be between 1 and 10000, got {w.Replications}");
         return e;
 

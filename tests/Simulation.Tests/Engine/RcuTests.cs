@@ -1,0 +1,144 @@
+using NetnsPolicy.Simulation.Engine;
+using NetnsPolicy.Simulation.Profiles;
+
+namespace NetnsPolicy.Simulation.Tests.Engine;
+
+[TestFixture]
+public sealed class RcuTests
+{
+    private static readonly RcuSpec Spec = new()
+    {
+        NormalGpBaseJiffies = 2,
+        NormalGpBusyExtraJiffies = 0,
+        NormalGpPerCpuNs = 0,
+        GpJitter = 0,
+        ExpeditedBaseNs = 20_000,
+        ExpeditedPerCpuNs = 0,
+        ExpeditedIpiNs = 5_000,
+    };
+
+    [Test]
+    public void Synchronize_CallerDuringGracePeriod_WaitsForTheNextOne()
+    {
+        var h = new EngineHarness(cpus: 2, Spec);
+        var done = new Dictionary<string, long>();
+        IEnumerable<Step> Caller(string name, long delay)
+        {
+            yield return Step.Sleep(delay);
+            yield return Step.SyncRcu();
+            done[name] = h.Now;
+        }
+
+        h.Spawn("a", Caller("a", 0));
+        h.Spawn("b", Caller("b", 500_000));
+        h.Spawn("c", Caller("c", 600_000));
+        h.RunAll();
+        Assert.That(done["a"], Is.EqualTo(2_000_000), "GP 1: 2 jiffies at HZ=1000");
+        Assert.That(done["b"], Is.EqualTo(4_000_000), "arrived during GP 1: waits for GP 2");
+        Assert.That(done["c"], Is.EqualTo(4_000_000), "shares GP 2 with b");
+        Assert.That(h.Rcu.Completed, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Synchronize_OneOnlineCpu_ReturnsAtOnce()
+    {
+        var h = new EngineHarness(cpus: 1, Spec);
+        long done = -1;
+        IEnumerable<Step> Caller()
+        {
+            yield return Step.SyncRcu();
+            done = h.Now;
+        }
+
+        h.Spawn("a", Caller());
+        h.RunAll();
+        Assert.That(done, Is.EqualTo(0));
+        Assert.That(h.Rcu.ShortcutCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Expedited_InterruptsEveryOtherCpu_DelayingItsWork()
+    {
+        var h = new EngineHarness(cpus: 2, Spec);
+        long workDone = 0, syncDone = 0;
+        IEnumerable<Step> Worker()
+        {
+            yield return Step.Run(h.Work, 1_000_000);
+            workDone = h.Now;
+        }
+
+        IEnumerable<Step> Syncer()
+        {
+            yield return Step.Sleep(100);
+            yield return Step.SyncRcuExpedited();
+            syncDone = h.Now;
+        }
+
+        h.Spawn("worker", Worker());
+        h.Spawn("syncer", Syncer());
+        h.RunAll();
+        Assert.That(syncDone, Is.EqualTo(100 + 20_000));
+        Assert.That(workDone, Is.EqualTo(1_000_000 + 5_000), "the IPI handler ran on the worker's CPU");
+    }
+
+    [Test]
+    public void Reader_StartedBeforeGracePeriod_ExtendsIt()
+    {
+        var h = new EngineHarness(cpus: 2, Spec);
+        long done = 0;
+        IEnumerable<Step> Reader()
+        {
+            yield return Step.ReadLock();
+            yield return Step.Run(h.Work, 5_000_000);
+            yield return Step.ReadUnlock();
+        }
+
+        IEnumerable<Step> Syncer()
+        {
+            yield return Step.Sleep(1000);
+            yield return Step.SyncRcu();
+            done = h.Now;
+        }
+
+        h.Spawn("reader", Reader());
+        h.Spawn("syncer", Syncer());
+        h.RunAll();
+        Assert.That(done, Is.EqualTo(5_000_000), "the GP cannot end before the pre-existing reader");
+    }
+
+    [Test]
+    public void Barrier_WaitsForQueuedCallbacks()
+    {
+        var h = new EngineHarness(cpus: 2, Spec);
+        long done = 0;
+        IEnumerable<Step> Caller()
+        {
+            h.Rcu.CallRcu(10, 50_000);
+            yield return Step.RcuBarrier();
+            done = h.Now;
+        }
+
+        h.Spawn("caller", Caller());
+        h.RunAll();
+        Assert.That(done, Is.EqualTo(2_000_000 + 50_000), "one GP, then the callbacks' CPU time");
+        Assert.That(h.Rcu.Callbacks, Is.EqualTo(10));
+    }
+
+    [Test]
+    public void PolledGracePeriod_StartedEarly_CondSynchronizeWaitsOnlyForTheRest()
+    {
+        var h = new EngineHarness(cpus: 2, Spec);
+        long done = 0;
+        IEnumerable<Step> Caller()
+        {
+            var cookie = h.Rcu.StartPoll();
+            yield return Step.Run(h.Work, 1_500_000);
+            yield return Step.CondSyncRcu(cookie);
+            done = h.Now;
+        }
+
+        h.Spawn("caller", Caller());
+        h.RunAll();
+        Assert.That(done, Is.EqualTo(2_000_000), "the GP ran while the caller worked");
+    }
+}

@@ -1,0 +1,152 @@
+using NetnsPolicy.Simulation.Engine;
+
+namespace NetnsPolicy.Simulation.Tests.Engine;
+
+[TestFixture]
+public sealed class SchedulerTests
+{
+    [Test]
+    public void Run_TwoThreadsOneCpu_QueueAndSerialize()
+    {
+        var h = new EngineHarness(cpus: 1);
+        var ends = new List<(string, long)>();
+        IEnumerable<Step> Body(string name)
+        {
+            yield return Step.Run(h.Work, 1_000_000);
+            ends.Add((name, h.Now));
+        }
+
+        h.Spawn("a", Body("a"));
+        h.Spawn("b", Body("b"));
+        h.RunAll();
+        Assert.That(ends, Is.EqualTo(new[] { ("a", 1_000_000L), ("b", 2_000_000L) }));
+    }
+
+    [Test]
+    public void Run_TwoThreadsTwoCpus_RunInParallel()
+    {
+        var h = new EngineHarness(cpus: 2);
+        var ends = new List<long>();
+        IEnumerable<Step> Body()
+        {
+            yield return Step.Run(h.Work, 1_000_000);
+            ends.Add(h.Now);
+        }
+
+        h.Spawn("a", Body());
+        h.Spawn("b", Body());
+        h.RunAll();
+        Assert.That(ends, Is.EqualTo(new[] { 1_000_000L, 1_000_000L }));
+    }
+
+    [Test]
+    public void Run_LongRunnerPastItsSlice_YieldsToWaitingThread()
+    {
+        var h = new EngineHarness(cpus: 1, sliceNs: 2_000_000);
+        long shortDone = 0;
+        IEnumerable<Step> Long()
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                yield return Step.Run(h.Work, 1_000_000);
+            }
+        }
+
+        IEnumerable<Step> Short()
+        {
+            yield return Step.Run(h.Work, 100_000);
+            shortDone = h.Now;
+        }
+
+        h.Spawn("long", Long());
+        h.Spawn("short", Short());
+        h.RunAll();
+        Assert.That(shortDone, Is.EqualTo(2_100_000), "the short thread runs once the long one's 2 ms slice is over");
+    }
+
+    [Test]
+    public void Sleep_ReleasesTheCpu()
+    {
+        var h = new EngineHarness(cpus: 1);
+        long bDone = 0;
+        IEnumerable<Step> A()
+        {
+            yield return Step.Sleep(5_000_000);
+        }
+
+        IEnumerable<Step> B()
+        {
+            yield return Step.Run(h.Work, 1_000_000);
+            bDone = h.Now;
+        }
+
+        h.Spawn("a", A());
+        h.Spawn("b", B());
+        h.RunAll();
+        Assert.That(bDone, Is.EqualTo(1_000_000));
+    }
+
+    [Test]
+    public void Profiler_NestedCalls_AccountSelfAndChildren()
+    {
+        var h = new EngineHarness(cpus: 1);
+        var inner = h.Profiler.Func("inner");
+        IEnumerable<Step> Inner()
+        {
+            yield return Step.Self(300);
+        }
+
+        IEnumerable<Step> Outer()
+        {
+            yield return Step.Self(100);
+            yield return Step.Call(inner, Inner());
+        }
+
+        h.Profiler.WindowStart = 0;
+        h.Spawn("outer", Outer());
+        h.RunAll();
+        var root = h.Profiler.Build();
+        var outer = root.Children.Single(c => c.Name == "outer");
+        Assert.That(outer.SelfPct, Is.EqualTo(25.0).Within(1e-9));
+        Assert.That(outer.ChildrenPct, Is.EqualTo(100.0).Within(1e-9));
+        Assert.That(outer.Children.Single().Name, Is.EqualTo("inner"));
+    }
+
+    [Test]
+    public void EventQueue_SimultaneousEvents_FireInSchedulingOrder()
+    {
+        var q = new EventQueue();
+        var fired = new List<int>();
+        var target = new Recorder(fired);
+        q.Schedule(10, target, 3);
+        q.Schedule(5, target, 1);
+        q.Schedule(10, target, 4);
+        q.Schedule(5, target, 2);
+        while (q.TryDequeue(out _, out var e))
+        {
+            e.Target.Fire(e.Kind, e.Version);
+        }
+
+        Assert.That(fired, Is.EqualTo(new[] { 1, 2, 3, 4 }));
+    }
+
+    [Test]
+    public void RandomStream_SameSeedAndStream_SameSequence_OtherStreamDiffers()
+    {
+        var a = new RandomStream(42, 0, 7);
+        var b = new RandomStream(42, 0, 7);
+        var c = new RandomStream(42, 0, 8);
+        var d = new RandomStream(42, 1, 7);
+        var xa = Enumerable.Range(0, 5).Select(_ => a.NextUInt64()).ToArray();
+        Assert.That(Enumerable.Range(0, 5).Select(_ => b.NextUInt64()), Is.EqualTo(xa));
+        Assert.That(Enumerable.Range(0, 5).Select(_ => c.NextUInt64()), Is.Not.EqualTo(xa));
+        Assert.That(Enumerable.Range(0, 5).Select(_ => d.NextUInt64()), Is.Not.EqualTo(xa));
+        var mean = Enumerable.Range(0, 100_000).Select(_ => a.NextDouble()).Average();
+        Assert.That(mean, Is.EqualTo(0.5).Within(0.01));
+    }
+
+    private sealed class Recorder(List<int> fired) : IEventTarget
+    {
+        public void Fire(int kind, long version) => fired.Add(kind);
+    }
+}
