@@ -7,8 +7,8 @@ namespace NetnsPolicy.Eras.Tests.Calibration;
 
 /// <summary>
 /// The fit against synthetic measurements: a "host" that is v6.18 with known cost scales is simulated, written as a
-/// measurement set, and fitted from plain v6.18. The fitted profile must reproduce the quantities it was fitted on and
-/// predict the held-out burst.
+/// measurement set (two fitted burst sizes and a held-out larger one, as <c>probe</c> writes them), and fitted from plain
+/// v6.18. The fitted profile must reproduce the quantities it was fitted on and predict the held-out burst.
 /// </summary>
 [TestFixture]
 public sealed class CalibratorTests
@@ -26,8 +26,9 @@ public sealed class CalibratorTests
         {
             Simulate(truth, "serial-60", "serial", fit: true, """ "loops": { "count": 1, "cycles": 60 } """, Quantities.CreationMsP50, Quantities.CreationMsMean),
             Simulate(truth, "memory-20", "memory", fit: true, """ "burst": { "count": 20, "destroy_after_ms": 10 } """, Quantities.BytesPerNetns),
-            Simulate(truth, "burst-24-veth", "burst", fit: true, Burst(24), Quantities.PeersGoneSeconds, Quantities.CreationMsP50),
-            Simulate(truth, "burst-48-veth", "burst", fit: false, Burst(48), Quantities.PeersGoneSeconds, Quantities.CreationMsP50),
+            Simulate(truth, "burst-16-veth", "burst", fit: true, Burst(16), Quantities.PeersGoneSeconds, Quantities.CreationMsP50),
+            Simulate(truth, "burst-32-veth", "burst", fit: true, Burst(32), Quantities.PeersGoneSeconds, Quantities.CreationMsP50),
+            Simulate(truth, "burst-64-veth", "burst", fit: false, Burst(64), Quantities.PeersGoneSeconds, Quantities.CreationMsP50),
         };
         var host = new HostInfo { Hostname = "synthetic", KernelRelease = "6.18.0", OnlineCpus = 2, PossibleCpus = 2, Hz = 250, TakenAt = DateTimeOffset.UnixEpoch };
         new MeasurementSet { Host = host, Experiments = experiments }.Save(_dir);
@@ -41,7 +42,7 @@ public sealed class CalibratorTests
     {
         var replay = new Replay(_dir, MeasurementSet.Load(_dir));
         var before = replay.Compare(KernelProfileLoader.Load("v6.18"), fittedOnly: false);
-        var result = Calibrator.Fit(replay, KernelProfileLoader.Load("v6.18"), new CalibrationOptions("host-test", _dir, MaxEvaluations: 60));
+        var result = Calibrator.Fit(replay, KernelProfileLoader.Load("v6.18"), new CalibrationOptions("host-test", _dir, MaxEvaluations: 80));
         var fitted = result.Comparisons.Where(c => c.Fitted).ToList();
         var heldOut = result.Comparisons.Where(c => !c.Fitted).ToList();
 
