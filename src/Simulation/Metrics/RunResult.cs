@@ -31,8 +31,9 @@ public sealed record RunResult
     public double TeardownSeconds { get; init; }
 
     /// <summary>
-    /// First release to the removal from sysfs of the last host-side veth peer of a dying net, in seconds (0 when
-    /// none): the teardown a host can observe, which <c>netns-policy probe</c> measures.
+    /// With a burst: its release to the removal from sysfs of the last host-side veth peer of a dying net (otherwise
+    /// from the first release), in seconds, 0 when none: the teardown a host can observe, which
+    /// <c>netns-policy probe</c> measures.
     /// </summary>
     public double HostPeersGoneSeconds { get; init; }
     public LatencySummary CleanupLatencyMs { get; init; } = LatencySummary.Empty;

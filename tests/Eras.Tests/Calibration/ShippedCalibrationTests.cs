@@ -13,8 +13,11 @@ public sealed class ShippedCalibrationTests
     private const string Fitted = "calibration/vm-6.18.44-20261126";
     private const string Repeat = "calibration/vm-6.18.44-20261126-repeat";
 
-    /// <summary>Stated error (docs/calibration.md): central quantities within RMS log error 0.5 (≈ ±65%) on a loaded 2-CPU VM.</summary>
-    private const double MaxCentralRms = 0.5;
+    /// <summary>
+    /// Stated error (docs/calibration.md): central quantities within RMS log error 0.6 (≈ ±80%) on a loaded 2-CPU VM,
+    /// where two probe runs of the same kernel already differ by an RMS log error of 0.34 on the same quantities.
+    /// </summary>
+    private const double MaxCentralRms = 0.6;
 
     [TestCase(Fitted)]
     [TestCase(Repeat)]
