@@ -2,7 +2,7 @@ using NetnsPolicy.Simulation.Metrics;
 
 namespace NetnsPolicy.Reports;
 
-/// <summary>A comparative report (JSON schema versioned by <see cref="SchemaVersion"/>).</summary>
+/// <summary>A comparative report (JSON schema versioned by <see cref="SchemaVersion"/>; see docs/reports.md).</summary>
 public sealed record ComparisonReport
 {
     public const int CurrentSchemaVersion = 1;
@@ -12,6 +12,12 @@ public sealed record ComparisonReport
     public string KernelProfile { get; init; } = "";
     public string Baseline { get; init; } = "";
     public int Replications { get; init; }
+
+    /// <summary>Confidence level of every interval (0.95).</summary>
+    public double Confidence { get; init; } = ComparisonReportBuilder.Confidence;
+
+    /// <summary>Significance level of the verdicts (0.05).</summary>
+    public double Alpha { get; init; } = ComparisonReportBuilder.Alpha;
     public IReadOnlyList<PolicySummary> Policies { get; init; } = [];
 
     /// <summary>Policies on the Pareto front over creation latency (p99), teardown throughput and peak memory.</summary>
@@ -27,10 +33,18 @@ public sealed record PolicySummary
     public string AssemblyHash { get; init; } = "";
     public bool IsBaseline { get; init; }
 
+    /// <summary>Number of runs (replications) behind the statistics.</summary>
+    public int Runs { get; init; }
+
     /// <summary>True when any run broke an oracle or ended with a non-ok status.</summary>
     public bool Disqualified { get; init; }
     public IReadOnlyList<string> Problems { get; init; } = [];
+
+    /// <summary>True when every run's metrics equal the baseline's run of the same replication bit for bit.</summary>
+    public bool IdenticalToBaseline { get; init; }
     public IReadOnlyList<MetricComparison> Metrics { get; init; } = [];
+
+    /// <summary>Decision counts summed over all runs: the evidence that the policy acted.</summary>
     public IReadOnlyDictionary<string, DecisionCount> Decisions { get; init; } = new Dictionary<string, DecisionCount>();
 
     /// <summary>The first replication's profile tree and time series, for side-by-side views and plots.</summary>
@@ -48,12 +62,18 @@ public sealed record MetricComparison
     public double CiLow { get; init; }
     public double CiHigh { get; init; }
 
-    /// <summary>Mean divided by the baseline's mean (1 for the baseline).</summary>
+    /// <summary>Mean divided by the baseline's mean (1 for the baseline; +∞ when only the baseline's mean is 0, written as null in JSON).</summary>
     public double Ratio { get; init; }
 
     /// <summary>Two-sided p-value of the Mann–Whitney test against the baseline (1 for the baseline).</summary>
     public double PValue { get; init; }
 
+    /// <summary>How <see cref="PValue"/> was computed: exact, normal (approximation with tie correction), or none (the baseline).</summary>
+    public string Test { get; init; } = "";
+
     /// <summary>better, worse, no-significant-difference, or baseline.</summary>
     public string Verdict { get; init; } = "";
+
+    /// <summary>The per-replication values, in replication order.</summary>
+    public IReadOnlyList<double> Samples { get; init; } = [];
 }

@@ -1,8 +1,258 @@
+using System.Globalization;
+using NetnsPolicy.Reports.Statistics;
+using NetnsPolicy.Simulation;
+using NetnsPolicy.Simulation.Metrics;
+
 namespace NetnsPolicy.Reports;
 
 /// <summary>Builds a <see cref="ComparisonReport"/> from the runs of a comparison.</summary>
 public static class ComparisonReportBuilder
 {
+    /// <summary>Confidence level of the bootstrap intervals.</summary>
+    public const double Confidence = 0.95;
+
+    /// <summary>Significance level of the verdicts.</summary>
+    public const double Alpha = 0.05;
+
+    /// <summary>Seed of the bootstrap streams; each (policy, metric) derives its own from it, so reports are reproducible.</summary>
+    public const ulong BootstrapSeed = 0x6E65746E73UL;
+
+    private const int MaxProblemsListed = 10;
+
     /// <summary>Statistics per metric and policy, verdicts against the baseline, Pareto front, warnings.</summary>
-    public static ComparisonReport Build(ComparisonInput input) => throw new NotImplementedException("reports under construction: " + input.Workload);
+    /// <exception cref="InputValidationException">The baseline is missing, a policy appears twice or has no runs.</exception>
+    public static ComparisonReport Build(ComparisonInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Validate(input);
+
+        var baseline = input.Policies.Single(p => p.Policy == input.Baseline);
+        var baselineSamples = MetricCatalog.All.ToDictionary(m => m.Id, m => Samples(baseline, m));
+        var warnings = new List<string>();
+        var summaries = new List<PolicySummary>();
+        foreach (var policy in input.Policies)
+        {
+            var isBaseline = ReferenceEquals(policy, baseline);
+            var metrics = MetricCatalog.All.Select(m => Compare(policy, m, baselineSamples[m.Id], isBaseline)).ToArray();
+            var problems = Problems(policy.Runs);
+            var identical = !isBaseline && IdenticalRuns(policy.Runs, baseline.Runs);
+            var decisions = SumDecisions(policy.Runs);
+            summaries.Add(new PolicySummary
+            {
+                Policy = policy.Policy,
+                Parameters = policy.Parameters,
+                AssemblyHash = policy.AssemblyHash,
+                IsBaseline = isBaseline,
+                Runs = policy.Runs.Count,
+                Disqualified = problems.Count > 0,
+                Problems = problems,
+                IdenticalToBaseline = identical,
+                Metrics = metrics,
+                Decisions = decisions,
+                Profile = policy.Runs[0].Profile,
+                Series = policy.Runs[0].Series,
+            });
+
+            if (problems.Count > 0)
+            {
+                warnings.Add($"{policy.Policy} is disqualified: {problems[0]}{(problems.Count > 1 ? $" (and {problems.Count - 1} more)" : "")}");
+            }
+
+            if (identical)
+            {
+                warnings.Add($"{policy.Policy}: every run's results equal the baseline's bit for bit — the policy had no effect on this workload");
+            }
+            else if (!isBaseline && decisions.Values.All(d => d.Changed == 0))
+            {
+                warnings.Add($"{policy.Policy} never changed a decision from the kernel's ({decisions.Values.Sum(d => d.Calls)} decisions asked)");
+            }
+        }
+
+        warnings.AddRange(SampleSizeWarnings(input));
+        return new ComparisonReport
+        {
+            Workload = input.Workload,
+            KernelProfile = input.KernelProfile,
+            Baseline = input.Baseline,
+            Replications = input.Policies.Min(p => p.Runs.Count),
+            Policies = summaries,
+            ParetoFront = Pareto(summaries),
+            Warnings = warnings,
+        };
+    }
+
+    /// <summary>The verdict for a policy's samples against the baseline's, respecting the metric's direction.</summary>
+    public static string Verdict(MannWhitneyResult test, bool lowerIsBetter, double alpha = Alpha)
+    {
+        if (test.PValue >= alpha || test.Direction == 0)
+        {
+            return Verdicts.NoSignificantDifference;
+        }
+
+        var larger = test.Direction > 0;
+        return larger != lowerIsBetter ? Verdicts.Better : Verdicts.Worse;
+    }
+
+    /// <summary>mean / baseline mean; 1 when both are 0; +∞ when only the baseline's is 0.</summary>
+    public static double Ratio(double mean, double baselineMean) =>
+        baselineMean != 0 ? mean / baselineMean : mean == 0 ? 1.0 : double.PositiveInfinity;
+
+    private static void Validate(ComparisonInput input)
+    {
+        var errors = new List<FieldError>();
+        if (input.Policies.Count(p => p.Policy == input.Baseline) != 1)
+        {
+            errors.Add(new FieldError("baseline", $"'{input.Baseline}' is not one of the policies ({string.Join(", ", input.Policies.Select(p => p.Policy))})"));
+        }
+
+        for (var i = 0; i < input.Policies.Count; i++)
+        {
+            var p = input.Policies[i];
+            if (p.Runs.Count == 0)
+            {
+                errors.Add(new FieldError($"policies[{i}].runs", $"{p.Policy} has no runs"));
+            }
+
+            if (input.Policies.Take(i).Any(q => q.Policy == p.Policy))
+            {
+                errors.Add(new FieldError($"policies[{i}].policy", $"{p.Policy} appears twice"));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new InputValidationException(errors);
+        }
+    }
+
+    private static double[] Samples(PolicyRuns policy, MetricDefinition metric) => policy.Runs.Select(metric.Read).ToArray();
+
+    private static MetricComparison Compare(PolicyRuns policy, MetricDefinition metric, double[] baselineSamples, bool isBaseline)
+    {
+        var samples = Samples(policy, metric);
+        var ci = Bootstrap.MeanInterval(samples, SeededRandom.SeedFrom(BootstrapSeed, policy.Policy + "\n" + metric.Id), Confidence);
+        var baselineMean = Bootstrap.Mean(baselineSamples);
+        var comparison = new MetricComparison
+        {
+            Metric = metric.Id,
+            Unit = metric.Unit,
+            LowerIsBetter = metric.LowerIsBetter,
+            Mean = ci.Estimate,
+            CiLow = ci.Low,
+            CiHigh = ci.High,
+            Samples = samples,
+        };
+        if (isBaseline)
+        {
+            return comparison with { Ratio = 1.0, PValue = 1.0, Test = "none", Verdict = Verdicts.Baseline };
+        }
+
+        var test = MannWhitney.Test(samples, baselineSamples);
+        return comparison with
+        {
+            Ratio = Ratio(ci.Estimate, baselineMean),
+            PValue = test.PValue,
+            Test = test.Exact ? "exact" : "normal",
+            Verdict = Verdict(test, metric.LowerIsBetter),
+        };
+    }
+
+    private static List<string> Problems(IReadOnlyList<RunResult> runs)
+    {
+        var problems = new List<string>();
+        var total = 0;
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var r = runs[i];
+            var label = string.Create(CultureInfo.InvariantCulture, $"replication {r.Replication} (seed {r.Seed})");
+            if (r.Status != RunStatus.Ok)
+            {
+                total++;
+                AddCapped(problems, $"{label}: status {r.Status}{(r.StatusDetail is { Length: > 0 } d ? ": " + d : "")}");
+            }
+
+            foreach (var v in r.OracleViolations)
+            {
+                total++;
+                AddCapped(problems, string.Create(CultureInfo.InvariantCulture, $"{label}: oracle {v.Rule} broken at {v.TimeNs / 1e6:F3} ms ({v.Objects}): {v.Message}"));
+            }
+        }
+
+        if (total > problems.Count)
+        {
+            problems.Add($"… {total - problems.Count} more");
+        }
+
+        return problems;
+    }
+
+    private static void AddCapped(List<string> problems, string text)
+    {
+        if (problems.Count < MaxProblemsListed)
+        {
+            problems.Add(text);
+        }
+    }
+
+    /// <summary>Runs are compared by their serialized results with the identity of the policy blanked out.</summary>
+    private static bool IdenticalRuns(IReadOnlyList<RunResult> runs, IReadOnlyList<RunResult> baselineRuns)
+    {
+        if (runs.Count != baselineRuns.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < runs.Count; i++)
+        {
+            if (Fingerprint(runs[i]) != Fingerprint(baselineRuns[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Fingerprint(RunResult r) =>
+        RunResultJson.Serialize(r with { Policy = "", PolicyParameters = "", Decisions = new Dictionary<string, DecisionCount>() });
+
+    private static SortedDictionary<string, DecisionCount> SumDecisions(IReadOnlyList<RunResult> runs)
+    {
+        var sums = new SortedDictionary<string, DecisionCount>(StringComparer.Ordinal);
+        foreach (var (point, count) in runs.SelectMany(r => r.Decisions))
+        {
+            sums[point] = sums.TryGetValue(point, out var s) ? new DecisionCount(s.Calls + count.Calls, s.Changed + count.Changed) : count;
+        }
+
+        return sums;
+    }
+
+    private static List<string> Pareto(IReadOnlyList<PolicySummary> summaries)
+    {
+        var candidates = summaries.Where(s => !s.Disqualified).ToArray();
+        var objectives = MetricCatalog.ParetoObjectives.Select(id => MetricCatalog.Find(id)!).ToArray();
+        var points = candidates
+            .Select(s => (IReadOnlyList<double>)objectives.Select(o => s.Metrics.Single(m => m.Metric == o.Id).Mean).ToArray())
+            .ToArray();
+        var front = ParetoFront.Compute(points, objectives.Select(o => o.LowerIsBetter).ToArray());
+        return front.Select(i => candidates[i].Policy).ToList();
+    }
+
+    private static IEnumerable<string> SampleSizeWarnings(ComparisonInput input)
+    {
+        var counts = input.Policies.Select(p => p.Runs.Count).Distinct().ToArray();
+        if (counts.Length > 1)
+        {
+            yield return $"policies have different numbers of runs ({string.Join(", ", input.Policies.Select(p => $"{p.Policy}: {p.Runs.Count}"))})";
+        }
+
+        var n = input.Policies.Min(p => p.Runs.Count);
+        var baselineRuns = input.Policies.First(p => p.Policy == input.Baseline).Runs.Count;
+        var minP = MannWhitney.MinimumPValue(n, baselineRuns);
+        if (input.Policies.Count > 1 && minP >= Alpha)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"with {n} against {baselineRuns} replications the smallest attainable p-value is {minP:G3} ≥ {Alpha}: no difference can be called significant; use at least 4 replications");
+        }
+    }
 }

@@ -12,6 +12,15 @@ internal sealed class Profiler
     private readonly List<int> _nodeParent = [];
     private readonly List<long> _nodeSelf = [];
     private readonly List<List<int>> _nodeChildren = [];
+    private readonly long[] _cacheKeys = CreateCache();
+    private readonly int[] _cacheNodes = new int[4096];
+
+    private static long[] CreateCache()
+    {
+        var keys = new long[4096];
+        Array.Fill(keys, -1L);
+        return keys;
+    }
 
     public Profiler()
     {
@@ -38,6 +47,22 @@ internal sealed class Profiler
     }
 
     public int Child(int parent, int func)
+    {
+        // A direct-mapped cache in front of the child lists: called for every CPU segment and call.
+        var key = ((long)parent << 32) | (uint)func;
+        var slot = (int)((ulong)(key * -7046029254386353131L) >> 52);
+        if (_cacheKeys[slot] == key)
+        {
+            return _cacheNodes[slot];
+        }
+
+        var node = FindOrAddChild(parent, func);
+        _cacheKeys[slot] = key;
+        _cacheNodes[slot] = node;
+        return node;
+    }
+
+    private int FindOrAddChild(int parent, int func)
     {
         var children = _nodeChildren[parent];
         foreach (var c in children)

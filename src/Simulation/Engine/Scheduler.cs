@@ -74,6 +74,7 @@ internal sealed class Scheduler
             if (next > until)
             {
                 Now = until;
+                Events.AdvanceTo(until);
                 return false;
             }
 
@@ -316,6 +317,7 @@ internal sealed class Scheduler
         t.RunVersion++;
         t.PendingNs = 0;
         Now = end;
+        Events.AdvanceTo(end);
         Events.CountInline();
         if ((Events.Processed & 4095) == 0)
         {

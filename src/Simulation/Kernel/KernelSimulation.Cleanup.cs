@@ -331,9 +331,15 @@ internal sealed partial class KernelSimulation
             default:
                 if (op.HasPerNetExitWork)
                 {
+                    var simple = op.Spec.ExitSyncs == 0 && !op.Spec.ExitTakesRtnl && op.Spec.ExitCallRcu == 0;
                     foreach (var net in batch)
                     {
-                        yield return Step.Call(op.ExitFunc, PlainExit(op, mode, preExitDone, Cpu(op.Spec.ExitNs + (op.Spec.ExitPerLiveNetNs * _allocatedNets)), op.Spec.ExitSyncs, op.Spec.ExitTakesRtnl, op.Spec.ExitCallRcu));
+                        var cost = Cpu(op.Spec.ExitNs + (op.Spec.ExitPerLiveNetNs * _allocatedNets));
+
+                        // Most exits are pure CPU work: one segment charged to the op's function, no coroutine.
+                        yield return simple
+                            ? Step.Run(op.ExitFunc, cost)
+                            : Step.Call(op.ExitFunc, PlainExit(op, mode, preExitDone, cost, op.Spec.ExitSyncs, op.Spec.ExitTakesRtnl, op.Spec.ExitCallRcu));
                     }
                 }
 

@@ -71,13 +71,18 @@ internal sealed partial class KernelSimulation
     {
         foreach (var op in _ops)
         {
-            yield return Step.Call(op.InitFunc, OpInit(op, net));
+            // Most inits are pure CPU work: one segment charged to the op's function, no coroutine.
+            yield return op.Behaviour == OpBehaviour.Plain && !op.Spec.InitTakesRtnl
+                ? Step.Run(op.InitFunc, InitCost(op))
+                : Step.Call(op.InitFunc, OpInit(op, net));
         }
     }
 
+    private long InitCost(PernetOp op) => Cpu(op.Spec.InitNs + ((long)op.Spec.PerCpuSockets * op.Spec.PerCpuSocketNs * _possibleCpus));
+
     private IEnumerable<Step> OpInit(PernetOp op, Net net)
     {
-        var cost = Cpu(op.Spec.InitNs + ((long)op.Spec.PerCpuSockets * op.Spec.PerCpuSocketNs * _possibleCpus));
+        var cost = InitCost(op);
         switch (op.Behaviour)
         {
             case OpBehaviour.Uevent:

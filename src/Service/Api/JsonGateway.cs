@@ -1,0 +1,153 @@
+using Google.Protobuf;
+using TypeRegistry = Google.Protobuf.Reflection.TypeRegistry;
+using Grpc.Core;
+using NetnsPolicy.Contracts.V1;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using NetnsPolicy.PluginHost;
+using NetnsPolicy.Service.Hosting;
+using NetnsPolicy.Service.Runs;
+using NetnsPolicy.Simulation;
+
+namespace NetnsPolicy.Service.Api;
+
+/// <summary>
+/// Plain HTTP/JSON access for curl and scripts (docs/service.md), beside gRPC-Web on the HTTP/1.1 port. Bodies and
+/// answers are the API's messages in the protobuf JSON mapping; errors are google.rpc.Status JSON with the HTTP status
+/// gRPC maps the code to. Every route goes through the same coordinator and mappings as the gRPC service.
+/// </summary>
+internal static class JsonGateway
+{
+    private static readonly JsonParser Parser = new(JsonParser.Settings.Default);
+    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default
+        .WithTypeRegistry(TypeRegistry.FromMessages(Google.Rpc.BadRequest.Descriptor, Google.Rpc.QuotaFailure.Descriptor,
+            Google.Rpc.ResourceInfo.Descriptor, Google.Rpc.PreconditionFailure.Descriptor)));
+
+    private static readonly Dictionary<string, ReportFormat> Artifacts = new(StringComparer.Ordinal)
+    {
+        ["md"] = ReportFormat.Markdown,
+        ["html"] = ReportFormat.Html,
+        ["json"] = ReportFormat.Json,
+        ["csv"] = ReportFormat.Csv,
+    };
+
+    public static void MapJsonGateway(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1");
+        v1.MapGet("/policies", (IPolicyCatalog catalog) => Answer(() => CatalogApi.Policies(catalog)));
+        v1.MapGet("/kernel-profiles", () => Answer(CatalogApi.Profiles));
+        v1.MapPost("/runs", async (HttpRequest http, RunCoordinator runs, IOptions<ServiceOptions> options) =>
+        {
+            var body = await ReadAsync<SubmitRunRequest>(http, options.Value.MaxMessageBytes).ConfigureAwait(false);
+            return Answer(() => runs.Submit(RunKind.Single, RunPlanner.Normalize(body.Message ?? throw body.Error!)));
+        });
+        v1.MapPost("/comparisons", async (HttpRequest http, RunCoordinator runs, IOptions<ServiceOptions> options) =>
+        {
+            var body = await ReadAsync<SubmitComparisonRequest>(http, options.Value.MaxMessageBytes).ConfigureAwait(false);
+            return Answer(() => runs.Submit(RunKind.Comparison, body.Message ?? throw body.Error!));
+        });
+        v1.MapGet("/runs", (RunCoordinator runs, int? page_size, string? page_token) => Answer(() =>
+        {
+            var size = page_size ?? 100;
+            if (size is < 1 or > 1000)
+            {
+                throw new InputValidationException("page_size", $"must be between 1 and 1000, got {size}");
+            }
+
+            var (page, next) = runs.List(size, string.IsNullOrEmpty(page_token) ? null : page_token, []);
+            var response = new ListRunsResponse { NextPageToken = next };
+            response.Runs.Add(page);
+            return response;
+        }));
+        v1.MapGet("/runs/{id}", (string id, RunCoordinator runs) => Answer(() =>
+        {
+            RunApi.CheckRunId(id);
+            return runs.Get(id, includeSimulations: true, includeResults: false);
+        }));
+        v1.MapPost("/runs/{id}/cancel", (string id, RunCoordinator runs) => Answer(() =>
+        {
+            RunApi.CheckRunId(id);
+            return runs.Cancel(id);
+        }));
+        v1.MapGet("/runs/{id}/report", (string id, RunCoordinator runs) => Answer(() =>
+        {
+            RunApi.CheckRunId(id);
+            return RunApi.Report(runs, id, []);
+        }));
+        v1.MapGet("/runs/{id}/report.{format}", (string id, string format, RunCoordinator runs) =>
+        {
+            try
+            {
+                RunApi.CheckRunId(id);
+                if (!Artifacts.TryGetValue(format, out var f))
+                {
+                    throw new InputValidationException("format", $"must be one of {string.Join(", ", Artifacts.Keys)}, got '{format}'");
+                }
+
+                var artifact = RunApi.Report(runs, id, [f]).Artifacts[0];
+                return Results.Text(artifact.Content, artifact.MediaType + "; charset=utf-8");
+            }
+            catch (Exception e) when (RpcErrors.From(e) is { } status)
+            {
+                return Error(status);
+            }
+        });
+    }
+
+    /// <summary>The body as a <typeparamref name="T"/>, or the error to answer with (too large, or not that message).</summary>
+    private static async Task<(T? Message, Exception? Error)> ReadAsync<T>(HttpRequest http, int maxBytes)
+        where T : class, IMessage<T>, new()
+    {
+        // The same bound as gRPC's receive limit, enforced by Kestrel while reading.
+        if (http.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBytes;
+        }
+
+        string text;
+        try
+        {
+            using var reader = new StreamReader(http.Body);
+            text = await reader.ReadToEndAsync(http.HttpContext.RequestAborted).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, new LimitExceededException("body", $"the request body exceeds {maxBytes} bytes"));
+        }
+
+        try
+        {
+            return (Parser.Parse<T>(text), null);
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException)
+        {
+            return (null, new InputValidationException("body",
+                "is not the request message in the protobuf JSON mapping (snake_case or lowerCamelCase field names, enums by name): " + e.Message));
+        }
+    }
+
+    private static IResult Answer(Func<IMessage> handler)
+    {
+        try
+        {
+            return Results.Text(Formatter.Format(handler()), "application/json; charset=utf-8");
+        }
+        catch (Exception e) when (RpcErrors.From(e) is { } status)
+        {
+            return Error(status);
+        }
+    }
+
+    private static IResult Error(RpcException error)
+    {
+        var status = error.GetRpcStatus() ?? new Google.Rpc.Status { Code = (int)error.StatusCode, Message = error.Status.Detail };
+        var http = error.StatusCode switch
+        {
+            StatusCode.InvalidArgument or StatusCode.FailedPrecondition => StatusCodes.Status400BadRequest,
+            StatusCode.NotFound => StatusCodes.Status404NotFound,
+            StatusCode.ResourceExhausted => StatusCodes.Status429TooManyRequests,
+            _ => StatusCodes.Status500InternalServerError,
+        };
+        return Results.Text(Formatter.Format(status), "application/json; charset=utf-8", statusCode: http);
+    }
+}

@@ -1,0 +1,99 @@
+using Grpc.Core;
+using NetnsPolicy.Contracts.V1;
+using NetnsPolicy.Service.Runs;
+using NetnsPolicy.Simulation;
+
+namespace NetnsPolicy.Service.Api;
+
+/// <summary>RunService: thin translation between messages and the <see cref="RunCoordinator"/>.</summary>
+internal sealed class RunApi(RunCoordinator runs) : RunService.RunServiceBase
+{
+    private static readonly TimeSpan DefaultWatchInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MinWatchInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan MaxWatchInterval = TimeSpan.FromSeconds(10);
+
+    public override Task<Run> SubmitRun(SubmitRunRequest request, ServerCallContext context) =>
+        Task.FromResult(runs.Submit(RunKind.Single, RunPlanner.Normalize(request)));
+
+    public override Task<Run> SubmitComparison(SubmitComparisonRequest request, ServerCallContext context) =>
+        Task.FromResult(runs.Submit(RunKind.Comparison, request));
+
+    public override async Task WatchRun(WatchRunRequest request, IServerStreamWriter<RunProgress> responseStream, ServerCallContext context)
+    {
+        CheckRunId(request.RunId);
+        var interval = request.MinInterval?.ToTimeSpan() is { } given && given >= MinWatchInterval
+            ? (given > MaxWatchInterval ? MaxWatchInterval : given)
+            : DefaultWatchInterval;
+        await foreach (var progress in runs.Watch(request.RunId, interval, context.CancellationToken).ConfigureAwait(false))
+        {
+            await responseStream.WriteAsync(progress, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override Task<Run> GetRun(GetRunRequest request, ServerCallContext context)
+    {
+        CheckRunId(request.RunId);
+        return Task.FromResult(runs.Get(request.RunId, request.IncludeSimulations, request.IncludeResults));
+    }
+
+    public override Task<ListRunsResponse> ListRuns(ListRunsRequest request, ServerCallContext context)
+    {
+        if (request.PageSize is < 0 or > 1000)
+        {
+            throw new InputValidationException("page_size", $"must be between 1 and 1000 (0 for 100), got {request.PageSize}");
+        }
+
+        if (request.PageToken.Length > 0 && !RunIds.IsWellFormed(request.PageToken))
+        {
+            throw new InputValidationException("page_token", "is not a token returned by ListRuns");
+        }
+
+        var (page, next) = runs.List(request.PageSize == 0 ? 100 : request.PageSize, request.PageToken.Length > 0 ? request.PageToken : null, [.. request.States.Distinct()]);
+        var response = new ListRunsResponse { NextPageToken = next };
+        response.Runs.Add(page);
+        return Task.FromResult(response);
+    }
+
+    public override Task<Run> CancelRun(CancelRunRequest request, ServerCallContext context)
+    {
+        CheckRunId(request.RunId);
+        return Task.FromResult(runs.Cancel(request.RunId));
+    }
+
+    public override Task<GetReportResponse> GetReport(GetReportRequest request, ServerCallContext context)
+    {
+        CheckRunId(request.RunId);
+        for (var i = 0; i < request.Formats.Count; i++)
+        {
+            if (request.Formats[i] == ReportFormat.Unspecified || !Enum.IsDefined(request.Formats[i]))
+            {
+                throw new InputValidationException($"formats[{i}]", $"must be MARKDOWN, HTML, JSON or CSV, got {request.Formats[i]}");
+            }
+        }
+
+        return Task.FromResult(Report(runs, request.RunId, request.Formats));
+    }
+
+    /// <summary>The report of a succeeded run with the artifacts asked for.</summary>
+    internal static GetReportResponse Report(RunCoordinator runs, string runId, IEnumerable<ReportFormat> formats)
+    {
+        var (run, report) = runs.GetReport(runId);
+        var response = new GetReportResponse { Run = run, Report = ReportMapping.ToProto(report) };
+        response.Artifacts.Add(formats.Distinct().Select(f => ReportMapping.Render(report, f)));
+        return response;
+    }
+
+    /// <summary>Refuses an empty or malformed run id before it reaches the store.</summary>
+    internal static void CheckRunId(string id)
+    {
+        if (id.Length == 0)
+        {
+            throw new InputValidationException("run_id", "must be set");
+        }
+
+        if (!RunIds.IsWellFormed(id))
+        {
+            throw new InputValidationException("run_id", $"'{(id.Length > 64 ? id[..64] + "…" : id)}' is not a run id (26 characters of Crockford base 32)");
+        }
+    }
+}

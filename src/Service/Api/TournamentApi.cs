@@ -1,0 +1,43 @@
+using Grpc.Core;
+using NetnsPolicy.Contracts.V1;
+using NetnsPolicy.Service.Runs;
+using NetnsPolicy.Service.Tournaments;
+using NetnsPolicy.Simulation;
+
+namespace NetnsPolicy.Service.Api;
+
+/// <summary>TournamentService: thin translation between messages and the <see cref="TournamentCoordinator"/>.</summary>
+internal sealed class TournamentApi(TournamentCoordinator tournaments) : TournamentService.TournamentServiceBase
+{
+    public override Task<Tournament> StartTournament(StartTournamentRequest request, ServerCallContext context) =>
+        Task.FromResult(tournaments.Start(request));
+
+    public override async Task WatchTournament(WatchTournamentRequest request, IServerStreamWriter<TournamentProgress> responseStream, ServerCallContext context)
+    {
+        CheckId(request.TournamentId);
+        await foreach (var progress in tournaments.Watch(request.TournamentId, context.CancellationToken).ConfigureAwait(false))
+        {
+            await responseStream.WriteAsync(progress, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override Task<Tournament> GetTournament(GetTournamentRequest request, ServerCallContext context)
+    {
+        CheckId(request.TournamentId);
+        return Task.FromResult(tournaments.Get(request.TournamentId));
+    }
+
+    public override Task<Tournament> CancelTournament(CancelTournamentRequest request, ServerCallContext context)
+    {
+        CheckId(request.TournamentId);
+        return Task.FromResult(tournaments.Cancel(request.TournamentId));
+    }
+
+    private static void CheckId(string id)
+    {
+        if (!RunIds.IsWellFormed(id))
+        {
+            throw new InputValidationException("tournament_id", id.Length == 0 ? "must be set" : "is not a tournament id (26 characters of Crockford base 32)");
+        }
+    }
+}

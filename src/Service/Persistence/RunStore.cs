@@ -1,0 +1,369 @@
+using System.Globalization;
+using System.Text.Json;
+using Google.Protobuf;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using NetnsPolicy.Contracts.V1;
+using NetnsPolicy.Service.Hosting;
+using NetnsPolicy.Service.Runs;
+
+namespace NetnsPolicy.Service.Persistence;
+
+/// <summary>
+/// Runs, simulation results and reports in SQLite. A run's inputs are written in one transaction when it is accepted,
+/// each simulation's result when it finishes, and the run's outcome with its report in one transaction at the end.
+/// Results are content-addressed by their result key, so an identical simulation is served from here.
+/// </summary>
+internal sealed class RunStore : IDisposable
+{
+    private const int SchemaVersion = 1;
+    private readonly string _connectionString;
+
+    public RunStore(IOptions<ServiceOptions> options)
+    {
+        var path = Path.GetFullPath(options.Value.DatabasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        Initialize();
+    }
+
+    /// <summary>Closes the pooled connections, so the database file is free once the service stops.</summary>
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
+    public bool IsReachable()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM runs";
+        return command.ExecuteScalar() is long;
+    }
+
+    /// <summary>Stores an accepted run with its simulations; those found in <paramref name="fromStore"/> are stored finished.</summary>
+    public void InsertRun(string id, RunPlan plan, DateTimeOffset createdAt, IReadOnlyDictionary<int, string> fromStore)
+    {
+        using var connection = Open();
+        using var tx = connection.BeginTransaction();
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = tx;
+            command.CommandText = """
+                INSERT INTO runs (id, kind, state, status_detail, workload, kernel_profile, baseline, policies, description,
+                                  request, request_hash, created_at)
+                VALUES ($id, $kind, $state, '', $workload, $profile, $baseline, $policies, $description, $request, $hash, $created)
+                """;
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$kind", (int)plan.Kind);
+            command.Parameters.AddWithValue("$state", (int)RunState.Queued);
+            command.Parameters.AddWithValue("$workload", plan.WorkloadName);
+            command.Parameters.AddWithValue("$profile", plan.KernelProfile);
+            command.Parameters.AddWithValue("$baseline", plan.Baseline);
+            command.Parameters.AddWithValue("$policies", JsonSerializer.Serialize(plan.Contenders.Select(c => c.Label)));
+            command.Parameters.AddWithValue("$description", plan.Request.Description);
+            command.Parameters.AddWithValue("$request", plan.Request.ToByteArray());
+            command.Parameters.AddWithValue("$hash", plan.RequestHash);
+            command.Parameters.AddWithValue("$created", createdAt.ToUnixTimeMilliseconds());
+            command.ExecuteNonQuery();
+        }
+
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = tx;
+            command.CommandText = """
+                INSERT INTO run_simulations (run_id, idx, label, parameters, seed, replication, result_key, status, from_store)
+                VALUES ($run, $idx, $label, $parameters, $seed, $replication, $key, $status, $from_store)
+                """;
+            var run = command.Parameters.Add("$run", SqliteType.Text);
+            var idx = command.Parameters.Add("$idx", SqliteType.Integer);
+            var label = command.Parameters.Add("$label", SqliteType.Text);
+            var parameters = command.Parameters.Add("$parameters", SqliteType.Text);
+            var seed = command.Parameters.Add("$seed", SqliteType.Text);
+            var replication = command.Parameters.Add("$replication", SqliteType.Integer);
+            var key = command.Parameters.Add("$key", SqliteType.Text);
+            var status = command.Parameters.Add("$status", SqliteType.Text);
+            var stored = command.Parameters.Add("$from_store", SqliteType.Integer);
+            foreach (var s in plan.Simulations)
+            {
+                run.Value = id;
+                idx.Value = s.Index;
+                label.Value = s.Label;
+                parameters.Value = s.CanonicalParameters;
+                seed.Value = s.Seed.ToString(CultureInfo.InvariantCulture);
+                replication.Value = s.Replication;
+                key.Value = s.ResultKey;
+                status.Value = fromStore.TryGetValue(s.Index, out var st) ? st : "";
+                stored.Value = fromStore.ContainsKey(s.Index) ? 1 : 0;
+                command.ExecuteNonQuery();
+            }
+        }
+
+        tx.Commit();
+    }
+
+    /// <summary>Statuses of the stored results among <paramref name="keys"/>.</summary>
+    public Dictionary<string, string> FindResults(IEnumerable<string> keys) => ReadResultColumn(keys, "status");
+
+    /// <summary>The stored result JSON by key.</summary>
+    public Dictionary<string, string> ReadResults(IEnumerable<string> keys) => ReadResultColumn(keys, "json");
+
+    private Dictionary<string, string> ReadResultColumn(IEnumerable<string> keys, string column)
+    {
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {column} FROM results WHERE key = $key";
+        var p = command.Parameters.Add("$key", SqliteType.Text);
+        foreach (var key in keys.Distinct(StringComparer.Ordinal))
+        {
+            p.Value = key;
+            if (command.ExecuteScalar() is string value)
+            {
+                found[key] = value;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Marks a run running (first simulation started).</summary>
+    public void MarkStarted(string id, DateTimeOffset at)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE runs SET state = $state, started_at = coalesce(started_at, $at) WHERE id = $id AND state IN ($queued, $state)";
+        command.Parameters.AddWithValue("$state", (int)RunState.Running);
+        command.Parameters.AddWithValue("$queued", (int)RunState.Queued);
+        command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$id", id);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Stores one finished simulation: its result (content-addressed, kept if already there) and its status in the run.</summary>
+    public void CompleteSimulation(string runId, int index, string resultKey, string status, string json)
+    {
+        using var connection = Open();
+        using var tx = connection.BeginTransaction();
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = tx;
+            command.CommandText = "INSERT OR IGNORE INTO results (key, status, json) VALUES ($key, $status, $json)";
+            command.Parameters.AddWithValue("$key", resultKey);
+            command.Parameters.AddWithValue("$status", status);
+            command.Parameters.AddWithValue("$json", json);
+            command.ExecuteNonQuery();
+        }
+
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = tx;
+            command.CommandText = "UPDATE run_simulations SET status = $status WHERE run_id = $run AND idx = $idx";
+            command.Parameters.AddWithValue("$status", status);
+            command.Parameters.AddWithValue("$run", runId);
+            command.Parameters.AddWithValue("$idx", index);
+            command.ExecuteNonQuery();
+        }
+
+        tx.Commit();
+    }
+
+    /// <summary>Stores a run's terminal state and, for a succeeded run, its report, in one transaction.</summary>
+    public void Finish(string id, RunState state, string detail, DateTimeOffset at, string? reportJson)
+    {
+        using var connection = Open();
+        using var tx = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = """
+            UPDATE runs SET state = $state, status_detail = $detail, finished_at = $at, report = $report,
+                            started_at = coalesce(started_at, $at)
+            WHERE id = $id
+            """;
+        command.Parameters.AddWithValue("$state", (int)state);
+        command.Parameters.AddWithValue("$detail", detail);
+        command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$report", (object?)reportJson ?? DBNull.Value);
+        command.Parameters.AddWithValue("$id", id);
+        command.ExecuteNonQuery();
+        tx.Commit();
+    }
+
+    public StoredRun? GetRun(string id)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = SelectRun + " WHERE r.id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadRun(reader) : null;
+    }
+
+    /// <summary>Runs newest first, created before <paramref name="beforeId"/> when given.</summary>
+    public List<StoredRun> ListRuns(int limit, string? beforeId, IReadOnlyCollection<RunState> states)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        var where = new List<string>();
+        if (beforeId is not null)
+        {
+            where.Add("r.id < $before");
+            command.Parameters.AddWithValue("$before", beforeId);
+        }
+
+        if (states.Count > 0)
+        {
+            where.Add($"r.state IN ({string.Join(",", states.Select(s => ((int)s).ToString(CultureInfo.InvariantCulture)))})");
+        }
+
+        command.CommandText = SelectRun + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY r.id DESC LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var runs = new List<StoredRun>();
+        while (reader.Read())
+        {
+            runs.Add(ReadRun(reader));
+        }
+
+        return runs;
+    }
+
+    /// <summary>Ids of runs left queued or running (by a previous process), oldest first.</summary>
+    public List<string> UnfinishedRunIds()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM runs WHERE state IN ($queued, $running) ORDER BY id";
+        command.Parameters.AddWithValue("$queued", (int)RunState.Queued);
+        command.Parameters.AddWithValue("$running", (int)RunState.Running);
+        using var reader = command.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    public List<StoredSimulation> GetSimulations(string runId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT idx, label, parameters, seed, replication, result_key, status, from_store
+            FROM run_simulations WHERE run_id = $run ORDER BY idx
+            """;
+        command.Parameters.AddWithValue("$run", runId);
+        using var reader = command.ExecuteReader();
+        var list = new List<StoredSimulation>();
+        while (reader.Read())
+        {
+            list.Add(new StoredSimulation(reader.GetInt32(0), reader.GetString(1), reader.GetString(2),
+                ulong.Parse(reader.GetString(3), CultureInfo.InvariantCulture), reader.GetInt32(4), reader.GetString(5), reader.GetString(6), reader.GetInt64(7) != 0));
+        }
+
+        return list;
+    }
+
+    /// <summary>The stored report JSON of a run, or null.</summary>
+    public string? GetReport(string runId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT report FROM runs WHERE id = $id";
+        command.Parameters.AddWithValue("$id", runId);
+        return command.ExecuteScalar() as string;
+    }
+
+    private const string SelectRun = """
+        SELECT r.id, r.kind, r.state, r.status_detail, r.workload, r.kernel_profile, r.baseline, r.policies, r.description,
+               r.request, r.request_hash, r.created_at, r.started_at, r.finished_at,
+               (SELECT count(*) FROM run_simulations s WHERE s.run_id = r.id),
+               (SELECT count(*) FROM run_simulations s WHERE s.run_id = r.id AND s.status <> ''),
+               (SELECT count(*) FROM run_simulations s WHERE s.run_id = r.id AND s.from_store <> 0)
+        FROM runs r
+        """;
+
+    private static StoredRun ReadRun(SqliteDataReader r) => new(
+        r.GetString(0),
+        (RunKind)r.GetInt32(1),
+        (RunState)r.GetInt32(2),
+        r.GetString(3),
+        r.GetString(4),
+        r.GetString(5),
+        r.GetString(6),
+        JsonSerializer.Deserialize<string[]>(r.GetString(7)) ?? [],
+        r.GetString(8),
+        SubmitComparisonRequest.Parser.ParseFrom((byte[])r.GetValue(9)),
+        r.GetString(10),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11)),
+        r.IsDBNull(12) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(12)),
+        r.IsDBNull(13) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(13)),
+        r.GetInt32(14),
+        r.GetInt32(15),
+        r.GetInt32(16));
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private void Initialize()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+
+        // WAL lets readers (GetRun, WatchRun) proceed while a worker commits a result.
+        command.CommandText = $"""
+            PRAGMA journal_mode = WAL;
+            PRAGMA foreign_keys = ON;
+            CREATE TABLE IF NOT EXISTS runs (
+                id             TEXT PRIMARY KEY,
+                kind           INTEGER NOT NULL,
+                state          INTEGER NOT NULL,
+                status_detail  TEXT NOT NULL,
+                workload       TEXT NOT NULL,
+                kernel_profile TEXT NOT NULL,
+                baseline       TEXT NOT NULL,
+                policies       TEXT NOT NULL,
+                description    TEXT NOT NULL,
+                request        BLOB NOT NULL,
+                request_hash   TEXT NOT NULL,
+                created_at     INTEGER NOT NULL,
+                started_at     INTEGER,
+                finished_at    INTEGER,
+                report         TEXT
+            );
+            CREATE INDEX IF NOT EXISTS runs_state ON runs (state);
+            CREATE TABLE IF NOT EXISTS run_simulations (
+                run_id      TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                idx         INTEGER NOT NULL,
+                label       TEXT NOT NULL,
+                parameters  TEXT NOT NULL,
+                seed        TEXT NOT NULL,
+                replication INTEGER NOT NULL,
+                result_key  TEXT NOT NULL,
+                status      TEXT NOT NULL,
+                from_store  INTEGER NOT NULL,
+                PRIMARY KEY (run_id, idx)
+            );
+            CREATE TABLE IF NOT EXISTS results (
+                key    TEXT PRIMARY KEY,
+                status TEXT NOT NULL,
+                json   TEXT NOT NULL
+            );
+            PRAGMA user_version = {SchemaVersion};
+            """;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,437 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Options;
+using NetnsPolicy.Contracts.V1;
+using NetnsPolicy.Reports;
+using NetnsPolicy.Service.Hosting;
+using NetnsPolicy.Service.Persistence;
+using NetnsPolicy.Service.Scheduling;
+using NetnsPolicy.Simulation;
+using NetnsPolicy.Simulation.Metrics;
+using ComparisonReport = NetnsPolicy.Reports.ComparisonReport;
+
+namespace NetnsPolicy.Service.Runs;
+
+/// <summary>
+/// The life of runs: accepts them (plan, store, serve what the store already has, hand the rest to the scheduler),
+/// follows their simulations, finishes them (report, one transaction) and resumes the ones a previous process left.
+/// </summary>
+internal sealed partial class RunCoordinator : IDisposable
+{
+    private readonly ConcurrentDictionary<string, LiveRun> _live = new(StringComparer.Ordinal);
+    private readonly RunPlanner _planner;
+    private readonly RunStore _store;
+    private readonly IRunScheduler _scheduler;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RunCoordinator> _logger;
+    private readonly ServiceOptions _options;
+    private volatile bool _stopping;
+
+    public RunCoordinator(RunPlanner planner, RunStore store, IRunScheduler scheduler, TimeProvider time, IOptions<ServiceOptions> options, ILogger<RunCoordinator> logger)
+    {
+        _planner = planner;
+        _store = store;
+        _scheduler = scheduler;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Validates, stores and queues a run; simulations already in the store are not run again.</summary>
+    public Run Submit(RunKind kind, SubmitComparisonRequest request)
+    {
+        var plan = _planner.Plan(kind, request);
+        var stored = _store.FindResults(plan.Simulations.Select(s => s.ResultKey));
+        var fromStore = plan.Simulations.Where(s => stored.ContainsKey(s.ResultKey)).ToDictionary(s => s.Index, s => stored[s.ResultKey]);
+        var pending = plan.Simulations.Where(s => !fromStore.ContainsKey(s.Index)).ToList();
+
+        using var reservation = pending.Count == 0 ? null : _scheduler.TryReserve()
+            ?? throw new LimitExceededException("queue", $"{_scheduler.ActiveRuns} runs are queued or running; this service admits at most {_options.MaxQueuedRuns} at once, retry later");
+
+        var now = _time.GetUtcNow();
+        var id = RunIds.New(now);
+        _store.InsertRun(id, plan, now, fromStore);
+        var live = new LiveRun(id, plan, now, fromStore.Keys.ToHashSet(), fromStore.Keys.ToHashSet(), startedAt: null);
+        _live[id] = live;
+        Log.RunAccepted(_logger, id, plan.Kind, plan.WorkloadName, plan.Simulations.Count, fromStore.Count);
+        if (reservation is null)
+        {
+            Finish(live);
+        }
+        else
+        {
+            Start(live, reservation, pending);
+        }
+
+        return live.ToRun();
+    }
+
+    /// <summary>The run now; per-simulation detail on request.</summary>
+    public Run Get(string id, bool includeSimulations, bool includeResults)
+    {
+        var run = _live.TryGetValue(id, out var live) ? live.ToRun() : RunMessages.ToRun(_store.GetRun(id) ?? throw new RunNotFoundException(id));
+        if (includeSimulations || includeResults)
+        {
+            AddSimulations(run, includeResults);
+        }
+
+        return run;
+    }
+
+    public (List<Run> Runs, string NextPageToken) List(int pageSize, string? pageToken, IReadOnlyCollection<RunState> states)
+    {
+        var stored = _store.ListRuns(pageSize + 1, pageToken, states);
+        var page = stored.Take(pageSize).Select(s => _live.TryGetValue(s.Id, out var live) ? live.ToRun() : RunMessages.ToRun(s)).ToList();
+        return (page, stored.Count > pageSize ? page[^1].Id : "");
+    }
+
+    /// <summary>Cancels a run that has not finished; a finished run is returned unchanged.</summary>
+    public Run Cancel(string id)
+    {
+        if (_live.TryGetValue(id, out var live))
+        {
+            live.CancelRequested = true;
+            Log.RunCancelRequested(_logger, id);
+            live.Cancellation.Cancel();
+            FinishIfStopped(live);
+            return live.ToRun();
+        }
+
+        return RunMessages.ToRun(_store.GetRun(id) ?? throw new RunNotFoundException(id));
+    }
+
+    /// <summary>Progress messages until the run is terminal; the last carries the final run.</summary>
+    public async IAsyncEnumerable<RunProgress> Watch(string id, TimeSpan minInterval, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!_live.TryGetValue(id, out var live))
+        {
+            var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
+            if (stored.State is RunState.Queued or RunState.Running && _live.TryGetValue(id, out live))
+            {
+                // Became live between the two looks (resume at start-up).
+            }
+            else
+            {
+                yield return FinalProgress(stored);
+                yield break;
+            }
+        }
+
+        while (true)
+        {
+            var changed = live.Changed;
+            var progress = live.ToProgress(_time.GetUtcNow());
+            if (progress.State is not (RunState.Queued or RunState.Running))
+            {
+                // The terminal state is stored before it is shown, so the stored run is the final word.
+                yield return FinalProgress(_store.GetRun(id) ?? throw new RunNotFoundException(id));
+                yield break;
+            }
+
+            yield return progress;
+            await Task.Delay(minInterval, _time, cancellationToken).ConfigureAwait(false);
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The stored report of a succeeded run.</summary>
+    public (Run Run, ComparisonReport Report) GetReport(string id)
+    {
+        var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
+        if (stored.State != RunState.Succeeded)
+        {
+            throw new RunNotReadyException(id, stored.State);
+        }
+
+        var json = _store.GetReport(id) ?? throw new InvalidOperationException($"run {id} succeeded but has no stored report");
+        return (RunMessages.ToRun(stored), ReportJson.Deserialize(json));
+    }
+
+    /// <summary>Resumes (or marks interrupted) the runs a previous process left queued or running.</summary>
+    public void ResumeUnfinished()
+    {
+        foreach (var id in _store.UnfinishedRunIds())
+        {
+            var stored = _store.GetRun(id)!;
+            if (!_options.ResumeInterruptedRuns)
+            {
+                Interrupt(id, $"the service stopped while the run was {StateName(stored.State)} and resuming is disabled; resubmit it");
+                continue;
+            }
+
+            RunPlan plan;
+            try
+            {
+                plan = _planner.Plan(stored.Kind, stored.Request);
+            }
+            catch (Exception e) when (e is InputValidationException or LimitExceededException)
+            {
+                Interrupt(id, $"the service stopped while the run was {StateName(stored.State)}, and the run is no longer valid: {e.Message}");
+                continue;
+            }
+
+            if (plan.RequestHash != stored.RequestHash)
+            {
+                Interrupt(id, $"the service stopped while the run was {StateName(stored.State)}, and a policy, profile or the engine changed since; resubmit it");
+                continue;
+            }
+
+            var simulations = _store.GetSimulations(id);
+            var done = simulations.Where(s => s.Status.Length > 0).Select(s => s.Index).ToHashSet();
+            var fromStore = simulations.Where(s => s.FromStore).Select(s => s.Index).ToHashSet();
+            var pending = plan.Simulations.Where(s => !done.Contains(s.Index)).ToList();
+            var reservation = pending.Count == 0 ? null : _scheduler.TryReserve();
+            if (pending.Count > 0 && reservation is null)
+            {
+                Interrupt(id, "the service stopped while the run was queued or running, and the queue was full at restart; resubmit it");
+                continue;
+            }
+
+            var live = new LiveRun(id, plan, stored.CreatedAt, done, fromStore, stored.StartedAt);
+            _live[id] = live;
+            Log.RunResumed(_logger, id, pending.Count, plan.Simulations.Count);
+            if (reservation is null)
+            {
+                Finish(live);
+            }
+            else
+            {
+                using (reservation)
+                {
+                    Start(live, reservation, pending);
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        // Runs still live are left as stored (queued/running) for the next start to resume.
+        _stopping = true;
+        foreach (var live in _live.Values)
+        {
+            live.Dispose();
+        }
+    }
+
+    private void Start(LiveRun live, IRunReservation reservation, List<PlannedSimulation> pending)
+    {
+        if (live.Plan.Timeout is { } timeout)
+        {
+            // The timeout counts from acceptance of the request by a worker, approximated by admission here: a run
+            // that waits in a long queue can still time out, which is what a caller with a deadline wants.
+            live.Cancellation.CancelAfter(timeout);
+        }
+
+        live.Cancellation.Token.Register(() => FinishIfStopped(live));
+        var work = pending.Select(s => KeyValuePair.Create(s.Index, s.Input)).ToList();
+        reservation.Start(new ScheduledRun(live.Id, work, new Observer(this, live), live.Cancellation.Token));
+    }
+
+    private void FinishIfStopped(LiveRun live)
+    {
+        if (live.Cancellation.IsCancellationRequested && live.RunningCount == 0)
+        {
+            Finish(live);
+        }
+    }
+
+    /// <summary>Decides, stores and shows the run's terminal state. Runs once per run.</summary>
+    private void Finish(LiveRun live)
+    {
+        if (_stopping || !live.TryBeginFinalize())
+        {
+            return;
+        }
+
+        RunState state;
+        string detail;
+        string? report = null;
+        var plan = live.Plan;
+        var done = plan.Simulations.Count(s => live.IsDone(s.Index));
+        if (live.Cancellation.IsCancellationRequested)
+        {
+            state = live.CancelRequested ? RunState.Cancelled : RunState.DeadlineExceeded;
+            detail = live.CancelRequested
+                ? $"cancelled by request after {done} of {plan.Simulations.Count} simulations"
+                : $"timeout of {plan.Timeout} exceeded after {done} of {plan.Simulations.Count} simulations";
+        }
+        else if (live.Fault is { } fault)
+        {
+            state = RunState.Failed;
+            detail = fault;
+        }
+        else
+        {
+            try
+            {
+                report = ReportJson.Serialize(BuildReport(plan));
+                state = RunState.Succeeded;
+                detail = "";
+            }
+            catch (Exception e)
+            {
+                Log.ReportFailed(_logger, e, live.Id);
+                state = RunState.Failed;
+                detail = "the report could not be built: " + e.Message;
+            }
+        }
+
+        var now = _time.GetUtcNow();
+        try
+        {
+            _store.Finish(live.Id, state, detail, now, report);
+        }
+        catch (Exception e)
+        {
+            // The run stays stored as running and is resumed by the next start; watchers learn it failed here.
+            Log.StoreFailed(_logger, e, live.Id);
+            state = RunState.Failed;
+            detail = "the outcome could not be stored: " + e.Message;
+        }
+
+        live.Terminate(state, detail, now);
+        _live.TryRemove(live.Id, out _);
+        Log.RunFinished(_logger, live.Id, state, detail);
+        live.DisarmTimeout();
+    }
+
+    private ComparisonReport BuildReport(RunPlan plan)
+    {
+        var results = _store.ReadResults(plan.Simulations.Select(s => s.ResultKey));
+        var policies = plan.Contenders.Select(c => new PolicyRuns(
+                c.Label,
+                c.CanonicalParameters,
+                c.AssemblyHash,
+                plan.Simulations.Where(s => s.Label == c.Label).Select(s => RunResultJson.Deserialize(results[s.ResultKey])).ToList()))
+            .ToList();
+
+        // The baseline goes first so every report lists it first, whatever the request order.
+        policies = [.. policies.Where(p => p.Policy == plan.Baseline), .. policies.Where(p => p.Policy != plan.Baseline)];
+        return ComparisonReportBuilder.Build(new ComparisonInput(plan.WorkloadName, plan.KernelProfile, plan.Baseline, policies));
+    }
+
+    private void Interrupt(string id, string detail)
+    {
+        _store.Finish(id, RunState.Interrupted, detail, _time.GetUtcNow(), null);
+        Log.RunInterrupted(_logger, id, detail);
+    }
+
+    private void AddSimulations(Run run, bool includeResults)
+    {
+        var simulations = _store.GetSimulations(run.Id);
+        var results = includeResults ? _store.ReadResults(simulations.Where(s => s.Status.Length > 0).Select(s => s.ResultKey)) : [];
+        foreach (var s in simulations)
+        {
+            run.Simulations.Add(new SimulationOutcome
+            {
+                Policy = s.Label,
+                Parameters = s.Parameters,
+                Seed = s.Seed,
+                Replication = s.Replication,
+                Status = s.Status,
+                FromStore = s.FromStore,
+                ResultKey = s.ResultKey,
+                ResultJson = results.GetValueOrDefault(s.ResultKey, ""),
+            });
+        }
+    }
+
+    private RunProgress FinalProgress(StoredRun stored)
+    {
+        var run = RunMessages.ToRun(stored);
+        AddSimulations(run, includeResults: false);
+        return new RunProgress
+        {
+            RunId = stored.Id,
+            State = stored.State,
+            Phase = StateName(stored.State),
+            FractionDone = stored.State == RunState.Succeeded ? 1 : stored.SimulationsTotal == 0 ? 0 : (double)stored.SimulationsDone / stored.SimulationsTotal,
+            SimulationsDone = stored.SimulationsDone,
+            SimulationsTotal = stored.SimulationsTotal,
+            FinalRun = run,
+        };
+    }
+
+    private static string StateName(RunState state) =>
+        state.ToString().ToLowerInvariant() switch { "deadlineexceeded" => "deadline-exceeded", var s => s };
+
+    /// <summary>Receives the scheduler's calls for one run.</summary>
+    private sealed class Observer(RunCoordinator owner, LiveRun live) : IRunObserver
+    {
+        public void Started(int index)
+        {
+            if (live.IsFinalizing)
+            {
+                return;
+            }
+
+            if (live.Started(index, owner._time.GetUtcNow()))
+            {
+                owner._store.MarkStarted(live.Id, owner._time.GetUtcNow());
+            }
+        }
+
+        public void Progress(int index, SimulationProgress progress) => live.Progress(index, progress);
+
+        public void Completed(int index, SimulationOutput output)
+        {
+            if (output.Status == RunStatus.Cancelled)
+            {
+                // A cancelled simulation has no result worth keeping: it is not stored and the run is not done.
+                live.Ended(index, done: false);
+            }
+            else if (!live.IsFinalizing && !owner._stopping)
+            {
+                var s = live.Plan.Simulations[index];
+                owner._store.CompleteSimulation(live.Id, index, s.ResultKey, output.Status, output.ResultJson);
+                live.Ended(index, done: true);
+            }
+
+            owner.FinishIfStopped(live);
+        }
+
+        public void Faulted(int index, Exception error)
+        {
+            if (error is OperationCanceledException && live.Cancellation.IsCancellationRequested)
+            {
+                live.Ended(index, done: false);
+            }
+            else
+            {
+                var s = live.Plan.Simulations[index];
+                live.Faulted(index, string.Create(CultureInfo.InvariantCulture,
+                    $"simulation {index} ({s.Label}, seed {s.Seed}, replication {s.Replication}) failed: {error.Message}"));
+            }
+
+            owner.FinishIfStopped(live);
+        }
+
+        public void Drained() => owner.Finish(live);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(10, LogLevel.Information, "Run {RunId} accepted: {Kind} of {Workload}, {Simulations} simulations, {FromStore} served from the store")]
+        public static partial void RunAccepted(ILogger logger, string runId, RunKind kind, string workload, int simulations, int fromStore);
+
+        [LoggerMessage(11, LogLevel.Information, "Run {RunId} finished: {State} {Detail}")]
+        public static partial void RunFinished(ILogger logger, string runId, RunState state, string detail);
+
+        [LoggerMessage(12, LogLevel.Information, "Run {RunId} cancellation requested")]
+        public static partial void RunCancelRequested(ILogger logger, string runId);
+
+        [LoggerMessage(13, LogLevel.Information, "Run {RunId} resumed: {Pending} of {Total} simulations left")]
+        public static partial void RunResumed(ILogger logger, string runId, int pending, int total);
+
+        [LoggerMessage(14, LogLevel.Warning, "Run {RunId} marked interrupted: {Detail}")]
+        public static partial void RunInterrupted(ILogger logger, string runId, string detail);
+
+        [LoggerMessage(15, LogLevel.Error, "Report of run {RunId} could not be built")]
+        public static partial void ReportFailed(ILogger logger, Exception error, string runId);
+
+        [LoggerMessage(16, LogLevel.Error, "Outcome of run {RunId} could not be stored")]
+        public static partial void StoreFailed(ILogger logger, Exception error, string runId);
+    }
+}

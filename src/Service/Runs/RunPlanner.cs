@@ -1,0 +1,267 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using NetnsPolicy.Contracts.V1;
+using NetnsPolicy.PluginHost;
+using NetnsPolicy.Service.Hosting;
+using NetnsPolicy.Service.Scheduling;
+using NetnsPolicy.Simulation;
+using NetnsPolicy.Simulation.Profiles;
+using NetnsPolicy.Simulation.Workloads;
+
+namespace NetnsPolicy.Service.Runs;
+
+/// <summary>
+/// Turns a request into a <see cref="RunPlan"/>: validates every field (errors name the request field), applies the
+/// service's limits, resolves policies through the catalog and computes the content hashes that identify results.
+/// </summary>
+internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions> options)
+{
+    private const int MaxSeeds = 1_000;
+    private const int MaxReplications = 10_000;
+    private const int MaxDescriptionLength = 4_096;
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(7);
+
+    private static readonly JsonSerializerOptions CanonicalJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = false,
+    };
+
+    private readonly ServiceOptions _options = options.Value;
+
+    /// <summary>A single run, normalized as a comparison of one contender labelled by its policy spec.</summary>
+    public static SubmitComparisonRequest Normalize(SubmitRunRequest request)
+    {
+        var entry = new PolicyEntry { Label = request.Policy, Policy = request.Policy };
+        entry.Parameters.Add(request.Parameters);
+        var normalized = new SubmitComparisonRequest
+        {
+            Workload = request.Workload,
+            KernelProfile = request.KernelProfile,
+            Seeds = request.Seeds,
+            Timeout = request.Timeout,
+            Description = request.Description,
+        };
+        normalized.Policies.Add(entry);
+        return normalized;
+    }
+
+    /// <summary>Validates and plans. Throws <see cref="InputValidationException"/> or <see cref="LimitExceededException"/>.</summary>
+    public RunPlan Plan(RunKind kind, SubmitComparisonRequest request)
+    {
+        var errors = new List<FieldError>();
+        var (workload, workloadJson) = ReadWorkload(request.Workload, errors);
+
+        var profileField = request.KernelProfile.Length > 0 ? "kernel_profile" : "workload.machine.kernel_profile";
+        var profileId = request.KernelProfile.Length > 0 ? request.KernelProfile : workload?.Machine.KernelProfile ?? "";
+        var profileJson = profileId.Length == 0 ? null : KernelProfileLoader.ReadBuiltIn(profileId);
+        if (workload is not null && profileJson is null)
+        {
+            errors.Add(new FieldError(profileField, $"unknown kernel profile '{profileId}' (known: {string.Join(", ", KernelProfileLoader.BuiltInIds)})"));
+        }
+
+        var contenders = ResolveContenders(kind, request.Policies, errors);
+        var baseline = request.Baseline.Length > 0 ? request.Baseline : contenders.FirstOrDefault()?.Label ?? "";
+        if (kind == RunKind.Comparison && request.Baseline.Length > 0 && contenders.Count == request.Policies.Count
+            && contenders.All(c => c.Label != request.Baseline))
+        {
+            errors.Add(new FieldError("baseline", $"'{request.Baseline}' is not the label of a contender ({string.Join(", ", contenders.Select(c => c.Label))})"));
+        }
+
+        var seeds = ReadSeeds(request.Seeds, workload, errors, out var replications);
+        if (request.Timeout is { } t && (t.Seconds < 0 || t.Nanos < 0 || t.ToTimeSpan() > MaxTimeout || t.ToTimeSpan() == TimeSpan.Zero))
+        {
+            errors.Add(new FieldError("timeout", $"must be positive and at most {MaxTimeout.TotalDays} days, or unset"));
+        }
+
+        if (request.Description.Length > MaxDescriptionLength)
+        {
+            errors.Add(new FieldError("description", $"must be at most {MaxDescriptionLength} characters, got {request.Description.Length}"));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new InputValidationException(errors);
+        }
+
+        CheckWorkloadSize(workload!);
+        var total = (long)contenders.Count * seeds.Count * replications;
+        if (total > _options.MaxSimulationsPerRun)
+        {
+            throw new LimitExceededException("seeds", $"the run has {total} simulations (contenders × seeds × replications); this service accepts at most {_options.MaxSimulationsPerRun}");
+        }
+
+        var simulations = new List<PlannedSimulation>((int)total);
+        var byLabel = request.Policies.Select((p, i) => (p, c: contenders[i])).ToList();
+        foreach (var seed in seeds)
+        {
+            for (var rep = 0; rep < replications; rep++)
+            {
+                foreach (var (entry, contender) in byLabel)
+                {
+                    var key = Hash("netnspolicy-simulation/1", workloadJson!, profileJson!, contender.PolicyId, contender.AssemblyHash,
+                        contender.CanonicalParameters, SimulationEngine.Version, seed.ToString(CultureInfo.InvariantCulture), rep.ToString(CultureInfo.InvariantCulture));
+                    var input = new SimulationInput(workloadJson!, profileId, entry.Policy, new Dictionary<string, string>(entry.Parameters, StringComparer.Ordinal),
+                        contender.AssemblyHash, seed, rep);
+                    simulations.Add(new PlannedSimulation(simulations.Count, contender.Label, contender.CanonicalParameters, seed, rep, key, input));
+                }
+            }
+        }
+
+        var requestHash = Hash(
+            ["netnspolicy-run/1", kind.ToString(), baseline, .. simulations.Select(s => s.Label + "\u001f" + s.ResultKey)]);
+        TimeSpan? timeout = request.Timeout is { } given ? given.ToTimeSpan()
+            : _options.DefaultRunTimeout > TimeSpan.Zero ? _options.DefaultRunTimeout : null;
+        return new RunPlan(kind, request, workload!.Name, profileId, baseline, contenders, simulations, timeout, requestHash);
+    }
+
+    private (Workload? Workload, string? CanonicalJson) ReadWorkload(WorkloadSource? source, List<FieldError> errors)
+    {
+        string text;
+        switch (source?.SourceCase ?? WorkloadSource.SourceOneofCase.None)
+        {
+            case WorkloadSource.SourceOneofCase.Json:
+                text = source!.Json;
+                var bytes = Encoding.UTF8.GetByteCount(text);
+                if (bytes > _options.MaxWorkloadBytes)
+                {
+                    throw new LimitExceededException("workload.json", $"the workload is {bytes} bytes; this service accepts at most {_options.MaxWorkloadBytes}");
+                }
+
+                break;
+            case WorkloadSource.SourceOneofCase.Builtin:
+                var builtin = WorkloadLoader.ReadBuiltIn(source!.Builtin);
+                if (builtin is null)
+                {
+                    errors.Add(new FieldError("workload.builtin", $"unknown workload '{source.Builtin}' (shipped: {string.Join(", ", WorkloadLoader.BuiltInNames)})"));
+                    return (null, null);
+                }
+
+                text = builtin;
+                break;
+            default:
+                errors.Add(new FieldError("workload", "must be set: give the workload's JSON text (json) or a shipped workload's name (builtin)"));
+                return (null, null);
+        }
+
+        try
+        {
+            var workload = WorkloadLoader.Parse(text);
+
+            // Re-serializing the parsed workload drops comments and layout and fills defaults, so two spellings of
+            // one workload share one identity.
+            return (workload, JsonSerializer.Serialize(workload, CanonicalJson));
+        }
+        catch (InputValidationException e)
+        {
+            var root = source!.SourceCase == WorkloadSource.SourceOneofCase.Json ? "workload.json" : "workload.builtin";
+            errors.AddRange(e.Errors.Select(f => new FieldError(f.Field is "$" or "" ? root : "workload." + f.Field, f.Message)));
+            return (null, null);
+        }
+    }
+
+    private List<ContenderPlan> ResolveContenders(RunKind kind, IList<PolicyEntry> entries, List<FieldError> errors)
+    {
+        string Field(int i, string sub) => kind == RunKind.Single ? sub : $"policies[{i}].{sub}";
+
+        if (kind == RunKind.Comparison && entries.Count < 2)
+        {
+            errors.Add(new FieldError("policies", $"a comparison needs at least two contenders, got {entries.Count}"));
+        }
+
+        var contenders = new List<ContenderPlan>();
+        var labels = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            if (string.IsNullOrWhiteSpace(entry.Policy))
+            {
+                errors.Add(new FieldError(Field(i, "policy"), "must name a policy or a policy stack"));
+                continue;
+            }
+
+            var label = entry.Label.Length > 0 ? entry.Label : entry.Policy;
+            if (!labels.Add(label))
+            {
+                errors.Add(new FieldError(Field(i, "label"), $"'{label}' is used by an earlier contender; give each contender its own label"));
+                continue;
+            }
+
+            try
+            {
+                using var lease = catalog.Acquire(entry.Policy, entry.Parameters);
+                contenders.Add(new ContenderPlan(label, lease.PolicyId, lease.Parameters.ToString(), lease.AssemblyHash));
+            }
+            catch (InputValidationException e)
+            {
+                errors.AddRange(e.Errors.Select(f => new FieldError(Field(i, f.Field is "" or "$" ? "policy" : f.Field), f.Message)));
+            }
+        }
+
+        return contenders;
+    }
+
+    private static List<ulong> ReadSeeds(SeedPlan? plan, Workload? workload, List<FieldError> errors, out int replications)
+    {
+        replications = plan is { Replications: not 0 } ? plan.Replications : workload?.Replications ?? 1;
+        if (replications is < 1 or > MaxReplications)
+        {
+            errors.Add(new FieldError("seeds.replications", $"must be between 1 and {MaxReplications} (0 for the workload's own), got {replications}"));
+        }
+
+        if (plan is null || plan.Seeds.Count == 0)
+        {
+            return [workload?.Seed ?? 1];
+        }
+
+        if (plan.Seeds.Count > MaxSeeds)
+        {
+            errors.Add(new FieldError("seeds.seeds", $"at most {MaxSeeds} seeds, got {plan.Seeds.Count}"));
+        }
+
+        var seen = new HashSet<ulong>();
+        for (var i = 0; i < plan.Seeds.Count; i++)
+        {
+            if (!seen.Add(plan.Seeds[i]))
+            {
+                errors.Add(new FieldError($"seeds.seeds[{i}]", $"seed {plan.Seeds[i]} is listed twice"));
+            }
+        }
+
+        return [.. plan.Seeds];
+    }
+
+    /// <summary>Refuses a workload over <see cref="ServiceOptions.MaxNamespacesPerWorkload"/>, naming its largest contributor.</summary>
+    internal void CheckWorkloadSize(Workload w)
+    {
+        var parts = new List<(string Field, double Count)>
+        {
+            ("workload.initial_population.count", w.InitialPopulation?.Count ?? 0),
+            ("workload.burst.count", w.Burst?.Count ?? 0),
+            ("workload.loops.cycles", w.Loops is { } l ? (double)l.Count * l.Cycles : 0),
+            ("workload.churn.arrivals_per_second", w.Churn is { } c ? c.ArrivalsPerSecond * c.DurationMs / 1000 : 0),
+        };
+        var total = parts.Sum(p => p.Count);
+        if (total > _options.MaxNamespacesPerWorkload)
+        {
+            var largest = parts.MaxBy(p => p.Count);
+            throw new LimitExceededException(largest.Field,
+                string.Create(CultureInfo.InvariantCulture, $"the workload creates or holds {total:0} namespaces ({largest.Field[9..]} contributes {largest.Count:0}); this service accepts at most {_options.MaxNamespacesPerWorkload}"));
+        }
+    }
+
+    private static string Hash(params string[] parts)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var part in parts)
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes(part));
+            sha.AppendData("\u001e"u8);
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+}

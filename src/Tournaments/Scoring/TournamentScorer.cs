@@ -1,0 +1,106 @@
+using NetnsPolicy.Reports;
+using NetnsPolicy.Simulation.Metrics;
+using NetnsPolicy.Tournaments.Definition;
+using NetnsPolicy.Tournaments.Gates;
+
+namespace NetnsPolicy.Tournaments.Scoring;
+
+/// <summary>Turns the finished runs of a tournament into its result: reports, scores, rankings, stability and gates.</summary>
+public static class TournamentScorer
+{
+    /// <param name="tournament">The tournament.</param>
+    /// <param name="runs">Finished runs by (track name, entry name); missing cells had no run.</param>
+    /// <param name="budgetExhausted">Whether the time budget cut the tournament short.</param>
+    public static TournamentResult Score(Tournament tournament, IReadOnlyDictionary<(string Track, string Entry), IReadOnlyList<RunResult>> runs, bool budgetExhausted = false)
+    {
+        ArgumentNullException.ThrowIfNull(tournament);
+        ArgumentNullException.ThrowIfNull(runs);
+        var metrics = tournament.Metrics.Select(id => MetricCatalog.Find(id)!).ToArray();
+        IReadOnlyList<RunResult> RunsOf(Track t, PolicyEntry e) =>
+            runs.TryGetValue((t.Name, e.Name), out var r) ? r.OrderBy(x => x.Replication).ToArray() : [];
+
+        var warnings = new List<string>();
+        var tracks = tournament.Tracks.Select(t => ScoreTrack(tournament, t, metrics, e => RunsOf(t, e), warnings)).ToArray();
+        var scored = tracks.Where(t => !t.HeldOut).ToArray();
+        var heldOut = tracks.Where(t => t.HeldOut).ToArray();
+        var ranking = Ranking.Build(tournament, scored);
+        var eligible = ranking.Where(r => r.Rank is not null).Select(r => r.Entry).ToArray();
+        var stabilityTracks = tournament.Tracks.Where(t => !t.HeldOut)
+            .Select(t => (IReadOnlyDictionary<string, IReadOnlyList<RunResult>>)tournament.Entries.ToDictionary(e => e.Name, e => RunsOf(t, e)))
+            .ToArray();
+        var outcome = StabilityAnalysis.Compute(eligible, tournament.Baseline, stabilityTracks, metrics, eligible.Length > 0 ? tournament.StabilityResamples : 0, tournament.StabilitySeed);
+        ranking = ranking.Select(r => r with
+        {
+            WinShare = outcome.WinShare.GetValueOrDefault(r.Entry),
+            MeanRank = outcome.MeanRank.GetValueOrDefault(r.Entry),
+        }).ToArray();
+        var winner = ranking.FirstOrDefault(r => r.Rank == 1)?.Entry;
+        var winnerStability = winner is null ? 0 : tournament.StabilityResamples == 0 ? 1 : outcome.WinShare[winner];
+        var gates = GateEvaluator.Evaluate(tournament, tracks);
+        if (budgetExhausted)
+        {
+            warnings.Insert(0, "the time budget ran out before every planned run started: scores rest on fewer replications");
+        }
+
+        return new TournamentResult
+        {
+            Name = tournament.Name,
+            Description = tournament.Description,
+            Baseline = tournament.Baseline,
+            Entries = tournament.Entries.Select(e => e.Name).ToArray(),
+            Metrics = tournament.Metrics,
+            RunsPlanned = tournament.Tracks.Count * tournament.Entries.Count * tournament.Replications,
+            RunsCompleted = runs.Values.Sum(r => r.Count),
+            BudgetExhausted = budgetExhausted,
+            Tracks = tracks,
+            Ranking = ranking,
+            HeldOutRanking = heldOut.Length == 0 ? [] : Ranking.Build(tournament, heldOut),
+            Stability = new RankStability
+            {
+                Resamples = tournament.StabilityResamples,
+                Seed = tournament.StabilitySeed,
+                Winner = winner,
+                WinnerStability = winnerStability,
+                WinnerChangeRate = winner is null ? 0 : 1 - winnerStability,
+            },
+            Gates = gates,
+            AnyGateFailed = gates.Any(g => g.Status == GateStatus.Fail),
+            Warnings = warnings,
+        };
+    }
+
+    private static TrackResult ScoreTrack(Tournament tournament, Track track, IReadOnlyList<MetricDefinition> metrics, Func<PolicyEntry, IReadOnlyList<RunResult>> runsOf, List<string> warnings)
+    {
+        var result = new TrackResult { Name = track.Name, Workload = track.Workload, KernelProfile = track.KernelProfile, HeldOut = track.HeldOut, Seed = track.Seed };
+        var withRuns = tournament.Entries.Where(e => runsOf(e).Count > 0).ToArray();
+        if (withRuns.All(e => e.Name != tournament.Baseline))
+        {
+            warnings.Add($"track {track.Name}: the baseline has no runs, so nothing there is scored");
+            return result;
+        }
+
+        var report = ComparisonReportBuilder.Build(new ComparisonInput(
+            track.Workload,
+            track.KernelProfile,
+            tournament.Baseline,
+            withRuns.Select(e => new PolicyRuns(e.Name, e.ParameterText, "", runsOf(e))).ToArray()));
+        var baseline = report.Policies.Single(p => p.IsBaseline);
+        var scores = report.Policies.Select(p =>
+        {
+            var ratios = metrics.ToDictionary(
+                m => m.Id,
+                m => ScoreMath.NormalizedRatio(Mean(p, m.Id), Mean(baseline, m.Id), m));
+            return new TrackScore
+            {
+                Entry = p.Policy,
+                Runs = p.Runs,
+                Disqualified = p.Disqualified,
+                Score = Reports.Statistics.GeometricMean.Of(ratios.Values),
+                MetricRatios = ratios,
+            };
+        }).ToArray();
+        return result with { Report = report, Scores = scores };
+    }
+
+    private static double Mean(PolicySummary p, string metric) => p.Metrics.Single(m => m.Metric == metric).Mean;
+}
