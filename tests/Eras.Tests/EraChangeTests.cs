@@ -85,7 +85,7 @@ public sealed class EraChangeTests
     }
 
     [Test]
-    public void V5_3_SerialUnshare_OneGracePeriodPerBatchAndCommitTiming()
+    public void V5_3_SerialUnshare_NoGracePeriodPerDyingNetAndCommitTiming()
     {
         var before = EraRun.Run("v4.18", Serial48);
         var after = EraRun.Run("v5.3", Serial48);
