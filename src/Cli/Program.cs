@@ -10,4 +10,7 @@ root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(TournamentCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(ProbeCommand.Create());
+root.Subcommands.Add(CalibrateCommand.Create());
+root.Subcommands.Add(ValidateCommand.Create());
 return await CliAction.InvokeAsync(root, args).ConfigureAwait(false);

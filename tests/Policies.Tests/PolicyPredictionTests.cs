@@ -10,7 +10,7 @@ namespace NetnsPolicy.Policies.Tests;
 public sealed class PolicyPredictionTests
 {
     [Test]
-    public void Batching_SeedScenario_LowersWorstCreationLatencyAndLengthensTeardown()
+    public void Batching_SeedScenario_LowersWorstCreationLatency()
     {
         var upstream = SeedScenario.Run(SeedScenario.MaxCpus1, "upstream");
         var batching = SeedScenario.Run(SeedScenario.MaxCpus1, "batching");
@@ -18,9 +18,25 @@ public sealed class PolicyPredictionTests
         AssertOk(upstream, batching);
         Assert.That(batching.CreationLatencyMs.Max, Is.LessThan(upstream.CreationLatencyMs.Max / 2),
             "a creator waits for one 32-net batch instead of the whole 1000-net batch");
-        Assert.That(batching.TeardownSeconds, Is.GreaterThan(upstream.TeardownSeconds),
-            "every extra batch pays its own grace period and rcu_barrier");
         Assert.That(batching.Batches, Is.GreaterThanOrEqualTo(1000 / 32));
+    }
+
+    [Test]
+    public void Batching_SeedScenarioWithoutUevents_LengthensTeardown()
+    {
+        // The thread's throughput argument: every extra batch pays its own fixed costs (exit_batch walks of global
+        // hashes, rcu_barrier, grace periods). It shows once the O(N) uevent broadcast is out of the way: with 4.9's
+        // uevents, each batch's uevent_net_exit removes its sockets from the broadcast later batches pay, and
+        // batching by 32 even shortens the burst's teardown (2.27 s against 2.81 s) — a finding of the model, see
+        // docs/kernel-model.md.
+        var skip = SeedScenario.Run(SeedScenario.MaxCpus1, "uevent-skip");
+        var skipBatched = SeedScenario.Run(SeedScenario.MaxCpus1, "uevent-skip+batching");
+        var upstream = SeedScenario.Run(SeedScenario.MaxCpus1, "upstream");
+        var batching = SeedScenario.Run(SeedScenario.MaxCpus1, "batching");
+
+        AssertOk(skip, skipBatched, upstream, batching);
+        Assert.That(skipBatched.TeardownSeconds, Is.GreaterThan(skip.TeardownSeconds));
+        Assert.That(batching.Uevents.SocketVisits, Is.LessThan(upstream.Uevents.SocketVisits), "earlier batches' sockets are gone");
     }
 
     [Test]
@@ -49,18 +65,27 @@ public sealed class PolicyPredictionTests
     }
 
     [Test]
-    public void Rwsem_SeedScenario_CreationLatencyIndependentOfBatchSize()
+    public void Rwsem_SeedScenario_CreationNoLongerWaitsForTheBatch()
     {
-        var small = SeedScenario.Run(SeedScenario.MaxCpus1, "rwsem+batching", SeedScenario.BatchSize(32));
-        var whole = SeedScenario.Run(SeedScenario.MaxCpus1, "rwsem");
+        // Under net_mutex the batch size decides how long a creator waits. Under pernet_ops_rwsem creators and the
+        // cleanup worker share the lock, and a creator waits only for RTNL, which a batch holds across its device
+        // unregistration — so the claim holds once those holds are short (uevents of dying nets skipped): the worst
+        // creation no longer tracks the batch's setup-lock hold. With 4.9's uevents, RTNL becomes the wait instead
+        // (docs/kernel-model.md).
         var exclusiveSmall = SeedScenario.Run(SeedScenario.MaxCpus1, "batching", SeedScenario.BatchSize(32));
         var exclusiveWhole = SeedScenario.Run(SeedScenario.MaxCpus1, "upstream");
+        var whole = SeedScenario.Run(SeedScenario.MaxCpus1, "rwsem+uevent-skip");
+        var small = SeedScenario.Run(SeedScenario.MaxCpus1, "rwsem+uevent-skip+batching", SeedScenario.BatchSize(32));
+        var rwsemOnly = SeedScenario.Run(SeedScenario.MaxCpus1, "rwsem");
 
-        AssertOk(small, whole, exclusiveSmall, exclusiveWhole);
-        // Under net_mutex the batch size decides how long a creator waits; under the rwsem it does not.
-        Assert.That(exclusiveWhole.CreationLatencyMs.Max / exclusiveSmall.CreationLatencyMs.Max, Is.GreaterThan(2.0));
-        Assert.That(whole.CreationLatencyMs.Max / small.CreationLatencyMs.Max, Is.InRange(0.8, 1.25));
-        Assert.That(whole.CreationLatencyMs.P99 / small.CreationLatencyMs.P99, Is.InRange(0.8, 1.25));
+        AssertOk(small, whole, exclusiveSmall, exclusiveWhole, rwsemOnly);
+        var wholeHold = whole.Series.Batches.Max(b => b[1] - b[0]);
+        Assert.That(exclusiveWhole.CreationLatencyMs.Max / exclusiveSmall.CreationLatencyMs.Max, Is.GreaterThan(10.0));
+        Assert.That(whole.CreationLatencyMs.Max, Is.LessThan(wholeHold / 10), "a creator no longer waits for the batch");
+        Assert.That(whole.CreationLatencyMs.Max, Is.LessThan(exclusiveWhole.CreationLatencyMs.Max / 20));
+        Assert.That(small.CreationLatencyMs.Max, Is.LessThan(exclusiveSmall.CreationLatencyMs.Max));
+        Assert.That(rwsemOnly.CreationLatencyMs.Max, Is.GreaterThan(rwsemOnly.Locks["rtnl_mutex"].HoldMaxMs * 0.8),
+            "with 4.9's uevents the creator's wait moves to RTNL");
     }
 
     [Test]

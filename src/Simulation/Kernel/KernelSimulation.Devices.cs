@@ -11,6 +11,7 @@ internal sealed partial class KernelSimulation
     private long _ueventsSuppressed;
     private long _socketVisits;
     private long _skbAllocations;
+    private long _lastHostPeerGone = -1;
 
     /// <summary>A tunnel driver's exit: RTNL, queue its fallback devices, one unregister round, RTNL release (runs the todo list).</summary>
     private IEnumerable<Step> TunnelExit(PernetOp op, List<Net> nets)
@@ -207,6 +208,12 @@ internal sealed partial class KernelSimulation
     private IEnumerable<Step> UnregisterKobject(NetDevice dev)
     {
         yield return Step.Call(F.DeviceDel, KobjectRemove(dev, KobjectKind.Device));
+        if (dev.Owner == _initNet)
+        {
+            // device_del removed /sys/class/net/<peer>: what a host-side observer (netns-policy probe) sees.
+            _lastHostPeerGone = _s.Now;
+        }
+
         yield return Step.Call(F.RxQueueKobjects, QueueKobjects(dev, KobjectKind.RxQueue, dev.Type.RxQueues));
         yield return Step.Call(F.TxQueueKobjects, QueueKobjects(dev, KobjectKind.TxQueue, dev.Type.TxQueues));
     }

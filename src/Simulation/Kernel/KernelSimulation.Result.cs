@@ -101,6 +101,7 @@ internal sealed partial class KernelSimulation
             Events = _s.Events.Processed,
             Steps = _s.Steps,
             TeardownSeconds = teardownNs / 1e9,
+            HostPeersGoneSeconds = PeersGoneNs() / 1e9,
             CleanupLatencyMs = _cleanupLatency.Summary(),
             CreationLatencyMs = _creationLatency.Summary(),
             ThroughputNetnsPerSecond = teardownNs > 0 ? teardownNets / (teardownNs / 1e9) : 0,
@@ -154,6 +155,13 @@ internal sealed partial class KernelSimulation
                 CleanupCdf = _cleanupLatency.Cdf(),
             },
         };
+    }
+
+    /// <summary>From the burst's release (else the first release) to the last host-side peer's removal from sysfs.</summary>
+    private long PeersGoneNs()
+    {
+        var from = _burstRelease >= 0 ? _burstRelease : _firstRelease;
+        return from >= 0 && _lastHostPeerGone >= from ? _lastHostPeerGone - from : 0;
     }
 
     private static LockMetrics Lock(SleepLock l) =>

@@ -29,6 +29,13 @@ public sealed record RunResult
 
     /// <summary>First release to last free, in seconds (0 when nothing was released).</summary>
     public double TeardownSeconds { get; init; }
+
+    /// <summary>
+    /// With a burst: its release to the removal from sysfs of the last host-side veth peer of a dying net (otherwise
+    /// from the first release), in seconds, 0 when none: the teardown a host can observe, which
+    /// <c>netns-policy probe</c> measures.
+    /// </summary>
+    public double HostPeersGoneSeconds { get; init; }
     public LatencySummary CleanupLatencyMs { get; init; } = LatencySummary.Empty;
     public LatencySummary CreationLatencyMs { get; init; } = LatencySummary.Empty;
 

@@ -1,0 +1,59 @@
+using System.Globalization;
+using NetnsPolicy.Simulation.Profiles;
+
+namespace NetnsPolicy.Calibration;
+
+/// <summary>
+/// Fits a profile's free costs (<see cref="CostScales"/>) to a measurement set (docs/calibration.md): memory is solved
+/// directly; the four cost scales minimise the sum of squared log errors over the fitted quantities
+/// (<see cref="Replay.IsFitQuantity"/>) with Nelder–Mead in log-scale space, every evaluation a deterministic
+/// simulation of the fitted experiments.
+/// </summary>
+public static class Calibrator
+{
+    public static CalibrationResult Fit(Replay replay, KernelProfile baseProfile, CalibrationOptions options, CancellationToken token = default)
+    {
+        var set = replay.Set;
+        var memory = set.Experiments.SelectMany(e => e.Quantities.Where(q => q.Name == Quantities.BytesPerNetns)).FirstOrDefault();
+        var start = memory is null ? baseProfile : CostScales.WithMeasuredMemory(baseProfile, memory.Value, Math.Max(1, set.Host.PossibleCpus));
+
+        double Objective(double[] logScales)
+        {
+            var rows = replay.Compare(CostScales.Apply(start, logScales.Select(Math.Exp).ToArray()), fittedOnly: true, token);
+            return rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
+        }
+
+        var (x, f, evaluations) = NelderMead.Minimise(Objective, new double[CostScales.Names.Count], Math.Log(2), options.MaxEvaluations, 1e-4, token);
+        var scales = x.Select(Math.Exp).ToArray();
+        var fitted = CostScales.Apply(start, scales);
+        var rows = replay.Compare(fitted, fittedOnly: false, token);
+        var fitRows = rows.Where(r => r.Fitted && r.LogError is not null).ToList();
+        var heldOut = ComparisonTable.HeldOutCentral(rows);
+        var tails = rows.Where(r => !r.Fitted && r.IsTail && r.LogError is not null).ToList();
+        var c = CultureInfo.InvariantCulture;
+        var h = set.Host;
+        var scaleText = string.Join(", ", CostScales.Names.Select((n, i) => string.Create(c, $"{n} ×{scales[i]:F3}")));
+        fitted = fitted with
+        {
+            Id = options.Id,
+            Description = $"Fitted to {h.Hostname} (Linux {h.KernelRelease}, {h.OnlineCpus} CPUs, HZ {h.Hz}) measured {h.TakenAt:yyyy-MM-dd}: {baseProfile.Id}'s structure with its costs scaled to the measurements.",
+            Sources = [.. baseProfile.Sources, $"netns-policy probe on {h.Hostname}, Linux {h.KernelRelease}, {h.TakenAt:yyyy-MM-dd HH:mm} UTC ({options.MeasurementsLabel})"],
+            Provenance = string.Create(c,
+                $"Structure: {baseProfile.Id}. Measured on this host: memory per netns ({(memory is null ? "not measured: kept from " + baseProfile.Id : memory.Value.ToString("F0", c) + " bytes, solved for net_base_bytes")}). " +
+                $"Fitted (netns-policy calibrate: Nelder–Mead on log scales, least squares of log errors, {evaluations} simulations of the fitted experiments): cost scales {scaleText} applied to {baseProfile.Id}'s init, exit, device-unregister and RCU costs; " +
+                $"fit RMS log error {Rms(fitRows):F3} over {fitRows.Count} quantities ({string.Join(", ", fitRows.Select(r => r.Experiment + "." + r.Quantity))}); " +
+                $"held out: RMS log error {Rms(heldOut):F3} over {heldOut.Count} central quantities ({string.Join(", ", heldOut.Select(r => r.Experiment + "." + r.Quantity))}) and {Rms(tails):F3} over {tails.Count} tail quantities (p99, max). Relative costs within each group remain {baseProfile.Id}'s estimates."),
+        };
+        return new CalibrationResult(fitted, CostScales.Names.Zip(scales).ToDictionary(p => p.First, p => p.Second), f, evaluations, rows);
+    }
+
+    /// <summary>Root mean square of the log errors: 0.1 ≈ predictions within ~10%.</summary>
+    public static double Rms(IReadOnlyCollection<Comparison> rows) =>
+        rows.Count == 0 ? 0 : Math.Sqrt(rows.Average(r => r.LogError is { } e ? e * e : 0));
+}
+
+/// <summary>Options of <see cref="Calibrator.Fit"/>.</summary>
+public sealed record CalibrationOptions(string Id, string MeasurementsLabel, int MaxEvaluations = 80);
+
+/// <summary>The fitted profile, its scales, the objective reached and every quantity predicted vs measured.</summary>
+public sealed record CalibrationResult(KernelProfile Profile, IReadOnlyDictionary<string, double> Scales, double Objective, int Evaluations, IReadOnlyList<Comparison> Comparisons);

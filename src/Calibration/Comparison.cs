@@ -1,0 +1,17 @@
+namespace NetnsPolicy.Calibration;
+
+/// <summary>One measured quantity next to the simulation's prediction of it.</summary>
+public sealed record Comparison(string Experiment, string Quantity, string Unit, double Measured, double? Predicted, bool Fitted, string? Note = null)
+{
+    /// <summary>
+    /// A tail quantity (p99, max): set by a few events on the host (scheduling noise on a shared machine, one long lock
+    /// hold), so reported apart from the central quantities (medians, means, teardown time, memory).
+    /// </summary>
+    public bool IsTail => Quantity is Quantities.CreationMsP99 or Quantities.CreationMsMax;
+
+    /// <summary>(predicted − measured) / measured, or null without a prediction.</summary>
+    public double? RelativeError => Predicted is { } p && Measured != 0 ? (p - Measured) / Measured : null;
+
+    /// <summary>ln(predicted / measured): the fit's residual (symmetric in over- and under-prediction).</summary>
+    public double? LogError => Predicted is { } p && p > 0 && Measured > 0 ? Math.Log(p / Measured) : null;
+}

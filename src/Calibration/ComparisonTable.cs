@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Text;
+
+namespace NetnsPolicy.Calibration;
+
+/// <summary>The predicted-vs-measured table printed by <c>calibrate</c> and <c>validate</c>.</summary>
+public static class ComparisonTable
+{
+    public static string Render(IReadOnlyList<Comparison> rows)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(c, $"{"experiment",-18} {"quantity",-17} {"measured",12} {"predicted",12} {"error",8}  use");
+        foreach (var r in rows)
+        {
+            var predicted = r.Predicted is { } p ? p.ToString("G5", c) : "-";
+            var error = r.RelativeError is { } e ? e.ToString("+0.0%;-0.0%", c) : "-";
+            sb.AppendLine(c, $"{r.Experiment,-18} {r.Quantity,-17} {r.Measured.ToString("G5", c),12} {predicted,12} {error,8}  {(r.Fitted ? "fitted" : "held out")}{(r.Note is null ? "" : "  (" + r.Note + ")")}");
+        }
+
+        var fit = rows.Where(r => r.Fitted && r.LogError is not null).ToList();
+        var held = HeldOutCentral(rows);
+        var tails = rows.Where(r => !r.Fitted && r.IsTail && r.LogError is not null).ToList();
+        sb.AppendLine(c, $"RMS log error: fitted {Calibrator.Rms(fit):F3} ({fit.Count} quantities); held out {Calibrator.Rms(held):F3} ({held.Count} central quantities: {Names(held)}); held-out tails {Calibrator.Rms(tails):F3} ({tails.Count})");
+        return sb.ToString();
+    }
+
+    /// <summary>Held-out medians, means, teardown times and memory: what <c>validate --max-held-out-rms</c> checks.</summary>
+    public static List<Comparison> HeldOutCentral(IReadOnlyList<Comparison> rows) =>
+        rows.Where(r => !r.Fitted && !r.IsTail && r.LogError is not null).ToList();
+
+    private static string Names(List<Comparison> rows) => string.Join(", ", rows.Select(r => r.Experiment + "." + r.Quantity));
+}

@@ -1,0 +1,78 @@
+using NetnsPolicy.Simulation.Profiles;
+
+namespace NetnsPolicy.Calibration;
+
+/// <summary>
+/// The free parameters of a fit: multiplicative scales on groups of a profile's costs. Structure (locks, switches,
+/// which ops exist and what they wait for) stays the era's; only how long things take moves.
+/// </summary>
+public static class CostScales
+{
+    /// <summary>Parameter names, in the order of a parameter vector.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        "init",     // every op's init and per-CPU socket cost, net_alloc, list linking, device registration
+        "exit",     // every op's pre_exit, exit, exit_batch and free cost, net_free, uevent_net_exit
+        "device",   // device unregistration: unlist, notifiers, dellink, kobjects, uevents, todo, free
+        "rcu",      // grace periods: normal GP length (jiffies), expedited GP, rcu_barrier
+    ];
+
+    /// <summary>Scales every cost of a group by the matching entry of <paramref name="scales"/>.</summary>
+    public static KernelProfile Apply(KernelProfile p, IReadOnlyList<double> scales)
+    {
+        double init = scales[0], exit = scales[1], device = scales[2], rcu = scales[3];
+        long S(long v, double f) => (long)Math.Round(v * f);
+        var c = p.Costs;
+        return p with
+        {
+            Costs = c with
+            {
+                NetAllocNs = S(c.NetAllocNs, init),
+                LinkNetNs = S(c.LinkNetNs, init),
+                DeviceRegisterNs = S(c.DeviceRegisterNs, init),
+                KobjectAddNs = S(c.KobjectAddNs, init),
+                NetFreeNs = S(c.NetFreeNs, exit),
+                UeventNetExitBaseNs = S(c.UeventNetExitBaseNs, exit),
+                UnlinkNetNs = S(c.UnlinkNetNs, exit),
+                DeviceUnlistNs = S(c.DeviceUnlistNs, device),
+                DeviceNotifierNs = S(c.DeviceNotifierNs, device),
+                DeviceDellinkNs = S(c.DeviceDellinkNs, device),
+                KobjectRemoveNs = S(c.KobjectRemoveNs, device),
+                TodoPerDeviceNs = S(c.TodoPerDeviceNs, device),
+                DeviceFreeNs = S(c.DeviceFreeNs, device),
+                UeventEnvNs = S(c.UeventEnvNs, device),
+                FlushBacklogPerCpuNs = S(c.FlushBacklogPerCpuNs, device),
+            },
+            Rcu = p.Rcu with
+            {
+                NormalGpBaseJiffies = p.Rcu.NormalGpBaseJiffies * rcu,
+                NormalGpBusyExtraJiffies = p.Rcu.NormalGpBusyExtraJiffies * rcu,
+                ExpeditedBaseNs = S(p.Rcu.ExpeditedBaseNs, rcu),
+                ExpeditedPerCpuNs = S(p.Rcu.ExpeditedPerCpuNs, rcu),
+                RcuBarrierBaseNs = S(p.Rcu.RcuBarrierBaseNs, rcu),
+            },
+            Devices = p.Devices.Select(d => d with { UnregisterExtraNs = S(d.UnregisterExtraNs, device) }).ToList(),
+            PernetOps = p.PernetOps.Select(o => o with
+            {
+                InitNs = S(o.InitNs, init),
+                PerCpuSocketNs = S(o.PerCpuSocketNs, init),
+                PreExitNs = S(o.PreExitNs, exit),
+                ExitNs = S(o.ExitNs, exit),
+                ExitPerLiveNetNs = S(o.ExitPerLiveNetNs, exit),
+                ExitBatchNs = S(o.ExitBatchNs, exit),
+                ExitBatchPerNetNs = S(o.ExitBatchPerNetNs, exit),
+                FreeNs = S(o.FreeNs, exit),
+            }).ToList(),
+        };
+    }
+
+    /// <summary>
+    /// Memory is linear in one unknown, so it is solved, not searched: struct net and per-net data = measured bytes per
+    /// netns minus the per-CPU sockets the era still creates for every possible CPU.
+    /// </summary>
+    public static KernelProfile WithMeasuredMemory(KernelProfile p, double bytesPerNetns, int possibleCpus)
+    {
+        var perCpu = p.PernetOps.Sum(o => (long)o.PerCpuSockets) * possibleCpus * p.Memory.PerCpuSocketBytes;
+        return p with { Memory = p.Memory with { NetBaseBytes = Math.Max(1, (long)Math.Round(bytesPerNetns) - perCpu) } };
+    }
+}

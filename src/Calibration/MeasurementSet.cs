@@ -1,0 +1,71 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace NetnsPolicy.Calibration;
+
+/// <summary>
+/// What <c>probe</c> measured on one host (docs/calibration.md): <c>measurements.json</c> beside a <c>workloads/</c>
+/// folder holding one workload file per experiment, so the simulation can replay each experiment.
+/// </summary>
+public sealed record MeasurementSet
+{
+    public const int CurrentFormatVersion = 1;
+    public const string FileName = "measurements.json";
+
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+    public HostInfo Host { get; init; } = new();
+    /// <summary>The command line that took the measurements.</summary>
+    public string Command { get; init; } = "";
+    public IReadOnlyList<Experiment> Experiments { get; init; } = [];
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static MeasurementSet Load(string dir)
+    {
+        var path = Path.Combine(dir, FileName);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"no {FileName} in {dir} (write one with 'netns-policy probe --out {dir}')", path);
+        }
+
+        var set = JsonSerializer.Deserialize<MeasurementSet>(File.ReadAllText(path), Json)
+            ?? throw new InvalidDataException(path + " is empty");
+        if (set.FormatVersion != CurrentFormatVersion)
+        {
+            throw new InvalidDataException($"{path}: format_version {set.FormatVersion}, this build reads {CurrentFormatVersion}");
+        }
+
+        return set;
+    }
+
+    public void Save(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, FileName), JsonSerializer.Serialize(this, Json) + "\n");
+    }
+}
+
+/// <summary>One experiment: the workload that replays it and the quantities measured.</summary>
+public sealed record Experiment
+{
+    public string Name { get; init; } = "";
+    /// <summary>serial, burst or memory.</summary>
+    public string Kind { get; init; } = "";
+    /// <summary>The workload file, relative to the measurement folder.</summary>
+    public string Workload { get; init; } = "";
+    /// <summary>Whether <c>calibrate</c> fits to this experiment; the others are held out for <c>validate</c>.</summary>
+    public bool Fit { get; init; }
+    public IReadOnlyList<MeasuredQuantity> Quantities { get; init; } = [];
+    /// <summary>Raw samples (e.g. every creation latency, the teardown curve), for plots; not used by the fit.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<double>> Samples { get; init; } = new Dictionary<string, IReadOnlyList<double>>();
+}
+
+/// <summary>A measured value, named as <see cref="Quantities"/> knows it.</summary>
+public sealed record MeasuredQuantity(string Name, double Value, string Unit);

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace NetnsPolicy.Calibration;
+
+/// <summary>
+/// A dedicated OS thread that creates network namespaces with unshare(CLONE_NEWNET) and returns to the host netns with
+/// setns. Namespaces belong to threads, so the rest of the process never leaves the host netns.
+/// </summary>
+internal sealed class NetnsThread : IDisposable
+{
+    private const int ORdOnly = 0;
+    private readonly BlockingCollection<Action> _work = [];
+    private readonly Thread _thread;
+    private int _hostFd = -1;
+
+    public NetnsThread(string name)
+    {
+        _thread = new Thread(Loop) { IsBackground = true, Name = name };
+        _thread.Start();
+        Invoke(() =>
+        {
+            _hostFd = Native.open("/proc/thread-self/ns/net", ORdOnly);
+            Native.Check(_hostFd, "open /proc/thread-self/ns/net");
+        });
+    }
+
+    /// <summary>Creates a netns, returns to the host netns and so releases it (copy_net_ns then __put_net). Returns the unshare time.</summary>
+    public TimeSpan CreateAndRelease() => Invoke(() =>
+    {
+        var t = Stopwatch.GetTimestamp();
+        Native.Check(Native.unshare(Native.CloneNewNet), "unshare(CLONE_NEWNET)");
+        var elapsed = Stopwatch.GetElapsedTime(t);
+        Native.Check(Native.setns(_hostFd, Native.CloneNewNet), "setns(host netns)");
+        return elapsed;
+    });
+
+    /// <summary>Creates a netns and keeps it alive through an open nsfs file descriptor; the caller closes it to release.</summary>
+    public int CreateAndHold() => Invoke(() =>
+    {
+        Native.Check(Native.unshare(Native.CloneNewNet), "unshare(CLONE_NEWNET)");
+        var fd = Native.open("/proc/thread-self/ns/net", ORdOnly);
+        var err = fd < 0 ? "open /proc/thread-self/ns/net" : null;
+        Native.Check(Native.setns(_hostFd, Native.CloneNewNet), "setns(host netns)");
+        Native.Check(fd, err ?? "");
+        return fd;
+    });
+
+    public T Invoke<T>(Func<T> f)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _work.Add(() =>
+        {
+            try
+            {
+                done.SetResult(f());
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        });
+        return done.Task.GetAwaiter().GetResult();
+    }
+
+    private void Invoke(Action a) => Invoke(() =>
+    {
+        a();
+        return 0;
+    });
+
+    private void Loop()
+    {
+        foreach (var a in _work.GetConsumingEnumerable())
+        {
+            a();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_hostFd >= 0)
+        {
+            Invoke(() => Native.close(_hostFd));
+            _hostFd = -1;
+        }
+
+        _work.CompleteAdding();
+        _thread.Join();
+        _work.Dispose();
+    }
+}

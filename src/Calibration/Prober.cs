@@ -1,0 +1,428 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace NetnsPolicy.Calibration;
+
+/// <summary>
+/// Runs the calibration experiments on the host's kernel (docs/calibration.md) and writes them as a
+/// <see cref="MeasurementSet"/> plus one workload file per experiment. Needs root and network namespaces. Every
+/// namespace and veth it makes is named <c>nnp…</c> and removed in <c>finally</c>, so cancellation (Ctrl-C, SIGTERM)
+/// leaves nothing behind.
+/// </summary>
+public sealed class Prober(ProbeOptions options, TimeProvider time, TextWriter log)
+{
+    private const string NetnsDir = "/run/netns";
+    private readonly string _tag = (Environment.ProcessId % 0x10000).ToString("x4", CultureInfo.InvariantCulture);
+
+    /// <summary>Why this host cannot run the probe, or null when it can.</summary>
+    public static string? CannotRun()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return "the probe needs Linux network namespaces; this is " + Environment.OSVersion.Platform;
+        }
+
+        if (!Environment.IsPrivilegedProcess)
+        {
+            return "the probe needs root (CAP_SYS_ADMIN for unshare(CLONE_NEWNET), CAP_NET_ADMIN for veth pairs)";
+        }
+
+        if (FindOnPath("ip") is null)
+        {
+            return "the probe needs iproute2's 'ip' on PATH (apt-get install iproute2)";
+        }
+
+        try
+        {
+            using var t = new NetnsThread("nnp-check");
+            t.CreateAndRelease();
+        }
+        catch (ProbeException e)
+        {
+            return "network namespaces are not available here: " + e.Message;
+        }
+
+        return null;
+    }
+
+    public MeasurementSet Run(string outDir, string command, CancellationToken token)
+    {
+        var host = HostInspector.Inspect(time);
+        log.WriteLine($"host {host.Hostname}: Linux {host.KernelRelease}, {host.OnlineCpus} online / {host.PossibleCpus} possible CPUs, HZ {host.Hz} ({host.HzSource}), uevent listener: {host.UeventListener}, load average {host.LoadAverage}");
+        var experiments = new List<Experiment>();
+        var workloads = Path.Combine(outDir, "workloads");
+        Directory.CreateDirectory(workloads);
+
+        experiments.Add(Serial(host, workloads, token));
+        Settle(token);
+        experiments.Add(Memory(host, workloads, token));
+        for (var i = 0; i < options.BurstSizes.Count; i++)
+        {
+            Settle(token);
+            // Every burst size but the largest is fitted (teardown has a per-batch and a per-device part: two sizes
+            // separate them); the largest is held out to test the extrapolation.
+            experiments.Add(Burst(host, workloads, options.BurstSizes[i], fit: options.BurstSizes.Count == 1 || i < options.BurstSizes.Count - 1, token));
+        }
+
+        var set = new MeasurementSet { Host = host, Command = command, Experiments = experiments };
+        set.Save(outDir);
+        return set;
+    }
+
+    private Experiment Serial(HostInfo host, string workloads, CancellationToken token)
+    {
+        var n = options.SerialCycles;
+        log.WriteLine($"serial: {n} create/destroy cycles");
+        var ms = new List<double>(n);
+        using (var t = new NetnsThread("nnp-serial"))
+        {
+            for (var i = 0; i < n; i++)
+            {
+                token.ThrowIfCancellationRequested();
+                ms.Add(t.CreateAndRelease().TotalMilliseconds);
+            }
+        }
+
+        var name = $"serial-{n}";
+        WriteWorkload(workloads, name, host, $"{n} serial cycles: unshare(CLONE_NEWNET), then setns back to the host netns (releases it).", new JsonObject
+        {
+            ["loops"] = new JsonObject { ["count"] = 1, ["cycles"] = n },
+        });
+        return new Experiment
+        {
+            Name = name,
+            Kind = "serial",
+            Workload = $"workloads/{name}.json",
+            Fit = true,
+            Quantities = [Q(Quantities.CreationMsP50, Percentile(ms, 0.5), "ms"), Q(Quantities.CreationMsMean, ms.Average(), "ms"), Q(Quantities.CreationMsP99, Percentile(ms, 0.99), "ms")],
+            Samples = new Dictionary<string, IReadOnlyList<double>> { ["creation_ms"] = Round(ms) },
+        };
+    }
+
+    private Experiment Memory(HostInfo host, string workloads, CancellationToken token)
+    {
+        var n = options.MemoryNetns;
+        log.WriteLine($"memory: {n} namespaces held at once, kernel memory (slab, percpu, vmalloc) before and after (median of 3 rounds)");
+        var perNet = new List<double>();
+        using var t = new NetnsThread("nnp-memory");
+        for (var round = 0; round < 3; round++)
+        {
+            var fds = new List<int>(n);
+            try
+            {
+                var before = KernelMemoryKb();
+                for (var i = 0; i < n; i++)
+                {
+                    token.ThrowIfCancellationRequested();
+                    fds.Add(t.CreateAndHold());
+                }
+
+                var after = KernelMemoryKb();
+                perNet.Add((after - before) * 1024.0 / n);
+            }
+            finally
+            {
+                foreach (var fd in fds)
+                {
+                    Native.close(fd);
+                }
+            }
+
+            Settle(token);
+        }
+
+        var name = $"memory-{n}";
+        WriteWorkload(workloads, name, host, $"{n} namespaces (lo only) created, held, then released at once: memory per netns.", new JsonObject
+        {
+            ["burst"] = new JsonObject { ["count"] = n, ["destroy_after_ms"] = 10 },
+        });
+        return new Experiment
+        {
+            Name = name,
+            Kind = "memory",
+            Workload = $"workloads/{name}.json",
+            Fit = true,
+            Quantities = [Q(Quantities.BytesPerNetns, Percentile(perNet, 0.5), "bytes")],
+            Samples = new Dictionary<string, IReadOnlyList<double>> { ["bytes_per_netns"] = Round(perNet) },
+        };
+    }
+
+    internal Experiment Burst(HostInfo host, string workloads, int n, bool fit, CancellationToken token)
+    {
+        log.WriteLine($"burst: {n} namespaces with a veth pair (peer in the host), destroyed at once; a creation probe every {options.ProbeIntervalMs} ms; {options.Repeats} runs");
+        var runs = new List<BurstRun>();
+        for (var r = 0; r < options.Repeats; r++)
+        {
+            if (r > 0)
+            {
+                Settle(token);
+            }
+
+            runs.Add(BurstOnce(n, token));
+        }
+
+        // Medians over the runs: on a shared machine one run can be slowed by anything else that runs.
+        var probeMs = runs.SelectMany(r => r.ProbeMs).ToList();
+        var name = $"burst-{n}-veth";
+        WriteWorkload(workloads, name, host, $"{n} netns, each with a veth pair whose peer is in the host, destroyed at once while a probe creates a netns every {options.ProbeIntervalMs} ms.", new JsonObject
+        {
+            ["burst"] = new JsonObject { ["count"] = n, ["devices"] = new JsonObject { ["veth_pairs"] = 1 }, ["create_parallelism"] = 1, ["destroy_after_ms"] = 10 },
+            ["probe"] = new JsonObject { ["interval_ms"] = options.ProbeIntervalMs, ["stop_ms"] = Math.Round(Percentile(runs.Select(r => r.ProbeRanMs).ToList(), 0.5), 1) },
+        });
+        return new Experiment
+        {
+            Name = name,
+            Kind = "burst",
+            Workload = $"workloads/{name}.json",
+            Fit = fit,
+            Quantities =
+            [
+                Q(Quantities.PeersGoneSeconds, Percentile(runs.Select(r => r.Gone.Max()).ToList(), 0.5), "s"),
+                Q(Quantities.CreationMsP50, Percentile(runs.Select(r => Percentile(r.ProbeMs, 0.5)).ToList(), 0.5), "ms"),
+                Q(Quantities.CreationMsP99, Percentile(runs.Select(r => Percentile(r.ProbeMs, 0.99)).ToList(), 0.5), "ms"),
+                Q(Quantities.CreationMsMax, Percentile(runs.Select(r => r.ProbeMs.Max()).ToList(), 0.5), "ms"),
+            ],
+            Samples = new Dictionary<string, IReadOnlyList<double>>
+            {
+                ["probe_creation_ms"] = Round(probeMs),
+                ["peers_gone_s_per_run"] = Round(runs.Select(r => r.Gone.Max()).ToList()),
+                ["peer_gone_s_first_run"] = Round(runs[0].Gone.Order().ToList()),
+            },
+        };
+    }
+
+    private BurstRun BurstOnce(int n, CancellationToken token)
+    {
+        var names = Enumerable.Range(0, n).Select(i => $"nnp-{_tag}-{i}").ToArray();
+        var peers = Enumerable.Range(0, n).Select(i => $"nnp{_tag}h{i}").ToArray();
+        var probeMs = new List<double>();
+        var gone = new List<double>();
+        var probeStarted = Stopwatch.GetTimestamp();
+        var probeRanMs = 0.0;
+        using var stopProbe = CancellationTokenSource.CreateLinkedTokenSource(token);
+        Task? probe = null;
+        try
+        {
+            probe = Task.Factory.StartNew(() => Probe(probeMs, stopProbe.Token), TaskCreationOptions.LongRunning);
+            var lines = new List<string>();
+            for (var i = 0; i < n; i++)
+            {
+                lines.Add($"netns add {names[i]}");
+                lines.Add($"link add {peers[i]} type veth peer name eth0 netns {names[i]}");
+            }
+
+            IpBatch(lines, token);
+            Thread.Sleep(10);
+
+            // Destroyed at once: unmount every nsfs bind mount, which drops each netns's last reference.
+            var released = Stopwatch.GetTimestamp();
+            foreach (var ns in names)
+            {
+                Native.umount2(Path.Combine(NetnsDir, ns), Native.MntDetach);
+                File.Delete(Path.Combine(NetnsDir, ns));
+            }
+
+            var remaining = new HashSet<string>(peers, StringComparer.Ordinal);
+            while (remaining.Count > 0)
+            {
+                token.ThrowIfCancellationRequested();
+                if (Stopwatch.GetElapsedTime(released) > options.TeardownTimeout)
+                {
+                    throw new ProbeException($"{remaining.Count} host-side veth peers still present {options.TeardownTimeout.TotalSeconds} s after the release");
+                }
+
+                remaining.RemoveWhere(p =>
+                {
+                    if (Directory.Exists("/sys/class/net/" + p))
+                    {
+                        return false;
+                    }
+
+                    gone.Add(Stopwatch.GetElapsedTime(released).TotalSeconds);
+                    return true;
+                });
+                Thread.Sleep(1);
+            }
+
+            // The probe goes on a little past the teardown, as the simulated probe runs until the workload drains.
+            token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(50));
+        }
+        finally
+        {
+            stopProbe.Cancel();
+            probeRanMs = Stopwatch.GetElapsedTime(probeStarted).TotalMilliseconds;
+            try
+            {
+                probe?.Wait(TimeSpan.FromSeconds(10), CancellationToken.None);
+            }
+            catch (AggregateException)
+            {
+                // Reported below; a failure here must not hide the one that brought us to finally.
+            }
+
+            RemoveLeftovers(names, peers);
+        }
+
+        if (probe is { IsFaulted: true })
+        {
+            throw new ProbeException("the creation probe failed: " + probe.Exception!.InnerException!.Message);
+        }
+
+        return new BurstRun(gone, probeMs, probeRanMs);
+    }
+
+    private sealed record BurstRun(List<double> Gone, List<double> ProbeMs, double ProbeRanMs);
+
+    /// <summary>The creation probe: one unshare every interval, from before the burst's creation to the end of its teardown.</summary>
+    private void Probe(List<double> ms, CancellationToken token)
+    {
+        using var t = new NetnsThread("nnp-probe");
+        var interval = TimeSpan.FromMilliseconds(options.ProbeIntervalMs);
+        while (!token.IsCancellationRequested)
+        {
+            var start = Stopwatch.GetTimestamp();
+            ms.Add(t.CreateAndRelease().TotalMilliseconds);
+            var rest = interval - Stopwatch.GetElapsedTime(start);
+            if (rest > TimeSpan.Zero)
+            {
+                token.WaitHandle.WaitOne(rest);
+            }
+        }
+    }
+
+    private static void IpBatch(List<string> lines, CancellationToken token, bool force = false)
+    {
+        var psi = new ProcessStartInfo("ip", force ? ["-force", "-batch", "-"] : ["-batch", "-"]) { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var p = Process.Start(psi) ?? throw new ProbeException("could not start ip");
+        foreach (var l in lines)
+        {
+            p.StandardInput.WriteLine(l);
+        }
+
+        p.StandardInput.Close();
+        var err = p.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            p.WaitForExitAsync(token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            // Stop ip before the caller cleans up, or it would go on creating namespaces behind the cleanup.
+            p.Kill();
+            p.WaitForExit();
+            throw;
+        }
+
+        if (p.ExitCode != 0)
+        {
+            throw new ProbeException("ip -batch failed: " + err.GetAwaiter().GetResult().Trim());
+        }
+    }
+
+    /// <summary>Removes whatever a burst left: netns mounts, then host veths (deleting one end deletes the pair).</summary>
+    private void RemoveLeftovers(string[] names, string[] peers)
+    {
+        foreach (var ns in names)
+        {
+            var path = Path.Combine(NetnsDir, ns);
+            if (File.Exists(path))
+            {
+                Native.umount2(path, Native.MntDetach);
+                File.Delete(path);
+            }
+        }
+
+        // Unmounting started those namespaces' teardown, which deletes their pairs too: a peer may vanish between the
+        // check and the delete, so ip goes on past errors (-force) and only peers still present afterwards count.
+        var left = peers.Where(p => Directory.Exists("/sys/class/net/" + p)).Select(p => $"link del {p}").ToList();
+        if (left.Count > 0)
+        {
+            try
+            {
+                IpBatch(left, CancellationToken.None, force: true);
+            }
+            catch (ProbeException)
+            {
+            }
+
+            var still = peers.Count(p => Directory.Exists("/sys/class/net/" + p));
+            if (still > 0)
+            {
+                log.WriteLine($"warning: {still} veth peers named nnp{_tag}h* could not be removed");
+            }
+        }
+    }
+
+    /// <summary>Lets the previous experiment's teardown finish before the next one starts.</summary>
+    private static void Settle(CancellationToken token) => token.WaitHandle.WaitOne(TimeSpan.FromSeconds(1.5));
+
+    private static void WriteWorkload(string dir, string name, HostInfo host, string description, JsonObject body)
+    {
+        var w = new JsonObject
+        {
+            ["format_version"] = 1,
+            ["name"] = name,
+            ["description"] = description,
+            ["machine"] = new JsonObject
+            {
+                ["cpus"] = host.OnlineCpus,
+                ["possible_cpus"] = host.PossibleCpus,
+                ["hz"] = host.Hz > 0 ? host.Hz : 250,
+                ["kernel_profile"] = EraSelector.ForKernel(host.KernelRelease),
+                ["uevent_listeners"] = new JsonObject { ["host"] = host.UeventListener },
+            },
+        };
+        foreach (var (k, v) in body.ToList())
+        {
+            body.Remove(k);
+            w[k] = v;
+        }
+
+        w["stop"] = new JsonObject { ["mode"] = "drain", ["max_simulated_seconds"] = 600 };
+        w["seed"] = 1;
+        File.WriteAllText(Path.Combine(dir, name + ".json"), w.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    /// <summary>
+    /// Kernel memory a netns can hold: slab (struct net, per-net tables, sockets, sysfs/proc nodes), per-CPU data and
+    /// vmalloc. MemFree would also move with the page cache of whatever else runs; these counters do not.
+    /// </summary>
+    private static long KernelMemoryKb()
+    {
+        var samples = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            samples.Add(File.ReadLines("/proc/meminfo")
+                .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Where(f => f.Length >= 2 && f[0] is "SUnreclaim:" or "SReclaimable:" or "Percpu:" or "VmallocUsed:")
+                .Sum(f => long.Parse(f[1], CultureInfo.InvariantCulture)));
+            Thread.Sleep(20);
+        }
+
+        samples.Sort();
+        return samples[1];
+    }
+
+    private static MeasuredQuantity Q(string name, double value, string unit) => new(name, Math.Round(value, 6), unit);
+
+    private static List<double> Round(IEnumerable<double> xs) => xs.Select(x => Math.Round(x, 4)).ToList();
+
+    internal static double Percentile(IReadOnlyList<double> xs, double q)
+    {
+        if (xs.Count == 0)
+        {
+            return 0;
+        }
+
+        var s = xs.Order().ToArray();
+        return s[Math.Clamp((int)Math.Ceiling(q * s.Length) - 1, 0, s.Length - 1)];
+    }
+
+    private static string? FindOnPath(string exe) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(["/usr/sbin", "/sbin"])
+            .Select(d => Path.Combine(d, exe))
+            .FirstOrDefault(File.Exists);
+}

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using System.Globalization;
+using NetnsPolicy.Calibration;
+using NetnsPolicy.Simulation;
+using NetnsPolicy.Simulation.Profiles;
+
+namespace NetnsPolicy.Cli;
+
+/// <summary><c>calibrate DIR [--profile BASE] [--out FILE]</c>: fits a profile's costs to probe measurements.</summary>
+internal static class CalibrateCommand
+{
+    public static Command Create()
+    {
+        var dirArg = new Argument<string>("measurements") { Description = "A folder written by 'netns-policy probe'." };
+        var profileOpt = new Option<string?>("--profile") { Description = "Base profile id or file (default: the shipped era closest below the measured kernel)." };
+        var outOpt = new Option<string?>("--out") { Description = "Where to write the fitted profile (default: <measurements>/profile.json)." };
+        var idOpt = new Option<string?>("--id") { Description = "Id of the fitted profile (default: host-<kernel major.minor>)." };
+        var evalOpt = new Option<int>("--max-evaluations") { Description = "Simulations the optimiser may run.", DefaultValueFactory = _ => 80 };
+        var cmd = new Command("calibrate", "Fit a kernel profile's cost parameters to probe measurements (Nelder–Mead, least squares on log errors) and write the fitted profile.")
+        {
+            dirArg, profileOpt, outOpt, idOpt, evalOpt,
+        };
+        cmd.SetAction((parse, token) =>
+        {
+            try
+            {
+                var dir = parse.GetValue(dirArg)!;
+                var set = MeasurementSet.Load(dir);
+                var baseProfile = KernelProfileLoader.Load(parse.GetValue(profileOpt) ?? EraSelector.ForKernel(set.Host.KernelRelease));
+                var release = set.Host.KernelRelease.Split('-')[0].Split('.');
+                var id = parse.GetValue(idOpt) ?? "host-" + string.Join('.', release.Take(2));
+                var replay = new Replay(dir, set);
+                Console.Out.WriteLine($"fitting {string.Join(", ", CostScales.Names)} cost scales of {baseProfile.Id} to {dir} (Linux {set.Host.KernelRelease}, {set.Host.OnlineCpus} CPUs)");
+                var result = Calibrator.Fit(replay, baseProfile, new CalibrationOptions(id, dir, parse.GetValue(evalOpt)), token);
+                var outPath = parse.GetValue(outOpt) ?? Path.Combine(dir, "profile.json");
+                File.WriteAllText(outPath, ProfileWriter.Serialize(result.Profile));
+                Console.Out.WriteLine(string.Join("  ", result.Scales.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} ×{s.Value:F3}"))) + $"   ({result.Evaluations} simulations)");
+                Console.Out.Write(ComparisonTable.Render(result.Comparisons));
+                Console.Out.WriteLine($"wrote {outPath} (id {id})");
+                return Task.FromResult(0);
+            }
+            catch (Exception e) when (e is InputValidationException or FileNotFoundException or InvalidDataException or System.Text.Json.JsonException)
+            {
+                Console.Error.WriteLine("calibrate: " + Describe(e));
+                return Task.FromResult(2);
+            }
+        });
+        return cmd;
+    }
+
+    internal static string Describe(Exception e) =>
+        e is InputValidationException v ? string.Join("; ", v.Errors.Select(err => $"{err.Field}: {err.Message}")) : e.Message;
+}

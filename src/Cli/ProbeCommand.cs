@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using NetnsPolicy.Calibration;
+
+namespace NetnsPolicy.Cli;
+
+/// <summary><c>probe [--out DIR]</c>: measures the host kernel's netns creation and teardown (needs root and network namespaces).</summary>
+internal static class ProbeCommand
+{
+    public static Command Create()
+    {
+        var outOpt = new Option<string?>("--out") { Description = "Folder for measurements.json and workloads/ (default: calibration/<host>-<kernel>-<date>)." };
+        var serialOpt = new Option<int>("--serial-cycles") { Description = "Serial create/destroy cycles.", DefaultValueFactory = _ => new ProbeOptions().SerialCycles };
+        var burstsOpt = new Option<string>("--bursts") { Description = "Burst sizes, comma-separated; calibrate fits all but the last, which is held out.", DefaultValueFactory = _ => string.Join(',', new ProbeOptions().BurstSizes) };
+        var intervalOpt = new Option<double>("--probe-interval-ms") { Description = "Interval of the creation probe during bursts.", DefaultValueFactory = _ => new ProbeOptions().ProbeIntervalMs };
+        var repeatsOpt = new Option<int>("--repeats") { Description = "Runs of each burst (medians are kept).", DefaultValueFactory = _ => new ProbeOptions().Repeats };
+        var memoryOpt = new Option<int>("--memory-netns") { Description = "Namespaces held at once for the memory measurement.", DefaultValueFactory = _ => new ProbeOptions().MemoryNetns };
+        var cmd = new Command("probe", "Measure the host kernel: serial create/destroy, bursts with veth pairs and a creation probe, memory per netns. Needs root and network namespaces; cleans up after itself, also when interrupted.")
+        {
+            outOpt, serialOpt, burstsOpt, repeatsOpt, intervalOpt, memoryOpt,
+        };
+        cmd.SetAction(parse =>
+        {
+            if (Prober.CannotRun() is { } reason)
+            {
+                Console.Error.WriteLine("probe: cannot run on this host: " + reason);
+                return 4;
+            }
+
+            int[] bursts;
+            try
+            {
+                bursts = parse.GetValue(burstsOpt)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
+            }
+            catch (FormatException)
+            {
+                Console.Error.WriteLine("error: --bursts: expected comma-separated integers");
+                return 2;
+            }
+
+            var options = new ProbeOptions
+            {
+                SerialCycles = parse.GetValue(serialOpt),
+                BurstSizes = bursts,
+                ProbeIntervalMs = parse.GetValue(intervalOpt),
+                MemoryNetns = parse.GetValue(memoryOpt),
+                Repeats = parse.GetValue(repeatsOpt),
+            };
+            if (options.SerialCycles < 1 || options.MemoryNetns < 1 || options.Repeats < 1 || bursts.Length == 0 || bursts.Any(b => b is < 1 or > 4000) || options.ProbeIntervalMs <= 0)
+            {
+                Console.Error.WriteLine("error: cycles, repeats, memory namespaces and burst sizes (1–4000) must be positive, with at least one burst");
+                return 2;
+            }
+
+            var host = HostInspector.Inspect(TimeProvider.System);
+            var dir = parse.GetValue(outOpt) ?? Path.Combine("calibration", $"{host.Hostname}-{host.KernelRelease}-{host.TakenAt:yyyyMMdd}");
+            using var cts = new CancellationTokenSource();
+            void Cancel(PosixSignalContext ctx)
+            {
+                ctx.Cancel = true;
+                Console.Error.WriteLine($"probe: {ctx.Signal}: stopping and removing what the probe created");
+                cts.Cancel();
+            }
+
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+            try
+            {
+                var set = new Prober(options, TimeProvider.System, Console.Out).Run(dir, "netns-policy " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), cts.Token);
+                foreach (var e in set.Experiments)
+                {
+                    Console.Out.WriteLine($"{e.Name,-18} " + string.Join("  ", e.Quantities.Select(q => string.Create(CultureInfo.InvariantCulture, $"{q.Name}={q.Value:G5} {q.Unit}"))));
+                }
+
+                Console.Out.WriteLine($"wrote {Path.Combine(dir, MeasurementSet.FileName)}");
+                return 0;
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine("probe: interrupted; everything it created was removed");
+                return 130;
+            }
+            catch (ProbeException e)
+            {
+                Console.Error.WriteLine("probe: " + e.Message);
+                return 1;
+            }
+        });
+        return cmd;
+    }
+}

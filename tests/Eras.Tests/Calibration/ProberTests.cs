@@ -1,0 +1,63 @@
+using NetnsPolicy.Calibration;
+
+namespace NetnsPolicy.Eras.Tests.Calibration;
+
+/// <summary>The probe on this machine's kernel: runs only as root with network namespaces (it creates real ones).</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class ProberTests
+{
+    private static readonly string[] ExpectedKinds = ["serial", "memory", "burst"];
+    private string _dir = "";
+
+    [SetUp]
+    public void RequireNetns()
+    {
+        Assume.That(Prober.CannotRun(), Is.Null, "needs root and network namespaces");
+        _dir = Path.Combine(Path.GetTempPath(), "nnp-probe-" + Guid.NewGuid().ToString("N")[..8]);
+    }
+
+    [TearDown]
+    public void Remove()
+    {
+        if (Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public void Run_SmallExperiments_WritesMeasurementsAndLeavesNothing()
+    {
+        var options = new ProbeOptions { SerialCycles = 10, BurstSizes = [6], MemoryNetns = 5, ProbeIntervalMs = 5, Repeats = 2 };
+        var set = new Prober(options, TimeProvider.System, TextWriter.Null).Run(_dir, "test", CancellationToken.None);
+        var burst = set.Experiments.Single(e => e.Kind == "burst");
+
+        Assert.That(set.Experiments.Select(e => e.Kind), Is.EqualTo(ExpectedKinds));
+        Assert.That(burst.Quantities.Single(q => q.Name == Quantities.PeersGoneSeconds).Value, Is.GreaterThan(0).And.LessThan(60));
+        Assert.That(burst.Samples["peer_gone_s_first_run"], Has.Count.EqualTo(6));
+        Assert.That(burst.Samples["peers_gone_s_per_run"], Has.Count.EqualTo(2));
+        Assert.That(new Replay(_dir, MeasurementSet.Load(_dir)).Set.Experiments, Has.Count.EqualTo(3), "every workload file loads");
+        AssertNothingLeft();
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public void Burst_CancelledMidway_RemovesEverythingItCreated()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(400));
+        var prober = new Prober(new ProbeOptions { ProbeIntervalMs = 5 }, TimeProvider.System, TextWriter.Null);
+        Directory.CreateDirectory(_dir);
+
+        Assert.That(() => prober.Burst(HostInspector.Inspect(TimeProvider.System), _dir, 600, fit: false, cts.Token), Throws.InstanceOf<OperationCanceledException>());
+        AssertNothingLeft();
+    }
+
+    private static void AssertNothingLeft()
+    {
+        var tag = "nnp" + (Environment.ProcessId % 0x10000).ToString("x4", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(Directory.Exists("/run/netns") ? Directory.GetFiles("/run/netns", "nnp-*") : [], Is.Empty, "netns mounts");
+        Assert.That(Directory.GetDirectories("/sys/class/net").Select(Path.GetFileName).Where(n => n!.StartsWith(tag, StringComparison.Ordinal)), Is.Empty, "host veth peers");
+    }
+}

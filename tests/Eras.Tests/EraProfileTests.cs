@@ -1,0 +1,61 @@
+using NetnsPolicy.Simulation.Profiles;
+
+namespace NetnsPolicy.Eras.Tests;
+
+/// <summary>The shipped era profiles: they load, name their sources, and carry each era's switches (KERNEL-MODEL.md §6).</summary>
+[TestFixture]
+public sealed class EraProfileTests
+{
+    private static readonly string[] Eras = ["v4.9", "v4.15", "v4.18", "v5.3", "v5.18", "v6.9", "v6.18", "v7.0"];
+
+    [TestCaseSource(nameof(Eras))]
+    public void Load_ShippedEra_ValidWithSourcesAndProvenance(string id)
+    {
+        var p = KernelProfileLoader.Load(id);
+
+        Assert.That(p.Id, Is.EqualTo(id));
+        Assert.That(p.Sources, Is.Not.Empty);
+        Assert.That(p.Provenance, Does.Contain("estimate").IgnoreCase.Or.Contain("carried over"));
+    }
+
+    [Test]
+    public void Load_Eras_SwitchesTurnOnInOrderAndStayOn()
+    {
+        var p = Eras.Select(KernelProfileLoader.Load).ToArray();
+        var switches = new (string Name, Func<KernelProfile, bool> On, string FirstEra)[]
+        {
+            ("tunnels per batch", k => k.PernetOps.Where(o => o.Behaviour == "tunnel").All(o => o.TunnelTeardown != "per_net"), "v4.15"),
+            ("shared uevent skb", k => k.Structure.UeventSkbShared, "v4.15"),
+            ("shared setup lock", k => k.Structure.SetupLock == "shared", "v4.18"),
+            ("llist cleanup_list", k => k.Structure.CleanupList == "llist", "v4.18"),
+            ("uevents to the owning netns", k => k.Structure.UeventDelivery == "owning_netns", "v4.18"),
+            ("net_rwsem", k => k.Structure.NetListLock == "net_rwsem", "v4.18"),
+            ("pre_exit", k => k.Structure.PreExit, "v5.3"),
+            ("no per-CPU sockets", k => k.PernetOps.All(o => o.PerCpuSockets == 0), "v5.18"),
+            ("default_device_exit batched", k => !k.Structure.DefaultDeviceExitPerNet, "v5.18"),
+            ("exit_batch_rtnl", k => k.Structure.ExitBatchRtnl, "v6.9"),
+            ("expedited cleanup GP", k => k.Structure.CleanupSync == "expedited", "v6.9"),
+            ("synchronize_net always expedited", k => k.Structure.SynchronizeNetAlwaysExpedited, "v6.18"),
+            ("RTNL dropped around waits", k => k.Structure.RtnlDropAroundWaits, "v6.18"),
+            ("batched nsid removal", k => k.Structure.NsidRemoval == "batched", "v7.0"),
+        };
+
+        foreach (var (name, on, first) in switches)
+        {
+            var firstIndex = Array.IndexOf(Eras, first);
+            for (var i = 0; i < Eras.Length; i++)
+            {
+                Assert.That(on(p[i]), Is.EqualTo(i >= firstIndex), $"{name} in {Eras[i]}");
+            }
+        }
+    }
+
+    [Test]
+    public void Load_V4_9_UnchangedSeedCalibration()
+    {
+        var p = KernelProfileLoader.Load("v4.9");
+
+        Assert.That(p.Costs.UeventSocketDeliverNs, Is.EqualTo(540));
+        Assert.That(p.PernetOps.Single(o => o.Name == "rpcsec_gss_exit_net").ExitNs, Is.EqualTo(530_000));
+    }
+}
