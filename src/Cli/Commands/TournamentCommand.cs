@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using NetnsPolicy.Cli.Connection;
 using NetnsPolicy.Cli.Terminal;
 using NetnsPolicy.Cli.Tournaments;
-using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
 using NetnsPolicy.Contracts.V1;
 using NetnsPolicy.Simulation;
 using NetnsPolicy.Tournaments;
