@@ -12,6 +12,10 @@ internal sealed partial class KernelSimulation
     private long _socketVisits;
     private long _skbAllocations;
     private long _lastHostPeerGone = -1;
+    private long _devicesWaited;
+    private long _unregisterWarnings;
+    private long _refWaitNs;
+    private RandomStream? _leakRandom;
 
     /// <summary>A tunnel driver's exit: RTNL, queue its fallback devices, one unregister round, RTNL release (runs the todo list).</summary>
     private IEnumerable<Step> TunnelExit(PernetOp op, List<Net> nets)
@@ -128,6 +132,7 @@ internal sealed partial class KernelSimulation
         foreach (var dev in devs)
         {
             dev.Unlisted = unlisted;
+            MaybeLeakReference(dev);
             Untrack(dev);
         }
 
@@ -307,6 +312,11 @@ internal sealed partial class KernelSimulation
         foreach (var dev in todo)
         {
             yield return Step.Run(F.NetdevWaitAllrefs, Cpu(_costs.TodoPerDeviceNs));
+            if (dev.RefsReleasedAt > _s.Now)
+            {
+                yield return Step.Call(F.NetdevWaitAllrefs, WaitAllrefs(dev));
+            }
+
             yield return Step.Lock(_rtnl);
             yield return Step.Run(F.RtnlLock, Cpu(_costs.RtnlRoundTripNs));
             yield return Step.Unlock(_rtnl);
@@ -321,6 +331,57 @@ internal sealed partial class KernelSimulation
             {
                 ChargeMemory(-dev.Type.Bytes);
             }
+        }
+    }
+
+    /// <summary>
+    /// netdev_wait_allrefs: while references remain, sleep (250 ms quanta, or backing off from 1 ms since 2020),
+    /// rebroadcast NETDEV_UNREGISTER every second under RTNL, warn every 10 s ("waiting for lo to become free").
+    /// Devices are freed serially, so one leaked reference delays every device behind it.
+    /// </summary>
+    private IEnumerable<Step> WaitAllrefs(NetDevice dev)
+    {
+        var start = _s.Now;
+        var lastRebroadcast = start;
+        var lastWarning = start;
+        var sleep = _costs.WaitAllrefsBackoff ? 1_000_000L : _costs.WaitAllrefsQuantumNs;
+        _devicesWaited++;
+        while (dev.RefsReleasedAt > _s.Now)
+        {
+            if (_s.Now - lastRebroadcast >= 1_000_000_000)
+            {
+                lastRebroadcast = _s.Now;
+                yield return Step.Lock(_rtnl);
+                yield return Step.Run(F.NotifierUnregister, Cpu(_costs.DeviceNotifierNs));
+                yield return Step.Unlock(_rtnl);
+            }
+
+            if (_s.Now - lastWarning >= 10_000_000_000)
+            {
+                lastWarning = _s.Now;
+                _unregisterWarnings++;
+            }
+
+            yield return Step.Sleep(sleep);
+            sleep = Math.Min(sleep * 2, _costs.WaitAllrefsQuantumNs);
+        }
+
+        _refWaitNs += _s.Now - start;
+    }
+
+    /// <summary>Marks the devices that keep a reference after unregistration (workload: machine.leaked_references).</summary>
+    private void MaybeLeakReference(NetDevice dev)
+    {
+        var leaks = _workload.Machine.LeakedReferences;
+        if (leaks.Fraction <= 0)
+        {
+            return;
+        }
+
+        _leakRandom ??= Stream(StreamLeaks);
+        if (_leakRandom.NextDouble() < leaks.Fraction)
+        {
+            dev.RefsReleasedAt = _s.Now + Ms(leaks.HoldMs);
         }
     }
 

@@ -112,6 +112,7 @@ internal sealed partial class KernelSimulation
             NetsCreated = _netsCreated,
             NetsFreed = _netsFreed,
             Batches = _batches,
+            NetdevWait = new NetdevWaitMetrics(_devicesWaited, _unregisterWarnings, _refWaitNs / 1e6),
             Locks = new Dictionary<string, LockMetrics>(StringComparer.Ordinal)
             {
                 [_setupLock.Name] = Lock(_setupLock),

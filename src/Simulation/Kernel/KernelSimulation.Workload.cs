@@ -12,6 +12,7 @@ internal sealed partial class KernelSimulation
     private const ulong StreamListeners = 2;
     private const ulong StreamChurnArrivals = 3;
     private const ulong StreamChurnLifetimes = 4;
+    private const ulong StreamLeaks = 5;
     private const ulong StreamRtnlUsers = 100;
 
     private static long Ms(double ms) => (long)Math.Round(ms * 1e6);

@@ -25,5 +25,8 @@ internal sealed class NetDevice(DeviceTypeSpec type, DeviceKind kind, Net owner,
     /// <summary>RCU time at unlist_netdevice.</summary>
     public RcuSnapshot Unlisted { get; set; }
 
+    /// <summary>When the device's last reference drops (0: at once).</summary>
+    public long RefsReleasedAt { get; set; }
+
     public override string ToString() => $"{Name}@{Owner}";
 }

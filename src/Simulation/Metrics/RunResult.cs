@@ -50,6 +50,8 @@ public sealed record RunResult
     public long NetsCreated { get; init; }
     public long NetsFreed { get; init; }
     public int Batches { get; init; }
+    /// <summary>netdev_wait_allrefs: devices that waited for references, "waiting for … to become free" warnings, total wait.</summary>
+    public NetdevWaitMetrics NetdevWait { get; init; } = new(0, 0, 0);
     public IReadOnlyDictionary<string, LockMetrics> Locks { get; init; } = new Dictionary<string, LockMetrics>();
     public RcuMetrics Rcu { get; init; } = new();
     public UeventMetrics Uevents { get; init; } = new();
@@ -74,6 +76,9 @@ public sealed record LatencySummary(long Count, double Mean, double P50, double 
 {
     public static LatencySummary Empty { get; } = new(0, 0, 0, 0, 0, 0, 0);
 }
+
+/// <summary>Devices whose unregistration waited for leaked references.</summary>
+public sealed record NetdevWaitMetrics(long Devices, long Warnings, double WaitTotalMs);
 
 /// <summary>Hold and wait statistics of one lock.</summary>
 public sealed record LockMetrics(long Acquisitions, long Contended, double HoldTotalMs, double HoldMaxMs, double WaitTotalMs, double WaitMaxMs);

@@ -113,6 +113,12 @@ public sealed record CoreCosts
     public long DeviceRegisterNs { get; init; }
     /// <summary>Moving a physical device to the init netns, besides its syncs and uevents.</summary>
     public long DeviceMoveNs { get; init; }
+    /// <summary>netdev_wait_allrefs: the longest sleep between reference checks (250 ms).</summary>
+    public long WaitAllrefsQuantumNs { get; init; } = 250_000_000;
+
+    /// <summary>Since 2020 the sleep backs off from 1 ms to the quantum instead of starting at it.</summary>
+    public bool WaitAllrefsBackoff { get; init; }
+
     /// <summary>Time slice after which a kernel thread yields the CPU at its next step if others are runnable.</summary>
     public long SchedSliceNs { get; init; } = 3_000_000;
     /// <summary>Context switch / wakeup cost.</summary>

@@ -50,6 +50,22 @@ public sealed record MachineSpec
     public IReadOnlyList<string> TunnelModules { get; init; } = [];
 
     public UeventListenersSpec UeventListeners { get; init; } = new();
+
+    /// <summary>Devices whose last references outlive their unregistration (a leaked socket, dst or callback).</summary>
+    public LeakedReferencesSpec LeakedReferences { get; init; } = new();
+}
+
+/// <summary>
+/// References a device keeps after unregistration: netdev_wait_allrefs then sleeps (250 ms quanta; since 2020 backing
+/// off from 1 ms), rebroadcasting NETDEV_UNREGISTER every second and warning after 10 s.
+/// </summary>
+public sealed record LeakedReferencesSpec
+{
+    /// <summary>Fraction (0–1) of unregistered devices that still hold a reference.</summary>
+    public double Fraction { get; init; }
+
+    /// <summary>How long after its unregistration such a device's last reference drops.</summary>
+    public double HoldMs { get; init; }
 }
 
 /// <summary>Who listens to uevents.</summary>

@@ -38,6 +38,13 @@ internal static class WorkloadValidator
                 Check(m.UeventListeners.NetnsFraction is >= 0 and <= 1, "machine.uevent_listeners.netns_fraction", $"must be within [0, 1], got {m.UeventListeners.NetnsFraction}");
             }
 
+            Check(m.LeakedReferences is not null, "machine.leaked_references", "must not be null");
+            if (m.LeakedReferences is not null)
+            {
+                Check(m.LeakedReferences.Fraction is >= 0 and <= 1, "machine.leaked_references.fraction", $"must be within [0, 1], got {m.LeakedReferences.Fraction}");
+                Check(double.IsFinite(m.LeakedReferences.HoldMs) && m.LeakedReferences.HoldMs is >= 0 and <= 3_600_000, "machine.leaked_references.hold_ms", $"must be within [0, 3600000], got {m.LeakedReferences.HoldMs}");
+            }
+
             Check(m.TunnelModules is not null, "machine.tunnel_modules", "must be a list (possibly empty)");
             if (m.TunnelModules is not null)
             {

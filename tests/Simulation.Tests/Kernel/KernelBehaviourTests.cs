@@ -138,4 +138,27 @@ public sealed class KernelBehaviourTests
         // Two tunnel modules × 50 nets × 2 synchronize_net, plus the batch's own unregister round.
         Assert.That(r.Rcu.SynchronizeExpedited, Is.GreaterThanOrEqualTo(2 * 50 * 2));
     }
+
+    [Test]
+    public void LeakedReference_TodoList_WaitsInQuantaAndWarnsAfterTenSeconds()
+    {
+        // netdev_wait_allrefs: one device holding a reference for 12 s stalls the serial todo list behind it.
+        var w = Sim.SeedBurst(20) with
+        {
+            Machine = Sim.SeedBurst(20).Machine with { LeakedReferences = new LeakedReferencesSpec { Fraction = 1, HoldMs = 12_000 } },
+        };
+        var r = Sim.Run(w);
+        Assert.That(r.NetdevWait.Devices, Is.GreaterThanOrEqualTo(1));
+        Assert.That(r.NetdevWait.Warnings, Is.GreaterThanOrEqualTo(1), "unregister_netdevice: waiting for lo to become free");
+        Assert.That(r.TeardownSeconds, Is.GreaterThanOrEqualTo(12));
+        Assert.That(r.NetdevWait.WaitTotalMs, Is.InRange(11_000, 12_300), "the first device waits until its reference drops (250 ms quanta); the rest have theirs dropped by then");
+        Assert.That(r.OracleViolations, Is.Empty);
+    }
+
+    [Test]
+    public void LeakedReference_NoLeak_NoWait()
+    {
+        var r = Sim.Run(Sim.SeedBurst(20));
+        Assert.That(r.NetdevWait.Devices, Is.EqualTo(0));
+    }
 }
