@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using NetnsPolicy.Sdk;
+using NetnsPolicy.Cli.Terminal;
+using NetnsPolicy.PluginHost;
+using NetnsPolicy.PluginHost.Catalog;
 using NetnsPolicy.Simulation;
 using NetnsPolicy.Simulation.Metrics;
 using NetnsPolicy.Simulation.Policies;
@@ -15,7 +17,8 @@ internal static class SimulateCommand
     public static Command Create()
     {
         var workloadArg = new Argument<string>("workload") { Description = "A workload file, or the name of a shipped workload (" + string.Join(", ", WorkloadLoader.BuiltInNames) + ")." };
-        var policyOpt = new Option<string>("--policy") { Description = "Policy id.", DefaultValueFactory = _ => UpstreamPolicy.PolicyId };
+        var policyOpt = new Option<string>("--policy") { Description = "Policy id or stack (uevent-skip+batching) from the plugins folder.", DefaultValueFactory = _ => UpstreamPolicy.PolicyId };
+        var paramOpt = new Option<string[]>("--param") { Description = "A policy parameter, name=value (repeatable).", AllowMultipleArgumentsPerToken = false };
         var seedOpt = new Option<ulong?>("--seed") { Description = "Seed (default: the workload's)." };
         var replicationOpt = new Option<int>("--replication") { Description = "Replication index (0-based).", DefaultValueFactory = _ => 0 };
         var profileOpt = new Option<string?>("--profile") { Description = "Kernel profile id or file (default: the workload's)." };
@@ -23,28 +26,40 @@ internal static class SimulateCommand
         formatOpt.AcceptOnlyFromAmong("json", "text");
         var cmd = new Command("simulate", "Run one simulation in-process and print its metrics.")
         {
-            workloadArg, policyOpt, seedOpt, replicationOpt, profileOpt, formatOpt,
+            workloadArg, policyOpt, paramOpt, seedOpt, replicationOpt, profileOpt, formatOpt,
         };
         cmd.SetAction(parse =>
         {
+            var console = CliConsole.From(parse);
             try
             {
                 var workload = WorkloadLoader.Load(parse.GetValue(workloadArg)!);
                 var profile = KernelProfileLoader.Load(parse.GetValue(profileOpt) ?? workload.Machine.KernelProfile);
-                var policyId = parse.GetValue(policyOpt)!;
-                ICleanupPolicy policy = policyId == UpstreamPolicy.PolicyId
-                    ? new UpstreamPolicy()
-                    : throw new InputValidationException("--policy", $"unknown policy '{policyId}' (known: {UpstreamPolicy.PolicyId})");
-                var request = new SimulationRequest(workload, profile, policy, PolicyParameters.Empty, parse.GetValue(seedOpt) ?? workload.Seed, parse.GetValue(replicationOpt));
+                var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var p in parse.GetValue(paramOpt) ?? [])
+                {
+                    var eq = p.IndexOf('=', StringComparison.Ordinal);
+                    if (eq <= 0)
+                    {
+                        throw new InputValidationException("--param", $"'{p}' is not name=value");
+                    }
+
+                    parameters[p[..eq]] = p[(eq + 1)..];
+                }
+
+                // The same plugin catalog the service uses: shipped policies are built into plugins/ beside the CLI.
+                using var catalog = new PluginCatalog(new PluginCatalogOptions { Watch = false });
+                using var lease = catalog.Acquire(parse.GetValue(policyOpt)!, parameters);
+                var request = new SimulationRequest(workload, profile, lease.Policy, lease.Parameters, parse.GetValue(seedOpt) ?? workload.Seed, parse.GetValue(replicationOpt));
                 var result = SimulationEngine.Run(request);
-                Console.Out.WriteLine(parse.GetValue(formatOpt) == "json" ? RunResultJson.Serialize(result) : TextSummary(result));
+                console.Out.WriteLine(parse.GetValue(formatOpt) == "json" ? RunResultJson.Serialize(result) : TextSummary(result));
                 return result.Status == RunStatus.Ok ? 0 : 3;
             }
             catch (InputValidationException e)
             {
                 foreach (var err in e.Errors)
                 {
-                    Console.Error.WriteLine($"error: {err.Field}: {err.Message}");
+                    console.Error.WriteLine($"error: {err.Field}: {err.Message}");
                 }
 
                 return 2;
