@@ -70,7 +70,7 @@ public sealed class EndToEndTests
         options.MaxNamespacesPerWorkload = 1_000_000;
         await using var service = await TestService.StartAsync(options);
 
-        var request = new SubmitRunRequest { Workload = new WorkloadSource { Json = Workloads.Burst(1_000_000) }, Policy = "upstream" };
+        var request = new SubmitRunRequest { Workload = new WorkloadSource { Json = Workloads.Burst(1_000_000, maxNetNamespaces: 2_000_000, maxSimulatedSeconds: 1_000_000) }, Policy = "upstream" };
         var run = await service.Runs.SubmitRunAsync(request, deadline: TestService.Deadline());
 
         // Wait until the simulation loop is demonstrably running, then cancel.
@@ -116,7 +116,7 @@ public sealed class EndToEndTests
 
         var request = new SubmitRunRequest
         {
-            Workload = new WorkloadSource { Json = Workloads.Burst(1_000_000) },
+            Workload = new WorkloadSource { Json = Workloads.Burst(1_000_000, maxNetNamespaces: 2_000_000, maxSimulatedSeconds: 1_000_000) },
             Policy = "upstream",
             Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMilliseconds(300)),
         };

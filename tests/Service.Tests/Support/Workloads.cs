@@ -6,14 +6,14 @@ namespace NetnsPolicy.Service.Tests.Support;
 internal static class Workloads
 {
     /// <summary>A burst of <paramref name="count"/> namespaces (lo only) destroyed at once on a 2-CPU machine.</summary>
-    public static string Burst(int count, ulong seed = 1, int replications = 1, string profile = "v4.9", int cpus = 2) => string.Create(CultureInfo.InvariantCulture, $$"""
+    public static string Burst(int count, ulong seed = 1, int replications = 1, string profile = "v4.9", int cpus = 2, int maxNetNamespaces = 0, double maxSimulatedSeconds = 3600) => string.Create(CultureInfo.InvariantCulture, $$"""
         {
           // a test burst
           "format_version": 1,
           "name": "test-burst-{{count}}",
-          "machine": { "cpus": {{cpus}}, "hz": 1000, "kernel_profile": "{{profile}}" },
+          "machine": { "cpus": {{cpus}}, "hz": 1000, "kernel_profile": "{{profile}}", "max_net_namespaces": {{maxNetNamespaces}} },
           "burst": { "count": {{count}}, "create_parallelism": 2, "destroy_after_ms": 5 },
-          "stop": { "mode": "drain", "max_simulated_seconds": 3600 },
+          "stop": { "mode": "drain", "max_simulated_seconds": {{maxSimulatedSeconds}} },
           "seed": {{seed}},
           "replications": {{replications}}
         }
