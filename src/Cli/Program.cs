@@ -1,16 +1,3 @@
-using System.CommandLine;
 using NetnsPolicy.Cli;
-using NetnsPolicy.Cli.Commands;
 
-var root = new RootCommand("netns-policy: simulate Linux netns teardown policies and compare them.");
-root.Subcommands.Add(SimulateCommand.Create());
-root.Subcommands.Add(PoliciesCommand.Create());
-root.Subcommands.Add(ProfilesCommand.Create());
-root.Subcommands.Add(CompareCommand.Create());
-root.Subcommands.Add(TournamentCommand.Create());
-root.Subcommands.Add(ReportCommand.Create());
-root.Subcommands.Add(ServeCommand.Create());
-root.Subcommands.Add(ProbeCommand.Create());
-root.Subcommands.Add(CalibrateCommand.Create());
-root.Subcommands.Add(ValidateCommand.Create());
-return await CliAction.InvokeAsync(root, args).ConfigureAwait(false);
+return await CliAction.InvokeAsync(CliCommands.CreateRoot(), args).ConfigureAwait(false);

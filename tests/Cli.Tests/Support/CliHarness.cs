@@ -1,5 +1,4 @@
 using System.CommandLine;
-using NetnsPolicy.Cli.Commands;
 
 namespace NetnsPolicy.Cli.Tests.Support;
 
@@ -14,14 +13,7 @@ internal static class CliHarness
     /// <summary>Runs the CLI until it ends or <paramref name="cancellationToken"/> stops it (as Ctrl+C would); stdout is also copied to <paramref name="tee"/>.</summary>
     public static async Task<CliOutcome> RunAsync(TextWriter tee, CancellationToken cancellationToken, params string[] args)
     {
-        var root = new RootCommand("netns-policy (tests)");
-        root.Subcommands.Add(SimulateCommand.Create());
-        root.Subcommands.Add(PoliciesCommand.Create());
-        root.Subcommands.Add(ProfilesCommand.Create());
-        root.Subcommands.Add(CompareCommand.Create());
-        root.Subcommands.Add(TournamentCommand.Create());
-        root.Subcommands.Add(ReportCommand.Create());
-        root.Subcommands.Add(ServeCommand.Create());
+        var root = CliCommands.CreateRoot();
         var captured = new StringWriter();
         var stdout = TextWriter.Synchronized(new TeeWriter(captured, tee));
         var stderr = new StringWriter();
