@@ -17,22 +17,49 @@ public static class Calibrator
         var memory = set.Experiments.SelectMany(e => e.Quantities.Where(q => q.Name == Quantities.BytesPerNetns)).FirstOrDefault();
         var start = memory is null ? baseProfile : CostScales.WithMeasuredMemory(baseProfile, memory.Value, Math.Max(1, set.Host.PossibleCpus));
 
+        // Stage 1: the cost scales on the central quantities, without variation (every replication identical).
+        bool Central(Experiment e, MeasuredQuantity q) => Replay.IsFitQuantity(e, q) && !Quantities.IsSpread(q.Name);
+        var noVariation = start with { Variation = null };
         double Objective(double[] logScales)
         {
-            var rows = replay.Compare(CostScales.Apply(start, logScales.Select(Math.Exp).ToArray()), fittedOnly: true, token);
+            var rows = replay.Compare(CostScales.Apply(noVariation, logScales.Select(Math.Exp).ToArray()), fittedOnly: true, Central, token);
             return rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
         }
 
         var (x, f, evaluations) = NelderMead.Minimise(Objective, new double[CostScales.Names.Count], Math.Log(2), options.MaxEvaluations, 1e-4, token);
         var scales = x.Select(Math.Exp).ToArray();
-        var fitted = CostScales.Apply(start, scales);
+        var fitted = CostScales.Apply(noVariation, scales);
+
+        // Stage 2: the variation on the spread quantities (with the central ones, so the medians stay where stage 1
+        // put them), each evaluation as many replications as the host had runs.
+        VariationSpec? variation = null;
+        var variationEvaluations = 0;
+        var cpus = Math.Max(1, set.Host.OnlineCpus);
+        if (options.MaxVariationEvaluations > 0 && set.Experiments.Any(e => e.Quantities.Any(q => Quantities.IsSpread(q.Name) && Replay.IsFitQuantity(e, q))))
+        {
+            double VariationObjective(double[] p)
+            {
+                var rows = replay.Compare(fitted with { Variation = VariationFit.ToSpec(p, cpus) }, fittedOnly: true, token);
+                return rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
+            }
+
+            var (vx, _, vEvaluations) = NelderMead.Minimise(VariationObjective, VariationFit.Start(cpus), Math.Log(3), options.MaxVariationEvaluations, 1e-4, token);
+            variation = VariationFit.ToSpec(vx, cpus);
+            variationEvaluations = vEvaluations;
+            fitted = fitted with { Variation = variation };
+        }
+
         var rows = replay.Compare(fitted, fittedOnly: false, token);
         var fitRows = rows.Where(r => r.Fitted && r.LogError is not null).ToList();
         var heldOut = ComparisonTable.HeldOutCentral(rows);
         var tails = rows.Where(r => !r.Fitted && r.IsTail && r.LogError is not null).ToList();
+        var spread = rows.Where(r => !r.Fitted && r.IsSpread && r.LogError is not null).ToList();
         var c = CultureInfo.InvariantCulture;
         var h = set.Host;
         var scaleText = string.Join(", ", CostScales.Names.Select((n, i) => string.Create(c, $"{n} ×{scales[i]:F3}")));
+        var variationText = variation is null
+            ? "no variation fitted; "
+            : string.Create(c, $"run-to-run variation fitted to the spread (CV) of the fitted experiments ({variationEvaluations} evaluations of {Replay.DefaultReplications}+ replications each): run_cost_cv {variation.RunCostCv:F3}, op_cost_cv {variation.OpCostCv:F3}, gp_cv {variation.GpCv:F3}, competing_cpus {variation.CompetingCpus:F3}; ");
         fitted = fitted with
         {
             Id = options.Id,
@@ -42,9 +69,10 @@ public static class Calibrator
                 $"Structure: {baseProfile.Id}. Measured on this host: memory per netns ({(memory is null ? "not measured: kept from " + baseProfile.Id : memory.Value.ToString("F0", c) + " bytes, solved for net_base_bytes")}). " +
                 $"Fitted (netns-policy calibrate: Nelder–Mead on log scales, least squares of log errors, {evaluations} simulations of the fitted experiments): cost scales {scaleText} applied to {baseProfile.Id}'s init, exit, device-unregister and RCU costs; " +
                 $"fit RMS log error {Rms(fitRows):F3} over {fitRows.Count} quantities ({string.Join(", ", fitRows.Select(r => r.Experiment + "." + r.Quantity))}); " +
-                $"held out: RMS log error {Rms(heldOut):F3} over {heldOut.Count} central quantities ({string.Join(", ", heldOut.Select(r => r.Experiment + "." + r.Quantity))}) and {Rms(tails):F3} over {tails.Count} tail quantities (p99, max). Relative costs within each group remain {baseProfile.Id}'s estimates."),
+                $"{variationText}" +
+                $"held out: RMS log error {Rms(heldOut):F3} over {heldOut.Count} central quantities ({string.Join(", ", heldOut.Select(r => r.Experiment + "." + r.Quantity))}) and {Rms(tails):F3} over {tails.Count} tail quantities (p90, p99, max), {Rms(spread):F3} over {spread.Count} spread quantities (CV). Relative costs within each group remain {baseProfile.Id}'s estimates."),
         };
-        return new CalibrationResult(fitted, CostScales.Names.Zip(scales).ToDictionary(p => p.First, p => p.Second), f, evaluations, rows);
+        return new CalibrationResult(fitted, CostScales.Names.Zip(scales).ToDictionary(p => p.First, p => p.Second), f, evaluations + variationEvaluations, rows);
     }
 
     /// <summary>Root mean square of the log errors: 0.1 ≈ predictions within ~10%.</summary>
@@ -53,7 +81,7 @@ public static class Calibrator
 }
 
 /// <summary>Options of <see cref="Calibrator.Fit"/>.</summary>
-public sealed record CalibrationOptions(string Id, string MeasurementsLabel, int MaxEvaluations = 80);
+public sealed record CalibrationOptions(string Id, string MeasurementsLabel, int MaxEvaluations = 80, int MaxVariationEvaluations = 40);
 
 /// <summary>The fitted profile, its scales, the objective reached and every quantity predicted vs measured.</summary>
 public sealed record CalibrationResult(KernelProfile Profile, IReadOnlyDictionary<string, double> Scales, double Objective, int Evaluations, IReadOnlyList<Comparison> Comparisons);

@@ -114,6 +114,7 @@ internal sealed partial class KernelSimulation : IKernelState
         _s = new Scheduler(m.Cpus, _costs.SchedSliceNs, _profiler);
         _rcu = new Rcu(_s, _profile.Rcu, m.Hz, Stream(StreamRcu));
         _s.Rcu = _rcu;
+        HostVariation.Attach(_profile.Variation, _s, _request.Seed, _request.Replication);
         _setupLock = new SleepLock(_structure.SetupLock == "shared" ? "pernet_ops_rwsem" : "net_mutex", _s);
         _rtnl = new SleepLock("rtnl_mutex", _s);
         _ueventSock = new SleepLock("uevent_sock_mutex", _s);
