@@ -35,6 +35,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "calibration-ci: interrupted"; exit 130' INT TERM
 
+# perf for the teardown's kernel profile (validate prints it beside the simulated one); without it the probe skips it.
+bash scripts/deps/perf.sh >/dev/null 2>&1 || echo "calibration-ci: perf unavailable: no kernel profile this run"
+
 echo "== calibration: probe"
 # Reduced from the full probe (docs/calibration.md): three burst sizes (128 held out), two churn rates, one parallel
 # loop (held out), perf on the 512 burst's first run, three runs per burst for the spread.

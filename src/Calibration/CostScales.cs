@@ -67,6 +67,20 @@ public static class CostScales
     }
 
     /// <summary>
+    /// Moves CPU time between the two largest parts of a device's unregistration while keeping their sum per device:
+    /// sysfs removal (<c>kobject_remove_ns</c>, charged once for the device in device_del and once per queue) ×
+    /// <paramref name="kobjectScale"/>, the NETDEV_UNREGISTER notifier chain (<c>device_notifier_ns</c>) taking or giving
+    /// the difference. The host's perf profile measures this split (device_del's share); the teardown times do not.
+    /// </summary>
+    public static KernelProfile SplitDevice(KernelProfile p, double kobjectScale, int kobjectsPerDevice)
+    {
+        var c = p.Costs;
+        var kobject = (long)Math.Round(c.KobjectRemoveNs * kobjectScale);
+        var notifier = Math.Max(1, c.DeviceNotifierNs + ((c.KobjectRemoveNs - kobject) * kobjectsPerDevice));
+        return p with { Costs = c with { KobjectRemoveNs = kobject, DeviceNotifierNs = notifier } };
+    }
+
+    /// <summary>
     /// Memory is linear in one unknown, so it is solved, not searched: struct net and per-net data = measured bytes per
     /// netns minus the per-CPU sockets the era still creates for every possible CPU.
     /// </summary>

@@ -29,6 +29,34 @@ public static class ProfileComparison
         ["unregister_netdevice_many_notify"] = "unregister_netdevice_many",
     };
 
+    /// <summary>
+    /// Callers that a tail call hides from the host's stacks, as (caller seen, callee seen) → the hidden frame between:
+    /// netdev_unregister_kobject ends in <c>device_del(dev)</c>, compiled as a jump, so perf sees device_del directly
+    /// under unregister_netdevice_many_notify.
+    /// </summary>
+    private static readonly Dictionary<(string Caller, string Callee), string> TailCalls = new()
+    {
+        [("unregister_netdevice_many", "device_del")] = "netdev_unregister_kobject",
+    };
+
+    /// <summary>A host stack in the model's names, root first, with the frames tail calls hid put back.</summary>
+    internal static List<string> CanonicalStack(string folded)
+    {
+        var frames = new List<string>();
+        foreach (var raw in folded.Split(';'))
+        {
+            var f = Canonical(raw);
+            if (frames.Count > 0 && TailCalls.TryGetValue((frames[^1], f), out var hidden))
+            {
+                frames.Add(hidden);
+            }
+
+            frames.Add(f);
+        }
+
+        return frames;
+    }
+
     private static string Canonical(string f)
     {
         var n = FoldedStacks.Normalise(f);
@@ -45,6 +73,10 @@ public static class ProfileComparison
             .OrderByDescending(s => s.RealPct).ThenByDescending(s => s.SimulatedPct).ThenBy(s => s.Function, StringComparer.Ordinal)
             .ToList();
     }
+
+    /// <summary>The fit's profile residual: Σ (difference / 100)² over the host's top <paramref name="top"/> functions.</summary>
+    public static double SquaredError(FoldedStacks real, ProfileNode simulated, int top) =>
+        Compare(real, simulated).Take(top).Sum(s => s.DifferencePoints * s.DifferencePoints / 1e4);
 
     /// <summary>100 minus the mean absolute difference in points over the top functions: 100 is the host's profile.</summary>
     public static double RealismScore(IReadOnlyList<FunctionShare> top) =>
@@ -117,8 +149,8 @@ public static class ProfileComparison
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (stack, n) in real.Stacks)
         {
-            var frames = stack.Split(';').Select(Canonical).ToArray();
-            var i = Array.FindIndex(frames, FoldedStacks.Anchors.Contains);
+            var frames = CanonicalStack(stack);
+            var i = frames.FindIndex(FoldedStacks.Anchors.Contains);
             if (i < 0)
             {
                 continue;
@@ -126,7 +158,7 @@ public static class ProfileComparison
 
             all += n;
             seen.Clear();
-            for (var j = i; j < frames.Length; j++)
+            for (var j = i; j < frames.Count; j++)
             {
                 if (known.Contains(frames[j]) && seen.Add(frames[j]))
                 {
@@ -163,5 +195,5 @@ public static class ProfileComparison
 
     /// <summary>Samples under the roots.</summary>
     public static long AnchoredSamples(FoldedStacks real) =>
-        real.Stacks.Where(p => p.Key.Split(';').Select(Canonical).Any(FoldedStacks.Anchors.Contains)).Sum(p => p.Value);
+        real.Stacks.Where(p => CanonicalStack(p.Key).Any(FoldedStacks.Anchors.Contains)).Sum(p => p.Value);
 }
