@@ -57,15 +57,7 @@ public sealed partial class Prober
         {
             ["loops"] = new JsonObject { ["count"] = k, ["cycles"] = n },
         });
-        return new Experiment
-        {
-            Name = name,
-            Kind = "loops",
-            Workload = $"workloads/{name}.json",
-            Fit = fit,
-            Quantities = CreationQuantities(all),
-            Samples = new Dictionary<string, IReadOnlyList<double>> { ["creation_ms"] = Round(all), ["load_average"] = [load] },
-        };
+        return CreationExperiment(name, "loops", fit, all, load);
     }
 
     /// <summary>
@@ -163,16 +155,19 @@ public sealed partial class Prober
                 ["lifetime"] = new JsonObject { ["distribution"] = "exponential", ["mean_ms"] = options.ChurnLifetimeMs },
             },
         });
-        return new Experiment
-        {
-            Name = name,
-            Kind = "churn",
-            Workload = $"workloads/{name}.json",
-            Fit = fit,
-            Quantities = CreationQuantities(lat),
-            Samples = new Dictionary<string, IReadOnlyList<double>> { ["creation_ms"] = Round(lat.Order()), ["load_average"] = [load] },
-        };
+        return CreationExperiment(name, "churn", fit, lat.Order().ToList(), load);
     }
+
+    /// <summary>An experiment whose quantities are creation latencies (serial, loops, churn), with its samples and the load it ran at.</summary>
+    private static Experiment CreationExperiment(string name, string kind, bool fit, IReadOnlyList<double> ms, double load) => new()
+    {
+        Name = name,
+        Kind = kind,
+        Workload = $"workloads/{name}.json",
+        Fit = fit,
+        Quantities = CreationQuantities(ms),
+        Samples = new Dictionary<string, IReadOnlyList<double>> { ["creation_ms"] = Round(ms), ["load_average"] = [load] },
+    };
 
     private static void CloseDue(ConcurrentQueue<(long Due, int Fd)> incoming, List<(long Due, int Fd)> held, long now)
     {

@@ -108,15 +108,7 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
         {
             ["loops"] = new JsonObject { ["count"] = 1, ["cycles"] = n },
         });
-        return new Experiment
-        {
-            Name = name,
-            Kind = "serial",
-            Workload = $"workloads/{name}.json",
-            Fit = true,
-            Quantities = CreationQuantities(ms),
-            Samples = new Dictionary<string, IReadOnlyList<double>> { ["creation_ms"] = Round(ms), ["load_average"] = [LoadAverage()] },
-        };
+        return CreationExperiment(name, "serial", fit: true, ms, LoadAverage());
     }
 
     private Experiment Memory(HostInfo host, string workloads, CancellationToken token)
