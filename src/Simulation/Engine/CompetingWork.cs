@@ -6,8 +6,9 @@ namespace NetnsPolicy.Simulation.Engine;
 /// Other work on the host (compilers, daemons) as threads that take CPUs from the workload: k threads, each
 /// alternating an exponential burst of CPU work with an exponential sleep, so that on average
 /// <see cref="VariationSpec.CompetingCpus"/> CPUs are busy with it. They go through the same run queue and time slices
-/// as kernel threads, and count as busy CPUs for the RCU grace period's length. Their time is charged to
-/// <c>host_other_work</c> in the profile.
+/// as kernel threads, and count as busy CPUs for the RCU grace period's length. Like every CPU segment, each burst also
+/// gets the run's and the per-segment cost factor (<see cref="HostVariation.Cost"/>), which keeps its mean and widens its
+/// spread. Their time is charged to <c>host_other_work</c> in the profile.
 /// </summary>
 internal static class CompetingWork
 {
