@@ -8,9 +8,11 @@ public sealed record ShardResult
 {
     public const int CurrentFormatVersion = 1;
 
-    /// <summary>Marks the file as a shard (a tournament report or a run result is refused by name).</summary>
-    public string Kind { get; init; } = ShardFile.Kind;
-    public int FormatVersion { get; init; } = CurrentFormatVersion;
+    /// <summary><see cref="ShardFile.Kind"/>: marks the file as a shard, so a tournament report or a run result given by mistake is refused by name.</summary>
+    public string Kind { get; init; } = "";
+
+    /// <summary><see cref="CurrentFormatVersion"/> when written by this build.</summary>
+    public int FormatVersion { get; init; }
 
     /// <summary>1-based shard number.</summary>
     public int Index { get; init; }

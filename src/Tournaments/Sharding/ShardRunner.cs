@@ -51,6 +51,8 @@ public sealed class ShardRunner(IRunExecutor executor, ShardRunnerOptions? optio
 
         return new ShardResult
         {
+            Kind = ShardFile.Kind,
+            FormatVersion = ShardResult.CurrentFormatVersion,
             Index = shard.Index,
             Count = shard.Count,
             Tournament = identity,
