@@ -48,6 +48,20 @@ public static class ShardFile
             throw new InputValidationException(source, $"shard {shard.Index}/{shard.Count} is not a valid shard number");
         }
 
+        // Explicit nulls override the records' defaults: refuse them here rather than fail later in the merge.
+        if (shard.Tournament is null || shard.TournamentText is null || shard.Runs is null || shard.Tournament.PolicyAssemblies is null)
+        {
+            throw new InputValidationException(source, "incomplete shard file: tournament, tournament_text and runs must be set");
+        }
+
+        for (var i = 0; i < shard.Runs.Count; i++)
+        {
+            if (shard.Runs[i] is not { Result: not null, Track: not null, Entry: not null })
+            {
+                throw new InputValidationException($"{source}: runs[{i}]", "incomplete run: plan_index, track, entry, replication and result must be set");
+            }
+        }
+
         return shard;
     }
 }

@@ -150,12 +150,26 @@ public sealed class ShardMergerTests
     [TestCase("not json", "invalid JSON")]
     [TestCase("{\"kind\": \"netns-policy-tournament-shard\", \"format_version\": 9}", "format version 9 is not supported")]
     [TestCase("{\"kind\": \"netns-policy-tournament-shard\", \"format_version\": 1, \"index\": 4, \"count\": 3}", "shard 4/3 is not a valid shard number")]
+    [TestCase("{\"kind\": \"netns-policy-tournament-shard\", \"format_version\": 1, \"index\": 1, \"count\": 1, \"runs\": null}", "incomplete shard file")]
     public void Deserialize_NotAShard_NamesTheFile(string json, string reason)
     {
         var error = Assert.Throws<InputValidationException>(() => ShardFile.Deserialize(json, "x.json"))!;
 
         Assert.That(error.Errors.Single().Field, Is.EqualTo("x.json"));
         Assert.That(error.Errors.Single().Message, Does.Contain(reason));
+    }
+
+    [Test]
+    public async Task Deserialize_RunWithoutResult_NamesTheRun()
+    {
+        var shards = await ShardsAsync(ShardTournaments.Small(), 1, new SyntheticExecutor()).ConfigureAwait(false);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(ShardFile.Serialize(shards[0].Shard))!;
+        json["runs"]![2]!["result"] = null;
+
+        var error = Assert.Throws<InputValidationException>(() => ShardFile.Deserialize(json.ToJsonString(), "x.json"))!;
+
+        Assert.That(error.Errors.Single().Field, Is.EqualTo("x.json: runs[2]"));
+        Assert.That(error.Errors.Single().Message, Does.Contain("incomplete run"));
     }
 
     [Test]
