@@ -26,7 +26,7 @@ internal static class TournamentCommand
         var budget = new Option<int?>("--budget") { Description = "Wall-clock budget in seconds, overriding the file's; the most informative runs go first." };
         var gateLines = new Option<bool>("--gate-lines") { Description = "Also print one line per gate result, starting GATE-PASS or GATE-FAIL (for CI log counters)." };
         var quiet = new Option<bool>("--no-summary") { Description = "Print only the ranking, not the Markdown summary." };
-        var shard = new Option<string?>("--shard") { Description = "Run only slice i/n of the simulations, in this process, and write DIR/shard-i-of-n.json for `tournament merge` (CI matrices)." };
+        var shard = new Option<string?>("--shard") { Description = "Run only slice i/n of the simulations, in this process, and write DIR/shard-i-of-n.json.gz for `tournament merge` (CI matrices)." };
         budget.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int?>() is <= 0)

@@ -14,7 +14,7 @@ internal static class TournamentMergeCommand
 {
     public static Command Create()
     {
-        var shards = new Argument<string[]>("shards") { Description = "Every shard file of the tournament (shard-i-of-n.json), in any order.", Arity = ArgumentArity.OneOrMore };
+        var shards = new Argument<string[]>("shards") { Description = "Every shard file of the tournament (shard-i-of-n.json.gz), in any order.", Arity = ArgumentArity.OneOrMore };
         var outDir = new Option<string?>("--out", "-o") { Description = "Folder to write report.html, summary.md, junit.xml and tournament.json to." };
         var gateLines = new Option<bool>("--gate-lines") { Description = "Also print one line per gate result, starting GATE-PASS or GATE-FAIL (for CI log counters)." };
         var quiet = new Option<bool>("--no-summary") { Description = "Print only the ranking, not the Markdown summary." };
@@ -32,7 +32,11 @@ internal static class TournamentMergeCommand
                     throw new InputValidationException(path, "shard file does not exist");
                 }
 
-                loaded.Add((path, ShardFile.Deserialize(await File.ReadAllTextAsync(path, ct).ConfigureAwait(false), path)));
+                var stream = File.OpenRead(path);
+                await using (stream.ConfigureAwait(false))
+                {
+                    loaded.Add((path, await ShardFile.ReadAsync(stream, path, ct).ConfigureAwait(false)));
+                }
             }
 
             var result = ShardMerger.Merge(loaded);

@@ -10,7 +10,7 @@ namespace NetnsPolicy.Cli.Tournaments;
 
 /// <summary>
 /// <c>tournament FILE --shard i/n --out DIR</c>: runs slice i of n of the tournament's simulations in this process,
-/// with the plugin catalog the embedded service uses, and writes <c>DIR/shard-i-of-n.json</c> (docs/tournaments.md).
+/// with the plugin catalog the embedded service uses, and writes <c>DIR/shard-i-of-n.json.gz</c> (docs/tournaments.md).
 /// </summary>
 internal static class TournamentShardAction
 {
@@ -56,7 +56,12 @@ internal static class TournamentShardAction
 
         Directory.CreateDirectory(output);
         var file = Path.Combine(output, ShardFile.FileName(shard));
-        await File.WriteAllTextAsync(file, ShardFile.Serialize(result), cancellationToken).ConfigureAwait(false);
+        var stream = File.Create(file);
+        await using (stream.ConfigureAwait(false))
+        {
+            await ShardFile.WriteAsync(result, stream, cancellationToken).ConfigureAwait(false);
+        }
+
         await console.Error.WriteLineAsync($"shard {shard} of {tournament.Name}: {result.Runs.Count} simulations in {clock.Elapsed.TotalSeconds:F1} s").ConfigureAwait(false);
         await console.Error.WriteLineAsync("wrote " + file).ConfigureAwait(false);
         return ExitCodes.Ok;

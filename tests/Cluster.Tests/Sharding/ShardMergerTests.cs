@@ -135,15 +135,44 @@ public sealed class ShardMergerTests
     }
 
     [Test]
-    public async Task ShardFile_RoundTrip_KeepsEveryResultBitForBit()
+    public async Task ShardFile_GzipRoundTrip_KeepsEveryResultBitForBit()
     {
         var shards = await ShardsAsync(ShardTournaments.Small(), 3, new SyntheticExecutor()).ConfigureAwait(false);
         var shard = shards[1].Shard;
+        using var file = new MemoryStream();
+        await ShardFile.WriteAsync(shard, file, CancellationToken.None).WaitAsync(Timeout).ConfigureAwait(false);
 
-        var back = ShardFile.Deserialize(ShardFile.Serialize(shard), "shard-2.json");
+        file.Position = 0;
+        var back = await ShardFile.ReadAsync(file, "shard-2.json.gz", CancellationToken.None).WaitAsync(Timeout).ConfigureAwait(false);
 
+        Assert.That(file.ToArray()[..2], Is.EqualTo(new byte[] { 0x1f, 0x8b }), "gzip on disk");
         Assert.That(back.Runs.Select(r => RunResultJson.Serialize(r.Result)), Is.EqualTo(shard.Runs.Select(r => RunResultJson.Serialize(r.Result))));
-        Assert.That(back.Tournament, Is.EqualTo(shard.Tournament).Using<TournamentIdentity>((a, b) => a.FileSha256 == b.FileSha256 && a.PlanSha256 == b.PlanSha256));
+        Assert.That((back.Tournament.FileSha256, back.Tournament.PlanSha256, back.TournamentText), Is.EqualTo((shard.Tournament.FileSha256, shard.Tournament.PlanSha256, shard.TournamentText)));
+    }
+
+    [Test]
+    public async Task ReadAsync_PlainJson_ReadsTheShard()
+    {
+        var shards = await ShardsAsync(ShardTournaments.Small(), 2, new SyntheticExecutor()).ConfigureAwait(false);
+        using var file = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(ShardFile.Serialize(shards[0].Shard)));
+
+        var back = await ShardFile.ReadAsync(file, "plain.json", CancellationToken.None).WaitAsync(Timeout).ConfigureAwait(false);
+
+        Assert.That(back.Runs.Select(r => r.PlanIndex), Is.EqualTo(shards[0].Shard.Runs.Select(r => r.PlanIndex)));
+    }
+
+    [Test]
+    public async Task ReadAsync_TruncatedGzip_NamesTheFile()
+    {
+        var shards = await ShardsAsync(ShardTournaments.Small(), 1, new SyntheticExecutor()).ConfigureAwait(false);
+        using var whole = new MemoryStream();
+        await ShardFile.WriteAsync(shards[0].Shard, whole, CancellationToken.None).WaitAsync(Timeout).ConfigureAwait(false);
+        using var file = new MemoryStream(whole.ToArray()[..(int)(whole.Length / 2)]);
+
+        var error = Assert.ThrowsAsync<InputValidationException>(() => ShardFile.ReadAsync(file, "broken.json.gz", CancellationToken.None).WaitAsync(Timeout))!;
+
+        Assert.That(error.Errors.Single().Field, Is.EqualTo("broken.json.gz"));
+        Assert.That(error.Errors.Single().Message, Does.StartWith("not a tournament shard file"));
     }
 
     [TestCase("{\"schema_version\": 1, \"name\": \"x\"}", "not a tournament shard file")]

@@ -41,7 +41,7 @@ public sealed class TournamentShardCommandTests
         }
 
         var merged = Path.Combine(_folder.Path, $"merged-{n}");
-        var files = Enumerable.Range(1, n).Select(i => Path.Combine(shards, $"shard-{i}-of-{n}.json")).Reverse();
+        var files = Enumerable.Range(1, n).Select(i => Path.Combine(shards, $"shard-{i}-of-{n}.json.gz")).Reverse();
         var outcome = await CliHarness.RunAsync(["tournament", "merge", .. files, "--out", merged, "--gate-lines"]).ConfigureAwait(false);
 
         Assert.That(outcome.ExitCode, Is.EqualTo(_unshardedOutcome.ExitCode), outcome.ToString);
@@ -91,9 +91,9 @@ public sealed class TournamentShardCommandTests
         var odd = Path.Combine(_folder.Path, "odd");
         ran = await CliHarness.RunAsync("tournament", edited, "--shard", "2/2", "--out", odd).ConfigureAwait(false);
         Assert.That(ran.ExitCode, Is.EqualTo(ExitCodes.Ok), ran.ToString);
-        var oddShard = Path.Combine(odd, "shard-2-of-2.json");
+        var oddShard = Path.Combine(odd, "shard-2-of-2.json.gz");
 
-        var outcome = await CliHarness.RunAsync("tournament", "merge", Path.Combine(shards, "shard-1-of-2.json"), oddShard, "--out", Path.Combine(_folder.Path, "mixed-out")).ConfigureAwait(false);
+        var outcome = await CliHarness.RunAsync("tournament", "merge", Path.Combine(shards, "shard-1-of-2.json.gz"), oddShard, "--out", Path.Combine(_folder.Path, "mixed-out")).ConfigureAwait(false);
 
         Assert.That(outcome.ExitCode, Is.EqualTo(ExitCodes.BadInput), outcome.ToString);
         Assert.That(outcome.Error, Does.Contain($"error: {oddShard}: was run from another tournament file"));
