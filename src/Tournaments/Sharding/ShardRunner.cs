@@ -29,6 +29,7 @@ public sealed class ShardRunner(IRunExecutor executor, ShardRunnerOptions? optio
         var slice = TournamentPlan.Slice(tournament, shard);
         var results = new RunResult[slice.Count];
         var done = 0;
+        var gate = new Lock();
         using var deadline = tournament.TimeBudget is { } budget
             ? new CancellationTokenSource(budget, _options.TimeProvider)
             : new CancellationTokenSource();
@@ -39,7 +40,12 @@ public sealed class ShardRunner(IRunExecutor executor, ShardRunnerOptions? optio
             await Parallel.ForEachAsync(Enumerable.Range(0, slice.Count), parallel, async (i, token) =>
             {
                 results[i] = await TournamentRunner.RunOrFailAsync(executor, slice[i].Spec, token).ConfigureAwait(false);
-                progress?.Report((Interlocked.Increment(ref done), slice.Count));
+
+                // One report at a time and in order, as the tournament runner reports from its single loop.
+                lock (gate)
+                {
+                    progress?.Report((++done, slice.Count));
+                }
             }).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
