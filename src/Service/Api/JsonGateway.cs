@@ -39,19 +39,30 @@ internal static class JsonGateway
         v1.MapPost("/runs", async (HttpRequest http, RunCoordinator runs, IOptions<ServiceOptions> options) =>
         {
             var body = await ReadAsync<SubmitRunRequest>(http, options.Value.MaxMessageBytes).ConfigureAwait(false);
-            return Answer(() => runs.Submit(RunKind.Single, RunPlanner.Normalize(body.Message ?? throw body.Error!)));
+            return Answer(() => runs.Submit(RunKind.Single, RunPlanner.Normalize(body.Message ?? throw body.Error!), ClientIdentity.Of(http.HttpContext) ?? ""));
         });
         v1.MapPost("/comparisons", async (HttpRequest http, RunCoordinator runs, IOptions<ServiceOptions> options) =>
         {
             var body = await ReadAsync<SubmitComparisonRequest>(http, options.Value.MaxMessageBytes).ConfigureAwait(false);
-            return Answer(() => runs.Submit(RunKind.Comparison, body.Message ?? throw body.Error!));
+            return Answer(() => runs.Submit(RunKind.Comparison, body.Message ?? throw body.Error!, ClientIdentity.Of(http.HttpContext) ?? ""));
         });
-        v1.MapGet("/runs", (RunCoordinator runs, int? page_size, string? page_token) => Answer(() =>
+        v1.MapGet("/runs", (RunCoordinator runs, string? page_size, string? page_token) => Answer(() =>
         {
-            var size = page_size ?? 100;
+            // Read as text and checked here, so a malformed value gets the same INVALID_ARGUMENT (with a body) as gRPC.
+            var size = 100;
+            if (!string.IsNullOrEmpty(page_size) && !int.TryParse(page_size, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size))
+            {
+                throw new InputValidationException("page_size", $"must be an integer between 1 and 1000, got '{RpcErrors.Bound(page_size, 32)}'");
+            }
+
             if (size is < 1 or > 1000)
             {
                 throw new InputValidationException("page_size", $"must be between 1 and 1000, got {size}");
+            }
+
+            if (!string.IsNullOrEmpty(page_token) && !RunIds.IsWellFormed(page_token))
+            {
+                throw new InputValidationException("page_token", "is not a token returned by ListRuns");
             }
 
             var (page, next) = runs.List(size, string.IsNullOrEmpty(page_token) ? null : page_token, []);
@@ -64,10 +75,11 @@ internal static class JsonGateway
             RunApi.CheckRunId(id);
             return runs.Get(id, includeSimulations: true, includeResults: false);
         }));
-        v1.MapPost("/runs/{id}/cancel", (string id, RunCoordinator runs) => Answer(() =>
+        v1.MapPost("/runs/{id}/cancel", (string id, HttpContext http, RunCoordinator runs) => Answer(() =>
         {
             RunApi.CheckRunId(id);
-            return runs.Cancel(id);
+            var keyed = http.User.Identity?.IsAuthenticated == true;
+            return runs.Cancel(id, ClientIdentity.Of(http), !keyed || http.User.IsInRole(ApiKeyAuthentication.AdminRole));
         }));
         v1.MapGet("/runs/{id}/report", (string id, RunCoordinator runs) => Answer(() =>
         {
@@ -102,6 +114,13 @@ internal static class JsonGateway
         if (http.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = maxBytes;
+        }
+
+        // JSON bodies only: a browser sends text/plain, form and multipart bodies cross-site without a CORS preflight.
+        if (!(http.ContentType is { } type && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media)
+              && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
+        {
+            return (null, new InputValidationException("content-type", $"must be application/json, got '{RpcErrors.Bound(http.ContentType ?? "", 64)}'"));
         }
 
         string text;
@@ -143,11 +162,17 @@ internal static class JsonGateway
         var status = error.GetRpcStatus() ?? new Google.Rpc.Status { Code = (int)error.StatusCode, Message = error.Status.Detail };
         var http = error.StatusCode switch
         {
-            StatusCode.InvalidArgument or StatusCode.FailedPrecondition => StatusCodes.Status400BadRequest,
+            StatusCode.InvalidArgument when error.Status.Detail.StartsWith("content-type:", StringComparison.Ordinal) => StatusCodes.Status415UnsupportedMediaType,
+            StatusCode.InvalidArgument => StatusCodes.Status400BadRequest,
+            StatusCode.FailedPrecondition => StatusCodes.Status409Conflict,
             StatusCode.NotFound => StatusCodes.Status404NotFound,
             StatusCode.ResourceExhausted => StatusCodes.Status429TooManyRequests,
+            StatusCode.PermissionDenied => StatusCodes.Status403Forbidden,
+            StatusCode.Unauthenticated => StatusCodes.Status401Unauthorized,
+            StatusCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status500InternalServerError,
         };
         return Results.Text(Formatter.Format(status), "application/json; charset=utf-8", statusCode: http);
     }
 }
+

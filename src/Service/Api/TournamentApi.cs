@@ -10,7 +10,7 @@ namespace NetnsPolicy.Service.Api;
 internal sealed class TournamentApi(TournamentCoordinator tournaments) : TournamentService.TournamentServiceBase
 {
     public override Task<Tournament> StartTournament(StartTournamentRequest request, ServerCallContext context) =>
-        Task.FromResult(tournaments.Start(request));
+        Task.FromResult(tournaments.Start(request, ClientIdentity.Of(context)));
 
     public override async Task WatchTournament(WatchTournamentRequest request, IServerStreamWriter<TournamentProgress> responseStream, ServerCallContext context)
     {

@@ -155,7 +155,12 @@ internal sealed class RunStore : IDisposable
         using (var command = connection.CreateCommand())
         {
             command.Transaction = tx;
-            command.CommandText = "INSERT OR IGNORE INTO results (key, status, json) VALUES ($key, $status, $json)";
+            // A budget-exceeded result says what this server's budget allowed, not what the simulation gives: a later
+            // run (under another budget) replaces it instead of being served it.
+            command.CommandText = """
+                INSERT INTO results (key, status, json) VALUES ($key, $status, $json)
+                ON CONFLICT (key) DO UPDATE SET status = excluded.status, json = excluded.json WHERE results.status = 'budget-exceeded'
+                """;
             command.Parameters.AddWithValue("$key", resultKey);
             command.Parameters.AddWithValue("$status", status);
             command.Parameters.AddWithValue("$json", json);

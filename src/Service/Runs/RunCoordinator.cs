@@ -39,10 +39,16 @@ internal sealed partial class RunCoordinator : IDisposable
     }
 
     /// <summary>Validates, stores and queues a run; simulations already in the store are not run again.</summary>
-    public Run Submit(RunKind kind, SubmitComparisonRequest request)
+    public Run Submit(RunKind kind, SubmitComparisonRequest request, string client = "")
     {
         var plan = _planner.Plan(kind, request);
+        MemoryGuard.ThrowIfOverLimit(_options);
         var stored = _store.FindResults(plan.Simulations.Select(s => s.ResultKey));
+        foreach (var key in stored.Where(r => r.Value == RunStatus.BudgetExceeded).Select(r => r.Key).ToList())
+        {
+            stored.Remove(key);
+        }
+
         var fromStore = plan.Simulations.Where(s => stored.ContainsKey(s.ResultKey)).ToDictionary(s => s.Index, s => stored[s.ResultKey]);
         var pending = plan.Simulations.Where(s => !fromStore.ContainsKey(s.Index)).ToList();
 
@@ -52,7 +58,7 @@ internal sealed partial class RunCoordinator : IDisposable
         var now = _time.GetUtcNow();
         var id = RunIds.New(now);
         _store.InsertRun(id, plan, now, fromStore);
-        var live = new LiveRun(id, plan, now, fromStore.Keys.ToHashSet(), fromStore.Keys.ToHashSet(), startedAt: null);
+        var live = new LiveRun(id, plan, now, fromStore.Keys.ToHashSet(), fromStore.Keys.ToHashSet(), startedAt: null) { Owner = client };
         _live[id] = live;
         Log.RunAccepted(_logger, id, plan.Kind, plan.WorkloadName, plan.Simulations.Count, fromStore.Count);
         if (reservation is null)
@@ -86,11 +92,26 @@ internal sealed partial class RunCoordinator : IDisposable
         return (page, stored.Count > pageSize ? page[^1].Id : "");
     }
 
-    /// <summary>Cancels a run that has not finished; a finished run is returned unchanged.</summary>
-    public Run Cancel(string id)
+    /// <summary>
+    /// Cancels a run that has not finished. A finished run (or one whose simulations have all finished) is refused
+    /// with FAILED_PRECONDITION and keeps its state; a run submitted under another key is refused unless
+    /// <paramref name="admin"/>.
+    /// </summary>
+    public Run Cancel(string id, string? caller = null, bool admin = true)
     {
         if (_live.TryGetValue(id, out var live))
         {
+            if (!admin && live.Owner.StartsWith("key:", StringComparison.Ordinal) && live.Owner != caller)
+            {
+                throw new RunAccessDeniedException(id);
+            }
+
+            var total = live.Plan.Simulations.Count;
+            if (live.IsFinalizing || live.Plan.Simulations.All(s => live.IsDone(s.Index)))
+            {
+                throw new RunStateException(id, total == 0 ? RunState.Succeeded : RunState.Running, "every simulation of the run has finished; it can no longer be cancelled");
+            }
+
             live.CancelRequested = true;
             Log.RunCancelRequested(_logger, id);
             live.Cancellation.Cancel();
@@ -98,7 +119,13 @@ internal sealed partial class RunCoordinator : IDisposable
             return live.ToRun();
         }
 
-        return RunMessages.ToRun(_store.GetRun(id) ?? throw new RunNotFoundException(id));
+        var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
+        if (stored.State is not (RunState.Queued or RunState.Running))
+        {
+            throw new RunStateException(id, stored.State, $"the run has finished ({stored.State}); it can no longer be cancelled");
+        }
+
+        return RunMessages.ToRun(stored);
     }
 
     /// <summary>Progress messages until the run is terminal; the last carries the final run.</summary>
@@ -145,7 +172,7 @@ internal sealed partial class RunCoordinator : IDisposable
         }
 
         var json = _store.GetReport(id) ?? throw new InvalidOperationException($"run {id} succeeded but has no stored report");
-        return (RunMessages.ToRun(stored), ReportJson.Deserialize(json));
+        return (RunMessages.ToRun(stored), NetnsPolicy.Reports.Rendering.ReportJson.Deserialize<ComparisonReport>(json));
     }
 
     /// <summary>Resumes (or marks interrupted) the runs a previous process left queued or running.</summary>
@@ -226,7 +253,7 @@ internal sealed partial class RunCoordinator : IDisposable
 
         live.Cancellation.Token.Register(() => FinishIfStopped(live));
         var work = pending.Select(s => KeyValuePair.Create(s.Index, s.Input)).ToList();
-        reservation.Start(new ScheduledRun(live.Id, work, new Observer(this, live), live.Cancellation.Token));
+        reservation.Start(new ScheduledRun(live.Id, work, new Observer(this, live), live.Cancellation.Token) { Client = live.Owner });
     }
 
     private void FinishIfStopped(LiveRun live)
@@ -250,7 +277,7 @@ internal sealed partial class RunCoordinator : IDisposable
         string? report = null;
         var plan = live.Plan;
         var done = plan.Simulations.Count(s => live.IsDone(s.Index));
-        if (live.Cancellation.IsCancellationRequested)
+        if (live.Cancellation.IsCancellationRequested && done < plan.Simulations.Count)
         {
             state = live.CancelRequested ? RunState.Cancelled : RunState.DeadlineExceeded;
             detail = live.CancelRequested
@@ -266,7 +293,7 @@ internal sealed partial class RunCoordinator : IDisposable
         {
             try
             {
-                report = ReportJson.Serialize(BuildReport(plan));
+                report = NetnsPolicy.Reports.Rendering.ReportJson.Serialize(BuildReport(plan));
                 state = RunState.Succeeded;
                 detail = "";
             }

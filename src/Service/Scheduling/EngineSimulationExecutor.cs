@@ -1,5 +1,6 @@
 using NetnsPolicy.PluginHost;
 using NetnsPolicy.Simulation;
+using NetnsPolicy.Simulation.Engine;
 using NetnsPolicy.Simulation.Metrics;
 using NetnsPolicy.Simulation.Profiles;
 using NetnsPolicy.Simulation.Workloads;
@@ -24,7 +25,7 @@ internal sealed class EngineSimulationExecutor(IPolicyCatalog catalog) : ISimula
         }
 
         var request = new SimulationRequest(workload, profile, lease.Policy, lease.Parameters, input.Seed, input.Replication);
-        var result = SimulationEngine.Run(request, progress, cancellationToken);
+        var result = SimulationEngine.Run(request, input.Budget ?? SimulationBudget.Unlimited, progress, cancellationToken);
         return new SimulationOutput(result.Status, RunResultJson.Serialize(result));
     }
 }

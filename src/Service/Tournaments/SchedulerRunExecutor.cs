@@ -1,6 +1,7 @@
 using NetnsPolicy.PluginHost;
 using NetnsPolicy.Service.Scheduling;
 using NetnsPolicy.Simulation;
+using NetnsPolicy.Simulation.Engine;
 using NetnsPolicy.Simulation.Metrics;
 using NetnsPolicy.Tournaments.Execution;
 
@@ -10,7 +11,7 @@ namespace NetnsPolicy.Service.Tournaments;
 /// Runs a tournament's simulations on the service's scheduler, so tournaments and runs share the cores fairly. When the
 /// queue is full a simulation waits for room rather than failing (a failed simulation would disqualify its entry).
 /// </summary>
-internal sealed class SchedulerRunExecutor(IRunScheduler scheduler, IPolicyCatalog catalog, string tournamentId, TimeProvider time) : IRunExecutor
+internal sealed class SchedulerRunExecutor(IRunScheduler scheduler, IPolicyCatalog catalog, string tournamentId, TimeProvider time, SimulationBudget budget, string client = "") : IRunExecutor
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(50);
 
@@ -22,7 +23,7 @@ internal sealed class SchedulerRunExecutor(IRunScheduler scheduler, IPolicyCatal
             assemblyHash = lease.AssemblyHash;
         }
 
-        var input = new SimulationInput(spec.WorkloadJson, spec.KernelProfile, spec.PolicySpec, spec.Parameters, assemblyHash, spec.Seed, spec.Replication);
+        var input = new SimulationInput(spec.WorkloadJson, spec.KernelProfile, spec.PolicySpec, spec.Parameters, assemblyHash, spec.Seed, spec.Replication, budget);
         IRunReservation? reservation;
         while ((reservation = scheduler.TryReserve()) is null)
         {
@@ -32,7 +33,7 @@ internal sealed class SchedulerRunExecutor(IRunScheduler scheduler, IPolicyCatal
         var observer = new Observer();
         using (reservation)
         {
-            reservation.Start(new ScheduledRun($"tournament {tournamentId}: {spec.Track}/{spec.Entry}", [KeyValuePair.Create(0, input)], observer, cancellationToken));
+            reservation.Start(new ScheduledRun($"tournament {tournamentId}: {spec.Track}/{spec.Entry}", [KeyValuePair.Create(0, input)], observer, cancellationToken) { Client = client });
         }
 
         return await observer.Result.WaitAsync(cancellationToken).ConfigureAwait(false);

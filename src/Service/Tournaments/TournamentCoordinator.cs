@@ -33,11 +33,17 @@ internal sealed partial class TournamentCoordinator(
     private readonly ServiceOptions _options = options.Value;
     private int _running;
 
-    public TournamentMessage Start(StartTournamentRequest request)
+    public TournamentMessage Start(StartTournamentRequest request, string client = "")
     {
         if (request.TournamentJson.Length == 0)
         {
             throw new InputValidationException("tournament_json", "must be set to the tournament file's JSON text");
+        }
+
+        var durationErrors = new List<FieldError>();
+        if (request.TimeBudget is { } d && !RunPlanner.CheckDuration(d, "time_budget", MaxBudget, durationErrors))
+        {
+            throw new InputValidationException(durationErrors);
         }
 
         if (request.TimeBudget is { } b && (b.ToTimeSpan() <= TimeSpan.Zero || b.ToTimeSpan() > MaxBudget))
@@ -68,6 +74,16 @@ internal sealed partial class TournamentCoordinator(
             }
         }
 
+        var simulations = (long)tournament.Tracks.Count * tournament.Entries.Count * tournament.Replications;
+        if (simulations > _options.MaxSimulationsPerTournament)
+        {
+            var field = tournament.Replications >= tournament.Entries.Count && tournament.Replications >= tournament.Tracks.Count ? "tournament_json.replications"
+                : tournament.Entries.Count >= tournament.Tracks.Count ? "tournament_json.policies" : "tournament_json.tracks";
+            throw new LimitExceededException(field,
+                $"the tournament has {simulations} simulations ({tournament.Tracks.Count} tracks × {tournament.Entries.Count} entries × {tournament.Replications} replications); this service accepts at most {_options.MaxSimulationsPerTournament}");
+        }
+
+        MemoryGuard.ThrowIfOverLimit(_options);
         if (Interlocked.Increment(ref _running) > _options.MaxConcurrentTournaments)
         {
             Interlocked.Decrement(ref _running);
@@ -79,7 +95,7 @@ internal sealed partial class TournamentCoordinator(
         var live = new LiveTournament(id, tournament.Name, now, tournament.Tracks.Count * tournament.Entries.Count * tournament.Replications);
         _tournaments[id] = live;
         Log.TournamentStarted(logger, id, tournament.Name, tournament.Entries.Count, tournament.Tracks.Count);
-        _ = Task.Run(() => ExecuteAsync(live, tournament, request.TimeBudget?.ToTimeSpan()));
+        _ = Task.Run(() => ExecuteAsync(live, tournament, request.TimeBudget?.ToTimeSpan(), client));
         return live.ToMessage();
     }
 
@@ -122,12 +138,12 @@ internal sealed partial class TournamentCoordinator(
     private LiveTournament Find(string id) =>
         _tournaments.TryGetValue(id, out var live) ? live : throw new TournamentNotFoundException(id);
 
-    private async Task ExecuteAsync(LiveTournament live, Tournament tournament, TimeSpan? budget)
+    private async Task ExecuteAsync(LiveTournament live, Tournament tournament, TimeSpan? budget, string client)
     {
         try
         {
             var runner = new TournamentRunner(
-                new SchedulerRunExecutor(scheduler, catalog, live.Id, time),
+                new SchedulerRunExecutor(scheduler, catalog, live.Id, time, _options.SimulationBudget, client),
                 new TournamentRunnerOptions { MaxParallelism = _options.EffectiveConcurrency, TimeBudget = budget, TimeProvider = time });
             var result = await runner.RunAsync(tournament, new ProgressSink(live, time), live.Cancellation.Token).ConfigureAwait(false);
             var state = result.AnyGateFailed ? TournamentState.GateFailed : TournamentState.Passed;

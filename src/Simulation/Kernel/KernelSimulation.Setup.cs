@@ -95,12 +95,14 @@ internal sealed partial class KernelSimulation
             case OpBehaviour.Loopback:
                 yield return Step.Lock(_rtnl);
                 yield return Step.Self(cost);
+                _s.ChargeDevices(1);
                 yield return Step.Call(F.RegisterNetdevice, RegisterNetdevice(new NetDevice(_loopbackType, DeviceKind.Loopback, net, "lo")));
                 yield return Step.Unlock(_rtnl);
                 break;
             case OpBehaviour.Tunnel:
                 yield return Step.Lock(_rtnl);
                 yield return Step.Self(cost);
+                _s.ChargeDevices(1);
                 yield return Step.Call(F.RegisterNetdevice, RegisterNetdevice(new NetDevice(op.TunnelDevice!, DeviceKind.Tunnel, net, op.TunnelDevice!.Name + "0")));
                 yield return Step.Unlock(_rtnl);
                 break;
@@ -140,6 +142,7 @@ internal sealed partial class KernelSimulation
         for (var i = 0; i < mix.VethPairs; i++)
         {
             yield return Step.Lock(_rtnl);
+            _s.ChargeDevices(2);
             var inner = new NetDevice(_vethType, DeviceKind.Veth, net, "veth" + i);
             var peer = new NetDevice(_vethType, DeviceKind.Veth, _initNet, $"veth{net.Id}_{i}");
             inner.Peer = peer;
@@ -158,6 +161,7 @@ internal sealed partial class KernelSimulation
         for (var i = 0; i < mix.Physical; i++)
         {
             yield return Step.Lock(_rtnl);
+            _s.ChargeDevices(1);
             var dev = new NetDevice(_physicalType, DeviceKind.Physical, _initNet, $"eth{net.Id}_{i}");
             yield return Step.Call(F.DevChangeNetNamespace, DeviceMove(dev, net));
             yield return Step.Unlock(_rtnl);

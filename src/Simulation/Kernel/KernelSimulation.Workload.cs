@@ -33,6 +33,7 @@ internal sealed partial class KernelSimulation
             _listedNets++;
             _ueventSockets++;
             _memory += net.MemoryBytes;
+            _s.ChargeDevices(1 + (2 * pop.Devices.VethPairs));
             net.Devices.Add(new NetDevice(_loopbackType, DeviceKind.Loopback, net, "lo"));
             for (var v = 0; v < pop.Devices.VethPairs; v++)
             {

@@ -91,7 +91,7 @@ internal sealed partial class KernelSimulation : IKernelState
     private long _lastBatchHold;
     private long _expectedNets;
 
-    public KernelSimulation(SimulationRequest request, CancellationToken token, IProgress<SimulationProgress>? progress)
+    public KernelSimulation(SimulationRequest request, CancellationToken token, IProgress<SimulationProgress>? progress, SimulationBudget? budget = null)
     {
         _request = request;
         _workload = request.Workload;
@@ -111,7 +111,7 @@ internal sealed partial class KernelSimulation : IKernelState
         _ueventMult = m.DebugKernel ? _profile.Debug.UeventMultiplier : 1.0;
 
         _profiler = new Profiler();
-        _s = new Scheduler(m.Cpus, _costs.SchedSliceNs, _profiler);
+        _s = new Scheduler(m.Cpus, _costs.SchedSliceNs, _profiler) { Budget = budget ?? SimulationBudget.Unlimited };
         _rcu = new Rcu(_s, _profile.Rcu, m.Hz, Stream(StreamRcu));
         _s.Rcu = _rcu;
         _setupLock = new SleepLock(_structure.SetupLock == "shared" ? "pernet_ops_rwsem" : "net_mutex", _s);
@@ -176,6 +176,11 @@ internal sealed partial class KernelSimulation : IKernelState
         {
             status = RunStatus.Cancelled;
             detail = "cancelled";
+        }
+        catch (BudgetExceededException e)
+        {
+            status = RunStatus.BudgetExceeded;
+            detail = e.Message;
         }
 
         return BuildResult(status, detail);

@@ -69,6 +69,9 @@ public static class RunStatus
     public const string Stalled = "stalled";
     public const string PolicyFault = "policy-fault";
     public const string Cancelled = "cancelled";
+
+    /// <summary>The runner's work budget (events, pending events or devices) was exceeded; the detail names which.</summary>
+    public const string BudgetExceeded = "budget-exceeded";
 }
 
 /// <summary>A latency distribution in milliseconds (from an HdrHistogram with 3 significant digits).</summary>
