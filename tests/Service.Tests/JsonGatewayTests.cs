@@ -79,30 +79,30 @@ public sealed class JsonGatewayTests
         var request = Requests.Comparison(Workloads.Burst(10));
         request.Description = new string('d', 2 * 1024 * 1024);
 
-        // Kestrel answers while the client is still sending; the client then sees either the answer or the
-        // connection closed under its upload (which one is a race the test must not depend on). Either way nothing runs.
-        var before = await _service.Runs.ListRunsAsync(new ListRunsRequest { PageSize = 1000 }, deadline: TestService.Deadline());
-        HttpResponseMessage? posted = null;
+        // Expect: 100-continue lets the server refuse on Content-Length before the body is sent. Where the client sends
+        // it anyway (the continue wait ran out on a loaded host), the server may answer and close the connection while
+        // the body is still in flight: the client then sees a reset instead of the answer, which is also a refusal.
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/comparisons", UriKind.Relative))
+        {
+            Content = new StringContent(JsonFormatter.Default.Format(request), Encoding.UTF8, "application/json"),
+        };
+        message.Headers.ExpectContinue = true;
+        HttpResponseMessage posted;
         try
         {
-            posted = await _http.PostAsync(new Uri("/v1/comparisons", UriKind.Relative), new StringContent(JsonFormatter.Default.Format(request), Encoding.UTF8, "application/json"));
+            posted = await _http.SendAsync(message).WaitAsync(TimeSpan.FromSeconds(60));
         }
-        catch (HttpRequestException)
+        catch (HttpRequestException e) when (e.InnerException is IOException or System.Net.Sockets.SocketException)
         {
-            // The server closed the stream: refused.
+            Assert.Pass($"the server closed the connection while the oversized body was being sent ({e.InnerException.Message})");
+            throw;
         }
 
         using (posted)
         {
-            if (posted is not null)
-            {
-                Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests).Or.EqualTo(HttpStatusCode.RequestEntityTooLarge));
-                Assert.That(await posted.Content.ReadAsStringAsync(), Does.Contain("\"subject\": \"body\"").Or.Empty);
-            }
+            Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+            Assert.That(await posted.Content.ReadAsStringAsync(), Does.Contain("\"subject\": \"body\""));
         }
-
-        var after = await _service.Runs.ListRunsAsync(new ListRunsRequest { PageSize = 1000 }, deadline: TestService.Deadline());
-        Assert.That(after.Runs, Has.Count.EqualTo(before.Runs.Count));
     }
 
     [Test]
