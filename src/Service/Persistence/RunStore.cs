@@ -327,6 +327,7 @@ internal sealed class RunStore : IDisposable
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
+        CheckIntegrity(connection);
 
         // WAL lets readers (GetRun, WatchRun) proceed while a worker commits a result.
         command.CommandText = $"""
@@ -370,5 +371,49 @@ internal sealed class RunStore : IDisposable
             PRAGMA user_version = {SchemaVersion};
             """;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// <c>PRAGMA quick_check</c> and the schema version before anything is read or written: a corrupt store, or one a
+    /// newer build wrote, stops the start with a message naming the file and what to do, instead of serving errors
+    /// and writing new runs into it.
+    /// </summary>
+    private void CheckIntegrity(SqliteConnection connection)
+    {
+        var file = new SqliteConnectionStringBuilder(_connectionString).DataSource;
+        var problems = new List<string>();
+        long version;
+        try
+        {
+            using var check = connection.CreateCommand();
+            check.CommandText = "PRAGMA quick_check(5)";
+            using (var reader = check.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    problems.Add(reader.GetString(0));
+                }
+            }
+
+            check.CommandText = "PRAGMA user_version";
+            version = (long)check.ExecuteScalar()!;
+        }
+        catch (SqliteException e)
+        {
+            throw new InvalidOperationException(
+                $"the run store '{file}' cannot be read ({e.Message}); it is not a SQLite database or is damaged: stop the service, move the file aside (keep it for inspection) and start again with an empty store, or restore a backup", e);
+        }
+
+        if (problems.Count > 0 && !(problems.Count == 1 && problems[0] == "ok"))
+        {
+            throw new InvalidOperationException(
+                $"the run store '{file}' is corrupt (PRAGMA quick_check: {string.Join("; ", problems.Take(5))}); stop the service, move the file aside (keep it for inspection) and start again with an empty store, or restore a backup");
+        }
+
+        if (version > SchemaVersion)
+        {
+            throw new InvalidOperationException(
+                $"the run store '{file}' has schema version {version}, newer than this build's {SchemaVersion}; run the build that wrote it, or point DatabasePath at another file");
+        }
     }
 }
