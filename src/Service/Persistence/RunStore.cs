@@ -18,6 +18,11 @@ internal sealed class RunStore : IDisposable
 {
     private const int SchemaVersion = 1;
     private readonly string _connectionString;
+    private readonly string _file;
+    private readonly Lock _deferredGate = new();
+    private readonly List<(string Id, RunState State, string Detail, DateTimeOffset At)> _deferred = [];
+    private volatile string? _fault;
+    private volatile bool _initialized;
 
     public RunStore(IOptions<ServiceOptions> options)
     {
@@ -30,7 +35,17 @@ internal sealed class RunStore : IDisposable
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        Initialize();
+        _file = path;
+        try
+        {
+            Initialize();
+            _initialized = true;
+        }
+        catch (SqliteException e) when (IsWriteFault(e))
+        {
+            // Read-only or full at start: the service starts NOT_SERVING and opens the store once it can write.
+            _fault = Describe(e);
+        }
     }
 
     /// <summary>Closes the pooled connections, so the database file is free once the service stops.</summary>
@@ -49,7 +64,10 @@ internal sealed class RunStore : IDisposable
     }
 
     /// <summary>Stores an accepted run with its simulations; those found in <paramref name="fromStore"/> are stored finished.</summary>
-    public void InsertRun(string id, RunPlan plan, DateTimeOffset createdAt, IReadOnlyDictionary<int, string> fromStore)
+    public void InsertRun(string id, RunPlan plan, DateTimeOffset createdAt, IReadOnlyDictionary<int, string> fromStore) =>
+        Write(() => InsertRunCore(id, plan, createdAt, fromStore));
+
+    private void InsertRunCore(string id, RunPlan plan, DateTimeOffset createdAt, IReadOnlyDictionary<int, string> fromStore)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
@@ -135,7 +153,9 @@ internal sealed class RunStore : IDisposable
     }
 
     /// <summary>Marks a run running (first simulation started).</summary>
-    public void MarkStarted(string id, DateTimeOffset at)
+    public void MarkStarted(string id, DateTimeOffset at) => Write(() => MarkStartedCore(id, at));
+
+    private void MarkStartedCore(string id, DateTimeOffset at)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
@@ -148,7 +168,10 @@ internal sealed class RunStore : IDisposable
     }
 
     /// <summary>Stores one finished simulation: its result (content-addressed, kept if already there) and its status in the run.</summary>
-    public void CompleteSimulation(string runId, int index, string resultKey, string status, string json)
+    public void CompleteSimulation(string runId, int index, string resultKey, string status, string json) =>
+        Write(() => CompleteSimulationCore(runId, index, resultKey, status, json));
+
+    private void CompleteSimulationCore(string runId, int index, string resultKey, string status, string json)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
@@ -181,7 +204,24 @@ internal sealed class RunStore : IDisposable
     }
 
     /// <summary>Stores a run's terminal state and, for a succeeded run, its report, in one transaction.</summary>
-    public void Finish(string id, RunState state, string detail, DateTimeOffset at, string? reportJson)
+    public void Finish(string id, RunState state, string detail, DateTimeOffset at, string? reportJson) =>
+        Write(() => FinishCore(id, state, detail, at, reportJson));
+
+    /// <summary>
+    /// Stores a run's terminal state once the store can write again (a run that ended while it could not: marked
+    /// FAILED with the cause when space returns, instead of staying RUNNING).
+    /// </summary>
+    public void FinishWhenWritable(string id, RunState state, string detail, DateTimeOffset at)
+    {
+        lock (_deferredGate)
+        {
+            _deferred.Add((id, state, detail, at));
+        }
+
+        TryRecover();
+    }
+
+    private void FinishCore(string id, RunState state, string detail, DateTimeOffset at, string? reportJson)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
@@ -318,14 +358,113 @@ internal sealed class RunStore : IDisposable
 
     private SqliteConnection Open()
     {
+        if (!_initialized && !TryRecover())
+        {
+            throw new StoreUnavailableException(_fault ?? "the run store is not open");
+        }
+
+        return OpenRaw();
+    }
+
+    private SqliteConnection OpenRaw()
+    {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         return connection;
     }
 
+    /// <summary>Why the store cannot write (disk full, read-only, I/O error), or null while it can.</summary>
+    public string? Fault => _fault;
+
+    /// <summary>Throws <see cref="StoreUnavailableException"/> (UNAVAILABLE) while the store cannot write and a probe write still fails.</summary>
+    public void ThrowIfUnwritable()
+    {
+        if (!TryRecover())
+        {
+            throw new StoreUnavailableException(_fault ?? "the run store cannot write");
+        }
+    }
+
+    /// <summary>
+    /// While faulted, tries a probe write (and the schema, if the store never opened); on success writes the deferred
+    /// outcomes and clears the fault. True when the store can write.
+    /// </summary>
+    public bool TryRecover()
+    {
+        if (_fault is null)
+        {
+            return true;
+        }
+
+        lock (_deferredGate)
+        {
+            if (_fault is null)
+            {
+                return true;
+            }
+
+            try
+            {
+                // Pooled connections may have opened read-only (SQLite falls back to that on a read-only file system).
+                using (var pooled = new SqliteConnection(_connectionString))
+                {
+                    SqliteConnection.ClearPool(pooled);
+                }
+
+                if (!_initialized)
+                {
+                    Initialize();
+                    _initialized = true;
+                }
+
+                using (var connection = OpenRaw())
+                using (var command = connection.CreateCommand())
+                {
+                    command.CommandText = "INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, $at)";
+                    command.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                    command.ExecuteNonQuery();
+                }
+
+                foreach (var (id, state, detail, at) in _deferred)
+                {
+                    FinishCore(id, state, detail, at, null);
+                }
+
+                _deferred.Clear();
+                _fault = null;
+                return true;
+            }
+            catch (SqliteException e) when (IsWriteFault(e))
+            {
+                _fault = Describe(e);
+                return false;
+            }
+        }
+    }
+
+    private void Write(Action write)
+    {
+        ThrowIfUnwritable();
+        try
+        {
+            write();
+        }
+        catch (SqliteException e) when (IsWriteFault(e))
+        {
+            _fault = Describe(e);
+            throw new StoreUnavailableException(_fault, e);
+        }
+    }
+
+    /// <summary>SQLITE_PERM, READONLY, IOERR, FULL, CANTOPEN: the store cannot write (primary result codes).</summary>
+    private static bool IsWriteFault(SqliteException e) => (e.SqliteErrorCode & 0xFF) is 3 or 8 or 10 or 13 or 14;
+
+    private string Describe(SqliteException e) =>
+        $"the run store '{_file}' cannot write ({e.Message.TrimEnd('.')}); new runs are refused until it can (free space, or make it writable)";
+
     private void Initialize()
     {
-        using var connection = Open();
+        using var connection = OpenRaw();
         using var command = connection.CreateCommand();
         CheckIntegrity(connection);
 
@@ -363,13 +502,20 @@ internal sealed class RunStore : IDisposable
                 from_store  INTEGER NOT NULL,
                 PRIMARY KEY (run_id, idx)
             );
+            CREATE TABLE IF NOT EXISTS store_probe (
+                id INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL
+            );
             CREATE TABLE IF NOT EXISTS results (
                 key    TEXT PRIMARY KEY,
                 status TEXT NOT NULL,
                 json   TEXT NOT NULL
             );
             PRAGMA user_version = {SchemaVersion};
+            INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, 0);
             """;
+
+        // The last statement writes: a store that opened read-only (a read-only mount) shows as such at start.
         command.ExecuteNonQuery();
     }
 
@@ -380,7 +526,7 @@ internal sealed class RunStore : IDisposable
     /// </summary>
     private void CheckIntegrity(SqliteConnection connection)
     {
-        var file = new SqliteConnectionStringBuilder(_connectionString).DataSource;
+        var file = _file;
         var problems = new List<string>();
         long version;
         try
@@ -398,7 +544,7 @@ internal sealed class RunStore : IDisposable
             check.CommandText = "PRAGMA user_version";
             version = (long)check.ExecuteScalar()!;
         }
-        catch (SqliteException e)
+        catch (SqliteException e) when ((e.SqliteErrorCode & 0xFF) is 11 or 26)
         {
             throw new InvalidOperationException(
                 $"the run store '{file}' cannot be read ({e.Message}); it is not a SQLite database or is damaged: stop the service, move the file aside (keep it for inspection) and start again with an empty store, or restore a backup", e);

@@ -43,6 +43,7 @@ internal sealed partial class RunCoordinator : IDisposable
     {
         var plan = _planner.Plan(kind, request);
         MemoryGuard.ThrowIfOverLimit(_options);
+        _store.ThrowIfUnwritable();
         var stored = _store.FindResults(plan.Simulations.Select(s => s.ResultKey));
         foreach (var key in stored.Where(r => r.Value == RunStatus.BudgetExceeded).Select(r => r.Key).ToList())
         {
@@ -151,8 +152,19 @@ internal sealed partial class RunCoordinator : IDisposable
             var progress = live.ToProgress(_time.GetUtcNow());
             if (progress.State is not (RunState.Queued or RunState.Running))
             {
-                // The terminal state is stored before it is shown, so the stored run is the final word.
-                yield return FinalProgress(_store.GetRun(id) ?? throw new RunNotFoundException(id));
+                // The terminal state is stored before it is shown, so the stored run is the final word; unless the
+                // store could not write it (then the live run is, until the store has it).
+                var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
+                if (stored.State is RunState.Queued or RunState.Running)
+                {
+                    progress.FinalRun = live.ToRun();
+                    yield return progress;
+                }
+                else
+                {
+                    yield return FinalProgress(stored);
+                }
+
                 yield break;
             }
 
@@ -178,6 +190,13 @@ internal sealed partial class RunCoordinator : IDisposable
     /// <summary>Resumes (or marks interrupted) the runs a previous process left queued or running.</summary>
     public void ResumeUnfinished()
     {
+        if (!_store.TryRecover())
+        {
+            // A store that cannot write cannot record a resumed run's progress: its runs resume at the next start.
+            Log.ResumeSkipped(_logger, _store.Fault ?? "");
+            return;
+        }
+
         foreach (var id in _store.UnfinishedRunIds())
         {
             var stored = _store.GetRun(id)!;
@@ -310,6 +329,21 @@ internal sealed partial class RunCoordinator : IDisposable
         {
             _store.Finish(live.Id, state, detail, now, report);
         }
+        catch (StoreUnavailableException e)
+        {
+            // Watchers learn it failed now; the store is told so once it can write again (until then, or if the
+            // process stops first, it is stored as running and resumed by the next start).
+            Log.StoreFailed(_logger, e, live.Id);
+            state = RunState.Failed;
+            detail = live.Fault ?? "the outcome could not be stored: " + e.Message;
+            _store.FinishWhenWritable(live.Id, state, detail, now);
+            live.Terminate(state, detail, now);
+            Log.RunFinished(_logger, live.Id, state, detail);
+            live.DisarmTimeout();
+
+            // Kept live (Get and Watch show the outcome) while the store has the run as running.
+            return;
+        }
         catch (Exception e)
         {
             // The run stays stored as running and is resumed by the next start; watchers learn it failed here.
@@ -440,6 +474,9 @@ internal sealed partial class RunCoordinator : IDisposable
 
     private static partial class Log
     {
+        [LoggerMessage(29, LogLevel.Warning, "Interrupted runs not resumed: {Fault}")]
+        public static partial void ResumeSkipped(ILogger logger, string fault);
+
         [LoggerMessage(10, LogLevel.Information, "Run {RunId} accepted: {Kind} of {Workload}, {Simulations} simulations, {FromStore} served from the store")]
         public static partial void RunAccepted(ILogger logger, string runId, RunKind kind, string workload, int simulations, int fromStore);
 
