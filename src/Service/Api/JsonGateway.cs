@@ -81,6 +81,13 @@ internal static class JsonGateway
             var keyed = http.User.Identity?.IsAuthenticated == true;
             return runs.Cancel(id, ClientIdentity.Of(http), !keyed || http.User.IsInRole(ApiKeyAuthentication.AdminRole));
         }));
+        v1.MapDelete("/runs/{id}", (string id, HttpContext http, RunCoordinator runs) => Answer(() =>
+        {
+            RunApi.CheckRunId(id);
+            var keyed = http.User.Identity?.IsAuthenticated == true;
+            var deleted = runs.Delete(id, ClientIdentity.Of(http), !keyed || http.User.IsInRole(ApiKeyAuthentication.AdminRole));
+            return new DeleteRunResponse { RunId = id, ResultsDeleted = deleted };
+        }));
         v1.MapGet("/runs/{id}/report", (string id, RunCoordinator runs) => Answer(() =>
         {
             RunApi.CheckRunId(id);

@@ -66,6 +66,13 @@ internal sealed class RunApi(RunCoordinator runs) : RunService.RunServiceBase
         return Task.FromResult(runs.Cancel(request.RunId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context) || !KeysInUse(context)));
     }
 
+    public override Task<DeleteRunResponse> DeleteRun(DeleteRunRequest request, ServerCallContext context)
+    {
+        CheckRunId(request.RunId);
+        var deleted = runs.Delete(request.RunId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context) || !KeysInUse(context));
+        return Task.FromResult(new DeleteRunResponse { RunId = request.RunId, ResultsDeleted = deleted });
+    }
+
     public override Task<GetReportResponse> GetReport(GetReportRequest request, ServerCallContext context)
     {
         CheckRunId(request.RunId);

@@ -145,6 +145,7 @@ public static class NetnsPolicyServer
         // Resume before the scheduler's workers and the endpoints start, so a client never sees a stale state.
         services.AddHostedService<RunResumer>();
         services.AddHostedService(sp => sp.GetRequiredService<LocalRunScheduler>());
+        services.AddHostedService<RetentionService>();
         return endpoints;
     }
 

@@ -133,6 +133,16 @@ public sealed class ServiceOptions
     /// <summary>True when every call must carry a key.</summary>
     internal bool KeysRequired => RequireApiKeys || !ListensOnLoopbackOnly;
 
+    /// <summary>Finished runs older than this are deleted (with the results nothing else uses); zero keeps them.</summary>
+    public TimeSpan RetentionMaxAge { get; set; }
+
+    /// <summary>While the store holds more than this many bytes, the oldest finished runs are deleted; zero: no bound.</summary>
+    [Range(0, long.MaxValue)]
+    public long RetentionMaxBytes { get; set; }
+
+    /// <summary>How often retention is applied (also once at start).</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The work budget every simulation runs under.</summary>
     internal NetnsPolicy.Simulation.Engine.SimulationBudget SimulationBudget =>
         new(SimulationEventBudget, SimulationPendingEventBudget, SimulationDeviceBudget);

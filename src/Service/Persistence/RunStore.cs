@@ -16,7 +16,8 @@ namespace NetnsPolicy.Service.Persistence;
 /// </summary>
 internal sealed class RunStore : IDisposable
 {
-    private const int SchemaVersion = 1;
+    /// <summary>1: runs, run_simulations, results. 2: runs.owner; tournaments and tournament_simulations; store_probe.</summary>
+    private const int SchemaVersion = 2;
     private readonly string _connectionString;
     private readonly string _file;
     private readonly Lock _deferredGate = new();
@@ -64,10 +65,10 @@ internal sealed class RunStore : IDisposable
     }
 
     /// <summary>Stores an accepted run with its simulations; those found in <paramref name="fromStore"/> are stored finished.</summary>
-    public void InsertRun(string id, RunPlan plan, DateTimeOffset createdAt, IReadOnlyDictionary<int, string> fromStore) =>
-        Write(() => InsertRunCore(id, plan, createdAt, fromStore));
+    public void InsertRun(string id, RunPlan plan, DateTimeOffset createdAt, IReadOnlyDictionary<int, string> fromStore, string owner = "") =>
+        Write(() => InsertRunCore(id, plan, createdAt, fromStore, owner));
 
-    private void InsertRunCore(string id, RunPlan plan, DateTimeOffset createdAt, IReadOnlyDictionary<int, string> fromStore)
+    private void InsertRunCore(string id, RunPlan plan, DateTimeOffset createdAt, IReadOnlyDictionary<int, string> fromStore, string owner)
     {
         using var connection = Open();
         using var tx = connection.BeginTransaction();
@@ -76,9 +77,10 @@ internal sealed class RunStore : IDisposable
             command.Transaction = tx;
             command.CommandText = """
                 INSERT INTO runs (id, kind, state, status_detail, workload, kernel_profile, baseline, policies, description,
-                                  request, request_hash, created_at)
-                VALUES ($id, $kind, $state, '', $workload, $profile, $baseline, $policies, $description, $request, $hash, $created)
+                                  request, request_hash, created_at, owner)
+                VALUES ($id, $kind, $state, '', $workload, $profile, $baseline, $policies, $description, $request, $hash, $created, $owner)
                 """;
+            command.Parameters.AddWithValue("$owner", owner);
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$kind", (int)plan.Kind);
             command.Parameters.AddWithValue("$state", (int)RunState.Queued);
@@ -328,12 +330,183 @@ internal sealed class RunStore : IDisposable
         return command.ExecuteScalar() as string;
     }
 
+    /// <summary>
+    /// Deletes a finished run with its simulations and report, and the results no run or tournament references any
+    /// more. Returns the number of results deleted; throws when the run is not there.
+    /// </summary>
+    public int DeleteRun(string id)
+    {
+        var deleted = 0;
+        Write(() =>
+        {
+            using var connection = Open();
+            using var tx = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = """
+                CREATE TEMP TABLE IF NOT EXISTS doomed (key TEXT PRIMARY KEY);
+                DELETE FROM temp.doomed;
+                INSERT OR IGNORE INTO temp.doomed SELECT result_key FROM run_simulations WHERE run_id = $id;
+                DELETE FROM run_simulations WHERE run_id = $id;
+                DELETE FROM runs WHERE id = $id;
+                """;
+            command.Parameters.AddWithValue("$id", id);
+            command.ExecuteNonQuery();
+            command.CommandText = """
+                DELETE FROM results WHERE key IN (SELECT key FROM temp.doomed)
+                  AND key NOT IN (SELECT result_key FROM run_simulations)
+                  AND key NOT IN (SELECT result_key FROM tournament_simulations)
+                """;
+            deleted = command.ExecuteNonQuery();
+            tx.Commit();
+        });
+        return deleted;
+    }
+
+    /// <summary>Bytes the store's pages hold (page count less free pages, times page size).</summary>
+    public long UsedBytes()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (page_count - freelist_count) * page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Ids of finished runs, oldest first; created before <paramref name="before"/> when given.</summary>
+    public List<string> FinishedRunIds(DateTimeOffset? before, int limit)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM runs WHERE state NOT IN ($queued, $running)" + (before is null ? "" : " AND created_at < $before") + " ORDER BY id LIMIT $limit";
+        command.Parameters.AddWithValue("$queued", (int)RunState.Queued);
+        command.Parameters.AddWithValue("$running", (int)RunState.Running);
+        command.Parameters.AddWithValue("$limit", limit);
+        if (before is { } b)
+        {
+            command.Parameters.AddWithValue("$before", b.ToUnixTimeMilliseconds());
+        }
+
+        using var reader = command.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Stores an accepted tournament: its definition (the file's text), owner and budget.</summary>
+    public void InsertTournament(StoredTournament t) => Write(() =>
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO tournaments (id, name, owner, state, status_detail, definition, time_budget_ms, simulations_total, created_at)
+            VALUES ($id, $name, $owner, $state, '', $definition, $budget, $total, $created)
+            """;
+        command.Parameters.AddWithValue("$id", t.Id);
+        command.Parameters.AddWithValue("$name", t.Name);
+        command.Parameters.AddWithValue("$owner", t.Owner);
+        command.Parameters.AddWithValue("$state", t.State);
+        command.Parameters.AddWithValue("$definition", t.Definition);
+        command.Parameters.AddWithValue("$budget", t.TimeBudget is { } b ? (long)b.TotalMilliseconds : DBNull.Value);
+        command.Parameters.AddWithValue("$total", t.SimulationsTotal);
+        command.Parameters.AddWithValue("$created", t.CreatedAt.ToUnixTimeMilliseconds());
+        command.ExecuteNonQuery();
+    });
+
+    /// <summary>Stores a tournament's terminal state.</summary>
+    public void FinishTournament(string id, string state, string detail, DateTimeOffset at) => Write(() =>
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE tournaments SET state = $state, status_detail = $detail, finished_at = $at WHERE id = $id";
+        command.Parameters.AddWithValue("$state", state);
+        command.Parameters.AddWithValue("$detail", detail);
+        command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$id", id);
+        command.ExecuteNonQuery();
+    });
+
+    /// <summary>Stores one simulation a tournament ran: its result (content-addressed, shared with runs) and the reference.</summary>
+    public void AddTournamentResult(string tournamentId, string resultKey, string status, string json) => Write(() =>
+    {
+        using var connection = Open();
+        using var tx = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = """
+            INSERT INTO results (key, status, json) VALUES ($key, $status, $json)
+            ON CONFLICT (key) DO UPDATE SET status = excluded.status, json = excluded.json WHERE results.status = 'budget-exceeded';
+            INSERT OR IGNORE INTO tournament_simulations (tournament_id, result_key) VALUES ($tournament, $key);
+            """;
+        command.Parameters.AddWithValue("$key", resultKey);
+        command.Parameters.AddWithValue("$status", status);
+        command.Parameters.AddWithValue("$json", json);
+        command.Parameters.AddWithValue("$tournament", tournamentId);
+        command.ExecuteNonQuery();
+        tx.Commit();
+    });
+
+    /// <summary>Every stored tournament, oldest first.</summary>
+    public List<StoredTournament> ListTournaments()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT id, name, owner, state, status_detail, definition, time_budget_ms, simulations_total, created_at, finished_at
+            FROM tournaments ORDER BY id
+            """;
+        using var r = command.ExecuteReader();
+        var list = new List<StoredTournament>();
+        while (r.Read())
+        {
+            list.Add(new StoredTournament(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+                r.IsDBNull(6) ? null : TimeSpan.FromMilliseconds(r.GetInt64(6)), r.GetInt32(7),
+                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(8)), r.IsDBNull(9) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9))));
+        }
+
+        return list;
+    }
+
+    /// <summary>Deletes a tournament and the results nothing else references.</summary>
+    public int DeleteTournament(string id)
+    {
+        var deleted = 0;
+        Write(() =>
+        {
+            using var connection = Open();
+            using var tx = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = """
+                CREATE TEMP TABLE IF NOT EXISTS doomed (key TEXT PRIMARY KEY);
+                DELETE FROM temp.doomed;
+                INSERT OR IGNORE INTO temp.doomed SELECT result_key FROM tournament_simulations WHERE tournament_id = $id;
+                DELETE FROM tournament_simulations WHERE tournament_id = $id;
+                DELETE FROM tournaments WHERE id = $id;
+                """;
+            command.Parameters.AddWithValue("$id", id);
+            command.ExecuteNonQuery();
+            command.CommandText = """
+                DELETE FROM results WHERE key IN (SELECT key FROM temp.doomed)
+                  AND key NOT IN (SELECT result_key FROM run_simulations)
+                  AND key NOT IN (SELECT result_key FROM tournament_simulations)
+                """;
+            deleted = command.ExecuteNonQuery();
+            tx.Commit();
+        });
+        return deleted;
+    }
+
     private const string SelectRun = """
         SELECT r.id, r.kind, r.state, r.status_detail, r.workload, r.kernel_profile, r.baseline, r.policies, r.description,
                r.request, r.request_hash, r.created_at, r.started_at, r.finished_at,
                (SELECT count(*) FROM run_simulations s WHERE s.run_id = r.id),
                (SELECT count(*) FROM run_simulations s WHERE s.run_id = r.id AND s.status <> ''),
-               (SELECT count(*) FROM run_simulations s WHERE s.run_id = r.id AND s.from_store <> 0)
+               (SELECT count(*) FROM run_simulations s WHERE s.run_id = r.id AND s.from_store <> 0),
+               r.owner
         FROM runs r
         """;
 
@@ -354,7 +527,8 @@ internal sealed class RunStore : IDisposable
         r.IsDBNull(13) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(13)),
         r.GetInt32(14),
         r.GetInt32(15),
-        r.GetInt32(16));
+        r.GetInt32(16),
+        r.GetString(17));
 
     private SqliteConnection Open()
     {
@@ -466,7 +640,13 @@ internal sealed class RunStore : IDisposable
     {
         using var connection = OpenRaw();
         using var command = connection.CreateCommand();
-        CheckIntegrity(connection);
+        var version = CheckIntegrity(connection);
+        if (version == 1)
+        {
+            // Migration 1 → 2: runs gain their owner (runs stored before have none: any key or admin may change them).
+            command.CommandText = "ALTER TABLE runs ADD COLUMN owner TEXT NOT NULL DEFAULT ''";
+            command.ExecuteNonQuery();
+        }
 
         // WAL lets readers (GetRun, WatchRun) proceed while a worker commits a result.
         command.CommandText = $"""
@@ -487,7 +667,8 @@ internal sealed class RunStore : IDisposable
                 created_at     INTEGER NOT NULL,
                 started_at     INTEGER,
                 finished_at    INTEGER,
-                report         TEXT
+                report         TEXT,
+                owner          TEXT NOT NULL DEFAULT ''
             );
             CREATE INDEX IF NOT EXISTS runs_state ON runs (state);
             CREATE TABLE IF NOT EXISTS run_simulations (
@@ -501,6 +682,23 @@ internal sealed class RunStore : IDisposable
                 status      TEXT NOT NULL,
                 from_store  INTEGER NOT NULL,
                 PRIMARY KEY (run_id, idx)
+            );
+            CREATE TABLE IF NOT EXISTS tournaments (
+                id                TEXT PRIMARY KEY,
+                name              TEXT NOT NULL,
+                owner             TEXT NOT NULL,
+                state             TEXT NOT NULL,
+                status_detail     TEXT NOT NULL,
+                definition        TEXT NOT NULL,
+                time_budget_ms    INTEGER,
+                simulations_total INTEGER NOT NULL,
+                created_at        INTEGER NOT NULL,
+                finished_at       INTEGER
+            );
+            CREATE TABLE IF NOT EXISTS tournament_simulations (
+                tournament_id TEXT NOT NULL REFERENCES tournaments(id) ON DELETE CASCADE,
+                result_key    TEXT NOT NULL,
+                PRIMARY KEY (tournament_id, result_key)
             );
             CREATE TABLE IF NOT EXISTS store_probe (
                 id INTEGER PRIMARY KEY,
@@ -524,7 +722,7 @@ internal sealed class RunStore : IDisposable
     /// newer build wrote, stops the start with a message naming the file and what to do, instead of serving errors
     /// and writing new runs into it.
     /// </summary>
-    private void CheckIntegrity(SqliteConnection connection)
+    private long CheckIntegrity(SqliteConnection connection)
     {
         var file = _file;
         var problems = new List<string>();
@@ -561,5 +759,7 @@ internal sealed class RunStore : IDisposable
             throw new InvalidOperationException(
                 $"the run store '{file}' has schema version {version}, newer than this build's {SchemaVersion}; run the build that wrote it, or point DatabasePath at another file");
         }
+
+        return version;
     }
 }

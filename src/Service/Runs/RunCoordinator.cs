@@ -58,7 +58,7 @@ internal sealed partial class RunCoordinator : IDisposable
 
         var now = _time.GetUtcNow();
         var id = RunIds.New(now);
-        _store.InsertRun(id, plan, now, fromStore);
+        _store.InsertRun(id, plan, now, fromStore, client);
         var live = new LiveRun(id, plan, now, fromStore.Keys.ToHashSet(), fromStore.Keys.ToHashSet(), startedAt: null) { Owner = client };
         _live[id] = live;
         Log.RunAccepted(_logger, id, plan.Kind, plan.WorkloadName, plan.Simulations.Count, fromStore.Count);
@@ -127,6 +127,69 @@ internal sealed partial class RunCoordinator : IDisposable
         }
 
         return RunMessages.ToRun(stored);
+    }
+
+    /// <summary>
+    /// Deletes a finished run (FAILED_PRECONDITION for one queued or running); with keys, only its owner or an admin
+    /// may. Returns the number of stored results deleted with it.
+    /// </summary>
+    public int Delete(string id, string? caller = null, bool admin = true)
+    {
+        var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
+        if (!admin && stored.Owner.StartsWith("key:", StringComparison.Ordinal) && stored.Owner != caller)
+        {
+            throw new RunAccessDeniedException(id);
+        }
+
+        if (_live.ContainsKey(id) || stored.State is RunState.Queued or RunState.Running)
+        {
+            throw new RunStateException(id, stored.State, "the run has not finished; cancel it first");
+        }
+
+        var deleted = _store.DeleteRun(id);
+        Log.RunDeleted(_logger, id, deleted);
+        return deleted;
+    }
+
+    /// <summary>
+    /// Retention: deletes finished runs older than <see cref="ServiceOptions.RetentionMaxAge"/>, then the oldest
+    /// finished runs while the store holds more than <see cref="ServiceOptions.RetentionMaxBytes"/>. Returns the
+    /// number of runs deleted.
+    /// </summary>
+    public int ApplyRetention()
+    {
+        var deleted = 0;
+        if (_options.RetentionMaxAge > TimeSpan.Zero)
+        {
+            var before = _time.GetUtcNow() - _options.RetentionMaxAge;
+            foreach (var id in _store.FinishedRunIds(before, int.MaxValue))
+            {
+                _store.DeleteRun(id);
+                deleted++;
+            }
+        }
+
+        while (_options.RetentionMaxBytes > 0 && _store.UsedBytes() > _options.RetentionMaxBytes)
+        {
+            var oldest = _store.FinishedRunIds(null, 16);
+            if (oldest.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var id in oldest)
+            {
+                _store.DeleteRun(id);
+                deleted++;
+            }
+        }
+
+        if (deleted > 0)
+        {
+            Log.RetentionApplied(_logger, deleted);
+        }
+
+        return deleted;
     }
 
     /// <summary>Progress messages until the run is terminal; the last carries the final run.</summary>
@@ -234,7 +297,7 @@ internal sealed partial class RunCoordinator : IDisposable
                 continue;
             }
 
-            var live = new LiveRun(id, plan, stored.CreatedAt, done, fromStore, stored.StartedAt);
+            var live = new LiveRun(id, plan, stored.CreatedAt, done, fromStore, stored.StartedAt) { Owner = stored.Owner };
             _live[id] = live;
             Log.RunResumed(_logger, id, pending.Count, plan.Simulations.Count);
             if (reservation is null)
@@ -474,6 +537,12 @@ internal sealed partial class RunCoordinator : IDisposable
 
     private static partial class Log
     {
+        [LoggerMessage(27, LogLevel.Information, "Run {RunId} deleted with {Results} results")]
+        public static partial void RunDeleted(ILogger logger, string runId, int results);
+
+        [LoggerMessage(28, LogLevel.Information, "Retention deleted {Runs} finished runs")]
+        public static partial void RetentionApplied(ILogger logger, int runs);
+
         [LoggerMessage(29, LogLevel.Warning, "Interrupted runs not resumed: {Fault}")]
         public static partial void ResumeSkipped(ILogger logger, string fault);
 

@@ -116,8 +116,7 @@ internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions
             {
                 foreach (var (entry, contender) in byLabel)
                 {
-                    var key = Hash("netnspolicy-simulation/1", workloadJson!, profileJson!, contender.PolicyId, contender.AssemblyHash,
-                        contender.CanonicalParameters, SimulationEngine.Version, seed.ToString(CultureInfo.InvariantCulture), rep.ToString(CultureInfo.InvariantCulture));
+                    var key = ResultKey(workloadJson!, profileJson!, contender.PolicyId, contender.AssemblyHash, contender.CanonicalParameters, seed, rep);
                     var input = new SimulationInput(workloadJson!, profileId, entry.Policy, new Dictionary<string, string>(entry.Parameters, StringComparer.Ordinal),
                         contender.AssemblyHash, seed, rep, budget);
                     simulations.Add(new PlannedSimulation(simulations.Count, contender.Label, contender.CanonicalParameters, seed, rep, key, input));
@@ -371,6 +370,17 @@ internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions
                 string.Create(CultureInfo.InvariantCulture, $"the workload creates or holds {total:0} namespaces ({largest.Field[9..]} contributes {largest.Count:0}); this service accepts at most {_options.MaxNamespacesPerWorkload}"));
         }
     }
+
+    /// <summary>
+    /// A simulation's result key: SHA-256 of everything its result depends on (canonical workload JSON, profile JSON,
+    /// policy id, assembly hash, bound parameters, engine version, seed, replication). Runs and tournaments share it.
+    /// </summary>
+    internal static string ResultKey(string canonicalWorkloadJson, string profileJson, string policyId, string assemblyHash, string canonicalParameters, ulong seed, int replication) =>
+        Hash("netnspolicy-simulation/1", canonicalWorkloadJson, profileJson, policyId, assemblyHash,
+            canonicalParameters, SimulationEngine.Version, seed.ToString(CultureInfo.InvariantCulture), replication.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The canonical JSON of a workload (comments and layout dropped, defaults filled), as result keys hash it.</summary>
+    internal static string CanonicalWorkload(string json) => JsonSerializer.Serialize(WorkloadLoader.Parse(json), CanonicalJson);
 
     private static string Hash(params string[] parts)
     {

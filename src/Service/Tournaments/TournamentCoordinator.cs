@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using NetnsPolicy.Contracts.V1;
 using NetnsPolicy.PluginHost;
 using NetnsPolicy.Service.Hosting;
+using NetnsPolicy.Service.Persistence;
 using NetnsPolicy.Service.Runs;
 using NetnsPolicy.Service.Scheduling;
 using NetnsPolicy.Simulation;
@@ -23,6 +24,7 @@ internal sealed partial class TournamentCoordinator(
     IRunScheduler scheduler,
     IPolicyCatalog catalog,
     RunPlanner planner,
+    RunStore store,
     TimeProvider time,
     IOptions<ServiceOptions> options,
     ILogger<TournamentCoordinator> logger) : IDisposable
@@ -32,6 +34,7 @@ internal sealed partial class TournamentCoordinator(
     private readonly ConcurrentDictionary<string, LiveTournament> _tournaments = new(StringComparer.Ordinal);
     private readonly ServiceOptions _options = options.Value;
     private int _running;
+    private volatile bool _stopping;
 
     public TournamentMessage Start(StartTournamentRequest request, string client = "")
     {
@@ -84,6 +87,7 @@ internal sealed partial class TournamentCoordinator(
         }
 
         MemoryGuard.ThrowIfOverLimit(_options);
+        store.ThrowIfUnwritable();
         if (Interlocked.Increment(ref _running) > _options.MaxConcurrentTournaments)
         {
             Interlocked.Decrement(ref _running);
@@ -92,11 +96,72 @@ internal sealed partial class TournamentCoordinator(
 
         var now = time.GetUtcNow();
         var id = RunIds.New(now);
-        var live = new LiveTournament(id, tournament.Name, now, tournament.Tracks.Count * tournament.Entries.Count * tournament.Replications);
+        var total = tournament.Tracks.Count * tournament.Entries.Count * tournament.Replications;
+        try
+        {
+            store.InsertTournament(new StoredTournament(id, tournament.Name, client, StateNames.Running, "", request.TournamentJson,
+                request.TimeBudget?.ToTimeSpan(), total, now, null));
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _running);
+            throw;
+        }
+
+        var live = new LiveTournament(id, tournament.Name, now, total);
         _tournaments[id] = live;
         Log.TournamentStarted(logger, id, tournament.Name, tournament.Entries.Count, tournament.Tracks.Count);
         _ = Task.Run(() => ExecuteAsync(live, tournament, request.TimeBudget?.ToTimeSpan(), client));
         return live.ToMessage();
+    }
+
+    /// <summary>
+    /// At start: tournaments the store has. Unfinished ones (the process stopped or was killed) run again, every
+    /// simulation already stored served from the store, so they end as an uninterrupted run would; the newest finished
+    /// ones are rebuilt from their stored results (no simulation runs) so that Get and Watch give their artifacts.
+    /// </summary>
+    public void ResumeStored()
+    {
+        if (!store.TryRecover())
+        {
+            return;
+        }
+
+        var stored = store.ListTournaments();
+        var rebuild = stored.Where(t => t.State != StateNames.Running).TakeLast(KeptFinished).Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var t in stored.Where(t => t.State == StateNames.Running || rebuild.Contains(t.Id)))
+        {
+            var live = new LiveTournament(t.Id, t.Name, t.CreatedAt, t.SimulationsTotal);
+            _tournaments[t.Id] = live;
+            Tournament tournament;
+            try
+            {
+                tournament = TournamentLoader.Parse(t.Definition, baseDirectory: null, catalog);
+            }
+            catch (InputValidationException e)
+            {
+                // A plugin it named is gone: the tournament cannot run again.
+                var detail = "cannot be resumed: " + e.Message;
+                live.Finish(TournamentState.Failed, detail, null, time.GetUtcNow());
+                TryStoreFinish(t.Id, TournamentState.Failed, detail);
+                continue;
+            }
+
+            var state = StateNames.Parse(t.State);
+            if (state is TournamentState.Cancelled or TournamentState.Failed)
+            {
+                live.Finish(state, t.StatusDetail, null, t.FinishedAt ?? t.CreatedAt);
+                continue;
+            }
+
+            if (state == TournamentState.Running)
+            {
+                Interlocked.Increment(ref _running);
+                Log.TournamentResumed(logger, t.Id, t.Name);
+            }
+
+            _ = Task.Run(() => ExecuteAsync(live, tournament, t.TimeBudget, t.Owner, state == TournamentState.Running ? null : t.FinishedAt));
+        }
     }
 
     public TournamentMessage Get(string id) => Find(id).ToMessage();
@@ -129,6 +194,8 @@ internal sealed partial class TournamentCoordinator(
 
     public void Dispose()
     {
+        // Stopping, not cancelling: what runs stays stored as running and resumes at the next start.
+        _stopping = true;
         foreach (var live in _tournaments.Values)
         {
             live.Cancellation.Cancel();
@@ -138,33 +205,96 @@ internal sealed partial class TournamentCoordinator(
     private LiveTournament Find(string id) =>
         _tournaments.TryGetValue(id, out var live) ? live : throw new TournamentNotFoundException(id);
 
-    private async Task ExecuteAsync(LiveTournament live, Tournament tournament, TimeSpan? budget, string client)
+    /// <summary>
+    /// Runs (or, with <paramref name="finishedAt"/>, rebuilds from stored results) a tournament to its end and stores
+    /// the outcome; a rebuild keeps its stored finish time and counts for no running slot.
+    /// </summary>
+    private async Task ExecuteAsync(LiveTournament live, Tournament tournament, TimeSpan? budget, string client, DateTimeOffset? finishedAt = null)
     {
+        var rebuilding = finishedAt is not null;
         try
         {
             var runner = new TournamentRunner(
-                new SchedulerRunExecutor(scheduler, catalog, live.Id, time, _options.SimulationBudget, client),
+                new SchedulerRunExecutor(scheduler, catalog, live.Id, time, _options.SimulationBudget, client, store),
                 new TournamentRunnerOptions { MaxParallelism = _options.EffectiveConcurrency, TimeBudget = budget, TimeProvider = time });
             var result = await runner.RunAsync(tournament, new ProgressSink(live, time), live.Cancellation.Token).ConfigureAwait(false);
             var state = result.AnyGateFailed ? TournamentState.GateFailed : TournamentState.Passed;
-            live.Finish(state, result.AnyGateFailed ? "at least one gate failed" : "", result, time.GetUtcNow());
+            var detail = result.AnyGateFailed ? "at least one gate failed" : "";
+            live.Finish(state, detail, result, finishedAt ?? time.GetUtcNow());
+            if (!rebuilding)
+            {
+                TryStoreFinish(live.Id, state, detail);
+            }
+
             Log.TournamentFinished(logger, live.Id, state);
+        }
+        catch (Exception) when (_stopping)
+        {
+            // The service is stopping: stored as running, resumed at the next start.
         }
         catch (OperationCanceledException) when (live.Cancellation.IsCancellationRequested)
         {
             live.Finish(TournamentState.Cancelled, "cancelled by request", null, time.GetUtcNow());
+            TryStoreFinish(live.Id, TournamentState.Cancelled, "cancelled by request");
             Log.TournamentFinished(logger, live.Id, TournamentState.Cancelled);
         }
-        catch (Exception e)
+        catch (Exception e) when (!_stopping)
         {
             Log.TournamentFailed(logger, e, live.Id);
             live.Finish(TournamentState.Failed, e.Message, null, time.GetUtcNow());
+            TryStoreFinish(live.Id, TournamentState.Failed, e.Message);
         }
         finally
         {
-            Interlocked.Decrement(ref _running);
+            if (!rebuilding)
+            {
+                Interlocked.Decrement(ref _running);
+            }
+
             ForgetOldest();
         }
+    }
+
+    private void TryStoreFinish(string id, TournamentState state, string detail)
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        try
+        {
+            store.FinishTournament(id, StateNames.Of(state), detail, time.GetUtcNow());
+        }
+        catch (StoreUnavailableException e)
+        {
+            // Left stored as running: the next start runs it again from its stored results.
+            Log.TournamentFailed(logger, e, id);
+        }
+    }
+
+    /// <summary>The service's own names for tournament states in the store (not the proto's enum numbers).</summary>
+    internal static class StateNames
+    {
+        public const string Running = "running";
+
+        public static string Of(TournamentState state) => state switch
+        {
+            TournamentState.Running => Running,
+            TournamentState.Passed => "passed",
+            TournamentState.GateFailed => "gate-failed",
+            TournamentState.Cancelled => "cancelled",
+            _ => "failed",
+        };
+
+        public static TournamentState Parse(string name) => name switch
+        {
+            Running => TournamentState.Running,
+            "passed" => TournamentState.Passed,
+            "gate-failed" => TournamentState.GateFailed,
+            "cancelled" => TournamentState.Cancelled,
+            _ => TournamentState.Failed,
+        };
     }
 
     private void ForgetOldest()
@@ -189,6 +319,9 @@ internal sealed partial class TournamentCoordinator(
 
         [LoggerMessage(31, LogLevel.Information, "Tournament {TournamentId} finished: {State}")]
         public static partial void TournamentFinished(ILogger logger, string tournamentId, TournamentState state);
+
+        [LoggerMessage(33, LogLevel.Information, "Tournament {TournamentId} ({Name}) resumed after a restart")]
+        public static partial void TournamentResumed(ILogger logger, string tournamentId, string name);
 
         [LoggerMessage(32, LogLevel.Error, "Tournament {TournamentId} failed")]
         public static partial void TournamentFailed(ILogger logger, Exception error, string tournamentId);
