@@ -32,7 +32,7 @@ internal static class RpcErrors
         {
             Code = (int)Code.FailedPrecondition,
             Message = Bound(e.Message, MaxMessageChars),
-            Details = { Any.Pack(new PreconditionFailure { Violations = { new PreconditionFailure.Types.Violation { Type = "STATE", Subject = "run_id", Description = Bound(e.Message, MaxDescriptionChars) } } }) },
+            Details = { Any.Pack(new PreconditionFailure { Violations = { new PreconditionFailure.Types.Violation { Type = "STATE", Subject = e.Subject, Description = Bound(e.Message, MaxDescriptionChars) } } }) },
         }.ToRpcException(),
         RunAccessDeniedException e => new Google.Rpc.Status
         {

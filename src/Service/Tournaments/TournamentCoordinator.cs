@@ -164,7 +164,62 @@ internal sealed partial class TournamentCoordinator(
         }
     }
 
-    public TournamentMessage Get(string id) => Find(id).ToMessage();
+    public TournamentMessage Get(string id) =>
+        _tournaments.TryGetValue(id, out var live) ? live.ToMessage()
+        : store.ListTournaments().FirstOrDefault(t => t.Id == id) is { } stored ? ToMessage(stored)
+        : throw new TournamentNotFoundException(id);
+
+    /// <summary>Tournaments newest first, from the store (live ones as they are now), without artifacts.</summary>
+    public (List<TournamentMessage> Page, string Next) List(int pageSize, string? pageToken)
+    {
+        var all = store.ListTournaments().OrderByDescending(t => t.Id, StringComparer.Ordinal)
+            .Where(t => pageToken is null || string.CompareOrdinal(t.Id, pageToken) < 0).Take(pageSize + 1).ToList();
+        var page = all.Take(pageSize).Select(t =>
+        {
+            var m = _tournaments.TryGetValue(t.Id, out var live) ? live.ToMessage() : ToMessage(t);
+            m.Markdown = m.Json = m.JunitXml = m.Html = "";
+            return m;
+        }).ToList();
+        return (page, all.Count > pageSize ? page[^1].Id : "");
+    }
+
+    /// <summary>Deletes a finished tournament (owner or admin); returns the results deleted with it.</summary>
+    public int Delete(string id, string? caller, bool admin)
+    {
+        var stored = store.ListTournaments().FirstOrDefault(t => t.Id == id) ?? throw new TournamentNotFoundException(id);
+        if (!admin && stored.Owner.StartsWith("key:", StringComparison.Ordinal) && stored.Owner != caller)
+        {
+            throw new RunAccessDeniedException(id, "tournament_id");
+        }
+
+        if (stored.State == StateNames.Running || (_tournaments.TryGetValue(id, out var live) && !live.IsFinished))
+        {
+            throw new RunStateException(id, RunState.Running, "the tournament is running; cancel it first", "tournament_id");
+        }
+
+        var deleted = store.DeleteTournament(id);
+        _tournaments.TryRemove(id, out _);
+        return deleted;
+    }
+
+    private static TournamentMessage ToMessage(StoredTournament t)
+    {
+        var message = new TournamentMessage
+        {
+            Id = t.Id,
+            Name = t.Name,
+            State = StateNames.Parse(t.State),
+            StatusDetail = t.StatusDetail,
+            CreatedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(t.CreatedAt),
+            SimulationsTotal = t.SimulationsTotal,
+        };
+        if (t.FinishedAt is { } f)
+        {
+            message.FinishedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(f);
+        }
+
+        return message;
+    }
 
     public TournamentMessage Cancel(string id)
     {
