@@ -113,6 +113,8 @@ public sealed class StoreLifecycleTests
         {
             var old = await service.Runs.GetRunAsync(new GetRunRequest { RunId = "01ARZ3NDEKTSV4RRFFQ69G5FAV" }, deadline: TestService.Deadline());
             Assert.That(old.StatusDetail, Is.EqualTo("old"));
+            Assert.That(old.State, Is.EqualTo(RunState.Failed), "schema 1's state 4");
+            Assert.That(old.Kind, Is.EqualTo(RunKind.Single));
         }
 
         using var check = new SqliteConnection($"Data Source={db.Path};Pooling=False");
@@ -120,8 +122,8 @@ public sealed class StoreLifecycleTests
         using var version = check.CreateCommand();
         version.CommandText = "PRAGMA user_version";
         Assert.That((long)version.ExecuteScalar()!, Is.EqualTo(2));
-        version.CommandText = "SELECT owner FROM runs";
-        Assert.That(version.ExecuteScalar(), Is.EqualTo(""));
+        version.CommandText = "SELECT owner || '|' || state || '|' || kind FROM runs";
+        Assert.That(version.ExecuteScalar(), Is.EqualTo("|failed|single"), "owner added, state and kind by name");
     }
 
     [Test]

@@ -16,7 +16,7 @@ namespace NetnsPolicy.Service.Persistence;
 /// </summary>
 internal sealed class RunStore : IDisposable
 {
-    /// <summary>1: runs, run_simulations, results. 2: runs.owner; tournaments and tournament_simulations; store_probe.</summary>
+    /// <summary>1: runs, run_simulations, results. 2: runs.owner, states and kinds by name; tournaments and tournament_simulations; store_probe.</summary>
     private const int SchemaVersion = 2;
     private readonly string _connectionString;
     private readonly string _file;
@@ -82,8 +82,8 @@ internal sealed class RunStore : IDisposable
                 """;
             command.Parameters.AddWithValue("$owner", owner);
             command.Parameters.AddWithValue("$id", id);
-            command.Parameters.AddWithValue("$kind", (int)plan.Kind);
-            command.Parameters.AddWithValue("$state", (int)RunState.Queued);
+            command.Parameters.AddWithValue("$kind", StoreNames.Of(plan.Kind));
+            command.Parameters.AddWithValue("$state", StoreNames.Of(RunState.Queued));
             command.Parameters.AddWithValue("$workload", plan.WorkloadName);
             command.Parameters.AddWithValue("$profile", plan.KernelProfile);
             command.Parameters.AddWithValue("$baseline", plan.Baseline);
@@ -162,8 +162,8 @@ internal sealed class RunStore : IDisposable
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "UPDATE runs SET state = $state, started_at = coalesce(started_at, $at) WHERE id = $id AND state IN ($queued, $state)";
-        command.Parameters.AddWithValue("$state", (int)RunState.Running);
-        command.Parameters.AddWithValue("$queued", (int)RunState.Queued);
+        command.Parameters.AddWithValue("$state", StoreNames.Of(RunState.Running));
+        command.Parameters.AddWithValue("$queued", StoreNames.Of(RunState.Queued));
         command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$id", id);
         command.ExecuteNonQuery();
@@ -234,7 +234,7 @@ internal sealed class RunStore : IDisposable
                             started_at = coalesce(started_at, $at)
             WHERE id = $id
             """;
-        command.Parameters.AddWithValue("$state", (int)state);
+        command.Parameters.AddWithValue("$state", StoreNames.Of(state));
         command.Parameters.AddWithValue("$detail", detail);
         command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$report", (object?)reportJson ?? DBNull.Value);
@@ -267,7 +267,12 @@ internal sealed class RunStore : IDisposable
 
         if (states.Count > 0)
         {
-            where.Add($"r.state IN ({string.Join(",", states.Select(s => ((int)s).ToString(CultureInfo.InvariantCulture)))})");
+            var names = states.Select((s, i) => (Parameter: "$state" + i.ToString(CultureInfo.InvariantCulture), Name: StoreNames.Of(s))).ToList();
+            where.Add($"r.state IN ({string.Join(",", names.Select(n => n.Parameter))})");
+            foreach (var (parameter, name) in names)
+            {
+                command.Parameters.AddWithValue(parameter, name);
+            }
         }
 
         command.CommandText = SelectRun + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY r.id DESC LIMIT $limit";
@@ -288,8 +293,8 @@ internal sealed class RunStore : IDisposable
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT id FROM runs WHERE state IN ($queued, $running) ORDER BY id";
-        command.Parameters.AddWithValue("$queued", (int)RunState.Queued);
-        command.Parameters.AddWithValue("$running", (int)RunState.Running);
+        command.Parameters.AddWithValue("$queued", StoreNames.Of(RunState.Queued));
+        command.Parameters.AddWithValue("$running", StoreNames.Of(RunState.Running));
         using var reader = command.ExecuteReader();
         var ids = new List<string>();
         while (reader.Read())
@@ -378,8 +383,8 @@ internal sealed class RunStore : IDisposable
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT id FROM runs WHERE state NOT IN ($queued, $running)" + (before is null ? "" : " AND created_at < $before") + " ORDER BY id LIMIT $limit";
-        command.Parameters.AddWithValue("$queued", (int)RunState.Queued);
-        command.Parameters.AddWithValue("$running", (int)RunState.Running);
+        command.Parameters.AddWithValue("$queued", StoreNames.Of(RunState.Queued));
+        command.Parameters.AddWithValue("$running", StoreNames.Of(RunState.Running));
         command.Parameters.AddWithValue("$limit", limit);
         if (before is { } b)
         {
@@ -512,8 +517,8 @@ internal sealed class RunStore : IDisposable
 
     private static StoredRun ReadRun(SqliteDataReader r) => new(
         r.GetString(0),
-        (RunKind)r.GetInt32(1),
-        (RunState)r.GetInt32(2),
+        StoreNames.ParseKind(r.GetString(1)),
+        StoreNames.ParseState(r.GetString(2)),
         r.GetString(3),
         r.GetString(4),
         r.GetString(5),
@@ -644,7 +649,9 @@ internal sealed class RunStore : IDisposable
         if (version == 1)
         {
             // Migration 1 → 2: runs gain their owner (runs stored before have none: any key or admin may change them).
-            command.CommandText = "ALTER TABLE runs ADD COLUMN owner TEXT NOT NULL DEFAULT ''";
+            // and states and kinds by the service's names instead of the proto enums' numbers (the columns keep their
+            // declared INTEGER type; SQLite stores the names as text in them).
+            command.CommandText = "ALTER TABLE runs ADD COLUMN owner TEXT NOT NULL DEFAULT ''; " + StoreNames.MigrateStatesSql;
             command.ExecuteNonQuery();
         }
 
@@ -654,8 +661,8 @@ internal sealed class RunStore : IDisposable
             PRAGMA foreign_keys = ON;
             CREATE TABLE IF NOT EXISTS runs (
                 id             TEXT PRIMARY KEY,
-                kind           INTEGER NOT NULL,
-                state          INTEGER NOT NULL,
+                kind           TEXT NOT NULL,
+                state          TEXT NOT NULL,
                 status_detail  TEXT NOT NULL,
                 workload       TEXT NOT NULL,
                 kernel_profile TEXT NOT NULL,
