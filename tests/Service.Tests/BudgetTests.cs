@@ -64,6 +64,22 @@ public sealed class BudgetTests
     }
 
     [Test]
+    public async Task SubmitRun_HeapOverTheServicesLimit_ResourceExhaustedNamingMemoryAndNothingStored()
+    {
+        using var db = new TempDatabase();
+        var options = Options(db.Path);
+        options.MaxHeapBytes = 1;
+        await using var service = await TestService.StartAsync(options);
+
+        var error = await RpcAssert.FailsWith(Grpc.Core.StatusCode.ResourceExhausted,
+            () => service.Runs.SubmitRunAsync(Single(Workloads.Burst(10)), deadline: TestService.Deadline()).ResponseAsync);
+
+        Assert.That(RpcAssert.Fields(error), Is.EqualTo(new[] { "memory" }));
+        var listed = await service.Runs.ListRunsAsync(new ListRunsRequest(), deadline: TestService.Deadline());
+        Assert.That(listed.Runs, Is.Empty);
+    }
+
+    [Test]
     public async Task SubmitRun_BudgetExceededResult_NotServedToALaterRunUnderALargerBudget()
     {
         using var db = new TempDatabase();

@@ -339,7 +339,17 @@ internal sealed class RunStore : IDisposable
     /// Deletes a finished run with its simulations and report, and the results no run or tournament references any
     /// more. Returns the number of results deleted; throws when the run is not there.
     /// </summary>
-    public int DeleteRun(string id)
+    public int DeleteRun(string id) => DeleteWithResults(id, """
+        INSERT OR IGNORE INTO temp.doomed SELECT result_key FROM run_simulations WHERE run_id = $id;
+        DELETE FROM run_simulations WHERE run_id = $id;
+        DELETE FROM runs WHERE id = $id;
+        """);
+
+    /// <summary>
+    /// Runs <paramref name="deleteRows"/> (which lists the result keys it releases in <c>temp.doomed</c>) and deletes
+    /// those results that no run or tournament references any more, in one transaction; returns how many.
+    /// </summary>
+    private int DeleteWithResults(string id, string deleteRows)
     {
         var deleted = 0;
         Write(() =>
@@ -348,13 +358,7 @@ internal sealed class RunStore : IDisposable
             using var tx = connection.BeginTransaction();
             using var command = connection.CreateCommand();
             command.Transaction = tx;
-            command.CommandText = """
-                CREATE TEMP TABLE IF NOT EXISTS doomed (key TEXT PRIMARY KEY);
-                DELETE FROM temp.doomed;
-                INSERT OR IGNORE INTO temp.doomed SELECT result_key FROM run_simulations WHERE run_id = $id;
-                DELETE FROM run_simulations WHERE run_id = $id;
-                DELETE FROM runs WHERE id = $id;
-                """;
+            command.CommandText = "CREATE TEMP TABLE IF NOT EXISTS doomed (key TEXT PRIMARY KEY); DELETE FROM temp.doomed; " + deleteRows;
             command.Parameters.AddWithValue("$id", id);
             command.ExecuteNonQuery();
             command.CommandText = """
@@ -476,34 +480,11 @@ internal sealed class RunStore : IDisposable
     }
 
     /// <summary>Deletes a tournament and the results nothing else references.</summary>
-    public int DeleteTournament(string id)
-    {
-        var deleted = 0;
-        Write(() =>
-        {
-            using var connection = Open();
-            using var tx = connection.BeginTransaction();
-            using var command = connection.CreateCommand();
-            command.Transaction = tx;
-            command.CommandText = """
-                CREATE TEMP TABLE IF NOT EXISTS doomed (key TEXT PRIMARY KEY);
-                DELETE FROM temp.doomed;
-                INSERT OR IGNORE INTO temp.doomed SELECT result_key FROM tournament_simulations WHERE tournament_id = $id;
-                DELETE FROM tournament_simulations WHERE tournament_id = $id;
-                DELETE FROM tournaments WHERE id = $id;
-                """;
-            command.Parameters.AddWithValue("$id", id);
-            command.ExecuteNonQuery();
-            command.CommandText = """
-                DELETE FROM results WHERE key IN (SELECT key FROM temp.doomed)
-                  AND key NOT IN (SELECT result_key FROM run_simulations)
-                  AND key NOT IN (SELECT result_key FROM tournament_simulations)
-                """;
-            deleted = command.ExecuteNonQuery();
-            tx.Commit();
-        });
-        return deleted;
-    }
+    public int DeleteTournament(string id) => DeleteWithResults(id, """
+        INSERT OR IGNORE INTO temp.doomed SELECT result_key FROM tournament_simulations WHERE tournament_id = $id;
+        DELETE FROM tournament_simulations WHERE tournament_id = $id;
+        DELETE FROM tournaments WHERE id = $id;
+        """);
 
     private const string SelectRun = """
         SELECT r.id, r.kind, r.state, r.status_detail, r.workload, r.kernel_profile, r.baseline, r.policies, r.description,
