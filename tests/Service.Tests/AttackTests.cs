@@ -163,9 +163,15 @@ public sealed class AttackTests
     [TestCase("page_size=abc", "page_size")]
     [TestCase("page_size=0", "page_size")]
     [TestCase("page_token=zzz", "page_token")]
-    public async Task GetRuns_MalformedQuery_400WithBodyNamingTheField(string query, string field)
+    public async Task GetRuns_MalformedQuery_400WithBodyNamingTheField(string query, string field) => await MalformedQuery("/v1/runs?" + query, field);
+
+    [TestCase("page_size=abc", "page_size")]
+    [TestCase("page_token=zzz", "page_token")]
+    public async Task GetTournaments_MalformedQuery_400WithBodyNamingTheField(string query, string field) => await MalformedQuery("/v1/tournaments?" + query, field);
+
+    private async Task MalformedQuery(string path, string field)
     {
-        using var answer = await _http.GetAsync(new Uri("/v1/runs?" + query, UriKind.Relative));
+        using var answer = await _http.GetAsync(new Uri(path, UriKind.Relative));
 
         Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         using var status = System.Text.Json.JsonDocument.Parse(await answer.Content.ReadAsStringAsync());

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using NetnsPolicy.PluginHost;
 using NetnsPolicy.Service.Hosting;
 using NetnsPolicy.Service.Runs;
+using NetnsPolicy.Service.Tournaments;
 using NetnsPolicy.Simulation;
 
 namespace NetnsPolicy.Service.Api;
@@ -48,17 +49,7 @@ internal static class JsonGateway
         });
         v1.MapGet("/runs", (RunCoordinator runs, string? page_size, string? page_token) => Answer(() =>
         {
-            // Read as text and checked here, so a malformed value gets the same INVALID_ARGUMENT (with a body) as gRPC.
-            var size = 100;
-            if (!string.IsNullOrEmpty(page_size) && !int.TryParse(page_size, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size))
-            {
-                throw new InputValidationException("page_size", $"must be an integer between 1 and 1000, got '{RpcErrors.Bound(page_size, 32)}'");
-            }
-
-            if (size is < 1 or > 1000)
-            {
-                throw new InputValidationException("page_size", $"must be between 1 and 1000, got {size}");
-            }
+            var size = PageSize(page_size);
 
             if (!string.IsNullOrEmpty(page_token) && !RunIds.IsWellFormed(page_token))
             {
@@ -69,6 +60,28 @@ internal static class JsonGateway
             var response = new ListRunsResponse { NextPageToken = next };
             response.Runs.Add(page);
             return response;
+        }));
+        v1.MapGet("/tournaments", (TournamentCoordinator tournaments, string? page_size, string? page_token) => Answer(() =>
+        {
+            var size = PageSize(page_size);
+            if (!string.IsNullOrEmpty(page_token) && !RunIds.IsWellFormed(page_token))
+            {
+                throw new InputValidationException("page_token", "is not a token returned by ListTournaments");
+            }
+
+            var (page, next) = tournaments.List(size, string.IsNullOrEmpty(page_token) ? null : page_token);
+            var response = new ListTournamentsResponse { NextPageToken = next };
+            response.Tournaments.Add(page);
+            return response;
+        }));
+        v1.MapGet("/tournaments/{id}", (string id, TournamentCoordinator tournaments) => Answer(() =>
+        {
+            if (!RunIds.IsWellFormed(id))
+            {
+                throw new InputValidationException("tournament_id", "is not a tournament id (26 characters of Crockford base 32)");
+            }
+
+            return tournaments.Get(id);
         }));
         v1.MapGet("/runs/{id}", (string id, RunCoordinator runs) => Answer(() =>
         {
@@ -111,6 +124,26 @@ internal static class JsonGateway
                 return Error(status);
             }
         });
+    }
+
+    /// <summary>
+    /// A page size read as text and checked here (default 100), so a malformed value gets the same INVALID_ARGUMENT,
+    /// with a body, as gRPC.
+    /// </summary>
+    private static int PageSize(string? text)
+    {
+        var size = 100;
+        if (!string.IsNullOrEmpty(text) && !int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size))
+        {
+            throw new InputValidationException("page_size", $"must be an integer between 1 and 1000, got '{RpcErrors.Bound(text, 32)}'");
+        }
+
+        if (size is < 1 or > 1000)
+        {
+            throw new InputValidationException("page_size", $"must be between 1 and 1000, got {size}");
+        }
+
+        return size;
     }
 
     /// <summary>The body as a <typeparamref name="T"/>, or the error to answer with (too large, or not that message).</summary>
