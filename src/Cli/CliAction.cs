@@ -111,7 +111,10 @@ internal static class CliAction
         return (errors, command);
     }
 
-    private static string Usage(RootCommand root, Command command) => command == root ? root.Name : $"{root.Name} {command.Name}";
+    /// <summary>The program's name as users type it (the root command's own name is the host executable's under tests and dotnet run).</summary>
+    private const string ProgramName = "netns-policy";
+
+    private static string Usage(RootCommand root, Command command) => command == root ? ProgramName : $"{ProgramName} {command.Name}";
 
     private static async Task<int> RunAsync(ParseResult parse, Func<ParseResult, CliConsole, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {

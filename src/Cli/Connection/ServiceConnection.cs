@@ -106,8 +106,9 @@ internal sealed class ServiceConnection : IAsyncDisposable
             TryDelete(throwaway);
             if (e is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Unimplemented or StatusCode.Internal or StatusCode.Unknown } rpc)
             {
-                var hint = rpc.Status.Detail.Contains("HTTP_1_1_REQUIRED", StringComparison.Ordinal) || rpc.Status.Detail.Contains("HTTP/1.1", StringComparison.Ordinal)
-                    ? $" — this port answers HTTP/1.1, like the service's web port (gRPC-Web and JSON, 5181 by default); --server wants the gRPC port (5180 by default, e.g. --server {address.Host}:5180)"
+                // HTTP_1_1_REQUIRED: the service's web port (Kestrel, HTTP/1.1 only); PROTOCOL_ERROR: another HTTP/1.x server.
+                var hint = rpc.Status.Detail.Contains("HTTP_1_1_REQUIRED", StringComparison.Ordinal) || rpc.Status.Detail.Contains("PROTOCOL_ERROR", StringComparison.Ordinal)
+                    ? $" — this port speaks HTTP/1.1, not gRPC: the service's web port (gRPC-Web and JSON, 5181 by default) does; --server wants the gRPC port (5180 by default, e.g. --server {address.Host}:5180)"
                     : "";
                 throw new ServerUnreachableException($"no netns-policy service answers at {address}: {rpc.Status.Detail}{hint}", e);
             }

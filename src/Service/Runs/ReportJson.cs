@@ -14,8 +14,8 @@ internal static class ReportJson
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static string Serialize(ComparisonReport report) => JsonSerializer.Serialize(report, Options);
+    // Reports' serializer: NaN ratios and p-values (baseline 0, deterministic comparisons, metrics not measured) as null.
+    public static string Serialize(ComparisonReport report) => Reports.Rendering.ReportJson.Serialize(report);
 
-    public static ComparisonReport Deserialize(string json) =>
-        JsonSerializer.Deserialize<ComparisonReport>(json, Options) ?? throw new JsonException("empty report");
+    public static ComparisonReport Deserialize(string json) => Reports.Rendering.ReportJson.Deserialize<ComparisonReport>(json);
 }

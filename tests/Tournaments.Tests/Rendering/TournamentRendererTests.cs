@@ -80,4 +80,35 @@ public sealed class TournamentRendererTests
             Assert.That(check.Errors, Is.Zero, check.ErrorText);
         });
     }
+
+    [Test]
+    public void ToMarkdown_Result_TrackWinnersParetoAndExplanations()
+    {
+        var result = SampleResults.WithFailingGate();
+        var md = TournamentRenderer.ToMarkdown(result);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.TrackWinners.Select(w => w.Entry), Is.EqualTo(new[] { "batching[batch_size=8]", "batching[batch_size=8]", "batching[batch_size=8]" }));
+            Assert.That(md, Does.Contain("- Track seed: winner batching[batch_size=8] ("));
+            Assert.That(md, Does.Contain("; Pareto front: "));
+            Assert.That(md, Does.Contain(" Why |"));
+            foreach (var p in result.Tracks.SelectMany(t => t.Report!.Policies))
+            {
+                Assert.That(p.Explanation, Is.Not.Empty, p.Policy);
+                Assert.That(md, Does.Contain(NetnsPolicy.Reports.Rendering.MarkdownWriter.Escape(p.Explanation)), p.Policy);
+            }
+        });
+    }
+
+    [Test]
+    public void Score_EntryWorseThanBaselineOnScoredMetric_FlaggedInRanking()
+    {
+        var result = SampleResults.WithFailingGate();
+        var slow = result.Ranking.Single(r => r.Entry == "slow & <odd>");
+        Assert.Multiple(() =>
+        {
+            Assert.That(slow.WorseThanBaseline, Has.Some.StartsWith("seed: creation_latency_p99_ms (+2"));
+            Assert.That(TournamentRenderer.ToMarkdown(result), Does.Contain("worse than baseline on seed: creation_latency_p99_ms (+2"));
+        });
+    }
 }
