@@ -55,6 +55,7 @@ public sealed class ComparisonReportBuilderTests
     [Test]
     public void Build_OverlappingSamples_NoSignificantDifference()
     {
+        // 1% apart with a 10% spread: neither a difference nor equivalence within the 2% threshold can be shown.
         var report = ComparisonReportBuilder.Build(Input(Policy("upstream", 1.0, spread: 0.1), Policy("same", 1.01, spread: 0.1)));
         Assert.That(Metric(report, "same", MetricCatalog.TeardownSeconds).Verdict, Is.EqualTo(Verdicts.NoSignificantDifference));
     }
