@@ -182,8 +182,48 @@ public static class ComparisonReportBuilder
             return comparison with { Ratio = measured ? 1.0 : double.NaN, PValue = 1.0, Test = "none", Verdict = Verdicts.Baseline };
         }
 
-        var effect = ci.Estimate - baselineMean;
-        if (!measured)
+        return Judge(comparison, samples, baselineSamples, baselineMean);
+    }
+
+    /// <summary>
+    /// The same report judged against other practical thresholds: every policy's effect, threshold, tests and verdicts
+    /// recomputed from the samples the report carries, and the headline of each explanation (its evidence kept).
+    /// </summary>
+    public static ComparisonReport Rejudge(ComparisonReport report, PracticalThresholds thresholds)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(thresholds);
+        var baseline = report.Policies.Single(p => p.IsBaseline);
+        var policies = report.Policies.Select(p =>
+        {
+            if (p.IsBaseline)
+            {
+                return p;
+            }
+
+            var metrics = p.Metrics.Select(m =>
+            {
+                var definition = MetricCatalog.Find(m.Metric);
+                var baselineSamples = baseline.Metrics.Single(b => b.Metric == m.Metric).Samples.ToArray();
+                if (definition is null || !m.Measured)
+                {
+                    return m;
+                }
+
+                var baselineMean = Bootstrap.Mean(baselineSamples);
+                return Judge(m with { Threshold = thresholds.AbsoluteFor(definition, baselineMean), EquivalencePValue = double.NaN }, m.Samples.ToArray(), baselineSamples, baselineMean);
+            }).ToArray();
+            var judged = p with { Metrics = metrics };
+            return judged with { Explanation = VerdictExplanation.WithHeadline(judged) };
+        }).ToArray();
+        return report with { Thresholds = thresholds, Policies = policies };
+    }
+
+    private static MetricComparison Judge(MetricComparison comparison, double[] samples, double[] baselineSamples, double baselineMean)
+    {
+        var effect = comparison.Mean - baselineMean;
+        var threshold = comparison.Threshold;
+        if (!comparison.Measured)
         {
             return comparison with { Ratio = double.NaN, Effect = double.NaN, PValue = double.NaN, Test = "none", Verdict = Verdicts.NotMeasured };
         }
@@ -192,11 +232,11 @@ public static class ComparisonReportBuilder
         {
             return comparison with
             {
-                Ratio = Ratio(ci.Estimate, baselineMean),
+                Ratio = Ratio(comparison.Mean, baselineMean),
                 Effect = effect,
                 PValue = double.NaN,
                 Test = "deterministic",
-                Verdict = Verdict(effect, threshold, metric.LowerIsBetter, deterministic: true, double.NaN, double.NaN),
+                Verdict = Verdict(effect, threshold, comparison.LowerIsBetter, deterministic: true, double.NaN, double.NaN),
             };
         }
 
@@ -204,12 +244,12 @@ public static class ComparisonReportBuilder
         var equivalence = Equivalence.TostPValue(samples, baselineSamples, threshold);
         return comparison with
         {
-            Ratio = Ratio(ci.Estimate, baselineMean),
+            Ratio = Ratio(comparison.Mean, baselineMean),
             Effect = effect,
             PValue = test.PValue,
             EquivalencePValue = equivalence,
             Test = test.Exact ? "exact" : "normal",
-            Verdict = Verdict(effect, threshold, metric.LowerIsBetter, deterministic: false, test.PValue, equivalence),
+            Verdict = Verdict(effect, threshold, comparison.LowerIsBetter, deterministic: false, test.PValue, equivalence),
         };
     }
 

@@ -30,6 +30,40 @@ public sealed record PracticalThresholds
         return Math.Max(RelativeFor(metric.Id) * Math.Abs(baselineMean), metric.Resolution);
     }
 
+    /// <summary>
+    /// Thresholds from command-line specs: "0.05" sets the default, "teardown_seconds=0.01" one metric's (fractions of
+    /// the baseline's mean).
+    /// </summary>
+    /// <exception cref="InputValidationException">A spec is not a fraction in [0, 1) or names an unknown metric; <paramref name="field"/> names the option.</exception>
+    public static PracticalThresholds Parse(IEnumerable<string> specs, string field)
+    {
+        ArgumentNullException.ThrowIfNull(specs);
+        var relative = DefaultRelative;
+        var perMetric = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        var errors = new List<FieldError>();
+        foreach (var spec in specs)
+        {
+            var eq = spec.IndexOf('=', StringComparison.Ordinal);
+            var text = eq < 0 ? spec : spec[(eq + 1)..];
+            if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            {
+                errors.Add(new FieldError(field, $"'{spec}' is not a fraction or METRIC=FRACTION (e.g. 0.05 or teardown_seconds=0.01)"));
+            }
+            else if (eq < 0)
+            {
+                relative = value;
+            }
+            else
+            {
+                perMetric[spec[..eq]] = value;
+            }
+        }
+
+        var thresholds = new PracticalThresholds { Relative = relative, PerMetric = perMetric };
+        errors.AddRange(thresholds.Validate(field));
+        return errors.Count > 0 ? throw new InputValidationException(errors) : thresholds;
+    }
+
     /// <summary>Field errors for thresholds outside [0, 1) or naming unknown metrics; <paramref name="path"/> prefixes the field names.</summary>
     public IReadOnlyList<FieldError> Validate(string path)
     {

@@ -59,6 +59,30 @@ public static class VerdictExplanation
             return string.Create(C, $"no effect: every run equals the baseline's bit for bit ({Count(asked)} decisions asked, none changed)");
         }
 
+        var evidence = Evidence(summary, runs, baselineRuns).Take(MaxEvidence).ToArray();
+        return Compose(Headline(summary), evidence.Length > 0 ? string.Join(", ", evidence) : "");
+    }
+
+    /// <summary>The explanation with its headline recomputed from the summary's verdicts, its evidence kept (after the first ": ").</summary>
+    public static string WithHeadline(PolicySummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        if (summary.IsBaseline || summary.Disqualified || summary.IdenticalToBaseline)
+        {
+            return summary.Explanation;
+        }
+
+        var cut = summary.Explanation.IndexOf(EvidenceSeparator, StringComparison.Ordinal);
+        return Compose(Headline(summary), cut < 0 ? "" : summary.Explanation[(cut + EvidenceSeparator.Length)..]);
+    }
+
+    private const string EvidenceSeparator = ": ";
+
+    private static string Compose(string headline, string evidence) => evidence.Length > 0 ? headline + EvidenceSeparator + evidence : headline;
+
+    /// <summary>The (at most two) metrics with verdict better or worse, largest change first, or "no effect above the thresholds".</summary>
+    private static string Headline(PolicySummary summary)
+    {
         var effects = summary.Metrics
             .Where(m => m.Verdict is Verdicts.Better or Verdicts.Worse)
             .OrderByDescending(m => double.IsFinite(m.Ratio) && m.Ratio > 0 ? Math.Abs(Math.Log(m.Ratio)) : double.PositiveInfinity)
@@ -66,9 +90,7 @@ public static class VerdictExplanation
             .Take(2)
             .Select(m => ShortName(m.Metric) + " " + Change(m))
             .ToArray();
-        var headline = effects.Length > 0 ? string.Join(", ", effects) : "no effect above the thresholds";
-        var evidence = Evidence(summary, runs, baselineRuns).Take(MaxEvidence).ToArray();
-        return evidence.Length > 0 ? headline + ": " + string.Join(", ", evidence) : headline;
+        return effects.Length > 0 ? string.Join(", ", effects) : "no effect above the thresholds";
     }
 
     /// <summary>"−58%", "+7.7×" style change of a metric's mean against the baseline's.</summary>

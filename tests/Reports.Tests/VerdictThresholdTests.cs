@@ -138,4 +138,21 @@ public sealed class VerdictThresholdTests
             Assert.That(VerdictExplanation.Change(new MetricComparison { Ratio = 1.051 }), Is.EqualTo("+5.1%"));
         });
     }
+
+    [Test]
+    public void Rejudge_StricterThreshold_SmallEffectCalledAndHeadlineUpdated()
+    {
+        var report = ComparisonReportBuilder.Build(Input(Policy("upstream", 1.0, spread: 0.001), Policy("slightly", 1.01, spread: 0.001)));
+        var rejudged = ComparisonReportBuilder.Rejudge(report, new PracticalThresholds { Relative = 0.005 });
+        var before = report.Policies[1];
+        var after = rejudged.Policies[1];
+        Assert.Multiple(() =>
+        {
+            Assert.That(before.Metrics.Single(m => m.Metric == MetricCatalog.TeardownSeconds).Verdict, Is.EqualTo(Verdicts.Equivalent));
+            Assert.That(after.Metrics.Single(m => m.Metric == MetricCatalog.TeardownSeconds).Verdict, Is.EqualTo(Verdicts.Worse));
+            Assert.That(before.Explanation, Does.StartWith("no effect above the thresholds: "));
+            Assert.That(after.Explanation, Does.Not.StartWith("no effect").And.Contain("+1%"));
+            Assert.That(after.Explanation[after.Explanation.IndexOf(": ", StringComparison.Ordinal)..], Is.EqualTo(before.Explanation[before.Explanation.IndexOf(": ", StringComparison.Ordinal)..]));
+        });
+    }
 }

@@ -37,6 +37,11 @@ internal static class CompareCommand
         var timeout = new Option<int>("--timeout") { Description = "Wall-clock limit of the run in seconds (0: the service's default).", DefaultValueFactory = _ => 0 };
         var outDir = new Option<string?>("--out", "-o") { Description = "Folder to write the report to, as Markdown, HTML, JSON and CSV." };
         var format = OutputFormat.Create("markdown", "json", "none");
+        var thresholds = new Option<string[]>("--threshold")
+        {
+            Description = "Practical threshold: the smallest effect called better or worse, as a fraction of the baseline's mean (default 0.02), or METRIC=FRACTION for one metric; repeatable. The report is then judged and rendered here from the samples the service returns.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         policies.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<string[]>() is { Length: < 2 } given)
@@ -60,7 +65,7 @@ internal static class CompareCommand
         });
         var cmd = new Command("compare", "Compare several policies on one workload against a baseline: confidence intervals, ratios, significance, verdicts.")
         {
-            workload, policies, baseline, seeds, replications, profile, timeout, outDir, format,
+            workload, policies, baseline, seeds, replications, profile, timeout, outDir, format, thresholds,
         };
         connection.AddTo(cmd);
         CliAction.Set(cmd, async (parse, console, ct) =>
@@ -88,6 +93,7 @@ internal static class CompareCommand
             }
 
             var output = parse.GetValue(outDir);
+            var judged = parse.GetValue(thresholds) is { Length: > 0 } specs ? Reports.PracticalThresholds.Parse(specs, "--threshold") : null;
             await using var service = await ServiceConnection.OpenAsync(connection.Read(parse), ct).ConfigureAwait(false);
             var run = await service.Runs.SubmitComparisonAsync(request, deadline: DateTime.UtcNow.AddMinutes(1), cancellationToken: ct).ConfigureAwait(false);
             await console.Error.WriteLineAsync($"run {run.Id}: {run.SimulationsTotal} simulations of {run.Workload} on {run.KernelProfile}, baseline {run.Baseline}").ConfigureAwait(false);
@@ -97,7 +103,17 @@ internal static class CompareCommand
                 throw new RunFailedException($"run {final.Id} ended {final.State}: {final.StatusDetail}");
             }
 
-            var response = await ReportArtifacts.FetchAsync(service.Runs, run.Id, all: output is not null, ct).ConfigureAwait(false);
+            var response = await ReportArtifacts.FetchAsync(service.Runs, run.Id, all: output is not null || judged is not null, ct).ConfigureAwait(false);
+            if (judged is not null)
+            {
+                response = ReportArtifacts.Rejudged(response, judged);
+                if (parse.GetValue(format) == "json")
+                {
+                    await console.Out.WriteLineAsync(ReportArtifacts.Json(response)).ConfigureAwait(false);
+                    return await ReportOutput.WriteAsync(console, response, "none", output, ct).ConfigureAwait(false);
+                }
+            }
+
             return await ReportOutput.WriteAsync(console, response, parse.GetValue(format)!, output, ct).ConfigureAwait(false);
         });
         return cmd;
