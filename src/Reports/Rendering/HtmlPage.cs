@@ -113,7 +113,7 @@ public sealed partial class HtmlPage
         ArgumentNullException.ThrowIfNull(svg);
         PlotCount++;
         var data = Convert.ToBase64String(Encoding.UTF8.GetBytes(svg));
-        var area = DataArea().Match(svg);
+        var area = RootDataArea().Match(svg) is { Success: true } root ? root : DataArea().Match(svg);
         var areaAttribute = area.Success ? $" data-area=\"{area.Groups[1].Value} {area.Groups[2].Value} {area.Groups[3].Value} {area.Groups[4].Value}\"" : "";
         _body.Append(CultureInfo.InvariantCulture, $"<figure class=\"plot\" id=\"plot-{PlotCount}\"{areaAttribute}><img alt=\"{Encode(caption)}\" src=\"data:image/svg+xml;base64,{data}\"></figure>\n");
     }
@@ -129,7 +129,11 @@ public sealed partial class HtmlPage
         return html.ToString();
     }
 
-    /// <summary>The data area of a ScottPlot SVG: its first clip rectangle.</summary>
+    /// <summary>The data area <see cref="PlotFactory"/> writes on the SVG root.</summary>
+    [GeneratedRegex("<svg data-area=\"([-0-9.]+) ([-0-9.]+) ([0-9.]+) ([0-9.]+)\"", RegexOptions.CultureInvariant)]
+    private static partial Regex RootDataArea();
+
+    /// <summary>The data area of another ScottPlot SVG: its first clip rectangle.</summary>
     [GeneratedRegex("<clipPath id=\"[^\"]*\">\\s*<rect x=\"([-0-9.]+)\" y=\"([-0-9.]+)\" width=\"([0-9.]+)\" height=\"([0-9.]+)\"", RegexOptions.CultureInvariant)]
     private static partial Regex DataArea();
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using NetnsPolicy.Simulation.Metrics;
 
 namespace NetnsPolicy.Reports.Rendering;
 
@@ -33,18 +34,32 @@ public static class HtmlReportWriter
 
         b.Append(CultureInfo.InvariantCulture, $"<{hh}>Plots</{hh}>\n<div class=\"plots\">\n");
         var policies = report.Policies;
-        page.AddPlot(PlotFactory.LatencyCdf("Creation latency CDF", policies, s => s.CreationCdf), "creation latency CDF");
-        page.AddPlot(PlotFactory.LatencyCdf("Cleanup latency CDF (release to free)", policies, s => s.CleanupCdf), "cleanup latency CDF");
-        page.AddPlot(PlotFactory.TimeSeries("Cleanup backlog", "nets queued", policies, (s, k) => s.Backlog[k]), "backlog over time");
-        page.AddPlot(PlotFactory.TimeSeries("Namespace memory", "MiB", policies, (s, k) => s.MemoryBytes[k] / (1024.0 * 1024.0)), "memory over time");
-        page.AddPlot(PlotFactory.Timeline("Setup-lock holds by cleanup batches", policies, s => s.Batches, kindColumn: null, markMeaning: "setup lock held by a cleanup batch"), "lock-hold timeline");
-        page.AddPlot(PlotFactory.Timeline("RCU grace periods", policies, s => s.GracePeriods, kindColumn: 2, GracePeriodKinds, markMeaning: "grace period"), "grace periods");
+        bool Any(Func<RunSeries, bool> has) => policies.Any(p => p.Series is { } s && has(s));
+        AddOrNote(page, Any(s => s.CreationCdf.Count > 0), () => PlotFactory.LatencyCdf("Creation latency CDF", policies, s => s.CreationCdf), "creation latency CDF");
+        AddOrNote(page, Any(s => s.CleanupCdf.Count > 0), () => PlotFactory.LatencyCdf("Cleanup latency CDF (release to free)", policies, s => s.CleanupCdf), "cleanup latency CDF");
+        AddOrNote(page, Any(s => s.TimeMs.Count > 0), () => PlotFactory.TimeSeries("Cleanup backlog", "nets queued", policies, (s, k) => s.Backlog[k]), "backlog over time");
+        AddOrNote(page, Any(s => s.TimeMs.Count > 0), () => PlotFactory.TimeSeries("Namespace memory", "MiB", policies, (s, k) => s.MemoryBytes[k] / (1024.0 * 1024.0)), "memory over time");
+        AddOrNote(page, Any(s => s.Batches.Count > 0), () => PlotFactory.Timeline("Setup-lock holds by cleanup batches", policies, s => s.Batches, kindColumn: null, markMeaning: "setup lock held by a cleanup batch"), "lock-hold timeline");
+        AddOrNote(page, Any(s => s.GracePeriods.Count > 0), () => PlotFactory.Timeline("RCU grace periods", policies, s => s.GracePeriods, kindColumn: 2, GracePeriodKinds, markMeaning: "grace period"), "grace periods");
         var (functions, selfPct) = ProfileTable.Build(policies);
-        page.AddPlot(PlotFactory.GroupedBars("Profile: self time (first replication)", "% of CPU time", functions, Names(policies), selfPct), "profile bars");
+        AddOrNote(page, functions.Count > 0, () => PlotFactory.GroupedBars("Profile: self time (first replication)", "% of CPU time", functions, Names(policies), selfPct), "profile bars");
         var ratios = policies.Select(p => p.Metrics.Select(m => m.Ratio).ToArray()).ToArray();
         page.AddPlot(PlotFactory.GroupedBars("Ratio to baseline", "mean / baseline mean", MetricCatalog.All.Select(m => m.Id).ToArray(), Names(policies), ratios, referenceLine: 1.0, ratioScale: true), "ratios to baseline");
         b.Append("</div>\n");
         WriteProfileTable(b, report, hh, functions, selfPct);
+    }
+
+    /// <summary>The plot when some policy recorded its data; otherwise a note in its place (an empty plot shows nothing).</summary>
+    private static void AddOrNote(HtmlPage page, bool hasData, Func<string> plot, string caption)
+    {
+        if (hasData)
+        {
+            page.AddPlot(plot(), caption);
+        }
+        else
+        {
+            page.Body.Append("<p class=\"nsd\">").Append(HtmlPage.Encode(caption)).Append(": nothing recorded in these runs.</p>\n");
+        }
     }
 
     private static void WriteMetricTable(StringBuilder b, ComparisonReport report, MetricDefinition metric)

@@ -257,6 +257,17 @@ public static class PlotFactory
             plot.ShowLegend(Edge.Right);
         }
 
-        return SvgNumbers.Compact(SvgFonts.UsePageFont(SvgIds.Normalize(plot.GetSvgXml(width, height))));
+        var svg = plot.GetSvgXml(width, height);
+
+        // The data area, for the page's pixel check (HtmlPage): a plot without marks has no clip rectangle to find it by.
+        var area = plot.RenderManager.LastRender.DataRect;
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var tag = svg.IndexOf("<svg ", StringComparison.Ordinal);
+        if (tag >= 0)
+        {
+            svg = svg.Insert(tag + 5, string.Create(c, $"data-area=\"{area.Left:0.#} {area.Top:0.#} {area.Width:0.#} {area.Height:0.#}\" "));
+        }
+
+        return SvgNumbers.Compact(SvgFonts.UsePageFont(SvgIds.Normalize(svg)));
     }
 }

@@ -75,9 +75,12 @@ public sealed class TournamentRendererTests
         Assert.Multiple(() =>
         {
             Assert.That(check.Done, Is.True, "the load handler did not run");
-            Assert.That(check.Expected, Is.EqualTo(2 + 3 * 8), "ranking plots plus every track's eight");
+            // Synthetic runs record no series and no profile: each track shows only its ratio plot, the others a note.
+            Assert.That(check.Expected, Is.EqualTo(2 + 3 * 1), "ranking plots plus every track's ratio plot");
             Assert.That(check.Rendered, Is.EqualTo(check.Expected));
             Assert.That(check.Errors, Is.Zero, check.ErrorText);
+            Assert.That(check.Ink, Has.Count.EqualTo(check.Expected));
+            Assert.That(check.Blank, Is.Empty, "plots with an empty data area: " + string.Join(", ", check.Blank));
         });
     }
 
