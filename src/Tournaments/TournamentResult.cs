@@ -93,6 +93,10 @@ public sealed record RankingRow
 
     /// <summary>Scored metrics on which the entry is worse than the baseline (verdict worse), as "track: metric (change)".</summary>
     public IReadOnlyList<string> WorseThanBaseline { get; init; } = [];
+
+    /// <summary>The note with every "worse than baseline on …" flag, as rankings print it.</summary>
+    public string NoteWithFlags() =>
+        string.Join("; ", new[] { Note }.Concat(WorseThanBaseline.Select(w => "worse than baseline on " + w)).Where(n => n.Length > 0));
 }
 
 /// <summary>The best entry of one track, beside the track's Pareto front.</summary>

@@ -50,7 +50,7 @@ internal sealed record RankingTable(IReadOnlyList<string> Header, IReadOnlyList<
                 line.Add(r.Rank is null ? "–" : r.MeanRank.ToString("F2", c));
             }
 
-            line.Add(string.Join("; ", new[] { r.Note }.Concat(r.WorseThanBaseline.Select(w => "worse than baseline on " + w)).Where(n => n.Length > 0)));
+            line.Add(r.NoteWithFlags());
             return (line.ToArray(), r.IsBaseline, r.Disqualified);
         }).ToArray();
         return new RankingTable(header, cells);
