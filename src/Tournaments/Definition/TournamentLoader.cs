@@ -46,7 +46,7 @@ public static class TournamentLoader
 
         var errors = new List<FieldError>();
         var f = new JsonFields(errors);
-        f.RejectUnknown(root, "", "format_version", "name", "description", "baseline", "policies", "tracks", "replications", "seed", "metrics", "gates", "stability", "time_budget_seconds");
+        f.RejectUnknown(root, "", "format_version", "name", "description", "baseline", "policies", "tracks", "replications", "seed", "metrics", "gates", "stability", "time_budget_seconds", "thresholds", "full_series");
         var version = f.Number(root, "", "format_version", 1, int.MaxValue, required: true, integer: true);
         if (version is { } v && (int)v != Tournament.CurrentFormatVersion)
         {
@@ -85,6 +85,8 @@ public static class TournamentLoader
             StabilityResamples = stability is null ? 1000 : (int)(f.Number(stability, "stability", "resamples", 0, 100_000, integer: true) ?? 1000),
             StabilitySeed = stability is null ? 1 : f.UInt64(stability, "stability", "seed") ?? 1,
             TimeBudget = f.Number(root, "", "time_budget_seconds", 1, 7 * 24 * 3600) is { } s ? TimeSpan.FromSeconds(s) : null,
+            Thresholds = ReadThresholds(f, root),
+            FullSeries = f.Bool(root, "", "full_series") ?? false,
         };
         if (errors.Count > 0)
         {
@@ -92,6 +94,28 @@ public static class TournamentLoader
         }
 
         return tournament;
+    }
+
+    /// <summary>"thresholds": {"default": 0.02, "teardown_seconds": 0.05}: relative practical thresholds (docs/tournaments.md).</summary>
+    private static PracticalThresholds ReadThresholds(JsonFields f, JsonObject root)
+    {
+        var obj = f.Object(root, "", "thresholds");
+        if (obj is null)
+        {
+            return PracticalThresholds.Default;
+        }
+
+        f.RejectUnknown(obj, "thresholds", ["default", .. MetricCatalog.All.Select(m => m.Id)]);
+        var perMetric = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var m in MetricCatalog.All)
+        {
+            if (f.Number(obj, "thresholds", m.Id, 0, 0.999) is { } v)
+            {
+                perMetric[m.Id] = v;
+            }
+        }
+
+        return new PracticalThresholds { Relative = f.Number(obj, "thresholds", "default", 0, 0.999) ?? PracticalThresholds.DefaultRelative, PerMetric = perMetric };
     }
 
     private static List<PolicyEntry> ReadEntries(JsonFields f, JsonObject root, IPolicyCatalog? catalog)
