@@ -24,20 +24,20 @@ public sealed class EraProfileTests
         var p = Eras.Select(KernelProfileLoader.Load).ToArray();
         var switches = new (string Name, Func<KernelProfile, bool> On, string FirstEra)[]
         {
-            ("tunnels per batch", k => k.PernetOps.Where(o => o.Behaviour == "tunnel").All(o => o.TunnelTeardown != "per_net"), "v4.15"),
+            ("tunnels per batch", k => k.PernetOps.Where(o => o.Behaviour == PernetOpBehaviour.Tunnel).All(o => o.TunnelTeardown != TunnelTeardownKind.PerNet), "v4.15"),
             ("shared uevent skb", k => k.Structure.UeventSkbShared, "v4.15"),
-            ("shared setup lock", k => k.Structure.SetupLock == "shared", "v4.18"),
-            ("llist cleanup_list", k => k.Structure.CleanupList == "llist", "v4.18"),
-            ("uevents to the owning netns", k => k.Structure.UeventDelivery == "owning_netns", "v4.18"),
-            ("net_rwsem", k => k.Structure.NetListLock == "net_rwsem", "v4.18"),
+            ("shared setup lock", k => k.Structure.SetupLock == SetupLockKind.Shared, "v4.18"),
+            ("llist cleanup_list", k => k.Structure.CleanupList == CleanupListKind.Llist, "v4.18"),
+            ("uevents to the owning netns", k => k.Structure.UeventDelivery == UeventDeliveryKind.OwningNetns, "v4.18"),
+            ("net_rwsem", k => k.Structure.NetListLock == NetListLockKind.NetRwsem, "v4.18"),
             ("pre_exit", k => k.Structure.PreExit, "v5.3"),
             ("no per-CPU sockets", k => k.PernetOps.All(o => o.PerCpuSockets == 0), "v5.18"),
             ("default_device_exit batched", k => !k.Structure.DefaultDeviceExitPerNet, "v5.18"),
             ("exit_batch_rtnl", k => k.Structure.ExitBatchRtnl, "v6.9"),
-            ("expedited cleanup GP", k => k.Structure.CleanupSync == "expedited", "v6.9"),
-            ("synchronize_net always expedited", k => k.Structure.SynchronizeNetAlwaysExpedited, "v6.18"),
+            ("expedited cleanup GP", k => k.Structure.CleanupSync == CleanupSyncKind.Expedited, "v6.9"),
+            ("synchronize_net expedited from cleanup_net (0734d7c3d93c)", k => k.Structure.SynchronizeNetExpedited == SynchronizeNetExpedited.RtnlHeldOrCleanupNet, "v6.18"),
             ("RTNL dropped around waits", k => k.Structure.RtnlDropAroundWaits, "v6.18"),
-            ("batched nsid removal", k => k.Structure.NsidRemoval == "batched", "v7.0"),
+            ("batched nsid removal", k => k.Structure.NsidRemoval == NsidRemovalKind.Batched, "v7.0"),
         };
 
         foreach (var (name, on, first) in switches)

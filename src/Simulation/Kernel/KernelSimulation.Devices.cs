@@ -7,20 +7,11 @@ namespace NetnsPolicy.Simulation.Kernel;
 /// <summary>Device registration and teardown, sysfs kobjects and uevents (KERNEL-MODEL.md §3.1–3.3).</summary>
 internal sealed partial class KernelSimulation
 {
-    private long _ueventsSent;
-    private long _ueventsSuppressed;
-    private long _socketVisits;
-    private long _skbAllocations;
-    private long _lastHostPeerGone = -1;
-    private long _devicesWaited;
-    private long _unregisterWarnings;
-    private long _refWaitNs;
-    private RandomStream? _leakRandom;
 
     /// <summary>A tunnel driver's exit: RTNL, queue its fallback devices, one unregister round, RTNL release (runs the todo list).</summary>
     private IEnumerable<Step> TunnelExit(PernetOp op, List<Net> nets)
     {
-        yield return Step.Lock(_rtnl);
+        yield return Step.Lock(_locks.Rtnl);
         yield return Step.Self(Cpu(op.Spec.ExitNs * nets.Count));
         var kill = new List<NetDevice>();
         foreach (var net in nets)
@@ -42,23 +33,23 @@ internal sealed partial class KernelSimulation
     /// <summary>default_device_exit (≤5.17, once per dying net): RTNL round trip, physical devices moved back to init_net.</summary>
     private IEnumerable<Step> DefaultDeviceExit(PernetOp op, Net net)
     {
-        yield return Step.Lock(_rtnl);
+        yield return Step.Lock(_locks.Rtnl);
         yield return Step.Self(Cpu(op.Spec.ExitNs));
         foreach (var step in MovePhysicalDevicesHome(net))
         {
             yield return step;
         }
 
-        yield return Step.Unlock(_rtnl);
+        yield return Step.Unlock(_locks.Rtnl);
     }
 
     /// <summary>
     /// default_device_exit_batch: one RTNL hold for the batch; every device of every dying net (a veth's dellink also
     /// queues its peer, which may live in a live netns) on one kill list; one unregister_netdevice_many.
     /// </summary>
-    private IEnumerable<Step> DefaultDeviceExitBatch(List<Net> batch, List<PernetOp> joined)
+    private IEnumerable<Step> DefaultDeviceExitBatch(List<Net> batch)
     {
-        yield return Step.Lock(_rtnl);
+        yield return Step.Lock(_locks.Rtnl);
         var kill = new List<NetDevice>();
         foreach (var net in batch)
         {
@@ -141,7 +132,7 @@ internal sealed partial class KernelSimulation
         var cookie = mode1 == GracePeriodMode.Overlapped ? _rcu.StartPoll() : 0;
         if (drop)
         {
-            yield return Step.Unlock(_rtnl);
+            yield return Step.Unlock(_locks.Rtnl);
         }
 
         yield return Step.Run(F.FlushAllBacklogs, Cpu(_costs.FlushBacklogPerCpuNs * _s.Cpus));
@@ -152,7 +143,7 @@ internal sealed partial class KernelSimulation
 
         if (drop)
         {
-            yield return Step.Lock(_rtnl);
+            yield return Step.Lock(_locks.Rtnl);
         }
 
         var checkedOnce = false;
@@ -174,7 +165,7 @@ internal sealed partial class KernelSimulation
         cookie = mode2 == GracePeriodMode.Overlapped ? _rcu.StartPoll() : 0;
         if (drop)
         {
-            yield return Step.Unlock(_rtnl);
+            yield return Step.Unlock(_locks.Rtnl);
         }
 
         foreach (var step in SynchronizeNet(mode2, cookie))
@@ -184,7 +175,7 @@ internal sealed partial class KernelSimulation
 
         if (drop)
         {
-            yield return Step.Lock(_rtnl);
+            yield return Step.Lock(_locks.Rtnl);
         }
 
         foreach (var dev in devs)
@@ -195,7 +186,7 @@ internal sealed partial class KernelSimulation
 
     /// <summary>synchronize_net: expedited when RTNL is held (or always from the cleanup thread, 6.14+).</summary>
     private GracePeriodMode SynchronizeNetDefault(bool rtnlHeld) =>
-        rtnlHeld || _structure.SynchronizeNetAlwaysExpedited ? GracePeriodMode.Expedited : GracePeriodMode.Normal;
+        rtnlHeld || _structure.SynchronizeNetExpedited == SynchronizeNetExpedited.RtnlHeldOrCleanupNet ? GracePeriodMode.Expedited : GracePeriodMode.Normal;
 
     private IEnumerable<Step> SynchronizeNet(GracePeriodMode mode, long cookie)
     {
@@ -216,7 +207,7 @@ internal sealed partial class KernelSimulation
         if (dev.Owner == _initNet)
         {
             // device_del removed /sys/class/net/<peer>: what a host-side observer (netns-policy probe) sees.
-            _lastHostPeerGone = _s.Now;
+            _devices.LastHostPeerGone = _s.Now;
         }
 
         yield return Step.Call(F.RxQueueKobjects, QueueKobjects(dev, KobjectKind.RxQueue, dev.Type.RxQueues));
@@ -244,11 +235,11 @@ internal sealed partial class KernelSimulation
     /// </summary>
     private IEnumerable<Step> Uevent(NetDevice dev, KobjectKind kind, UeventAction action)
     {
-        var deliveryDefault = _structure.UeventDelivery == "owning_netns" ? UeventDelivery.OwningNetnsOnly : UeventDelivery.AllSockets;
+        var deliveryDefault = _structure.UeventDelivery == UeventDeliveryKind.OwningNetns ? UeventDelivery.OwningNetnsOnly : UeventDelivery.AllSockets;
         var ctx = new UeventContext(this, dev.Kind, kind, action, dev.Owner.Id, dev.Owner.IsDying, UeventEmission.Send, deliveryDefault);
         if (DecideEmission(ctx) == UeventEmission.Suppress)
         {
-            _ueventsSuppressed++;
+            _uevents.Suppressed++;
             if (!dev.Owner.IsDying)
             {
                 Violation(OracleRule.Uevent, dev.ToString(), $"{action} uevent of a {kind} kobject suppressed although its netns is live");
@@ -258,15 +249,15 @@ internal sealed partial class KernelSimulation
         }
 
         var delivery = DecideDelivery(ctx);
-        _ueventsSent++;
+        _uevents.Sent++;
         yield return Step.Run(F.UeventEnv, UeventCpu(_costs.UeventEnvNs));
-        yield return Step.Lock(_ueventSock);
+        yield return Step.Lock(_locks.UeventSock);
         long visits;
         bool listened;
         if (delivery == UeventDelivery.AllSockets)
         {
-            visits = _ueventSockets;
-            listened = _listenerNets > 0;
+            visits = _uevents.Sockets;
+            listened = _uevents.ListenerNets > 0;
         }
         else
         {
@@ -282,18 +273,18 @@ internal sealed partial class KernelSimulation
         else
         {
             perVisit = _structure.UeventSkbShared ? _costs.UeventSocketDeliverSharedNs : _costs.UeventSocketDeliverNs;
-            _skbAllocations += _structure.UeventSkbShared ? 1 : visits;
+            _uevents.SkbAllocations += _structure.UeventSkbShared ? 1 : visits;
         }
 
-        _socketVisits += visits;
+        _uevents.SocketVisits += visits;
         yield return Step.Run(F.UeventBroadcast, UeventCpu(visits * perVisit));
-        yield return Step.Unlock(_ueventSock);
+        yield return Step.Unlock(_locks.UeventSock);
     }
 
     /// <summary>rtnl_unlock: releases RTNL, then netdev_run_todo for the devices this round unregistered.</summary>
     private IEnumerable<Step> RtnlUnlock(List<NetDevice> todo)
     {
-        yield return Step.Unlock(_rtnl);
+        yield return Step.Unlock(_locks.Rtnl);
         if (todo.Count > 0)
         {
             yield return Step.Call(F.NetdevRunTodo, NetdevRunTodo(todo));
@@ -317,9 +308,9 @@ internal sealed partial class KernelSimulation
                 yield return Step.Call(F.NetdevWaitAllrefs, WaitAllrefs(dev));
             }
 
-            yield return Step.Lock(_rtnl);
+            yield return Step.Lock(_locks.Rtnl);
             yield return Step.Run(F.RtnlLock, Cpu(_costs.RtnlRoundTripNs));
-            yield return Step.Unlock(_rtnl);
+            yield return Step.Unlock(_locks.Rtnl);
             if (!_rcu.Elapsed(dev.Unlisted))
             {
                 Violation(OracleRule.RcuSafety, dev.ToString(), "device freed before a grace period after its teardown");
@@ -345,28 +336,28 @@ internal sealed partial class KernelSimulation
         var lastRebroadcast = start;
         var lastWarning = start;
         var sleep = _costs.WaitAllrefsBackoff ? 1_000_000L : _costs.WaitAllrefsQuantumNs;
-        _devicesWaited++;
+        _devices.DevicesWaited++;
         while (dev.RefsReleasedAt > _s.Now)
         {
             if (_s.Now - lastRebroadcast >= 1_000_000_000)
             {
                 lastRebroadcast = _s.Now;
-                yield return Step.Lock(_rtnl);
+                yield return Step.Lock(_locks.Rtnl);
                 yield return Step.Run(F.NotifierUnregister, Cpu(_costs.DeviceNotifierNs));
-                yield return Step.Unlock(_rtnl);
+                yield return Step.Unlock(_locks.Rtnl);
             }
 
             if (_s.Now - lastWarning >= 10_000_000_000)
             {
                 lastWarning = _s.Now;
-                _unregisterWarnings++;
+                _devices.UnregisterWarnings++;
             }
 
             yield return Step.Sleep(sleep);
             sleep = Math.Min(sleep * 2, _costs.WaitAllrefsQuantumNs);
         }
 
-        _refWaitNs += _s.Now - start;
+        _devices.RefWaitNs += _s.Now - start;
     }
 
     /// <summary>Marks the devices that keep a reference after unregistration (workload: machine.leaked_references).</summary>
@@ -378,8 +369,8 @@ internal sealed partial class KernelSimulation
             return;
         }
 
-        _leakRandom ??= Stream(StreamLeaks);
-        if (_leakRandom.NextDouble() < leaks.Fraction)
+        _devices.LeakRandom ??= Stream(StreamLeaks);
+        if (_devices.LeakRandom.NextDouble() < leaks.Fraction)
         {
             dev.RefsReleasedAt = _s.Now + Ms(leaks.HoldMs);
         }

@@ -30,8 +30,8 @@ internal sealed partial class KernelSimulation
             var net = new Net(_nextNetId++) { MemoryBytes = _perNetBytes, State = NetState.Alive, HasUeventSocket = true };
             _charged++;
             _allocatedNets++;
-            _listedNets++;
-            _ueventSockets++;
+            _nsid.ListedNets++;
+            _uevents.Sockets++;
             _memory += net.MemoryBytes;
             net.Devices.Add(new NetDevice(_loopbackType, DeviceKind.Loopback, net, "lo"));
             for (var v = 0; v < pop.Devices.VethPairs; v++)
@@ -45,7 +45,7 @@ internal sealed partial class KernelSimulation
 
             if (net.HostHasNsid)
             {
-                _hostNsids++;
+                _nsid.HostNsids++;
             }
 
             AddLive(net);
@@ -275,7 +275,7 @@ internal sealed partial class KernelSimulation
         while (!_workloadDone)
         {
             yield return Step.Sleep((long)random.NextExponential(spec.MeanIntervalMs * 1e6));
-            yield return Step.Lock(_rtnl);
+            yield return Step.Lock(_locks.Rtnl);
             if (reader > 0)
             {
                 yield return Step.ReadLock();
@@ -284,7 +284,7 @@ internal sealed partial class KernelSimulation
             }
 
             yield return Step.Self(hold - reader);
-            yield return Step.Unlock(_rtnl);
+            yield return Step.Unlock(_locks.Rtnl);
         }
     }
 }
