@@ -241,9 +241,9 @@ internal sealed partial class KernelSimulation
             }
             else
             {
-                foreach (var net in batch)
+                for (var k = 0; k < batch.Count; k++)
                 {
-                    yield return Step.Run(F.UnlinkNets, Cpu(_nsid.ScanCost));
+                    yield return Step.Run(F.PeernetRemove, Cpu(_nsid.ScanCost));
                 }
             }
 
@@ -438,7 +438,7 @@ internal sealed partial class KernelSimulation
     {
         ExitSyncCall.SynchronizeRcuExpedited => GracePeriodMode.Expedited,
         ExitSyncCall.SynchronizeRcu => GracePeriodMode.Normal,
-        _ => op.Spec.ExitTakesRtnl ? GracePeriodMode.Expedited : GracePeriodMode.Normal,
+        _ => op.Spec.ExitTakesRtnl || _structure.SynchronizeNetExpedited == SynchronizeNetExpedited.RtnlHeldOrCleanupNet ? GracePeriodMode.Expedited : GracePeriodMode.Normal,
     };
 
     private static Step? SyncStep(GracePeriodMode mode) => mode switch

@@ -156,8 +156,23 @@ internal sealed partial class KernelSimulation
             }
 
             yield return Step.Run(F.NotifierUnregister, Cpu(_costs.DeviceNotifierNs + dev.Type.UnregisterExtraNs));
+            if (_structure.Inet6AddrHash == Inet6AddrHash.Global && _costs.Inet6AddrWalkPerAddressNs > 0)
+            {
+                // addrconf_ifdown before 5.18: every bucket of the global inet6_addr_lst, every address on the host.
+                yield return Step.Run(F.AddrconfIfdown, Cpu(_costs.Inet6AddrWalkPerAddressNs * Inet6Addresses()));
+            }
+
             yield return Step.Run(F.Dellink, Cpu(_costs.DeviceDellinkNs));
             yield return Step.Call(F.NetdevUnregisterKobject, UnregisterKobject(dev));
+        }
+
+        if (_costs.DeviceRcuCallbacks > 0)
+        {
+            // The NETDEV_UNREGISTER notifiers free in_device and inet6_dev, dst and neighbour entries with call_rcu:
+            // netdev_run_todo's and cleanup_net's rcu_barrier wait for these callbacks.
+            var callbacks = _costs.DeviceRcuCallbacks * devs.Count;
+            _rcu.CallRcu(callbacks, Cpu(callbacks * _costs.DeviceRcuCallbackNs));
+            yield return Step.Run(F.CallRcu, Cpu(callbacks * _profile.Rcu.CallRcuNs));
         }
 
         var mode2 = DecideGracePeriod(SyncSite.UnregisterRelease, "", !drop, SynchronizeNetDefault(!drop));
@@ -222,10 +237,16 @@ internal sealed partial class KernelSimulation
         }
     }
 
+    /// <summary>
+    /// device_del / kobject_put of one kobject. From 4.10 (002d8a1a6c11) netdev_unregister_kobject and the rx/tx queue
+    /// removal set <c>uevent_suppress</c> when the device's netns refcount is zero, so a dying net's devices send
+    /// no KOBJ_REMOVE; devices of live nets (a veth peer in the host) still announce.
+    /// </summary>
     private IEnumerable<Step> KobjectRemove(NetDevice dev, KobjectKind kind)
     {
         yield return Step.Self(Cpu(_costs.KobjectRemoveNs));
-        yield return Step.Call(F.KobjectUevent, Uevent(dev, kind, UeventAction.Remove));
+        var suppressed = _structure.DyingNetnsUevents == DyingNetnsUevents.Suppressed && dev.Owner.IsDying;
+        yield return Step.Call(F.KobjectUevent, Uevent(dev, kind, UeventAction.Remove, suppressed ? UeventEmission.Suppress : UeventEmission.Send));
     }
 
     /// <summary>
@@ -233,10 +254,10 @@ internal sealed partial class KernelSimulation
     /// socket; a socket counts as listened whenever anybody listens anywhere (netlink_has_listeners is per protocol),
     /// and then pays an skb allocation, copy and broadcast walk. One aggregated cost: no event per socket visit.
     /// </summary>
-    private IEnumerable<Step> Uevent(NetDevice dev, KobjectKind kind, UeventAction action)
+    private IEnumerable<Step> Uevent(NetDevice dev, KobjectKind kind, UeventAction action, UeventEmission emission = UeventEmission.Send)
     {
         var deliveryDefault = _structure.UeventDelivery == UeventDeliveryKind.OwningNetns ? UeventDelivery.OwningNetnsOnly : UeventDelivery.AllSockets;
-        var ctx = new UeventContext(this, dev.Kind, kind, action, dev.Owner.Id, dev.Owner.IsDying, UeventEmission.Send, deliveryDefault);
+        var ctx = new UeventContext(this, dev.Kind, kind, action, dev.Owner.Id, dev.Owner.IsDying, emission, deliveryDefault);
         if (DecideEmission(ctx) == UeventEmission.Suppress)
         {
             _uevents.Suppressed++;
@@ -292,15 +313,24 @@ internal sealed partial class KernelSimulation
     }
 
     /// <summary>
-    /// netdev_run_todo: one rcu_barrier for the round, then per device, serially: wait for its references to drop,
-    /// a short RTNL round trip (dev_unreg_count), free.
+    /// netdev_run_todo: one rcu_barrier for the round, then per device: wait for its references to drop, the RTNL
+    /// round trips of <c>dev_unreg_count</c> (≤5.x; none once it is an atomic), free. Serially up to 5.x; from 6.x
+    /// (<c>netdev_wait_allrefs_any</c>) whichever device is ready first, so a leaked reference delays only its own
+    /// device.
     /// </summary>
     private IEnumerable<Step> NetdevRunTodo(List<NetDevice> todo)
     {
         var start = _s.Now;
         yield return Step.Call(F.RcuBarrier, Barrier());
         _cleanupRcuWaitNs += _s.Now - start;
-        foreach (var dev in todo)
+        IEnumerable<NetDevice> order = todo;
+        if (_structure.TodoFreeOrder == TodoFreeOrder.AnyOrder)
+        {
+            // Stable: devices whose references are gone first, in list order; then by release time.
+            order = todo.OrderBy(d => Math.Max(d.RefsReleasedAt, 0));
+        }
+
+        foreach (var dev in order)
         {
             yield return Step.Run(F.NetdevWaitAllrefs, Cpu(_costs.TodoPerDeviceNs));
             if (dev.RefsReleasedAt > _s.Now)
@@ -308,9 +338,13 @@ internal sealed partial class KernelSimulation
                 yield return Step.Call(F.NetdevWaitAllrefs, WaitAllrefs(dev));
             }
 
-            yield return Step.Lock(_locks.Rtnl);
-            yield return Step.Run(F.RtnlLock, Cpu(_costs.RtnlRoundTripNs));
-            yield return Step.Unlock(_locks.Rtnl);
+            for (var k = 0; k < _structure.TodoRtnlRoundTrips; k++)
+            {
+                yield return Step.Lock(_locks.Rtnl);
+                yield return Step.Run(F.RtnlLock, Cpu(_costs.RtnlRoundTripNs));
+                yield return Step.Unlock(_locks.Rtnl);
+            }
+
             if (!_rcu.Elapsed(dev.Unlisted))
             {
                 Violation(OracleRule.RcuSafety, dev.ToString(), "device freed before a grace period after its teardown");
@@ -404,6 +438,9 @@ internal sealed partial class KernelSimulation
             yield return step;
         }
     }
+
+    /// <summary>IPv6 addresses on the host: the workload configures none beyond what lo and the devices get down.</summary>
+    private long Inet6Addresses() => (long)_allocatedNets * _workload.Machine.Ipv6AddressesPerNetns;
 
     /// <summary>Device lists are kept for namespaces only: the host's devices are never walked by the model.</summary>
     private void Track(NetDevice dev)

@@ -113,6 +113,7 @@ internal sealed partial class KernelSimulation
             NetsFreed = _netsFreed,
             Batches = _batches,
             NetdevWait = new NetdevWaitMetrics(_devices.DevicesWaited, _devices.UnregisterWarnings, _devices.RefWaitNs / 1e6),
+            Generators = GeneratorTimes(),
             Locks = new Dictionary<string, LockMetrics>(StringComparer.Ordinal)
             {
                 [_locks.Setup.Name] = Lock(_locks.Setup),
