@@ -35,6 +35,23 @@ public sealed class PolicyLease : IDisposable
     /// <summary>The policies the spec resolved to (one, or each member of a stack), with their versions and hashes.</summary>
     public IReadOnlyList<PolicyInfo> Components { get; init; } = [];
 
+    /// <summary>
+    /// Whether a member is an untrusted plugin: then the whole simulation runs in a sandboxed worker given
+    /// <see cref="PluginFolders"/>, and <see cref="Policy"/> refuses every decision in this process.
+    /// </summary>
+    public bool RequiresSandbox { get; init; }
+
+    /// <summary>The plugin folders the spec's members come from (folder name → the files this lease pinned), for a worker.</summary>
+    public IReadOnlyDictionary<string, string> PluginFolders { get; init; } = new Dictionary<string, string>();
+
+    internal Action<string>? FailureSink { get; init; }
+
+    /// <summary>
+    /// Reports that the run's sandboxed worker crashed, overran a limit or wrote an invalid result; after a few such
+    /// failures the plugin version is quarantined (listed with the reason, refused until its files change).
+    /// </summary>
+    public void ReportSandboxFailure(string reason) => FailureSink?.Invoke(reason);
+
     public void Dispose()
     {
         Volatile.Write(ref _policy, null);
