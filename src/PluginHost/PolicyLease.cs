@@ -7,6 +7,7 @@ public sealed class PolicyLease : IDisposable
 {
     private Action? _release;
     private ICleanupPolicy? _policy;
+    private Action<string>? _failureSink;
 
     public PolicyLease(ICleanupPolicy policy, PolicyParameters parameters, string policyId, string assemblyHash, Action? release = null)
     {
@@ -44,7 +45,12 @@ public sealed class PolicyLease : IDisposable
     /// <summary>The plugin folders the spec's members come from (folder name → the files this lease pinned), for a worker.</summary>
     public IReadOnlyDictionary<string, string> PluginFolders { get; init; } = new Dictionary<string, string>();
 
-    internal Action<string>? FailureSink { get; init; }
+    // Points at the catalog's plugin versions: let go on Dispose, like the policy, so a kept lease pins nothing.
+    internal Action<string>? FailureSink
+    {
+        get => Volatile.Read(ref _failureSink);
+        init => _failureSink = value;
+    }
 
     /// <summary>
     /// Reports that the run's sandboxed worker crashed, overran a limit or wrote an invalid result; after a few such
@@ -55,6 +61,7 @@ public sealed class PolicyLease : IDisposable
     public void Dispose()
     {
         Volatile.Write(ref _policy, null);
+        Volatile.Write(ref _failureSink, null);
         Interlocked.Exchange(ref _release, null)?.Invoke();
     }
 }

@@ -44,6 +44,9 @@ internal sealed class HostilePlugins
         return new HostilePlugins(output.ToArray());
     }
 
+    /// <summary>Writes the compiled assembly to <paramref name="path"/>.</summary>
+    public void Save(string path) => File.WriteAllBytes(path, _assembly);
+
     /// <summary>Policy id → class of the hostile source.</summary>
     private static readonly Dictionary<string, string> Classes = new(StringComparer.Ordinal)
     {

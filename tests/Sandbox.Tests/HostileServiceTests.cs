@@ -210,6 +210,21 @@ public sealed class HostileServiceTests
         Assert.That(trust["innocent"], Is.EqualTo("sandboxed"));
     }
 
+    [Test]
+    public void Inspect_HostileAssembly_StaticCheckNamesEveryEscapeTheAttacksUsed()
+    {
+        var path = Path.Combine(_root, "inspected.dll");
+        _hostile!.Save(path);
+
+        var findings = PluginHost.StaticCheck.PolicyCodeInspector.Inspect(path).Select(f => $"{f.Member} ({f.Reason})").ToList();
+
+        Assert.That(findings, Has.Some.Contains("System.Linq.Expressions.Expression.Call"));
+        Assert.That(findings, Has.Some.Contains("UnverifiableCodeAttribute").And.Some.Contains("String.GetPinnableReference"));
+        Assert.That(findings, Has.Some.Contains("ThrowingFinalizer+Bomb.Finalize (a finalizer"));
+        Assert.That(findings, Has.Some.Contains("FunctionPointers.Call (function pointers"));
+        Assert.That(findings, Has.Some.Contains("System.Diagnostics.Process.Start"));
+    }
+
     private static TestCaseData Case(string id, string? cause, bool crash = false) => new TestCaseData(id, cause, crash).SetArgDisplayNames(id);
 
     private static DateTime Deadline() => DateTime.UtcNow + CallTimeout;
