@@ -12,7 +12,7 @@ namespace NetnsPolicy.PluginHost.Isolation;
 /// Runs whole simulations — and the probes that list a plugin's policies — in sandboxed worker processes
 /// (<c>NetnsPolicy.Worker</c>): one process per request, never reused, so nothing a plugin leaves behind (threads,
 /// statics, finalizers, files) outlives it. A pool of workers is started ahead and waits for its request, so the cost
-/// per simulation is the hand-over, not the runtime's start. Thread-safe.
+/// per simulation is the hand-over, not the runtime's start (the pool fills at the first request). Thread-safe.
 /// </summary>
 /// <remarks>
 /// Each worker runs under <see cref="SandboxLauncher"/>: as an unprivileged uid of its own, in its own user, mount,
@@ -37,10 +37,6 @@ public sealed class SandboxedWorkers : IDisposable
         Options = options;
         _launcher = launcher;
         _root = root;
-        for (var i = 0; i < options.WarmWorkers; i++)
-        {
-            Replenish();
-        }
     }
 
     /// <summary>The limits workers run under.</summary>
@@ -193,16 +189,15 @@ public sealed class SandboxedWorkers : IDisposable
         }
     }
 
+    // The pool fills at the first request, so a host that never meets an untrusted plugin starts no worker.
     private void Replenish()
     {
-        if (Volatile.Read(ref _disposed) != 0 || _warm.Count >= Options.WarmWorkers)
-        {
-            return;
-        }
-
         try
         {
-            _warm.Enqueue(_launcher.Start());
+            while (Volatile.Read(ref _disposed) == 0 && _warm.Count < Options.WarmWorkers)
+            {
+                _warm.Enqueue(_launcher.Start());
+            }
         }
         catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception or InvalidOperationException)
         {
