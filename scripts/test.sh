@@ -17,6 +17,7 @@ for dep in scripts/deps/*.sh; do
 done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+started=$(date +%s)
 echo "== build"
 if ! dotnet build NetnsPolicy.sln -c Release -nologo -v q; then
   echo "0 passed, 1 failed"
@@ -28,9 +29,12 @@ fi
 # visible without hiding a real failure: a second failure counts.
 passed=0; failed=0; skipped=0; status=0
 summarize() { grep -E "(Passed|Failed)! +- +Failed: " "$1" | tail -n 1 | awk -F'[:,]' '{ printf "%d %d %d\n", $4, $2, $6 }'; }
+built=$(date +%s)
+echo "== build took $((built - started)) s"
 echo "== test"
 for proj in $(dotnet sln NetnsPolicy.sln list | grep -E '^tests/.*Tests\.csproj$'); do
   log=$(mktemp)
+  suite_started=$(date +%s)
   dotnet test "$proj" -c Release --no-build -nologo -v minimal "$@" 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   if [ "$rc" -ne 0 ]; then
@@ -45,7 +49,9 @@ for proj in $(dotnet sln NetnsPolicy.sln list | grep -E '^tests/.*Tests\.csproj$
     status=1
     [ "${f:-0}" -eq 0 ] && failed=$((failed + 1))
   fi
+  echo "== $proj: ${p:-0} passed, ${f:-0} failed in $(( $(date +%s) - suite_started )) s"
   rm -f "$log"
 done
+echo "== tests took $(( $(date +%s) - built )) s, $(( $(date +%s) - started )) s in all"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

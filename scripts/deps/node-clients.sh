@@ -6,8 +6,8 @@ client="$(cd "$(dirname "$0")/../../examples/clients/node" && pwd)"
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "node-clients: installing nodejs and npm"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends nodejs npm
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends nodejs npm
 fi
 if [ -d "$client/node_modules/@grpc/grpc-js" ] && [ -d "$client/node_modules/@grpc/proto-loader" ] \
    && [ "$client/node_modules/.package-lock.json" -nt "$client/package-lock.json" ]; then

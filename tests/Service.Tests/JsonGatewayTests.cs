@@ -79,10 +79,30 @@ public sealed class JsonGatewayTests
         var request = Requests.Comparison(Workloads.Burst(10));
         request.Description = new string('d', 2 * 1024 * 1024);
 
-        using var posted = await _http.PostAsync(new Uri("/v1/comparisons", UriKind.Relative), new StringContent(JsonFormatter.Default.Format(request), Encoding.UTF8, "application/json"));
+        // Expect: 100-continue lets the server refuse on Content-Length before the body is sent. Where the client sends
+        // it anyway (the continue wait ran out on a loaded host), the server may answer and close the connection while
+        // the body is still in flight: the client then sees a reset instead of the answer, which is also a refusal.
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/comparisons", UriKind.Relative))
+        {
+            Content = new StringContent(JsonFormatter.Default.Format(request), Encoding.UTF8, "application/json"),
+        };
+        message.Headers.ExpectContinue = true;
+        HttpResponseMessage posted;
+        try
+        {
+            posted = await _http.SendAsync(message).WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (HttpRequestException e) when (e.InnerException is IOException or System.Net.Sockets.SocketException)
+        {
+            Assert.Pass($"the server closed the connection while the oversized body was being sent ({e.InnerException.Message})");
+            throw;
+        }
 
-        Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
-        Assert.That(await posted.Content.ReadAsStringAsync(), Does.Contain("\"subject\": \"body\""));
+        using (posted)
+        {
+            Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+            Assert.That(await posted.Content.ReadAsStringAsync(), Does.Contain("\"subject\": \"body\""));
+        }
     }
 
     [Test]

@@ -73,7 +73,13 @@ public sealed class PolicyRunnerTests
     [Test]
     public void Run_DecisionAllocatingWithoutBound_PolicyFaultNamingTheAllocation()
     {
-        var result = Run("allocates", new() { ["chunk_mb"] = "32" });
+        // The CPU budget is put out of reach: on a loaded host, zeroing 32 MiB (and the GC it triggers on this thread)
+        // can take more than 20 ms of CPU, and the fault would then name the wrong budget.
+        var allocationOnly = Tight with { DecisionCpu = TimeSpan.FromMinutes(5) };
+        using var catalog = new PluginCatalog(new PluginCatalogOptions { PluginsDirectory = PluginFolder.TestPlugins, Watch = false, Containment = allocationOnly });
+        using var lease = catalog.Acquire("allocates", new Dictionary<string, string> { ["chunk_mb"] = "32" });
+
+        var result = new PolicyRunner(allocationOnly).Run(new SimulationRequest(Scenarios.SmallBurst(), Scenarios.V49, lease.Policy, lease.Parameters, 1));
 
         Assert.That(result.Status, Is.EqualTo(RunStatus.PolicyFault));
         Assert.That(result.StatusDetail, Does.Contain("MiB allocated in one AdmitBatch call (budget 16 MiB)"));
