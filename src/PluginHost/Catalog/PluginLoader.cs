@@ -173,6 +173,13 @@ internal static partial class PluginLoader
                     {
                         throw new PluginLoadException(SdkMismatch(manifest.Id, $"{file} references {SdkName} {reference.Version}"));
                     }
+
+                    // Any earlier minor of this major loads; a later one may use members this host does not have.
+                    if (reader.GetString(reference.Name) == SdkName && reference.Version.Minor > SdkInfo.Version.Minor)
+                    {
+                        throw new PluginLoadException(
+                            $"plugin '{manifest.Id}': {file} references {SdkName} {reference.Version}, newer than this host's {SdkInfo.Version}: update the host, or build the plugin against {SdkName} {SdkInfo.Major}.{SdkInfo.Version.Minor}");
+                    }
                 }
             }
 
@@ -225,6 +232,13 @@ internal static partial class PluginLoader
             problems.Add($"its descriptor overrides [{Names(descriptor.Overrides)}] but the manifest declares [{Names(declared.Overrides)}]");
         }
 
+        // The method a policy implements is the one that gets called: the points are read from the type itself.
+        var implemented = Implemented(type);
+        if (implemented != declared.Overrides)
+        {
+            problems.Add($"its type implements [{Names(implemented)}] but the manifest declares [{Names(declared.Overrides)}]");
+        }
+
         foreach (var p in descriptor.Parameters)
         {
             if (!ParameterName().IsMatch(p.Name) || descriptor.Parameters.Count(q => q.Name == p.Name) > 1 || p.Min > p.Max || p.Default < p.Min || p.Default > p.Max)
@@ -241,6 +255,34 @@ internal static partial class PluginLoader
         var info = new PolicyInfo(descriptor.Id, descriptor.Version, descriptor.Description, descriptor.Overrides, descriptor.Parameters, manifest.SdkVersion.Major, hash, source);
         return new PolicyEntry(descriptor, type, info);
     }
+
+    /// <summary>The decision points whose <see cref="ICleanupPolicy"/> method <paramref name="type"/> implements (not the interface's default).</summary>
+    internal static DecisionPoint Implemented(Type type)
+    {
+        var map = type.GetInterfaceMap(typeof(ICleanupPolicy));
+        var points = DecisionPoint.None;
+        for (var i = 0; i < map.InterfaceMethods.Length; i++)
+        {
+            if (map.TargetMethods[i].DeclaringType != typeof(ICleanupPolicy) && PointOf(map.InterfaceMethods[i].Name) is { } point)
+            {
+                points |= point;
+            }
+        }
+
+        return points;
+    }
+
+    private static DecisionPoint? PointOf(string method) => method switch
+    {
+        nameof(ICleanupPolicy.AdmitBatch) => DecisionPoint.BatchAdmission,
+        nameof(ICleanupPolicy.ChooseLockScope) => DecisionPoint.LockScope,
+        nameof(ICleanupPolicy.ChooseUeventEmission) => DecisionPoint.UeventEmission,
+        nameof(ICleanupPolicy.ChooseUeventDelivery) => DecisionPoint.UeventDelivery,
+        nameof(ICleanupPolicy.ChooseGracePeriod) => DecisionPoint.GracePeriod,
+        nameof(ICleanupPolicy.ChooseUnregisterGrouping) => DecisionPoint.UnregisterGrouping,
+        nameof(ICleanupPolicy.ChooseRtnlScope) => DecisionPoint.RtnlScope,
+        _ => null,
+    };
 
     // The host keeps only SDK and BCL objects from a plugin, never its types, so the plugin can unload.
     private static PolicyDescriptor Copy(PolicyDescriptor d) =>
