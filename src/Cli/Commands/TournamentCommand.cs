@@ -12,7 +12,7 @@ using NetnsPolicy.Tournaments;
 namespace NetnsPolicy.Cli.Commands;
 
 /// <summary>
-/// <c>tournament &lt;file&gt; [--out DIR] [--budget SECONDS] [--gate-lines]</c>: every policy entry on every
+/// <c>tournament &lt;file&gt; [--out DIR] [--budget SECONDS] [--gate-lines] [--shard i/n]</c>: every policy entry on every
 /// track, run by the service's TournamentService (embedded or remote), scored and gated; exits 1 when a gate fails.
 /// Workloads in the file are those shipped with the service, shaped by each track's <c>workload_patch</c>.
 /// </summary>
@@ -26,6 +26,7 @@ internal static class TournamentCommand
         var budget = new Option<int?>("--budget") { Description = "Wall-clock budget in seconds, overriding the file's; the most informative runs go first." };
         var gateLines = new Option<bool>("--gate-lines") { Description = "Also print one line per gate result, starting GATE-PASS or GATE-FAIL (for CI log counters)." };
         var quiet = new Option<bool>("--no-summary") { Description = "Print only the ranking, not the Markdown summary." };
+        var shard = new Option<string?>("--shard") { Description = "Run only slice i/n of the simulations, in this process, and write DIR/shard-i-of-n.json.gz for `tournament merge` (CI matrices)." };
         budget.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int?>() is <= 0)
@@ -35,8 +36,9 @@ internal static class TournamentCommand
         });
         var cmd = new Command("tournament", "Run a policy tournament: ranking with stability, gates (exit code 1 when one fails), Markdown/HTML/JUnit/JSON outputs.")
         {
-            file, outDir, budget, gateLines, quiet,
+            file, outDir, budget, gateLines, quiet, shard,
         };
+        cmd.Subcommands.Add(TournamentMergeCommand.Create());
         connection.AddTo(cmd);
         CliAction.Set(cmd, async (parse, console, ct) =>
         {
@@ -44,6 +46,11 @@ internal static class TournamentCommand
             if (!File.Exists(path))
             {
                 throw new InputValidationException("file", $"tournament file '{path}' does not exist");
+            }
+
+            if (parse.GetValue(shard) is { } slice)
+            {
+                return await TournamentShardAction.RunAsync(console, path, slice, new ShardSwitches(parse.GetValue(outDir), parse.GetValue(budget) is not null, connection.Read(parse)), ct).ConfigureAwait(false);
             }
 
             var request = new StartTournamentRequest { TournamentJson = await File.ReadAllTextAsync(path, ct).ConfigureAwait(false) };
@@ -65,33 +72,8 @@ internal static class TournamentCommand
 
             var result = TournamentRenderer.FromJson(final.Json);
             await console.Error.WriteLineAsync($"tournament {result.Name}: {result.RunsCompleted}/{result.RunsPlanned} simulations in {clock.Elapsed.TotalSeconds:F1} s{(result.BudgetExhausted ? " (time budget exhausted)" : "")}").ConfigureAwait(false);
-            await RankingView.WriteAsync(console, result).ConfigureAwait(false);
-            if (!parse.GetValue(quiet))
-            {
-                await console.Out.WriteLineAsync().ConfigureAwait(false);
-                await console.Out.WriteLineAsync(final.Markdown).ConfigureAwait(false);
-            }
-
-            if (parse.GetValue(gateLines))
-            {
-                foreach (var line in GateLines.Format(result))
-                {
-                    await console.Out.WriteLineAsync(line).ConfigureAwait(false);
-                }
-            }
-
-            if (parse.GetValue(outDir) is { } output)
-            {
-                var files = new TournamentFiles(final.Html, final.Markdown, final.JunitXml, final.Json);
-                foreach (var written in await TournamentArtifacts.WriteAsync(files, output, ct).ConfigureAwait(false))
-                {
-                    await console.Error.WriteLineAsync("wrote " + written).ConfigureAwait(false);
-                }
-            }
-
-            var failed = result.Gates.Count(g => g.Status == GateStatus.Fail);
-            await console.Error.WriteLineAsync(failed == 0 ? $"gates: all {result.Gates.Count} passed or skipped" : $"gates: {failed} of {result.Gates.Count} FAILED").ConfigureAwait(false);
-            return final.State == TournamentState.GateFailed ? ExitCodes.GateFailed : ExitCodes.Ok;
+            var files = new TournamentFiles(final.Html, final.Markdown, final.JunitXml, final.Json);
+            return await TournamentOutput.WriteAsync(console, result, files, new TournamentOutputOptions(parse.GetValue(outDir), !parse.GetValue(quiet), parse.GetValue(gateLines)), ct).ConfigureAwait(false);
         });
         return cmd;
     }

@@ -12,7 +12,7 @@ internal static class TournamentArtifacts
 
     /// <summary>Writes every format into <paramref name="directory"/>; returns the paths written.</summary>
     public static Task<IReadOnlyList<string>> WriteAsync(TournamentResult result, string directory, CancellationToken cancellationToken) =>
-        WriteAsync(new TournamentFiles(TournamentRenderer.ToHtml(result), TournamentRenderer.ToMarkdown(result), TournamentRenderer.ToJUnit(result), TournamentRenderer.ToJson(result)), directory, cancellationToken);
+        WriteAsync(TournamentFiles.Render(result), directory, cancellationToken);
 
     /// <summary>Writes already rendered files (as the service returns them) into <paramref name="directory"/>.</summary>
     public static async Task<IReadOnlyList<string>> WriteAsync(TournamentFiles rendered, string directory, CancellationToken cancellationToken)

@@ -170,8 +170,10 @@ public sealed class RunScheduler
     {
         var replication = _dispatched[t, e]++;
         Dispatched++;
-        var track = _tournament.Tracks[t];
-        var entry = _tournament.Entries[e];
-        return new RunSpec(track.Name, entry.Name, track.Workload, track.WorkloadJson, track.KernelProfile, entry.PolicySpec, entry.Parameters, track.Seed, replication);
+        return SpecFor(_tournament.Tracks[t], _tournament.Entries[e], replication);
     }
+
+    /// <summary>The run of replication <paramref name="replication"/> of an entry on a track (also what shards plan).</summary>
+    internal static RunSpec SpecFor(Track track, PolicyEntry entry, int replication) =>
+        new(track.Name, entry.Name, track.Workload, track.WorkloadJson, track.KernelProfile, entry.PolicySpec, entry.Parameters, track.Seed, replication);
 }

@@ -89,12 +89,15 @@ public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOpti
         return TournamentScorer.Score(tournament, runs, budgetExhausted);
     }
 
+    private async Task<(RunSpec, RunResult)> RunOneAsync(RunSpec spec, CancellationToken cancellationToken) =>
+        (spec, await RunOrFailAsync(executor, spec, cancellationToken).ConfigureAwait(false));
+
     /// <summary>Runs one spec; any failure but cancellation becomes a run with status "error", which disqualifies.</summary>
-    private async Task<(RunSpec, RunResult)> RunOneAsync(RunSpec spec, CancellationToken cancellationToken)
+    internal static async Task<RunResult> RunOrFailAsync(IRunExecutor executor, RunSpec spec, CancellationToken cancellationToken)
     {
         try
         {
-            return (spec, await executor.RunAsync(spec, cancellationToken).ConfigureAwait(false));
+            return await executor.RunAsync(spec, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -102,7 +105,7 @@ public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOpti
         }
         catch (Exception e)
         {
-            return (spec, new RunResult
+            return new RunResult
             {
                 Status = "error",
                 StatusDetail = e.GetType().Name + ": " + e.Message,
@@ -111,7 +114,7 @@ public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOpti
                 Policy = spec.Entry,
                 Seed = spec.Seed,
                 Replication = spec.Replication,
-            });
+            };
         }
     }
 }
