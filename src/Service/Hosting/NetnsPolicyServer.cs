@@ -129,12 +129,9 @@ public static class NetnsPolicyServer
             }
         }));
         services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
-        services.AddSingleton<IPolicyCatalog>(_ => new PluginCatalog(new PluginCatalogOptions
-        {
-            PluginsDirectory = options.PluginsDirectory.Length > 0 ? Path.GetFullPath(options.PluginsDirectory) : PluginCatalogOptions.DefaultPluginsDirectory,
-            Watch = options.WatchPlugins,
-        }));
-        services.AddSingleton<ISimulationExecutor, EngineSimulationExecutor>();
+        services.AddSingleton(_ => PluginExecution.Create(options));
+        services.AddSingleton<IPolicyCatalog>(sp => PluginExecution.Catalog(options, sp.GetRequiredService<PluginExecution>()));
+        services.AddSingleton<ISimulationExecutor>(sp => new EngineSimulationExecutor(sp.GetRequiredService<IPolicyCatalog>(), sp.GetRequiredService<PluginExecution>()));
         services.AddSingleton<LocalRunScheduler>();
         services.AddSingleton<IRunScheduler>(sp => sp.GetRequiredService<LocalRunScheduler>());
         services.AddSingleton<RunStore>();

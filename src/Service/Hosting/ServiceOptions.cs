@@ -107,6 +107,43 @@ public sealed class ServiceOptions
     /// <summary>Watch the plugins folder and pick up added, updated and removed plugins without a restart.</summary>
     public bool WatchPlugins { get; set; } = true;
 
+    /// <summary>
+    /// Plugins trusted to run inside the service's process (folder names, policy ids or <c>sha256:HASH</c>). The shipped
+    /// policies are trusted by their pinned hashes; every other plugin runs only in a sandboxed worker (docs/plugins.md).
+    /// </summary>
+    public string[] TrustedPlugins { get; set; } = [];
+
+    /// <summary>
+    /// Where the sandbox cannot be set up (no bubblewrap or user namespaces), plugins (folder names or policy ids) run
+    /// unconfined in the service anyway instead of being refused. Ignored where the sandbox works.
+    /// </summary>
+    public string[] UnsandboxedPlugins { get; set; } = [];
+
+    /// <summary>
+    /// Refuse plugins whose code references forbidden APIs (docs/plugins.md). Early feedback for authors, not the
+    /// security boundary: untrusted plugins are confined by the sandbox whether this is on or off.
+    /// </summary>
+    public bool PluginStaticCheck { get; set; } = true;
+
+    /// <summary>Sandboxed workers kept started and waiting; 0 means one per simulation slot.</summary>
+    [Range(0, 256)]
+    public int SandboxWarmWorkers { get; set; }
+
+    /// <summary>CPU seconds one sandboxed simulation may use before its worker is killed.</summary>
+    [Range(1, 86_400)]
+    public int SandboxCpuSeconds { get; set; } = 300;
+
+    /// <summary>Wall time one sandboxed simulation may take before its worker is killed (the run's own timeout also applies).</summary>
+    public TimeSpan SandboxWallTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Managed heap limit of a sandboxed worker, in bytes.</summary>
+    [Range(64L << 20, 64L << 30)]
+    public long SandboxMemoryBytes { get; set; } = 1L << 30;
+
+    /// <summary>Failed sandboxed runs (crash, limit, invalid result) after which a plugin version is quarantined.</summary>
+    [Range(1, 1000)]
+    public int QuarantineAfterFailures { get; set; } = 3;
+
     /// <summary>On start, resume runs the previous process left queued or running (true), or mark them interrupted.</summary>
     public bool ResumeInterruptedRuns { get; set; } = true;
 

@@ -52,6 +52,9 @@ public sealed record RunResult
     public int Batches { get; init; }
     /// <summary>netdev_wait_allrefs: devices that waited for references, "waiting for … to become free" warnings, total wait.</summary>
     public NetdevWaitMetrics NetdevWait { get; init; } = new(0, 0, 0);
+
+    /// <summary>When each workload generator finished, in simulated seconds (null when the workload has none).</summary>
+    public GeneratorMetrics Generators { get; init; } = new();
     public IReadOnlyDictionary<string, LockMetrics> Locks { get; init; } = new Dictionary<string, LockMetrics>();
     public RcuMetrics Rcu { get; init; } = new();
     public UeventMetrics Uevents { get; init; } = new();
@@ -82,6 +85,19 @@ public sealed record LatencySummary(long Count, double Mean, double P50, double 
 
 /// <summary>Devices whose unregistration waited for leaked references.</summary>
 public sealed record NetdevWaitMetrics(long Devices, long Warnings, double WaitTotalMs);
+
+/// <summary>When the workload's generators finished: a loop's duration is read directly, as commit messages report it.</summary>
+public sealed record GeneratorMetrics
+{
+    /// <summary>When the last loop finished its last cycle (its last release returned).</summary>
+    public double? LoopsDoneSeconds { get; init; }
+
+    /// <summary>When the last churn process released its namespace (arrivals over and every process gone).</summary>
+    public double? ChurnDoneSeconds { get; init; }
+
+    /// <summary>When the burst's owners exited, releasing every namespace at once.</summary>
+    public double? BurstReleasedSeconds { get; init; }
+}
 
 /// <summary>Hold and wait statistics of one lock.</summary>
 public sealed record LockMetrics(long Acquisitions, long Contended, double HoldTotalMs, double HoldMaxMs, double WaitTotalMs, double WaitMaxMs);
