@@ -13,7 +13,7 @@ public static class CostScales
     [
         "init",     // every op's init and per-CPU socket cost, net_alloc, list linking, device registration
         "exit",     // every op's pre_exit, exit, exit_batch and free cost, net_free, uevent_net_exit
-        "device",   // device unregistration: unlist, notifiers, dellink, kobjects, uevents, todo, free
+        "device",   // device unregistration: unlist, notifiers, dellink, kobjects, uevents, todo, free, RCU callbacks
         "rcu",      // grace periods: normal GP length (jiffies), expedited GP, rcu_barrier
     ];
 
@@ -42,6 +42,7 @@ public static class CostScales
                 DeviceFreeNs = S(c.DeviceFreeNs, device),
                 UeventEnvNs = S(c.UeventEnvNs, device),
                 FlushBacklogPerCpuNs = S(c.FlushBacklogPerCpuNs, device),
+                DeviceRcuCallbackNs = S(c.DeviceRcuCallbackNs, device),
             },
             Rcu = p.Rcu with
             {

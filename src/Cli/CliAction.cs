@@ -20,8 +20,22 @@ internal static class CliAction
     /// <summary>Parses <paramref name="args"/> and invokes the command; parse errors exit with <see cref="ExitCodes.BadInput"/>.</summary>
     public static async Task<int> InvokeAsync(RootCommand root, string[] args, InvocationConfiguration? configuration = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(args);
         var parse = root.Parse(args);
         configuration ??= new InvocationConfiguration();
+        var unknown = UnknownTokens(root, args);
+        if (unknown.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var error in unknown.Errors)
+            {
+                await configuration.Error.WriteLineAsync("error: " + error).ConfigureAwait(false);
+            }
+
+            await configuration.Error.WriteLineAsync($"(run '{Usage(root, unknown.Command)} --help' for usage)").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
         if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
         {
             foreach (var error in parse.Errors)
@@ -35,12 +49,72 @@ internal static class CliAction
                 await configuration.Error.WriteLineAsync($"error: {argument.Name}: required ({argument.Description})").ConfigureAwait(false);
             }
 
-            await configuration.Error.WriteLineAsync($"(run '{root.Name} {parse.CommandResult.Command.Name} --help' for usage)").ConfigureAwait(false);
+            await configuration.Error.WriteLineAsync($"(run '{Usage(root, parse.CommandResult.Command)} --help' for usage)").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
 
         return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Options the command does not have and commands that do not exist, each named with the closest valid one. Checked
+    /// before parsing: an option that takes several values per token (--policy) would otherwise swallow a misspelt
+    /// option as one of its values ("--replicatons is not a policy id").
+    /// </summary>
+    internal static (IReadOnlyList<string> Errors, Command Command) UnknownTokens(RootCommand root, IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(args);
+        var errors = new List<string>();
+        Command command = root;
+        var path = new List<Command> { root };
+        var sawPositional = false;
+        foreach (var token in args)
+        {
+            if (token == "--")
+            {
+                break;
+            }
+
+            var isOption = token.Length > 1 && token[0] == '-' && !char.IsDigit(token[1]) && token[1] != '.';
+            if (!isOption)
+            {
+                var sub = sawPositional ? null : command.Subcommands.FirstOrDefault(c => c.Name == token || c.Aliases.Contains(token));
+                if (sub is not null)
+                {
+                    command = sub;
+                    path.Add(sub);
+                }
+                else if (command == root && !sawPositional)
+                {
+                    errors.Add($"unknown command '{token}'{Suggest.Closest(token, root.Subcommands.Select(c => c.Name))} (commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))})");
+                    return (errors, root);
+                }
+                else
+                {
+                    sawPositional = true;
+                }
+
+                continue;
+            }
+
+            var name = token.Split('=', ':')[0];
+            var options = command.Options.Concat(path.SelectMany(c => c.Options).Where(o => o.Recursive)).ToArray();
+            var names = options.SelectMany(o => o.Aliases.Prepend(o.Name)).ToHashSet(StringComparer.Ordinal);
+            if (!names.Contains(name) && name is not ("-h" or "-?" or "/?" or "/h"))
+            {
+                var candidates = options.Where(o => !o.Hidden).Select(o => o.Name).Where(n => n.StartsWith("--", StringComparison.Ordinal));
+                errors.Add($"{(command == root ? "" : command.Name + ": ")}unknown option '{name}'{Suggest.Closest(name, candidates)}");
+            }
+        }
+
+        return (errors, command);
+    }
+
+    /// <summary>The program's name as users type it (the root command's own name is the host executable's under tests and dotnet run).</summary>
+    private const string ProgramName = "netns-policy";
+
+    private static string Usage(RootCommand root, Command command) => command == root ? ProgramName : $"{ProgramName} {command.Name}";
 
     private static async Task<int> RunAsync(ParseResult parse, Func<ParseResult, CliConsole, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {

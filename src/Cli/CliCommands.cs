@@ -8,7 +8,7 @@ internal static class CliCommands
 {
     public static RootCommand CreateRoot()
     {
-        var root = new RootCommand("netns-policy: simulate Linux netns teardown policies and compare them.");
+        var root = new RootCommand("netns-policy: simulate Linux netns teardown policies and compare them.\n\n" + ExitCodes.Summary);
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(PoliciesCommand.Create());
         root.Subcommands.Add(ProfilesCommand.Create());
@@ -19,6 +19,11 @@ internal static class CliCommands
         root.Subcommands.Add(ProbeCommand.Create());
         root.Subcommands.Add(CalibrateCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
+        foreach (var command in root.Subcommands)
+        {
+            command.Description += "\n\n" + ExitCodes.Summary;
+        }
+
         return root;
     }
 }

@@ -20,4 +20,7 @@ internal static class ExitCodes
 
     /// <summary>Interrupted by Ctrl+C.</summary>
     public const int Interrupted = 130;
+
+    /// <summary>The exit codes as --help lists them.</summary>
+    public const string Summary = "Exit codes: 0 ok; 1 a tournament gate failed; 2 bad input (the message names the field); 3 a run failed or a simulation ended badly; 4 the service is unreachable; 130 interrupted.";
 }

@@ -18,6 +18,15 @@ public sealed record ComparisonReport
 
     /// <summary>Significance level of the verdicts (0.05).</summary>
     public double Alpha { get; init; } = ComparisonReportBuilder.Alpha;
+
+    /// <summary>The practical thresholds: the smallest difference called better or worse.</summary>
+    public PracticalThresholds Thresholds { get; init; } = PracticalThresholds.Default;
+
+    /// <summary>True when every policy's replications gave identical metrics: each policy is one deterministic observation.</summary>
+    public bool Deterministic { get; init; }
+
+    /// <summary>True when the series are as the runs recorded them; false when aggregated to the plots' pixel grid.</summary>
+    public bool FullSeries { get; init; }
     public IReadOnlyList<PolicySummary> Policies { get; init; } = [];
 
     /// <summary>Policies on the Pareto front over creation latency (p99), teardown throughput and peak memory.</summary>
@@ -44,6 +53,9 @@ public sealed record PolicySummary
     public bool IdenticalToBaseline { get; init; }
     public IReadOnlyList<MetricComparison> Metrics { get; init; } = [];
 
+    /// <summary>One line saying why the verdicts are what they are, from the run's evidence (profile, locks, RCU, uevents, decisions).</summary>
+    public string Explanation { get; init; } = "";
+
     /// <summary>Decision counts summed over all runs: the evidence that the policy acted.</summary>
     public IReadOnlyDictionary<string, DecisionCount> Decisions { get; init; } = new Dictionary<string, DecisionCount>();
 
@@ -62,16 +74,31 @@ public sealed record MetricComparison
     public double CiLow { get; init; }
     public double CiHigh { get; init; }
 
-    /// <summary>Mean divided by the baseline's mean (1 for the baseline; +∞ when only the baseline's mean is 0, written as null in JSON).</summary>
+    /// <summary>Mean divided by the baseline's mean (1 for the baseline and when both are 0; NaN, null in JSON, when only the baseline's mean is 0 or the metric was not measured).</summary>
     public double Ratio { get; init; }
 
-    /// <summary>Two-sided p-value of the Mann–Whitney test against the baseline (1 for the baseline).</summary>
+    /// <summary>Mean minus the baseline's mean, in the metric's unit.</summary>
+    public double Effect { get; init; }
+
+    /// <summary>The practical threshold in the metric's unit: a smaller |effect| is never better or worse.</summary>
+    public double Threshold { get; init; }
+
+    /// <summary>False when no run (of the policy or the baseline) measured the metric.</summary>
+    public bool Measured { get; init; } = true;
+
+    /// <summary>True when the policy's and the baseline's replications each gave one value: no test, a plain comparison with the threshold.</summary>
+    public bool Deterministic { get; init; }
+
+    /// <summary>Two-sided p-value of the Mann–Whitney test against the baseline (1 for the baseline; NaN, null in JSON, when no test was run).</summary>
     public double PValue { get; init; }
 
-    /// <summary>How <see cref="PValue"/> was computed: exact, normal (approximation with tie correction), or none (the baseline).</summary>
+    /// <summary>p-value of the TOST equivalence test with margin ±<see cref="Threshold"/> (NaN, null in JSON, when not run).</summary>
+    public double EquivalencePValue { get; init; } = double.NaN;
+
+    /// <summary>How <see cref="PValue"/> was computed: exact, normal (approximation with tie correction), deterministic (no test), or none (the baseline, a metric not measured).</summary>
     public string Test { get; init; } = "";
 
-    /// <summary>better, worse, no-significant-difference, or baseline.</summary>
+    /// <summary>better, worse, equivalent, no-significant-difference, not-measured, or baseline.</summary>
     public string Verdict { get; init; } = "";
 
     /// <summary>The per-replication values, in replication order.</summary>

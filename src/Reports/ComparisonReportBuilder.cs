@@ -33,11 +33,11 @@ public static class ComparisonReportBuilder
         foreach (var policy in input.Policies)
         {
             var isBaseline = ReferenceEquals(policy, baseline);
-            var metrics = MetricCatalog.All.Select(m => Compare(policy, m, baselineSamples[m.Id], isBaseline)).ToArray();
+            var metrics = MetricCatalog.All.Select(m => Compare(policy, baseline, m, baselineSamples[m.Id], isBaseline, input.Thresholds)).ToArray();
             var problems = Problems(policy.Runs);
             var identical = !isBaseline && IdenticalRuns(policy.Runs, baseline.Runs);
             var decisions = SumDecisions(policy.Runs);
-            summaries.Add(new PolicySummary
+            var summary = new PolicySummary
             {
                 Policy = policy.Policy,
                 Parameters = policy.Parameters,
@@ -49,9 +49,10 @@ public static class ComparisonReportBuilder
                 IdenticalToBaseline = identical,
                 Metrics = metrics,
                 Decisions = decisions,
-                Profile = policy.Runs[0].Profile,
-                Series = policy.Runs[0].Series,
-            });
+                Profile = input.FullSeries ? policy.Runs[0].Profile : SeriesAggregation.PruneProfile(policy.Runs[0].Profile),
+                Series = input.FullSeries ? policy.Runs[0].Series : SeriesAggregation.ToPixelGrid(policy.Runs[0].Series),
+            };
+            summaries.Add(summary with { Explanation = VerdictExplanation.Explain(summary, policy.Runs, baseline.Runs, baselineSamples) });
 
             if (problems.Count > 0)
             {
@@ -68,9 +69,22 @@ public static class ComparisonReportBuilder
             }
         }
 
-        warnings.AddRange(SampleSizeWarnings(input));
+        var deterministic = summaries.All(p => p.Runs > 1 && p.Metrics.All(m => m.Deterministic || !m.Measured || p.IsBaseline))
+            && input.Policies.All(p => p.Runs.Count > 1);
+        if (deterministic)
+        {
+            warnings.Add("every replication of every policy gave the same metrics: the workload is deterministic, so each policy is one observation, compared with the baseline against the practical threshold without a statistical test");
+        }
+        else
+        {
+            warnings.AddRange(SampleSizeWarnings(input));
+        }
+
         return new ComparisonReport
         {
+            Thresholds = input.Thresholds,
+            Deterministic = deterministic,
+            FullSeries = input.FullSeries,
             Workload = input.Workload,
             KernelProfile = input.KernelProfile,
             Baseline = input.Baseline,
@@ -81,7 +95,7 @@ public static class ComparisonReportBuilder
         };
     }
 
-    /// <summary>The verdict for a policy's samples against the baseline's, respecting the metric's direction.</summary>
+    /// <summary>The significance-only verdict of a Mann–Whitney test, respecting the metric's direction (no threshold).</summary>
     public static string Verdict(MannWhitneyResult test, bool lowerIsBetter, double alpha = Alpha)
     {
         if (test.PValue >= alpha || test.Direction == 0)
@@ -93,9 +107,25 @@ public static class ComparisonReportBuilder
         return larger != lowerIsBetter ? Verdicts.Better : Verdicts.Worse;
     }
 
-    /// <summary>mean / baseline mean; 1 when both are 0; +∞ when only the baseline's is 0.</summary>
+    /// <summary>
+    /// The verdict of an effect against its practical threshold: better or worse only when |effect| exceeds the
+    /// threshold and the difference is significant (deterministic samples need no test); otherwise equivalent when the
+    /// TOST p-value is below α (always, for deterministic samples), else no significant difference.
+    /// </summary>
+    public static string Verdict(double effect, double threshold, bool lowerIsBetter, bool deterministic, double pValue, double equivalencePValue, double alpha = Alpha)
+    {
+        var significant = deterministic || pValue < alpha;
+        if (significant && Math.Abs(effect) > threshold)
+        {
+            return (effect < 0) == lowerIsBetter ? Verdicts.Better : Verdicts.Worse;
+        }
+
+        return (deterministic && Math.Abs(effect) <= threshold) || equivalencePValue < alpha ? Verdicts.Equivalent : Verdicts.NoSignificantDifference;
+    }
+
+    /// <summary>mean / baseline mean; 1 when both are 0; NaN (shown as n/a, null in JSON) when only the baseline's is 0.</summary>
     public static double Ratio(double mean, double baselineMean) =>
-        baselineMean != 0 ? mean / baselineMean : mean == 0 ? 1.0 : double.PositiveInfinity;
+        baselineMean != 0 ? mean / baselineMean : mean == 0 ? 1.0 : double.NaN;
 
     private static void Validate(ComparisonInput input)
     {
@@ -127,11 +157,13 @@ public static class ComparisonReportBuilder
 
     private static double[] Samples(PolicyRuns policy, MetricDefinition metric) => policy.Runs.Select(metric.Read).ToArray();
 
-    private static MetricComparison Compare(PolicyRuns policy, MetricDefinition metric, double[] baselineSamples, bool isBaseline)
+    private static MetricComparison Compare(PolicyRuns policy, PolicyRuns baseline, MetricDefinition metric, double[] baselineSamples, bool isBaseline, PracticalThresholds thresholds)
     {
         var samples = Samples(policy, metric);
         var ci = Bootstrap.MeanInterval(samples, SeededRandom.SeedFrom(BootstrapSeed, policy.Policy + "\n" + metric.Id), Confidence);
         var baselineMean = Bootstrap.Mean(baselineSamples);
+        var measured = policy.Runs.Any(metric.IsMeasuredIn) && baseline.Runs.Any(metric.IsMeasuredIn);
+        var threshold = thresholds.AbsoluteFor(metric, baselineMean);
         var comparison = new MetricComparison
         {
             Metric = metric.Id,
@@ -140,22 +172,89 @@ public static class ComparisonReportBuilder
             Mean = ci.Estimate,
             CiLow = ci.Low,
             CiHigh = ci.High,
+            Threshold = threshold,
+            Measured = measured,
+            Deterministic = IsConstant(samples) && IsConstant(baselineSamples),
             Samples = samples,
         };
         if (isBaseline)
         {
-            return comparison with { Ratio = 1.0, PValue = 1.0, Test = "none", Verdict = Verdicts.Baseline };
+            return comparison with { Ratio = measured ? 1.0 : double.NaN, PValue = 1.0, Test = "none", Verdict = Verdicts.Baseline };
+        }
+
+        return Judge(comparison, samples, baselineSamples, baselineMean);
+    }
+
+    /// <summary>
+    /// The same report judged against other practical thresholds: every policy's effect, threshold, tests and verdicts
+    /// recomputed from the samples the report carries, and the headline of each explanation (its evidence kept).
+    /// </summary>
+    public static ComparisonReport Rejudge(ComparisonReport report, PracticalThresholds thresholds)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(thresholds);
+        var baseline = report.Policies.Single(p => p.IsBaseline);
+        var policies = report.Policies.Select(p =>
+        {
+            if (p.IsBaseline)
+            {
+                return p;
+            }
+
+            var metrics = p.Metrics.Select(m =>
+            {
+                var definition = MetricCatalog.Find(m.Metric);
+                var baselineSamples = baseline.Metrics.Single(b => b.Metric == m.Metric).Samples.ToArray();
+                if (definition is null || !m.Measured)
+                {
+                    return m;
+                }
+
+                var baselineMean = Bootstrap.Mean(baselineSamples);
+                return Judge(m with { Threshold = thresholds.AbsoluteFor(definition, baselineMean), EquivalencePValue = double.NaN }, m.Samples.ToArray(), baselineSamples, baselineMean);
+            }).ToArray();
+            var judged = p with { Metrics = metrics };
+            return judged with { Explanation = VerdictExplanation.WithHeadline(judged) };
+        }).ToArray();
+        return report with { Thresholds = thresholds, Policies = policies };
+    }
+
+    private static MetricComparison Judge(MetricComparison comparison, double[] samples, double[] baselineSamples, double baselineMean)
+    {
+        var effect = comparison.Mean - baselineMean;
+        var threshold = comparison.Threshold;
+        if (!comparison.Measured)
+        {
+            return comparison with { Ratio = double.NaN, Effect = double.NaN, PValue = double.NaN, Test = "none", Verdict = Verdicts.NotMeasured };
+        }
+
+        if (comparison.Deterministic)
+        {
+            return comparison with
+            {
+                Ratio = Ratio(comparison.Mean, baselineMean),
+                Effect = effect,
+                PValue = double.NaN,
+                Test = "deterministic",
+                Verdict = Verdict(effect, threshold, comparison.LowerIsBetter, deterministic: true, double.NaN, double.NaN),
+            };
         }
 
         var test = MannWhitney.Test(samples, baselineSamples);
+        var equivalence = Equivalence.TostPValue(samples, baselineSamples, threshold);
         return comparison with
         {
-            Ratio = Ratio(ci.Estimate, baselineMean),
+            Ratio = Ratio(comparison.Mean, baselineMean),
+            Effect = effect,
             PValue = test.PValue,
+            EquivalencePValue = equivalence,
             Test = test.Exact ? "exact" : "normal",
-            Verdict = Verdict(test, metric.LowerIsBetter),
+            Verdict = Verdict(effect, threshold, comparison.LowerIsBetter, deterministic: false, test.PValue, equivalence),
         };
     }
+
+    /// <summary>Two or more values, all equal: a deterministic observation repeated.</summary>
+    private static bool IsConstant(double[] samples) => samples.Length > 1 && samples.All(v => v.Equals(samples[0]));
 
     private static List<string> Problems(IReadOnlyList<RunResult> runs)
     {

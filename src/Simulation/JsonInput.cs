@@ -34,8 +34,33 @@ internal static class JsonInput
                 reason = reason[..cut];
             }
 
+            if (UnknownField(typeof(T), reason) is { } unknown)
+            {
+                throw new InputValidationException(FieldPath(path), $"unknown field '{unknown.Name}' in the {what}{Suggest.Closest(unknown.Name, unknown.Known)} (known here: {string.Join(", ", unknown.Known)})");
+            }
+
             throw new InputValidationException(FieldPath(path), $"invalid {what}: {reason}");
         }
+    }
+
+    /// <summary>
+    /// The field and the valid names of its object, from System.Text.Json's "The JSON property 'x' could not be mapped
+    /// to any .NET member contained in type 'T'." (the type is searched in <paramref name="root"/>'s assembly).
+    /// </summary>
+    private static (string Name, string[] Known)? UnknownField(Type root, string message)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message, "The JSON property '(?<name>[^']*)' could not be mapped to any \\.NET member contained in type '(?<type>[^']*)'");
+        if (!m.Success || root.Assembly.GetType(m.Groups["type"].Value) is not { } type)
+        {
+            return null;
+        }
+
+        var known = type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Where(p => p.CanWrite || p.SetMethod is not null)
+            .Select(p => p.GetCustomAttributes(typeof(JsonPropertyNameAttribute), false) is [JsonPropertyNameAttribute a, ..] ? a.Name : JsonInputNames.Snake(p.Name))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        return (m.Groups["name"].Value, known);
     }
 
     /// <summary>"$.machine.cpus" → "machine.cpus".</summary>

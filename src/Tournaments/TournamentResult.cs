@@ -30,6 +30,9 @@ public sealed record TournamentResult
     /// <summary>Ranking over the held-out tracks alone (empty when there are none).</summary>
     public IReadOnlyList<RankingRow> HeldOutRanking { get; init; } = [];
     public RankStability Stability { get; init; } = new();
+
+    /// <summary>Each track's winner and Pareto front, beside the single overall score.</summary>
+    public IReadOnlyList<TrackWinner> TrackWinners { get; init; } = [];
     public IReadOnlyList<GateOutcome> Gates { get; init; } = [];
 
     /// <summary>True when any gate failed: the CLI exits non-zero.</summary>
@@ -87,6 +90,30 @@ public sealed record RankingRow
 
     /// <summary>Why the entry is not ranked, or empty.</summary>
     public string Note { get; init; } = "";
+
+    /// <summary>Scored metrics on which the entry is worse than the baseline (verdict worse), as "track: metric (change)".</summary>
+    public IReadOnlyList<string> WorseThanBaseline { get; init; } = [];
+
+    /// <summary>The note with every "worse than baseline on …" flag, as rankings print it.</summary>
+    public string NoteWithFlags() =>
+        string.Join("; ", new[] { Note }.Concat(WorseThanBaseline.Select(w => "worse than baseline on " + w)).Where(n => n.Length > 0));
+}
+
+/// <summary>The best entry of one track, beside the track's Pareto front.</summary>
+public sealed record TrackWinner
+{
+    public string Track { get; init; } = "";
+    public bool HeldOut { get; init; }
+
+    /// <summary>Lowest-scoring entry that is not disqualified, or null.</summary>
+    public string? Entry { get; init; }
+    public double? Score { get; init; }
+
+    /// <summary>The winner's explanation line on the track.</summary>
+    public string Explanation { get; init; } = "";
+
+    /// <summary>The track's Pareto front (creation p99, throughput, peak memory).</summary>
+    public IReadOnlyList<string> ParetoFront { get; init; } = [];
 }
 
 /// <summary>How stable the winner is when each cell's replications are resampled.</summary>

@@ -33,4 +33,31 @@ internal static class ReportArtifacts
 
     public static string Markdown(GetReportResponse response) =>
         response.Artifacts.FirstOrDefault(a => a.Format == ReportFormat.Markdown)?.Content ?? "";
+
+    /// <summary>The report's JSON artifact (the report schema of docs/reports.md).</summary>
+    public static string Json(GetReportResponse response) =>
+        response.Artifacts.FirstOrDefault(a => a.Format == ReportFormat.Json)?.Content ?? "";
+
+    /// <summary>
+    /// The response with every artifact rendered here from its JSON report judged against <paramref name="thresholds"/>
+    /// (<see cref="Reports.ComparisonReportBuilder.Rejudge"/>): the service's samples, this invocation's thresholds.
+    /// </summary>
+    public static GetReportResponse Rejudged(GetReportResponse response, Reports.PracticalThresholds thresholds)
+    {
+        var report = Reports.ComparisonReportBuilder.Rejudge(Reports.ReportRenderer.FromJson(Json(response)), thresholds);
+        var rejudged = response.Clone();
+        foreach (var artifact in rejudged.Artifacts)
+        {
+            artifact.Content = artifact.Format switch
+            {
+                ReportFormat.Markdown => Reports.ReportRenderer.ToMarkdown(report),
+                ReportFormat.Html => Reports.ReportRenderer.ToHtml(report),
+                ReportFormat.Json => Reports.ReportRenderer.ToJson(report),
+                ReportFormat.Csv => Reports.ReportRenderer.ToCsv(report),
+                _ => artifact.Content,
+            };
+        }
+
+        return rejudged;
+    }
 }

@@ -40,6 +40,16 @@ internal static class ServeCommand
                 DatabasePath = Path.Combine(folder, "netns-policy.db"),
                 PluginsDirectory = parse.GetValue(plugins) ?? "",
             };
+            // Checked first: Kestrel logs a failed bind with its whole stack trace before the exception reaches us.
+            foreach (var (name, p) in new[] { ("--port", options.GrpcPort), ("--web-port", options.WebPort) })
+            {
+                if (p > 0 && PortInUse(options.ListenAddress, p) is { } reason)
+                {
+                    await console.Error.WriteLineAsync($"error: {name}: {options.ListenAddress}:{p} is already in use ({reason}); stop what listens there or choose another port").ConfigureAwait(false);
+                    return ExitCodes.ServerUnreachable;
+                }
+            }
+
             RunningService service;
             try
             {
@@ -69,6 +79,26 @@ internal static class ServeCommand
             return ExitCodes.Ok;
         });
         return cmd;
+    }
+
+    /// <summary>Why <paramref name="port"/> cannot be bound on <paramref name="address"/>, or null when it can.</summary>
+    internal static string? PortInUse(string address, int port)
+    {
+        var ip = address == "localhost" ? System.Net.IPAddress.Loopback : System.Net.IPAddress.Parse(address);
+        var listener = new System.Net.Sockets.TcpListener(ip, port);
+        try
+        {
+            listener.Start();
+            return null;
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            return e.Message;
+        }
+        finally
+        {
+            listener.Stop();
+        }
     }
 
     private static void RequireRange(System.CommandLine.Parsing.OptionResult result, string name, int min)

@@ -21,7 +21,7 @@ internal static class TournamentCommand
     public static Command Create()
     {
         var connection = new ConnectionOptions();
-        var file = new Argument<string>("file") { Description = "Tournament file (docs/tournaments.md), e.g. tournaments/main.json." };
+        var file = new Argument<string>("file") { Description = "Tournament file (docs/tournaments.md), e.g. tournaments/main.json, or the name of a shipped tournament (" + string.Join(", ", ShippedTournaments.Names) + ")." };
         var outDir = new Option<string?>("--out", "-o") { Description = "Folder to write report.html, summary.md, junit.xml and tournament.json to." };
         var budget = new Option<int?>("--budget") { Description = "Wall-clock budget in seconds, overriding the file's; the most informative runs go first." };
         var gateLines = new Option<bool>("--gate-lines") { Description = "Also print one line per gate result, starting GATE-PASS or GATE-FAIL (for CI log counters)." };
@@ -42,12 +42,7 @@ internal static class TournamentCommand
         connection.AddTo(cmd);
         CliAction.Set(cmd, async (parse, console, ct) =>
         {
-            var path = parse.GetValue(file)!;
-            if (!File.Exists(path))
-            {
-                throw new InputValidationException("file", $"tournament file '{path}' does not exist");
-            }
-
+            var path = ShippedTournaments.Resolve(parse.GetValue(file)!);
             if (parse.GetValue(shard) is { } slice)
             {
                 return await TournamentShardAction.RunAsync(console, path, slice, new ShardSwitches(parse.GetValue(outDir), parse.GetValue(budget) is not null, connection.Read(parse)), ct).ConfigureAwait(false);

@@ -72,7 +72,7 @@ internal sealed class ServiceConnection : IAsyncDisposable
             try
             {
                 Directory.CreateDirectory(dataDirectory);
-                embedded = await NetnsPolicyServer.StartAsync(EmbeddedOptions(dataDirectory), cancellationToken).ConfigureAwait(false);
+                embedded = await NetnsPolicyServer.StartAsync(EmbeddedOptions(dataDirectory, settings.PluginsDirectory), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -106,16 +106,21 @@ internal sealed class ServiceConnection : IAsyncDisposable
             TryDelete(throwaway);
             if (e is RpcException { StatusCode: StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Unimplemented or StatusCode.Internal or StatusCode.Unknown } rpc)
             {
-                throw new ServerUnreachableException($"no netns-policy service answers at {address}: {rpc.Status.Detail}", e);
+                // HTTP_1_1_REQUIRED: the service's web port (Kestrel, HTTP/1.1 only); PROTOCOL_ERROR: another HTTP/1.x server.
+                var hint = rpc.Status.Detail.Contains("HTTP_1_1_REQUIRED", StringComparison.Ordinal) || rpc.Status.Detail.Contains("PROTOCOL_ERROR", StringComparison.Ordinal)
+                    ? $" — this port speaks HTTP/1.1, not gRPC: the service's web port (gRPC-Web and JSON, 5181 by default) does; --server wants the gRPC port (5180 by default, e.g. --server {address.Host}:5180)"
+                    : "";
+                throw new ServerUnreachableException($"no netns-policy service answers at {address}: {rpc.Status.Detail}{hint}", e);
             }
 
             throw;
         }
     }
 
-    /// <summary>The embedded service: loopback, free port, no gRPC-Web port, the plugins beside the program (not watched: the process is short-lived).</summary>
-    internal static ServiceOptions EmbeddedOptions(string dataDirectory) => new()
+    /// <summary>The embedded service: loopback, free port, no gRPC-Web port, the plugins of --plugins or beside the program (not watched: the process is short-lived).</summary>
+    internal static ServiceOptions EmbeddedOptions(string dataDirectory, string? pluginsDirectory = null) => new()
     {
+        PluginsDirectory = pluginsDirectory ?? "",
         ListenAddress = "127.0.0.1",
         GrpcPort = 0,
         WebPort = -1,

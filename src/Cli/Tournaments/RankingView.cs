@@ -19,7 +19,7 @@ internal static class RankingView
             r.Score?.ToString("F3", c) ?? "–",
             r.Rank is null ? "–" : (r.WinShare * 100).ToString("F0", c) + "%",
             r.Rank is null ? "–" : r.MeanRank.ToString("F2", c),
-            r.Note,
+            r.NoteWithFlags(),
         }).ToList();
         var title = $"Ranking of {result.Name} (score: geometric mean of baseline-normalised metrics, lower is better; winner stable in {result.Stability.WinnerStability * 100:F0}% of {result.Stability.Resamples} resamples)";
         if (console.Interactive)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace NetnsPolicy.Reports.Rendering;
 
@@ -10,10 +11,16 @@ namespace NetnsPolicy.Reports.Rendering;
 /// and, once the page has loaded, <c>#render-check</c> carries the number of plots expected, the number the browser
 /// actually decoded, and the errors (read by the headless-Chromium test).
 /// </summary>
-public sealed class HtmlPage
+public sealed partial class HtmlPage
 {
+    /// <summary>The page's font stack, also written into every plot (<see cref="SvgFonts"/>).</summary>
+    public const string FontStack = "system-ui, -apple-system, \"Segoe UI\", \"DejaVu Sans\", sans-serif";
+
+    /// <summary>Ink pixels (darker than the grid, see <see cref="RenderCheck"/>) a plot's data area needs to count as visibly non-blank.</summary>
+    public const int MinInkPixels = 50;
+
     private const string Style = """
-        body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1600px;color:#222;padding:0 16px}
+        body{font-family:system-ui,-apple-system,"Segoe UI","DejaVu Sans",sans-serif;margin:24px auto;max-width:1600px;color:#222;padding:0 16px}
         h1{font-size:1.5em}h2{font-size:1.25em;margin-top:1.6em;border-bottom:1px solid #ddd}h3{font-size:1.05em}
         table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}
         th,td{border:1px solid #ccc;padding:3px 8px;text-align:right;white-space:nowrap}
@@ -24,7 +31,8 @@ public sealed class HtmlPage
         .better{color:#1a7f37;font-weight:600}.worse{color:#cf222e;font-weight:600}.nsd{color:#666}
         .warn{background:#fff8c5;border-left:4px solid #d4a72c;padding:4px 10px;margin:4px 0}
         .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(760px,1fr));gap:12px}
-        figure.plot{margin:0}figure.plot img{max-width:100%;height:auto;border:1px solid #eee}
+        .plots{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,720px),1fr));gap:12px}
+        figure.plot{margin:0}figure.plot img{width:100%;height:auto;border:1px solid #eee}
         .pass{color:#1a7f37;font-weight:600}.fail{color:#cf222e;font-weight:600}
         #render-check{display:none}
         """;
@@ -37,16 +45,48 @@ public sealed class HtmlPage
         }, true);
         """;
 
+    // After load, every plot is drawn onto a canvas at its natural size and the pixels inside its data area (the
+    // SVG's first clip rectangle, inset past the frame) are counted as ink when any channel is below 200: grid lines
+    // (black at 10% opacity, 230) and the white background are not ink, every palette colour and black are. A plot
+    // with fewer than MinInkPixels ink pixels there is listed in data-blank; data-ink and data-variance (of the
+    // luminance) give every plot's figures in page order.
     private const string RenderCheck = """
         window.addEventListener('load', function () {
           var images = document.querySelectorAll('figure.plot img');
-          var rendered = 0;
+          var rendered = 0, blank = [], inks = [], variances = [];
           for (var i = 0; i < images.length; i++) {
-            if (images[i].complete && images[i].naturalWidth > 0 && images[i].naturalHeight > 0) { rendered++; }
+            var img = images[i];
+            if (!(img.complete && img.naturalWidth > 0 && img.naturalHeight > 0)) { continue; }
+            rendered++;
+            try {
+              var canvas = document.createElement('canvas');
+              canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+              var ctx = canvas.getContext('2d');
+              ctx.drawImage(img, 0, 0);
+              var a = (img.parentNode.getAttribute('data-area') || ('0 0 ' + img.naturalWidth + ' ' + img.naturalHeight)).split(' ').map(Number);
+              var x = Math.ceil(a[0]) + 3, y = Math.ceil(a[1]) + 3, w = Math.floor(a[2]) - 6, h = Math.floor(a[3]) - 6;
+              var ink = 0, sum = 0, sum2 = 0, n = 0;
+              if (w > 0 && h > 0) {
+                var d = ctx.getImageData(x, y, w, h).data;
+                for (var k = 0; k < d.length; k += 4) {
+                  var lum = 0.299 * d[k] + 0.587 * d[k + 1] + 0.114 * d[k + 2];
+                  sum += lum; sum2 += lum * lum; n++;
+                  if (Math.min(d[k], d[k + 1], d[k + 2]) < 200) { ink++; }
+                }
+              }
+              var variance = n > 0 ? sum2 / n - (sum / n) * (sum / n) : 0;
+              inks.push(ink); variances.push(variance.toFixed(2));
+              if (ink < MIN_INK) { blank.push(img.parentNode.id); }
+            } catch (e) {
+              window.__renderErrors.push('pixel check of ' + img.parentNode.id + ': ' + e);
+            }
           }
           var marker = document.getElementById('render-check');
           marker.setAttribute('data-plots', String(images.length));
           marker.setAttribute('data-rendered', String(rendered));
+          marker.setAttribute('data-blank', blank.join(' '));
+          marker.setAttribute('data-ink', inks.join(' '));
+          marker.setAttribute('data-variance', variances.join(' '));
           marker.setAttribute('data-errors', String(window.__renderErrors.length));
           marker.setAttribute('data-done', 'true');
           marker.textContent = window.__renderErrors.join('\n');
@@ -70,9 +110,12 @@ public sealed class HtmlPage
     /// <summary>Adds a plot given as an SVG document.</summary>
     public void AddPlot(string svg, string caption)
     {
+        ArgumentNullException.ThrowIfNull(svg);
         PlotCount++;
         var data = Convert.ToBase64String(Encoding.UTF8.GetBytes(svg));
-        _body.Append(CultureInfo.InvariantCulture, $"<figure class=\"plot\" id=\"plot-{PlotCount}\"><img alt=\"{Encode(caption)}\" src=\"data:image/svg+xml;base64,{data}\"></figure>\n");
+        var area = RootDataArea().Match(svg) is { Success: true } root ? root : DataArea().Match(svg);
+        var areaAttribute = area.Success ? $" data-area=\"{area.Groups[1].Value} {area.Groups[2].Value} {area.Groups[3].Value} {area.Groups[4].Value}\"" : "";
+        _body.Append(CultureInfo.InvariantCulture, $"<figure class=\"plot\" id=\"plot-{PlotCount}\"{areaAttribute}><img alt=\"{Encode(caption)}\" src=\"data:image/svg+xml;base64,{data}\"></figure>\n");
     }
 
     public string Render()
@@ -82,7 +125,15 @@ public sealed class HtmlPage
         html.Append("<title>").Append(Encode(Title)).Append("</title>\n<style>\n").Append(Style).Append("\n</style>\n<script>\n").Append(ErrorCapture).Append("\n</script>\n</head>\n<body>\n");
         html.Append(_body);
         html.Append(CultureInfo.InvariantCulture, $"<div id=\"render-check\" data-expected=\"{PlotCount}\"></div>\n");
-        html.Append("<script>\n").Append(RenderCheck).Append("\n</script>\n</body>\n</html>\n");
+        html.Append("<script>\nvar MIN_INK = ").Append(MinInkPixels.ToString(CultureInfo.InvariantCulture)).Append(";\n").Append(RenderCheck).Append("\n</script>\n</body>\n</html>\n");
         return html.ToString();
     }
+
+    /// <summary>The data area <see cref="PlotFactory"/> writes on the SVG root.</summary>
+    [GeneratedRegex("<svg data-area=\"([-0-9.]+) ([-0-9.]+) ([0-9.]+) ([0-9.]+)\"", RegexOptions.CultureInvariant)]
+    private static partial Regex RootDataArea();
+
+    /// <summary>The data area of another ScottPlot SVG: its first clip rectangle.</summary>
+    [GeneratedRegex("<clipPath id=\"[^\"]*\">\\s*<rect x=\"([-0-9.]+)\" y=\"([-0-9.]+)\" width=\"([0-9.]+)\" height=\"([0-9.]+)\"", RegexOptions.CultureInvariant)]
+    private static partial Regex DataArea();
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using NetnsPolicy.Simulation.Metrics;
 
 namespace NetnsPolicy.Reports.Rendering;
 
@@ -14,7 +15,8 @@ public static class HtmlReportWriter
         var h = "h" + headingLevel.ToString(CultureInfo.InvariantCulture);
         var hh = "h" + (headingLevel + 1).ToString(CultureInfo.InvariantCulture);
         b.Append(CultureInfo.InvariantCulture, $"<{h}>{HtmlPage.Encode(report.Workload)} on {HtmlPage.Encode(report.KernelProfile)}</{h}>\n");
-        b.Append(CultureInfo.InvariantCulture, $"<p>Baseline <b>{HtmlPage.Encode(report.Baseline)}</b>, {report.Replications} replication(s); means with {Format.Percent(report.Confidence * 100)} bootstrap intervals, Mann–Whitney verdicts at α = {report.Alpha.ToString(CultureInfo.InvariantCulture)}. Pareto front (creation p99 ↓, throughput ↑, peak memory ↓): <b>{HtmlPage.Encode(report.ParetoFront.Count == 0 ? "none" : string.Join(", ", report.ParetoFront))}</b>.</p>\n");
+        b.Append(CultureInfo.InvariantCulture, $"<p>Baseline <b>{HtmlPage.Encode(report.Baseline)}</b>, {report.Replications} replication(s); means with {Format.Percent(report.Confidence * 100)} bootstrap intervals. {HtmlPage.Encode(MarkdownWriter.VerdictLegend(report))} Pareto front (creation p99 ↓, throughput ↑, peak memory ↓; disqualified policies not considered): <b>{HtmlPage.Encode(report.ParetoFront.Count == 0 ? "none" : string.Join(", ", report.ParetoFront))}</b>.</p>\n");
+        WriteExplanations(b, report);
         foreach (var w in report.Warnings)
         {
             b.Append("<div class=\"warn\">").Append(HtmlPage.Encode(w)).Append("</div>\n");
@@ -30,31 +32,56 @@ public static class HtmlReportWriter
         WriteDecisions(b, report, hh);
         WriteProblems(b, report, hh);
 
-        b.Append(CultureInfo.InvariantCulture, $"<{hh}>Plots</{hh}>\n<div class=\"grid\">\n");
+        b.Append(CultureInfo.InvariantCulture, $"<{hh}>Plots</{hh}>\n<div class=\"plots\">\n");
         var policies = report.Policies;
-        page.AddPlot(PlotFactory.LatencyCdf("Creation latency CDF", policies, s => s.CreationCdf), "creation latency CDF");
-        page.AddPlot(PlotFactory.LatencyCdf("Cleanup latency CDF (release to free)", policies, s => s.CleanupCdf), "cleanup latency CDF");
-        page.AddPlot(PlotFactory.TimeSeries("Cleanup backlog", "nets queued", policies, (s, k) => s.Backlog[k]), "backlog over time");
-        page.AddPlot(PlotFactory.TimeSeries("Namespace memory", "MiB", policies, (s, k) => s.MemoryBytes[k] / (1024.0 * 1024.0)), "memory over time");
-        page.AddPlot(PlotFactory.Timeline("Setup-lock holds by cleanup batches", policies, s => s.Batches, kindColumn: null), "lock-hold timeline");
-        page.AddPlot(PlotFactory.Timeline("RCU grace periods", policies, s => s.GracePeriods, kindColumn: 2, GracePeriodKinds), "grace periods");
+        bool Any(Func<RunSeries, bool> has) => policies.Any(p => p.Series is { } s && has(s));
+        AddOrNote(page, Any(s => s.CreationCdf.Count > 0), () => PlotFactory.LatencyCdf("Creation latency CDF", policies, s => s.CreationCdf), "creation latency CDF");
+        AddOrNote(page, Any(s => s.CleanupCdf.Count > 0), () => PlotFactory.LatencyCdf("Cleanup latency CDF (release to free)", policies, s => s.CleanupCdf), "cleanup latency CDF");
+        AddOrNote(page, Any(s => s.TimeMs.Count > 0), () => PlotFactory.TimeSeries("Cleanup backlog", "nets queued", policies, (s, k) => s.Backlog[k]), "backlog over time");
+        AddOrNote(page, Any(s => s.TimeMs.Count > 0), () => PlotFactory.TimeSeries("Namespace memory", "MiB", policies, (s, k) => s.MemoryBytes[k] / (1024.0 * 1024.0)), "memory over time");
+        AddOrNote(page, Any(s => s.Batches.Count > 0), () => PlotFactory.Timeline("Setup-lock holds by cleanup batches", policies, s => s.Batches, kindColumn: null, markMeaning: "setup lock held by a cleanup batch"), "lock-hold timeline");
+        AddOrNote(page, Any(s => s.GracePeriods.Count > 0), () => PlotFactory.Timeline("RCU grace periods", policies, s => s.GracePeriods, kindColumn: 2, GracePeriodKinds, markMeaning: "grace period"), "grace periods");
         var (functions, selfPct) = ProfileTable.Build(policies);
-        page.AddPlot(PlotFactory.GroupedBars("Profile: self time (first replication)", "% of CPU time", functions, Names(policies), selfPct), "profile bars");
+        AddOrNote(page, functions.Count > 0, () => PlotFactory.GroupedBars("Profile: self time (first replication)", "% of CPU time", functions, Names(policies), selfPct), "profile bars");
         var ratios = policies.Select(p => p.Metrics.Select(m => m.Ratio).ToArray()).ToArray();
-        page.AddPlot(PlotFactory.GroupedBars("Ratio to baseline", "mean / baseline mean", MetricCatalog.All.Select(m => m.Id).ToArray(), Names(policies), ratios, referenceLine: 1.0), "ratios to baseline");
+        page.AddPlot(PlotFactory.GroupedBars("Ratio to baseline", "mean / baseline mean", MetricCatalog.All.Select(m => m.Id).ToArray(), Names(policies), ratios, referenceLine: 1.0, ratioScale: true), "ratios to baseline");
         b.Append("</div>\n");
         WriteProfileTable(b, report, hh, functions, selfPct);
+    }
+
+    /// <summary>The plot when some policy recorded its data; otherwise a note in its place (an empty plot shows nothing).</summary>
+    private static void AddOrNote(HtmlPage page, bool hasData, Func<string> plot, string caption)
+    {
+        if (hasData)
+        {
+            page.AddPlot(plot(), caption);
+        }
+        else
+        {
+            page.Body.Append("<p class=\"nsd\">").Append(HtmlPage.Encode(caption)).Append(": nothing recorded in these runs.</p>\n");
+        }
     }
 
     private static void WriteMetricTable(StringBuilder b, ComparisonReport report, MetricDefinition metric)
     {
         b.Append(CultureInfo.InvariantCulture, $"<table><caption><b>{metric.Id}</b> ({HtmlPage.Encode(metric.Unit)}, {(metric.LowerIsBetter ? "lower" : "higher")} is better)</caption>\n");
-        b.Append("<tr><th>Policy</th><th>Mean</th><th>CI95</th><th>Ratio</th><th>p</th><th>Verdict</th></tr>\n");
+        b.Append("<tr><th>Policy</th><th>Mean</th><th>CI95</th><th>Ratio</th><th>Effect</th><th>Threshold</th><th>p</th><th>Verdict</th></tr>\n");
         foreach (var p in report.Policies)
         {
             var m = p.Metrics.Single(x => x.Metric == metric.Id);
-            var cls = m.Verdict switch { Verdicts.Better => "better", Verdicts.Worse => "worse", Verdicts.NoSignificantDifference => "nsd", _ => "" };
-            b.Append(CultureInfo.InvariantCulture, $"<tr class=\"{RowClass(p)}\"><td>{Label(p)}</td><td>{Format.Number(m.Mean)}</td><td>[{Format.Number(m.CiLow)}, {Format.Number(m.CiHigh)}]</td><td>{Format.Ratio(m.Ratio)}</td><td>{(p.IsBaseline ? "" : Format.PValue(m.PValue))}</td><td class=\"{cls}\">{m.Verdict}</td></tr>\n");
+            var cls = m.Verdict switch { Verdicts.Better => "better", Verdicts.Worse => "worse", Verdicts.NoSignificantDifference or Verdicts.Equivalent or Verdicts.NotMeasured => "nsd", _ => "" };
+            b.Append(CultureInfo.InvariantCulture, $"<tr class=\"{RowClass(p)}\"><td>{Label(p)}</td><td>{MarkdownWriter.Mean(m)}</td><td>[{Format.Number(m.CiLow)}, {Format.Number(m.CiHigh)}]</td><td>{Format.Ratio(m.Ratio)}</td><td>{(p.IsBaseline ? "" : Format.Number(m.Effect))}</td><td>{Format.Number(m.Threshold)}</td><td>{MarkdownWriter.PValueCell(p, m)}</td><td class=\"{cls}\">{m.Verdict}</td></tr>\n");
+        }
+
+        b.Append("</table>\n");
+    }
+
+    private static void WriteExplanations(StringBuilder b, ComparisonReport report)
+    {
+        b.Append("<table class=\"ranking\"><tr><th>Policy</th><th>Why</th></tr>\n");
+        foreach (var p in report.Policies)
+        {
+            b.Append(CultureInfo.InvariantCulture, $"<tr class=\"{RowClass(p)}\"><td>{Label(p)}</td><td class=\"wrap\">{HtmlPage.Encode(p.Explanation)}</td></tr>\n");
         }
 
         b.Append("</table>\n");
@@ -112,7 +139,7 @@ public static class HtmlReportWriter
         b.Append(CultureInfo.InvariantCulture, $"<{hh}>Profiles side by side (self %, first replication)</{hh}>\n<table><tr><th>Function</th>");
         foreach (var p in report.Policies)
         {
-            b.Append("<th>").Append(HtmlPage.Encode(p.Policy)).Append("</th>");
+            b.Append("<th>").Append(HtmlPage.Encode(PolicyNames.Label(p))).Append("</th>");
         }
 
         b.Append("</tr>\n");
@@ -130,10 +157,10 @@ public static class HtmlReportWriter
         b.Append("</table>\n");
     }
 
-    private static string[] Names(IReadOnlyList<PolicySummary> policies) => policies.Select(p => p.Policy).ToArray();
+    private static string[] Names(IReadOnlyList<PolicySummary> policies) => policies.Select(PlotFactory.SeriesLabel).ToArray();
 
     private static string RowClass(PolicySummary p) => p.Disqualified ? "dq" : p.IsBaseline ? "baseline" : "";
 
     private static string Label(PolicySummary p) =>
-        HtmlPage.Encode(p.Policy) + (p.IsBaseline ? " (baseline)" : "") + (p.Disqualified ? " <b>DISQUALIFIED</b>" : "");
+        HtmlPage.Encode(PolicyNames.Label(p)) + (p.IsBaseline ? " (baseline)" : "") + (p.Disqualified ? " <b>DISQUALIFIED</b>" : "");
 }

@@ -29,7 +29,7 @@ public static class MarkdownWriter
         }
 
         md.Append(hh).Append(" Pareto front\n\n");
-        md.Append("Creation latency p99 (lower), teardown throughput (higher), peak memory (lower); disqualified policies excluded: **")
+        md.Append("Policies no other beats on all of creation latency p99 (lower), teardown throughput (higher) and peak memory (lower), disqualified policies not considered: **")
             .Append(report.ParetoFront.Count == 0 ? "none" : string.Join(", ", report.ParetoFront.Select(Escape)))
             .Append("**\n\n");
         WriteDecisions(md, report, hh);
@@ -43,8 +43,36 @@ public static class MarkdownWriter
         Verdicts.Better => "✅",
         Verdicts.Worse => "❌",
         Verdicts.NoSignificantDifference => "≈",
+        Verdicts.Equivalent => "=",
         _ => "",
     };
+
+    /// <summary>The legend of the verdict marks, with the report's thresholds and test.</summary>
+    public static string VerdictLegend(ComparisonReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var pct = (report.Thresholds.Relative * 100).ToString("0.##", CultureInfo.InvariantCulture);
+        var per = report.Thresholds.PerMetric.Count == 0 ? "" : " (" + string.Join(", ", report.Thresholds.PerMetric.Select(kv => $"{kv.Key}: {(kv.Value * 100).ToString("0.##", CultureInfo.InvariantCulture)}%")) + ")";
+        var test = report.Deterministic
+            ? "replications are identical, so each policy is one deterministic observation compared without a test"
+            : $"significance by Mann–Whitney at α = {report.Alpha.ToString(CultureInfo.InvariantCulture)}, equivalence by TOST; identical replications compared without a test";
+        return $"✅ better / ❌ worse: an effect beyond the practical threshold ({pct}% of the baseline's mean{per}, at least the metric's resolution) that is significant; = equivalent: within the threshold; ≈ no significant difference; n/a: not measured or baseline 0. {char.ToUpperInvariant(test[0])}{test[1..]}.";
+    }
+
+    /// <summary>A metric's mean for tables: "not measured" when no run measured it.</summary>
+    public static string Mean(MetricComparison m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        return m.Measured ? Format.Number(m.Mean) : "not measured";
+    }
+
+    /// <summary>The p-value cell: "det." for deterministic comparisons, empty for the baseline.</summary>
+    public static string PValueCell(PolicySummary p, MetricComparison m)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(m);
+        return p.IsBaseline || !m.Measured ? "" : m.Deterministic ? "det." : Format.PValue(m.PValue);
+    }
 
     /// <summary>Escapes text for a table cell: pipes, line breaks, and angle brackets GitHub would take for HTML.</summary>
     public static string Escape(string text) => text
@@ -56,12 +84,7 @@ public static class MarkdownWriter
     /// <summary>A policy's display name with its parameters and flags.</summary>
     public static string PolicyLabel(PolicySummary p)
     {
-        var label = Escape(p.Policy);
-        if (p.Parameters.Length > 0 && !p.Policy.Contains('[', StringComparison.Ordinal))
-        {
-            label += $" ({Escape(p.Parameters)})";
-        }
-
+        var label = Escape(PolicyNames.Label(p));
         if (p.IsBaseline)
         {
             label += " · baseline";
@@ -78,21 +101,20 @@ public static class MarkdownWriter
     /// <summary>The compact table: one row per policy, one column per metric with mean, ratio and verdict mark.</summary>
     public static void WriteSummary(StringBuilder md, ComparisonReport report)
     {
-        md.Append("Mean (ratio to baseline) per metric: ✅ significantly better, ❌ significantly worse, ≈ no significant difference (Mann–Whitney, α = ")
-            .Append(report.Alpha.ToString(CultureInfo.InvariantCulture)).Append(").\n\n");
+        md.Append("Mean (ratio to baseline) per metric. ").Append(VerdictLegend(report)).Append("\n\n");
         md.Append("| Policy |");
         foreach (var m in MetricCatalog.All)
         {
             md.Append(' ').Append(m.Id).Append(" (").Append(m.Unit).Append(") |");
         }
 
-        md.Append("\n|---|").Append(string.Concat(Enumerable.Repeat("---:|", MetricCatalog.All.Count))).Append('\n');
+        md.Append(" Why |\n|---|").Append(string.Concat(Enumerable.Repeat("---:|", MetricCatalog.All.Count))).Append("---|\n");
         foreach (var p in report.Policies)
         {
             md.Append("| ").Append(PolicyLabel(p)).Append(" |");
             foreach (var m in p.Metrics)
             {
-                md.Append(' ').Append(Format.Number(m.Mean)).Append(" (").Append(Format.Ratio(m.Ratio)).Append(')');
+                md.Append(' ').Append(Mean(m)).Append(" (").Append(Format.Ratio(m.Ratio)).Append(')');
                 var mark = Mark(m.Verdict);
                 if (mark.Length > 0)
                 {
@@ -102,7 +124,7 @@ public static class MarkdownWriter
                 md.Append(" |");
             }
 
-            md.Append('\n');
+            md.Append(' ').Append(Escape(p.Explanation)).Append(" |\n");
         }
 
         md.Append('\n');
@@ -112,16 +134,18 @@ public static class MarkdownWriter
     {
         md.Append(heading).Append(' ').Append(metric.Id).Append(" — ").Append(metric.Description)
             .Append(" (").Append(metric.Unit).Append(", ").Append(metric.LowerIsBetter ? "lower" : "higher").Append(" is better)\n\n");
-        md.Append("| Policy | Mean | CI95 low | CI95 high | Ratio | p-value | Test | Verdict |\n|---|---:|---:|---:|---:|---:|---|---|\n");
+        md.Append("| Policy | Mean | CI95 low | CI95 high | Ratio | Effect | Threshold | p-value | Test | Verdict |\n|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         foreach (var p in report.Policies)
         {
             var m = p.Metrics.Single(x => x.Metric == metric.Id);
             md.Append("| ").Append(PolicyLabel(p))
-                .Append(" | ").Append(Format.Number(m.Mean))
+                .Append(" | ").Append(Mean(m))
                 .Append(" | ").Append(Format.Number(m.CiLow))
                 .Append(" | ").Append(Format.Number(m.CiHigh))
                 .Append(" | ").Append(Format.Ratio(m.Ratio))
-                .Append(" | ").Append(p.IsBaseline ? "" : Format.PValue(m.PValue))
+                .Append(" | ").Append(p.IsBaseline ? "" : Format.Number(m.Effect))
+                .Append(" | ").Append(Format.Number(m.Threshold))
+                .Append(" | ").Append(PValueCell(p, m))
                 .Append(" | ").Append(m.Test)
                 .Append(" | ").Append(m.Verdict).Append(" |\n");
         }
@@ -166,7 +190,7 @@ public static class MarkdownWriter
             return;
         }
 
-        md.Append("| Function | ").Append(string.Join(" | ", report.Policies.Select(p => Escape(p.Policy)))).Append(" |\n|---|")
+        md.Append("| Function | ").Append(string.Join(" | ", report.Policies.Select(p => Escape(PolicyNames.Label(p))))).Append(" |\n|---|")
             .Append(string.Concat(Enumerable.Repeat("---:|", report.Policies.Count))).Append('\n');
         for (var f = 0; f < functions.Count; f++)
         {

@@ -6,11 +6,18 @@ namespace NetnsPolicy.Reports.Rendering;
 /// <summary>The report's plots, drawn with ScottPlot 5 and returned as standalone SVG documents.</summary>
 public static class PlotFactory
 {
-    public const int Width = 760;
+    /// <summary>Rendered width; pages scale plots to their column (see <see cref="HtmlPage"/>).</summary>
+    public const int Width = 1100;
+
+    /// <summary>Ratios spanning more than this factor are drawn on a log axis.</summary>
+    public const double LogScaleSpan = 4;
+
+    /// <summary>The font plots are measured with; pages show them in their own font stack (<see cref="HtmlPage.FontStack"/>).</summary>
+    public const string MeasureFont = "DejaVu Sans";
 
     /// <summary>Latencies below this (zero, in practice) are drawn at it on log axes.</summary>
     public const double MinLatencyMs = 1e-3;
-    public const int Height = 380;
+    public const int Height = 420;
 
     /// <summary>
     /// A latency CDF, one line per policy, on a logarithmic latency axis: creation latencies span microseconds (an
@@ -32,7 +39,7 @@ public static class PlotFactory
                 highest = Math.Max(highest, xs.Max());
             }
 
-            AddLine(plot, xs, points.Select(p => p[1]).ToArray(), policies[i].Policy, i);
+            AddLine(plot, xs, points.Select(p => p[1]).ToArray(), policies[i], i);
         }
 
         if (double.IsFinite(lowest))
@@ -54,7 +61,8 @@ public static class PlotFactory
             var s = policies[i].Series;
             var xs = s?.TimeMs.ToArray() ?? [];
             var ys = s is null ? [] : Enumerable.Range(0, xs.Length).Select(k => value(s, k)).ToArray();
-            AddLine(plot, xs, ys, policies[i].Policy, i);
+            var (px, py) = ToPixelColumns(xs, ys, LineBuckets);
+            AddLine(plot, px, py, policies[i], i);
         }
 
         return Finish(plot, legend: true);
@@ -64,13 +72,19 @@ public static class PlotFactory
     /// Intervals on one row per policy: the cleanup batches' setup-lock holds ([start, hold end]) or the grace
     /// periods ([start, end], coloured by kind when <paramref name="kindColumn"/> is given).
     /// </summary>
-    public static string Timeline(string title, IReadOnlyList<PolicySummary> policies, Func<RunSeries, IReadOnlyList<double[]>> intervals, int? kindColumn, IReadOnlyList<string>? kindNames = null)
+    public static string Timeline(string title, IReadOnlyList<PolicySummary> policies, Func<RunSeries, IReadOnlyList<double[]>> intervals, int? kindColumn, IReadOnlyList<string>? kindNames = null, string markMeaning = "interval")
     {
+        ArgumentNullException.ThrowIfNull(policies);
         var plot = NewPlot(title, "simulated time (ms)", "");
         var kinds = new SortedSet<int>();
+        var all = policies.Select(p => p.Series is { } s ? intervals(s) : []).ToArray();
+        var span = all.SelectMany(r => r).Select(r => Math.Max(r[0], r[1])).DefaultIfEmpty(0).Max();
+
+        // Marks narrower than a pixel vanish when drawn: intervals are merged to the plot's pixel grid first.
+        var cell = span / Width;
         for (var i = 0; i < policies.Count; i++)
         {
-            var rows = policies[i].Series is { } s ? intervals(s) : [];
+            var rows = SeriesAggregation.MergeIntervals(all[i], 0, cell, kindColumn, sumColumn: null);
             var bars = rows.Select(r =>
             {
                 var kind = kindColumn is { } k && r.Length > k ? (int)r[k] : -1;
@@ -92,20 +106,23 @@ public static class PlotFactory
             }
         }
 
-        plot.Axes.Left.SetTicks(Enumerable.Range(0, policies.Count).Select(i => (double)i).ToArray(), policies.Select(p => p.Policy).ToArray());
+        plot.Axes.Left.SetTicks(Enumerable.Range(0, policies.Count).Select(i => (double)i).ToArray(), policies.Select(SeriesLabel).ToArray());
         plot.Axes.SetLimitsY(-0.6, policies.Count - 0.4);
+        plot.Legend.ManualItems.Clear();
         if (kindColumn is not null && kindNames is not null)
         {
-            plot.Legend.ManualItems.Clear();
             foreach (var kind in kinds.Where(k => k >= 0 && k < kindNames.Count))
             {
-                plot.Legend.ManualItems.Add(new LegendItem { LabelText = kindNames[kind], FillColor = KindColor(kind) });
+                plot.Legend.ManualItems.Add(new LegendItem { LabelText = kindNames[kind] + " " + markMeaning, FillColor = KindColor(kind) });
             }
-
-            return Finish(plot, legend: kinds.Any(k => k >= 0));
+        }
+        else
+        {
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = markMeaning + " (row colour: policy)", FillColor = Colors.Gray });
         }
 
-        return Finish(plot, legend: false);
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "marks merged to pixels", FillColor = Colors.White, OutlineColor = Colors.White });
+        return Finish(plot, legend: all.Any(r => r.Count > 0));
     }
 
     /// <summary>Grouped horizontal bars: one group per category, one bar per series (policy).</summary>
@@ -115,16 +132,24 @@ public static class PlotFactory
     /// <param name="series">Series names, coloured by index like every other plot.</param>
     /// <param name="values">Per series, one value per category (non-finite values draw as 0).</param>
     /// <param name="referenceLine">Optional dashed line, e.g. at ratio 1.</param>
-    public static string GroupedBars(string title, string valueLabel, IReadOnlyList<string> categories, IReadOnlyList<string> series, IReadOnlyList<double[]> values, double? referenceLine = null)
+    /// <param name="ratioScale">Values are ratios: bars grow from 1, on a log axis when they span more than <see cref="LogScaleSpan"/>×.</param>
+    public static string GroupedBars(string title, string valueLabel, IReadOnlyList<string> categories, IReadOnlyList<string> series, IReadOnlyList<double[]> values, double? referenceLine = null, bool ratioScale = false)
     {
-        var plot = NewPlot(title, valueLabel, "");
+        ArgumentNullException.ThrowIfNull(categories);
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(values);
+        var positive = values.SelectMany(v => v).Where(v => double.IsFinite(v) && v > 0).ToArray();
+        var log = ratioScale && positive.Length > 0 && positive.Max() / positive.Min() > LogScaleSpan;
+        double Transform(double v) => !double.IsFinite(v) ? (log ? 0 : ratioScale ? 1 : 0) : log ? (v > 0 ? Math.Log10(v) : 0) : v;
+        var plot = NewPlot(title, log ? valueLabel + " (log scale)" : valueLabel, "");
         var group = series.Count + 1;
         for (var i = 0; i < series.Count; i++)
         {
             var bars = categories.Select((_, c) => new Bar
             {
                 Position = c * group + i,
-                Value = double.IsFinite(values[i][c]) ? values[i][c] : 0,
+                ValueBase = ratioScale && !log ? 1 : 0,
+                Value = Transform(values[i][c]),
                 FillColor = Palette.Color(i),
                 LineWidth = 0,
             }).ToList();
@@ -135,15 +160,55 @@ public static class PlotFactory
 
         if (referenceLine is { } x)
         {
-            var line = plot.Add.VerticalLine(x);
+            var line = plot.Add.VerticalLine(log ? Math.Log10(x) : x);
             line.Color = Colors.Black;
             line.LinePattern = LinePattern.Dashed;
+            line.LegendText = "reference: " + x.ToString("G", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (log)
+        {
+            var lo = Math.Floor(Math.Log2(positive.Min()));
+            var hi = Math.Ceiling(Math.Log2(positive.Max()));
+            var step = Math.Max(1, Math.Ceiling((hi - lo) / 10));
+            var ticks = new List<double>();
+            for (var k = lo; k <= hi; k += step)
+            {
+                ticks.Add(k);
+            }
+
+            plot.Axes.Bottom.SetTicks(ticks.Select(k => k * Math.Log10(2)).ToArray(), ticks.Select(k => Math.Pow(2, k).ToString("G3", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         }
 
         plot.Axes.Left.SetTicks(categories.Select((_, c) => c * group + (series.Count - 1) / 2.0).ToArray(), categories.ToArray());
-        plot.Axes.Left.TickLabelStyle.FontSize = 10;
+        plot.Axes.Left.TickLabelStyle.FontSize = 11;
         plot.Axes.InvertY();
         return Finish(plot, legend: true, height: Math.Max(Height, 40 + categories.Count * (12 * series.Count + 14)));
+    }
+
+    /// <summary>Columns a sampled line is reduced to: each keeps its lowest and highest sample, in time order.</summary>
+    public const int LineBuckets = 400;
+
+    /// <summary>Per column of the x range, the lowest and highest point in x order: a line drawn through them looks the same at that width.</summary>
+    public static (double[] Xs, double[] Ys) ToPixelColumns(double[] xs, double[] ys, int columns)
+    {
+        ArgumentNullException.ThrowIfNull(xs);
+        ArgumentNullException.ThrowIfNull(ys);
+        if (xs.Length <= 2 * columns)
+        {
+            return (xs, ys);
+        }
+
+        var lo = xs.Min();
+        var width = (xs.Max() - lo) / columns;
+        var kept = new SortedSet<int> { 0, xs.Length - 1 };
+        foreach (var column in Enumerable.Range(0, xs.Length).GroupBy(k => width > 0 ? (long)((xs[k] - lo) / width) : 0))
+        {
+            kept.Add(column.MinBy(k => ys[k]));
+            kept.Add(column.MaxBy(k => ys[k]));
+        }
+
+        return (kept.Select(k => xs[k]).ToArray(), kept.Select(k => ys[k]).ToArray());
     }
 
     private static ScottPlot.Color KindColor(int kind) => kind == 0 ? Palette.Color(0) : Palette.Color(1);
@@ -151,7 +216,8 @@ public static class PlotFactory
     private static Plot NewPlot(string title, string xLabel, string yLabel)
     {
         var plot = new Plot();
-        plot.Title(title, 14);
+        plot.Font.Set(MeasureFont);
+        plot.Title(title, 15);
         plot.XLabel(xLabel, 12);
         if (yLabel.Length > 0)
         {
@@ -161,7 +227,14 @@ public static class PlotFactory
         return plot;
     }
 
-    private static void AddLine(Plot plot, double[] xs, double[] ys, string label, int index)
+    /// <summary>A policy's name in legends and axes: its label, marked when its results equal the baseline's bit for bit.</summary>
+    public static string SeriesLabel(PolicySummary policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return PolicyNames.Label(policy) + (policy.IdenticalToBaseline ? " (= baseline, identical)" : "");
+    }
+
+    private static void AddLine(Plot plot, double[] xs, double[] ys, PolicySummary policy, int index)
     {
         if (xs.Length == 0)
         {
@@ -169,9 +242,11 @@ public static class PlotFactory
         }
 
         var line = plot.Add.ScatterLine(xs, ys);
-        line.LegendText = label;
+        line.LegendText = SeriesLabel(policy);
         line.Color = Palette.Color(index);
-        line.LineWidth = 2;
+        // A series identical to the baseline's is drawn thin over the baseline's wider line, so both stay visible (a
+        // dashed line would do too, but Skia writes every dash as a filled outline: tens of kilobytes per line).
+        line.LineWidth = policy.IdenticalToBaseline ? 1 : 2.5f;
     }
 
     private static string Finish(Plot plot, bool legend, int width = Width, int height = Height)
@@ -182,6 +257,17 @@ public static class PlotFactory
             plot.ShowLegend(Edge.Right);
         }
 
-        return SvgIds.Normalize(plot.GetSvgXml(width, height));
+        var svg = plot.GetSvgXml(width, height);
+
+        // The data area, for the page's pixel check (HtmlPage): a plot without marks has no clip rectangle to find it by.
+        var area = plot.RenderManager.LastRender.DataRect;
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var tag = svg.IndexOf("<svg ", StringComparison.Ordinal);
+        if (tag >= 0)
+        {
+            svg = svg.Insert(tag + 5, string.Create(c, $"data-area=\"{area.Left:0.#} {area.Top:0.#} {area.Width:0.#} {area.Height:0.#}\" "));
+        }
+
+        return SvgNumbers.Compact(SvgFonts.UsePageFont(SvgIds.Normalize(svg)));
     }
 }

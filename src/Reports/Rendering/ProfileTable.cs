@@ -26,7 +26,8 @@ public static class ProfileTable
         return (functions, values);
     }
 
-    private static Dictionary<string, double> Flatten(ProfileNode? root)
+    /// <summary>Self percentage per function name, summed over the call tree.</summary>
+    internal static Dictionary<string, double> Flatten(ProfileNode? root)
     {
         var sums = new Dictionary<string, double>(StringComparer.Ordinal);
         if (root is null)

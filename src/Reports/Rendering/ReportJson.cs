@@ -6,7 +6,7 @@ namespace NetnsPolicy.Reports.Rendering;
 
 /// <summary>
 /// The report's JSON: snake_case, properties in declaration order, shortest round-trip numbers, non-finite numbers
-/// (a ratio against a zero baseline) as null. Same report → same bytes.
+/// (a ratio against a zero baseline) as null, indented by one space (series make deep, long arrays). Same report → same bytes.
 /// </summary>
 public static class ReportJson
 {
@@ -15,6 +15,7 @@ public static class ReportJson
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = null,
         WriteIndented = true,
+        IndentSize = 1,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new FiniteDoubleConverter() },
     };

@@ -19,7 +19,7 @@ internal sealed class JsonFields(List<FieldError> errors)
         {
             if (!known.Contains(key, StringComparer.Ordinal))
             {
-                Error(Join(path, key), $"unknown field (known: {string.Join(", ", known)})");
+                Error(Join(path, key), $"unknown field{Suggest.Closest(key, known)} (known: {string.Join(", ", known)})");
             }
         }
     }

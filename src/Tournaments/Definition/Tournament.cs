@@ -29,5 +29,11 @@ public sealed record Tournament
     /// <summary>Wall-clock budget for starting runs, or null for none.</summary>
     public TimeSpan? TimeBudget { get; init; }
 
+    /// <summary>The practical thresholds of every track's verdicts.</summary>
+    public Reports.PracticalThresholds Thresholds { get; init; } = Reports.PracticalThresholds.Default;
+
+    /// <summary>Keep every run's series as recorded in the reports (bigger files) instead of aggregating them to the plots' pixel grid.</summary>
+    public bool FullSeries { get; init; }
+
     public PolicyEntry BaselineEntry => Entries.Single(e => e.Name == Baseline);
 }

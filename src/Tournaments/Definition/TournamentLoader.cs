@@ -28,7 +28,8 @@ public static class TournamentLoader
 
     /// <summary>
     /// Parses and validates tournament JSON. With a <paramref name="catalog"/>, every entry's policy and parameters
-    /// are also checked against it.
+    /// are also checked against it. Without a <paramref name="baseDirectory"/> no file is read: tracks name shipped
+    /// workloads and profiles or carry the workload inline as an object (what the service accepts from clients).
     /// </summary>
     public static Tournament Parse(string json, string? baseDirectory = null, IPolicyCatalog? catalog = null)
     {
@@ -45,7 +46,7 @@ public static class TournamentLoader
 
         var errors = new List<FieldError>();
         var f = new JsonFields(errors);
-        f.RejectUnknown(root, "", "format_version", "name", "description", "baseline", "policies", "tracks", "replications", "seed", "metrics", "gates", "stability", "time_budget_seconds");
+        f.RejectUnknown(root, "", "format_version", "name", "description", "baseline", "policies", "tracks", "replications", "seed", "metrics", "gates", "stability", "time_budget_seconds", "thresholds", "full_series");
         var version = f.Number(root, "", "format_version", 1, int.MaxValue, required: true, integer: true);
         if (version is { } v && (int)v != Tournament.CurrentFormatVersion)
         {
@@ -84,6 +85,8 @@ public static class TournamentLoader
             StabilityResamples = stability is null ? 1000 : (int)(f.Number(stability, "stability", "resamples", 0, 100_000, integer: true) ?? 1000),
             StabilitySeed = stability is null ? 1 : f.UInt64(stability, "stability", "seed") ?? 1,
             TimeBudget = f.Number(root, "", "time_budget_seconds", 1, 7 * 24 * 3600) is { } s ? TimeSpan.FromSeconds(s) : null,
+            Thresholds = ReadThresholds(f, root),
+            FullSeries = f.Bool(root, "", "full_series") ?? false,
         };
         if (errors.Count > 0)
         {
@@ -91,6 +94,28 @@ public static class TournamentLoader
         }
 
         return tournament;
+    }
+
+    /// <summary>"thresholds": {"default": 0.02, "teardown_seconds": 0.05}: relative practical thresholds (docs/tournaments.md).</summary>
+    private static PracticalThresholds ReadThresholds(JsonFields f, JsonObject root)
+    {
+        var obj = f.Object(root, "", "thresholds");
+        if (obj is null)
+        {
+            return PracticalThresholds.Default;
+        }
+
+        f.RejectUnknown(obj, "thresholds", ["default", .. MetricCatalog.All.Select(m => m.Id)]);
+        var perMetric = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var m in MetricCatalog.All)
+        {
+            if (f.Number(obj, "thresholds", m.Id, 0, 0.999) is { } v)
+            {
+                perMetric[m.Id] = v;
+            }
+        }
+
+        return new PracticalThresholds { Relative = f.Number(obj, "thresholds", "default", 0, 0.999) ?? PracticalThresholds.DefaultRelative, PerMetric = perMetric };
     }
 
     private static List<PolicyEntry> ReadEntries(JsonFields f, JsonObject root, IPolicyCatalog? catalog)
@@ -243,7 +268,10 @@ public static class TournamentLoader
             }
 
             f.RejectUnknown(o, path, "name", "workload", "workload_patch", "kernel_profile", "held_out");
-            var workloadName = f.String(o, path, "workload", required: true);
+            // Content, never a path, when the file did not come from disk (baseDirectory null: the service): a
+            // shipped workload's name, or the workload itself as an object.
+            var inlineWorkload = o["workload"] as JsonObject;
+            var workloadName = inlineWorkload is not null ? "inline" : f.String(o, path, "workload", required: true);
             var patch = f.Object(o, path, "workload_patch");
             var profileName = f.String(o, path, "kernel_profile");
             var heldOut = f.Bool(o, path, "held_out") ?? false;
@@ -259,7 +287,7 @@ public static class TournamentLoader
                 continue;
             }
 
-            var workload = ResolveWorkload(f, workloadName, patch, baseDirectory, path);
+            var workload = ResolveWorkload(f, workloadName, inlineWorkload, patch, baseDirectory, path);
             if (workload is null)
             {
                 continue;
@@ -269,7 +297,15 @@ public static class TournamentLoader
             profile = Resolve(profile, baseDirectory);
             try
             {
-                KernelProfileLoader.Load(profile);
+                if (baseDirectory is null)
+                {
+                    _ = KernelProfileLoader.TryLoadBuiltIn(profile) ?? throw new InputValidationException(
+                        "kernel_profile", $"'{Bounded(profile)}' is not a shipped kernel profile ({string.Join(", ", KernelProfileLoader.BuiltInIds)}); files are not read here");
+                }
+                else
+                {
+                    KernelProfileLoader.Load(profile);
+                }
             }
             catch (InputValidationException e)
             {
@@ -283,15 +319,22 @@ public static class TournamentLoader
         return list;
     }
 
-    private static (string Json, Workload Workload)? ResolveWorkload(JsonFields f, string workloadName, JsonObject? patch, string? baseDirectory, string path)
+    private static (string Json, Workload Workload)? ResolveWorkload(JsonFields f, string workloadName, JsonObject? inline, JsonObject? patch, string? baseDirectory, string path)
     {
-        var text = WorkloadLoader.ReadBuiltIn(workloadName);
+        var text = inline?.ToJsonString() ?? WorkloadLoader.ReadBuiltIn(workloadName);
+        if (text is null && baseDirectory is null)
+        {
+            // Parsed from text (the service): no file is opened, whatever the name looks like.
+            f.Error($"{path}.workload", $"'{Bounded(workloadName)}' is not a shipped workload ({string.Join(", ", WorkloadLoader.BuiltInNames)}); give a shipped name or the workload inline as an object (files are not read here)");
+            return null;
+        }
+
         if (text is null)
         {
             var file = Resolve(workloadName, baseDirectory);
             if (!File.Exists(file))
             {
-                f.Error($"{path}.workload", $"'{workloadName}' is neither a shipped workload ({string.Join(", ", WorkloadLoader.BuiltInNames)}) nor a file");
+                f.Error($"{path}.workload", $"'{Bounded(workloadName)}' is neither a shipped workload ({string.Join(", ", WorkloadLoader.BuiltInNames)}) nor a file");
                 return null;
             }
 
@@ -317,6 +360,9 @@ public static class TournamentLoader
 
         return null;
     }
+
+    /// <summary>At most 64 characters of a client's text, for error messages.</summary>
+    private static string Bounded(string text) => text.Length > 64 ? text[..64] + "…" : text;
 
     private static string Resolve(string nameOrPath, string? baseDirectory) =>
         baseDirectory is not null && nameOrPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !Path.IsPathRooted(nameOrPath)

@@ -27,17 +27,24 @@ internal static class TournamentHtml
         b.Append(result.Stability.Winner is { } winner
             ? string.Create(C, $"<p>Winner <b>{HtmlPage.Encode(winner)}</b> keeps first place in {Format.Percent(result.Stability.WinnerStability * 100)} of {result.Stability.Resamples} bootstrap resamples.</p>\n")
             : "<p>No entry is ranked: every one is disqualified or lacks a score on some track.</p>\n");
+        b.Append("<ul>\n");
+        foreach (var line in RankingTable.WinnerLines(result))
+        {
+            b.Append("<li>").Append(HtmlPage.Encode(line)).Append("</li>\n");
+        }
+
+        b.Append("</ul>\n");
         if (result.HeldOutRanking.Count > 0)
         {
             b.Append("<h2>Held-out tracks</h2>\n");
             WriteRanking(b, result.HeldOutRanking, result.Tracks.Where(t => t.HeldOut).ToArray(), withStability: false);
         }
 
-        b.Append("<div class=\"grid\">\n");
+        b.Append("<div class=\"plots\">\n");
         var entries = result.Entries;
         var trackNames = result.Tracks.Select(t => t.Name + (t.HeldOut ? " (held out)" : "")).ToArray();
         var scores = entries.Select(e => result.Tracks.Select(t => t.Scores.FirstOrDefault(s => s.Entry == e)?.Score ?? double.NaN).ToArray()).ToArray();
-        page.AddPlot(PlotFactory.GroupedBars("Track scores (lower is better)", "score vs baseline", trackNames, entries, scores, referenceLine: 1.0), "track scores");
+        page.AddPlot(PlotFactory.GroupedBars("Track scores (lower is better)", "score vs baseline", trackNames, entries, scores, referenceLine: 1.0, ratioScale: true), "track scores");
         var winShares = entries.Select(e => new[] { result.Ranking.FirstOrDefault(r => r.Entry == e)?.WinShare ?? 0 }).ToArray();
         page.AddPlot(PlotFactory.GroupedBars("Bootstrap win share (scored tracks)", "share of resamples won", ["wins"], entries, winShares), "win share");
         b.Append("</div>\n");

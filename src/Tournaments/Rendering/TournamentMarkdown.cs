@@ -37,6 +37,12 @@ internal static class TournamentMarkdown
         md.Append(result.Stability.Winner is { } winner
             ? string.Create(C, $"Winner **{MarkdownWriter.Escape(winner)}**: keeps first place in {Format.Percent(result.Stability.WinnerStability * 100)} of {result.Stability.Resamples} bootstrap resamples of the replications (the winner changes in {Format.Percent(result.Stability.WinnerChangeRate * 100)}).\n\n")
             : "No entry is ranked: every one is disqualified or lacks a score on some track.\n\n");
+        foreach (var line in RankingTable.WinnerLines(result))
+        {
+            md.Append("- ").Append(MarkdownWriter.Escape(line)).Append('\n');
+        }
+
+        md.Append('\n');
         if (result.HeldOutRanking.Count > 0)
         {
             md.Append("## Held-out tracks\n\n");

@@ -33,6 +33,7 @@ public static class TournamentScorer
         {
             WinShare = outcome.WinShare.GetValueOrDefault(r.Entry),
             MeanRank = outcome.MeanRank.GetValueOrDefault(r.Entry),
+            WorseThanBaseline = WorseOn(r.Entry, scored, tournament.Metrics),
         }).ToArray();
         var winner = ranking.FirstOrDefault(r => r.Rank == 1)?.Entry;
         var winnerStability = winner is null ? 0 : tournament.StabilityResamples == 0 ? 1 : outcome.WinShare[winner];
@@ -54,7 +55,8 @@ public static class TournamentScorer
             BudgetExhausted = budgetExhausted,
             Tracks = tracks,
             Ranking = ranking,
-            HeldOutRanking = heldOut.Length == 0 ? [] : Ranking.Build(tournament, heldOut),
+            HeldOutRanking = heldOut.Length == 0 ? [] : Ranking.Build(tournament, heldOut).Select(r => r with { WorseThanBaseline = WorseOn(r.Entry, heldOut, tournament.Metrics) }).ToArray(),
+            TrackWinners = tracks.Select(Winner).ToArray(),
             Stability = new RankStability
             {
                 Resamples = tournament.StabilityResamples,
@@ -83,7 +85,11 @@ public static class TournamentScorer
             track.Workload,
             track.KernelProfile,
             tournament.Baseline,
-            withRuns.Select(e => new PolicyRuns(e.Name, e.ParameterText, "", runsOf(e))).ToArray()));
+            withRuns.Select(e => new PolicyRuns(e.Name, e.ParameterText, "", runsOf(e))).ToArray())
+        {
+            Thresholds = tournament.Thresholds,
+            FullSeries = tournament.FullSeries,
+        });
         var baseline = report.Policies.Single(p => p.IsBaseline);
         var scores = report.Policies.Select(p =>
         {
@@ -100,6 +106,26 @@ public static class TournamentScorer
             };
         }).ToArray();
         return result with { Report = report, Scores = scores };
+    }
+
+    private static string[] WorseOn(string entry, IReadOnlyList<TrackResult> tracks, IReadOnlyList<string> metrics) =>
+        tracks.SelectMany(t => (t.Report?.Policies.FirstOrDefault(p => p.Policy == entry)?.Metrics ?? [])
+                .Where(m => m.Verdict == Verdicts.Worse && metrics.Contains(m.Metric))
+                .Select(m => $"{t.Name}: {m.Metric} ({VerdictExplanation.Change(m)})"))
+            .ToArray();
+
+    private static TrackWinner Winner(TrackResult track)
+    {
+        var best = track.Scores.Where(s => !s.Disqualified && s.Score is not null).OrderBy(s => s.Score).ThenBy(s => s.Entry, StringComparer.Ordinal).FirstOrDefault();
+        return new TrackWinner
+        {
+            Track = track.Name,
+            HeldOut = track.HeldOut,
+            Entry = best?.Entry,
+            Score = best?.Score,
+            Explanation = best is null ? "" : track.Report?.Policies.FirstOrDefault(p => p.Policy == best.Entry)?.Explanation ?? "",
+            ParetoFront = track.Report?.ParetoFront ?? [],
+        };
     }
 
     private static double Mean(PolicySummary p, string metric) => p.Metrics.Single(m => m.Metric == metric).Mean;

@@ -28,6 +28,27 @@ public sealed class CompareCommandTests
     }
 
     [Test]
+    public async Task Compare_Threshold_ReportJudgedAgainstIt()
+    {
+        using var folder = new TempFolder();
+        var workload = folder.File("tiny.json", TinyWorkloads.Burst(12));
+        var output = Path.Combine(folder.Path, "out");
+
+        var outcome = await CliHarness.RunAsync("compare", workload, "-p", "upstream", "-p", "uevent-skip", "-r", "2", "--threshold", "0.3", "--threshold", "teardown_seconds=0.001", "--out", output).ConfigureAwait(false);
+
+        Assert.That(outcome.ExitCode, Is.EqualTo(ExitCodes.Ok), outcome.ToString);
+        var report = ReportRenderer.FromJson(File.ReadAllText(Path.Combine(output, "report.json")));
+        var teardown = report.Policies[1].Metrics.Single(m => m.Metric == MetricCatalog.TeardownSeconds);
+        var baseline = report.Policies[0].Metrics.Single(m => m.Metric == MetricCatalog.TeardownSeconds);
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Thresholds.Relative, Is.EqualTo(0.3));
+            Assert.That(teardown.Threshold, Is.EqualTo(Math.Max(0.001 * baseline.Mean, 1e-6)).Within(1e-12));
+            Assert.That(File.ReadAllText(Path.Combine(output, "report.md")), Does.Contain("30% of the baseline's mean (teardown_seconds: 0.1%)"));
+        });
+    }
+
+    [Test]
     public async Task Report_RunIdFromSameDataFolder_ReRendersTheStoredReport()
     {
         using var folder = new TempFolder();

@@ -12,7 +12,9 @@ public static partial class HeadlessChromium
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
     /// <summary>The render-check marker of the page after load.</summary>
-    public sealed record RenderCheck(bool Done, int Expected, int Plots, int Rendered, int Errors, string ErrorText);
+    /// <param name="Blank">Ids of plots whose data area has too few ink pixels to be visibly non-blank.</param>
+    /// <param name="Ink">Ink pixels in each plot's data area, in page order.</param>
+    public sealed record RenderCheck(bool Done, int Expected, int Plots, int Rendered, int Errors, string ErrorText, IReadOnlyList<string> Blank, IReadOnlyList<int> Ink);
 
     public static string Executable =>
         Environment.GetEnvironmentVariable("CHROMIUM") is { Length: > 0 } path ? path
@@ -83,7 +85,11 @@ public static partial class HeadlessChromium
 
             var attributes = Attribute().Matches(marker.Groups["attrs"].Value).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
             int Int(string name) => attributes.TryGetValue(name, out var v) ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : -1;
-            return new RenderCheck(attributes.GetValueOrDefault("data-done") == "true", Int("data-expected"), Int("data-plots"), Int("data-rendered"), Int("data-errors"), System.Net.WebUtility.HtmlDecode(marker.Groups["text"].Value));
+            string[] List(string name) => attributes.GetValueOrDefault(name, "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return new RenderCheck(
+                attributes.GetValueOrDefault("data-done") == "true", Int("data-expected"), Int("data-plots"), Int("data-rendered"), Int("data-errors"),
+                System.Net.WebUtility.HtmlDecode(marker.Groups["text"].Value), List("data-blank"),
+                List("data-ink").Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         }
         finally
         {

@@ -173,4 +173,30 @@ public sealed class TournamentLoaderTests
             Assert.That(WorkloadLoader.Parse(t.Tracks[0].WorkloadJson).Probe, Is.Not.Null, "the seed track measures creation with a probe");
         });
     }
+
+    [Test]
+    public void Parse_Thresholds_DefaultAndPerMetric()
+    {
+        var t = TournamentLoader.Parse(With("\"replications\": 3,", "\"replications\": 3, \"thresholds\": { \"default\": 0.05, \"teardown_seconds\": 0.01 },"), catalog: new TestPolicyCatalog());
+        Assert.Multiple(() =>
+        {
+            Assert.That(t.Thresholds.Relative, Is.EqualTo(0.05));
+            Assert.That(t.Thresholds.RelativeFor("teardown_seconds"), Is.EqualTo(0.01));
+            Assert.That(t.Thresholds.RelativeFor("peak_memory_mib"), Is.EqualTo(0.05));
+        });
+    }
+
+    [Test]
+    public void Parse_ThresholdForUnknownMetric_NamesFieldAndClosest()
+    {
+        var e = Assert.Throws<InputValidationException>(() => TournamentLoader.Parse(With("\"replications\": 3,", "\"replications\": 3, \"thresholds\": { \"teardown_second\": 0.01 },"), catalog: new TestPolicyCatalog()))!;
+        Assert.That(e.Errors.Select(x => x.Field + ": " + x.Message), Has.Some.StartsWith("thresholds.teardown_second: unknown field (did you mean 'teardown_seconds'?)"));
+    }
+
+    [Test]
+    public void Parse_TypoedTopLevelField_ClosestNamed()
+    {
+        var e = Assert.Throws<InputValidationException>(() => TournamentLoader.Parse(With("\"replications\": 3,", "\"replicatons\": 3,"), catalog: new TestPolicyCatalog()))!;
+        Assert.That(e.Errors.Select(x => x.Field + ": " + x.Message), Has.Some.StartsWith("replicatons: unknown field (did you mean 'replications'?)"));
+    }
 }

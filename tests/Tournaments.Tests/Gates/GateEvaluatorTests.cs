@@ -57,10 +57,23 @@ public sealed class GateEvaluatorTests
     [Test]
     public void MaxRegression_RequireSignificanceWithoutSignificantDifference_Passes()
     {
-        // Three replications cannot reach p < 0.05, so a significance-gated regression never fails there.
+        // Three varying replications cannot reach p < 0.05, so a significance-gated regression never fails there.
+        var t = Synthetic.Tournament(["upstream", "candidate"], ["a"], replications: 3, gates: [P99Within5 with { RequireSignificance = true }]);
+        var result = TournamentScorer.Score(t, Synthetic.Runs(t, (e, _) => e == "candidate" ? 1.5 : 1.0, noise: 0.05));
+        Assert.That(result.Gates.Single().Status, Is.EqualTo(GateStatus.Pass));
+    }
+
+    [Test]
+    public void MaxRegression_RequireSignificanceIdenticalReplications_FailsWithoutTest()
+    {
+        // Identical replications are one deterministic observation: a 50% regression needs no test to be called worse.
         var t = Synthetic.Tournament(["upstream", "candidate"], ["a"], replications: 3, gates: [P99Within5 with { RequireSignificance = true }]);
         var result = TournamentScorer.Score(t, Synthetic.Runs(t, (e, _) => e == "candidate" ? 1.5 : 1.0));
-        Assert.That(result.Gates.Single().Status, Is.EqualTo(GateStatus.Pass));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Gates.Single().Status, Is.EqualTo(GateStatus.Fail));
+            Assert.That(result.Gates.Single().Message, Does.Contain("worse"));
+        });
     }
 
     [Test]

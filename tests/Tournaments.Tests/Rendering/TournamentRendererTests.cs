@@ -75,9 +75,43 @@ public sealed class TournamentRendererTests
         Assert.Multiple(() =>
         {
             Assert.That(check.Done, Is.True, "the load handler did not run");
-            Assert.That(check.Expected, Is.EqualTo(2 + 3 * 8), "ranking plots plus every track's eight");
+            // Synthetic runs record no series and no profile: each track shows only its ratio plot, the others a note.
+            Assert.That(check.Expected, Is.EqualTo(2 + 3 * 1), "ranking plots plus every track's ratio plot");
             Assert.That(check.Rendered, Is.EqualTo(check.Expected));
             Assert.That(check.Errors, Is.Zero, check.ErrorText);
+            Assert.That(check.Ink, Has.Count.EqualTo(check.Expected));
+            Assert.That(check.Blank, Is.Empty, "plots with an empty data area: " + string.Join(", ", check.Blank));
+        });
+    }
+
+    [Test]
+    public void ToMarkdown_Result_TrackWinnersParetoAndExplanations()
+    {
+        var result = SampleResults.WithFailingGate();
+        var md = TournamentRenderer.ToMarkdown(result);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.TrackWinners.Select(w => w.Entry), Is.EqualTo(new[] { "batching[batch_size=8]", "batching[batch_size=8]", "batching[batch_size=8]" }));
+            Assert.That(md, Does.Contain("- Track seed: winner batching[batch_size=8] ("));
+            Assert.That(md, Does.Contain("; Pareto front: "));
+            Assert.That(md, Does.Contain(" Why |"));
+            foreach (var p in result.Tracks.SelectMany(t => t.Report!.Policies))
+            {
+                Assert.That(p.Explanation, Is.Not.Empty, p.Policy);
+                Assert.That(md, Does.Contain(NetnsPolicy.Reports.Rendering.MarkdownWriter.Escape(p.Explanation)), p.Policy);
+            }
+        });
+    }
+
+    [Test]
+    public void Score_EntryWorseThanBaselineOnScoredMetric_FlaggedInRanking()
+    {
+        var result = SampleResults.WithFailingGate();
+        var slow = result.Ranking.Single(r => r.Entry == "slow & <odd>");
+        Assert.Multiple(() =>
+        {
+            Assert.That(slow.WorseThanBaseline, Has.Some.StartsWith("seed: creation_latency_p99_ms (+2"));
+            Assert.That(TournamentRenderer.ToMarkdown(result), Does.Contain("worse than baseline on seed: creation_latency_p99_ms (+2"));
         });
     }
 }
