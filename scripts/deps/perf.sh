@@ -7,6 +7,6 @@ if command -v perf >/dev/null 2>&1 && perf version >/dev/null 2>&1; then
 fi
 [ "$(id -u)" = 0 ] || { echo "perf.sh: perf missing and not root: apt-get install linux-perf" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq linux-perf >/dev/null
+apt-get -o DPkg::Lock::Timeout=600 update -qq
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq linux-perf >/dev/null
 perf version
