@@ -1,7 +1,23 @@
 namespace NetnsPolicy.Sdk;
 
 /// <summary>Passed at the start of each <c>unregister_netdevice_many</c> round of the cleanup path.</summary>
-/// <param name="State">The kernel at this moment.</param>
-/// <param name="Devices">Devices in this round.</param>
-/// <param name="KernelDefault">What the era's kernel does.</param>
-public readonly record struct RtnlContext(IKernelState State, int Devices, RtnlScope KernelDefault);
+/// <remarks>A read-only view the host builds; only the host constructs it, so later SDK minors can add properties without
+/// breaking plugins built against earlier ones (docs/policy-authoring.md, "SDK versions").</remarks>
+public readonly struct RtnlContext
+{
+    internal RtnlContext(IKernelState state, int devices, RtnlScope kernelDefault)
+    {
+        State = state;
+        Devices = devices;
+        KernelDefault = kernelDefault;
+    }
+
+    /// <summary>The kernel at this moment.</summary>
+    public IKernelState State { get; }
+
+    /// <summary>Devices in this round.</summary>
+    public int Devices { get; }
+
+    /// <summary>What the era's kernel does.</summary>
+    public RtnlScope KernelDefault { get; }
+}

@@ -33,6 +33,11 @@ internal static partial class PluginLoader
             throw new PluginLoadException(SdkMismatch(manifest.Id, $"its manifest says sdk_version {manifest.SdkVersion}"));
         }
 
+        if (manifest.SdkVersion.Minor > SdkInfo.Version.Minor)
+        {
+            throw new PluginLoadException(NewerMinor(manifest.Id, $"its manifest says sdk_version {manifest.SdkVersion}"));
+        }
+
         var shadow = PluginFiles.ShadowCopy(folder, shadowRoot, manifest.Id);
         PluginLoadContext? context = null;
         try
@@ -177,8 +182,7 @@ internal static partial class PluginLoader
                     // Any earlier minor of this major loads; a later one may use members this host does not have.
                     if (reader.GetString(reference.Name) == SdkName && reference.Version.Minor > SdkInfo.Version.Minor)
                     {
-                        throw new PluginLoadException(
-                            $"plugin '{manifest.Id}': {file} references {SdkName} {reference.Version}, newer than this host's {SdkInfo.Version}: update the host, or build the plugin against {SdkName} {SdkInfo.Major}.{SdkInfo.Version.Minor}");
+                        throw new PluginLoadException(NewerMinor(manifest.Id, $"{file} references {SdkName} {reference.Version}"));
                     }
                 }
             }
@@ -289,6 +293,10 @@ internal static partial class PluginLoader
         new(d.Id, new Version(d.Version.ToString()), d.Description, d.Overrides, d.Parameters.Select(p => p with { }).ToArray());
 
     private static string Names(DecisionPoint points) => string.Join(", ", DecisionPoints.Split(points).Select(DecisionPoints.Name));
+
+    private static string NewerMinor(string id, string evidence) =>
+        $"plugin '{id}' was built against a newer SDK minor version ({evidence}) than this host's {SdkName} {SdkInfo.Version}: " +
+        $"update the host, or build the plugin against {SdkName} {SdkInfo.Major}.{SdkInfo.Version.Minor} or earlier";
 
     private static string SdkMismatch(string id, string evidence) =>
         $"plugin '{id}' was built against another SDK major version ({evidence}); this host provides {SdkName} {SdkInfo.Version} " +

@@ -33,12 +33,25 @@ public sealed class PluginCatalogTests
     [Test]
     public void Load_ManifestWithAnotherSdkMajor_RefusedSayingWhichMajorIsNeeded()
     {
-        var folder = _folder.InstallWithManifest("misbehaving", "future", m => m["sdk_version"] = "2.0.0");
+        var folder = _folder.InstallWithManifest("misbehaving", "future", m => m["sdk_version"] = "3.0.0");
         using var catalog = CatalogAssert.Open(_folder.Path);
 
         var problem = CatalogAssert.ProblemFor(catalog, folder);
 
-        Assert.That(problem, Does.Contain("sdk_version 2.0.0").And.Contain("NetnsPolicy.Sdk 1.x"));
+        Assert.That(problem, Does.Contain("sdk_version 3.0.0").And.Contain("NetnsPolicy.Sdk 2.x"));
+        Assert.That(catalog.List().Select(p => p.Id), Is.EqualTo(new[] { "upstream" }));
+    }
+
+    [Test]
+    public void Load_ManifestWithALaterSdkMinor_RefusedAsNewerThanTheHost()
+    {
+        var later = $"{SdkInfo.Major}.{SdkInfo.Version.Minor + 1}.0";
+        var folder = _folder.InstallWithManifest("misbehaving", "later", m => m["sdk_version"] = later);
+        using var catalog = CatalogAssert.Open(_folder.Path);
+
+        var problem = CatalogAssert.ProblemFor(catalog, folder);
+
+        Assert.That(problem, Does.Contain($"sdk_version {later}").And.Contain("newer SDK minor version"));
         Assert.That(catalog.List().Select(p => p.Id), Is.EqualTo(new[] { "upstream" }));
     }
 
