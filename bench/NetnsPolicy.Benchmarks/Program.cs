@@ -15,6 +15,12 @@ if (args is ["--warm", var warmScenario])
     return 0;
 }
 
+// dotnet run -c Release --project bench/NetnsPolicy.Benchmarks -- --sandbox [SIMULATIONS [SLOTS]]   sandboxed vs in-process
+if (args is ["--sandbox", ..])
+{
+    return SandboxCost.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2);
+}
+
 if (args is ["--memory", var scenario])
 {
     var (r, wall, _, pause, gcs) = Measure(scenario);

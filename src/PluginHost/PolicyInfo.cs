@@ -19,4 +19,11 @@ public sealed record PolicyInfo(
     IReadOnlyList<ParameterSpec> Parameters,
     int SdkMajor,
     string AssemblyHash,
-    string Source);
+    string Source)
+{
+    /// <summary>How it runs: <see cref="Catalog.PolicyTrust"/> (builtin, shipped, trusted, sandboxed, unsandboxed, in-process).</summary>
+    public string Trust { get; init; } = Catalog.PolicyTrust.BuiltIn;
+
+    /// <summary>Why it is quarantined (its runs kept crashing or overrunning their limits), or null.</summary>
+    public string? Quarantined { get; init; }
+}

@@ -17,4 +17,15 @@ public static class SimulationEngine
         ArgumentNullException.ThrowIfNull(request);
         return new Kernel.KernelSimulation(request, cancellationToken, progress).Run();
     }
+
+    /// <summary>
+    /// Runs <paramref name="request"/> within <paramref name="budget"/>: a run that exceeds it ends with status
+    /// <see cref="RunStatus.BudgetExceeded"/> naming what ran away; a run within it gives the same result as without.
+    /// </summary>
+    public static RunResult Run(SimulationRequest request, Engine.SimulationBudget budget, IProgress<SimulationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(budget);
+        return new Kernel.KernelSimulation(request, cancellationToken, progress, budget).Run();
+    }
 }

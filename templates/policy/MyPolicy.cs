@@ -8,9 +8,10 @@ namespace MyPolicy;
 /// Replace the logic with yours; keep Overrides and plugin.json in step.
 /// </summary>
 /// <remarks>
-/// Rules for policy code (the host refuses a plugin that breaks them): decide only from the context and your own
-/// fields — no clocks, threads, tasks, file or network I/O, environment, processes or unseeded randomness. One
-/// instance serves one run from one thread.
+/// Rules for policy code (the host's static check refuses a plugin that breaks them): decide only from the context
+/// and your own fields — no clocks, threads, tasks, file or network I/O, environment, processes, reflection,
+/// expression trees, unsafe code, finalizers or unseeded randomness. One instance serves one run from one thread. A
+/// plugin the host did not ship runs in a sandboxed worker process (docs/plugins.md, "Trust").
 /// </remarks>
 public sealed class MyPolicy : ICleanupPolicy
 {

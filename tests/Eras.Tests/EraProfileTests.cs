@@ -24,22 +24,31 @@ public sealed class EraProfileTests
         var p = Eras.Select(KernelProfileLoader.Load).ToArray();
         var switches = new (string Name, Func<KernelProfile, bool> On, string FirstEra)[]
         {
-            ("tunnels per batch", k => k.PernetOps.Where(o => o.Behaviour == "tunnel").All(o => o.TunnelTeardown != "per_net"), "v4.15"),
+            ("tunnels per batch", k => k.PernetOps.Where(o => o.Behaviour == PernetOpBehaviour.Tunnel).All(o => o.TunnelTeardown != TunnelTeardownKind.PerNet), "v4.15"),
             ("shared uevent skb", k => k.Structure.UeventSkbShared, "v4.15"),
-            ("shared setup lock", k => k.Structure.SetupLock == "shared", "v4.18"),
-            ("llist cleanup_list", k => k.Structure.CleanupList == "llist", "v4.18"),
-            ("uevents to the owning netns", k => k.Structure.UeventDelivery == "owning_netns", "v4.18"),
-            ("net_rwsem", k => k.Structure.NetListLock == "net_rwsem", "v4.18"),
+            ("dying netns uevents suppressed (002d8a1a6c11)", k => k.Structure.DyingNetnsUevents == DyingNetnsUevents.Suppressed, "v4.15"),
+            ("teardown RCU callbacks", k => k.Costs.DeviceRcuCallbacks > 0, "v4.15"),
+            ("unhash_nsid outside net_rwsem", k => k.Structure.NsidUnhash == NsidUnhashLock.NsidLockOnly, "v4.18"),
+            ("per-netns inet6 address hash (4caaf75888d8)", k => k.Structure.Inet6AddrHash == Inet6AddrHash.PerNetns, "v5.18"),
+            ("atomic dev_unreg_count", k => k.Structure.TodoRtnlRoundTrips == 0, "v6.9"),
+            ("netdev_wait_allrefs_any", k => k.Structure.TodoFreeOrder == TodoFreeOrder.AnyOrder, "v6.9"),
+            ("nf_conntrack sync expedited (1ebb85f9c03d)", k => k.PernetOps.Any(o => o.ExitSyncCall == ExitSyncCall.SynchronizeRcuExpedited), "v6.9"),
+            ("no one-CPU synchronize_rcu short-cut", k => !k.Rcu.SingleCpuShortcut, "v6.9"),
+            ("shared setup lock", k => k.Structure.SetupLock == SetupLockKind.Shared, "v4.18"),
+            ("llist cleanup_list", k => k.Structure.CleanupList == CleanupListKind.Llist, "v4.18"),
+            ("uevents to the owning netns", k => k.Structure.UeventDelivery == UeventDeliveryKind.OwningNetns, "v4.18"),
+            ("net_rwsem", k => k.Structure.NetListLock == NetListLockKind.NetRwsem, "v4.18"),
             ("pre_exit", k => k.Structure.PreExit, "v5.3"),
             ("no per-CPU sockets", k => k.PernetOps.All(o => o.PerCpuSockets == 0), "v5.18"),
             ("default_device_exit batched", k => !k.Structure.DefaultDeviceExitPerNet, "v5.18"),
             ("exit_batch_rtnl", k => k.Structure.ExitBatchRtnl, "v6.9"),
-            ("expedited cleanup GP", k => k.Structure.CleanupSync == "expedited", "v6.9"),
-            ("synchronize_net always expedited", k => k.Structure.SynchronizeNetAlwaysExpedited, "v6.18"),
-            ("RTNL dropped around waits", k => k.Structure.RtnlDropAroundWaits, "v6.18"),
-            ("batched nsid removal", k => k.Structure.NsidRemoval == "batched", "v7.0"),
+            ("expedited cleanup GP", k => k.Structure.CleanupSync == CleanupSyncKind.Expedited, "v6.9"),
+            ("synchronize_net expedited from cleanup_net (0734d7c3d93c)", k => k.Structure.SynchronizeNetExpedited == SynchronizeNetExpedited.RtnlHeldOrCleanupNet, "v6.18"),
+            ("batched nsid removal", k => k.Structure.NsidRemoval == NsidRemovalKind.Batched, "v7.0"),
         };
 
+        // e759e1e4a4bd reverted the RTNL releases around unregister waits: no era has them.
+        Assert.That(p.Any(k => k.Structure.RtnlDropAroundWaits), Is.False);
         foreach (var (name, on, first) in switches)
         {
             var firstIndex = Array.IndexOf(Eras, first);

@@ -77,6 +77,18 @@ public sealed class BadInputTests
         new("duplicate seed", r => Edit(r, x => x.Seeds.Seeds.Add(x.Seeds.Seeds[0])), StatusCode.InvalidArgument, "seeds.seeds[1]"),
         new("too many simulations", r => Edit(r, x => x.Seeds.Replications = 51), StatusCode.ResourceExhausted, "seeds"),
         new("negative timeout", r => Edit(r, x => x.Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(-1))), StatusCode.InvalidArgument, "timeout"),
+        new("timeout nanos out of protobuf's range", r => Edit(r, x => x.Timeout = new Google.Protobuf.WellKnownTypes.Duration { Seconds = 1, Nanos = 2_000_000_000 }), StatusCode.InvalidArgument, "timeout.nanos"),
+        new("timeout over the server's ceiling", r => Edit(r, x => x.Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromDays(7))), StatusCode.InvalidArgument, "timeout"),
+        new("format_version missing", r => WithWorkload(r, Workloads.Burst(10).Replace("\"format_version\": 1,", "", StringComparison.Ordinal)), StatusCode.InvalidArgument, "workload.format_version"),
+        new("duplicate JSON key", r => WithWorkload(r, Workloads.Burst(10).Replace("\"count\": 10,", "\"count\": 10, \"count\": 4000,", StringComparison.Ordinal)), StatusCode.InvalidArgument, "workload.burst.count"),
+        new("NUL in a label", r => Edit(r, x => x.Policies[1].Label = "con\0tender"), StatusCode.InvalidArgument, "policies[1].label"),
+        new("BiDi override in a label", r => Edit(r, x => x.Policies[1].Label = "evil\u202Eredli"), StatusCode.InvalidArgument, "policies[1].label"),
+        new("control character in the workload name", r => WithWorkload(r, Workloads.Burst(10).Replace("\"name\": \"test-burst-10\"", "\"name\": \"burst\\u001b[2J\"", StringComparison.Ordinal)), StatusCode.InvalidArgument, "workload.name"),
+        new("200 KB label", r => Edit(r, x => x.Policies[1].Label = new string('l', 200_000)), StatusCode.InvalidArgument, "policies[1].label"),
+        new("device bomb (namespaces × devices)", r => WithWorkload(r, Workloads.Burst(4000).Replace("\"create_parallelism\"", "\"devices\": { \"veth_pairs\": 160 }, \"create_parallelism\"", StringComparison.Ordinal)), StatusCode.ResourceExhausted, "workload.burst.devices"),
+        new("probe storm (rate × duration)", r => WithWorkload(r, Workloads.Storm("\"probe\": { \"interval_ms\": 0.01 }")), StatusCode.ResourceExhausted, "workload.probe.interval_ms"),
+        new("1024 RTNL users", r => WithWorkload(r, Workloads.Burst(10).Replace("\"stop\"", "\"rtnl_users\": { \"count\": 1024, \"mean_interval_ms\": 10 }, \"stop\"", StringComparison.Ordinal)), StatusCode.ResourceExhausted, "workload.rtnl_users.count"),
+        new("RTNL users every 1e-6 ms", r => WithWorkload(r, Workloads.Burst(10).Replace("\"stop\"", "\"rtnl_users\": { \"count\": 100, \"mean_interval_ms\": 0.000001 }, \"stop\"", StringComparison.Ordinal)), StatusCode.ResourceExhausted, "workload.rtnl_users.mean_interval_ms"),
     ];
 
     [TestCaseSource(nameof(Rows))]

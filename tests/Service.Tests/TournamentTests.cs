@@ -76,6 +76,15 @@ public sealed class TournamentTests
 
         var fetched = await _tournaments.GetTournamentAsync(new GetTournamentRequest { TournamentId = started.Id }, deadline: TestService.Deadline());
         Assert.That(fetched, Is.EqualTo(final));
+
+        // Listed and deleted like runs.
+        var listed = await _tournaments.ListTournamentsAsync(new ListTournamentsRequest(), deadline: TestService.Deadline());
+        Assert.That(listed.Tournaments.Select(t => t.Id), Does.Contain(started.Id));
+        Assert.That(listed.Tournaments.Single(t => t.Id == started.Id).State, Is.EqualTo(TournamentState.Passed));
+        var deleted = await _tournaments.DeleteTournamentAsync(new DeleteTournamentRequest { TournamentId = started.Id }, deadline: TestService.Deadline());
+        Assert.That(deleted.ResultsDeleted, Is.EqualTo(6), "its six simulations' results, which no run shares");
+        await RpcAssert.FailsWith(StatusCode.NotFound,
+            () => _tournaments.GetTournamentAsync(new GetTournamentRequest { TournamentId = started.Id }, deadline: TestService.Deadline()).ResponseAsync);
     }
 
     [Test]

@@ -11,10 +11,12 @@ namespace NetnsPolicy.PluginHost.Catalog;
 /// </summary>
 internal sealed class LoadedPlugin
 {
-    private readonly PluginLoadContext _context;
+    private readonly PluginLoadContext? _context;
+    private int _failures;
+    private string? _quarantine;
     private int _references = 1;
 
-    public LoadedPlugin(string folder, string fingerprint, string assemblyHash, string shadowDirectory, PluginManifest manifest, PluginLoadContext context, IReadOnlyList<PolicyEntry> policies)
+    public LoadedPlugin(string folder, string fingerprint, string assemblyHash, string shadowDirectory, PluginManifest manifest, PluginLoadContext? context, IReadOnlyList<PolicyEntry> policies)
     {
         Folder = folder;
         Fingerprint = fingerprint;
@@ -27,6 +29,12 @@ internal sealed class LoadedPlugin
     }
 
     public string Folder { get; }
+
+    /// <summary>How its policies run (<see cref="PolicyTrust"/>); sandboxed plugins have no load context here.</summary>
+    public string Trust { get; init; } = PolicyTrust.InProcess;
+
+    /// <summary>Why this version is quarantined, or null.</summary>
+    public string? Quarantine => Volatile.Read(ref _quarantine);
 
     /// <summary>Hash of every file in the folder, manifest included: a change means a new version.</summary>
     public string Fingerprint { get; }
@@ -48,6 +56,13 @@ internal sealed class LoadedPlugin
     /// <summary>Takes a reference for a lease. Only called under the catalog's lock while this version is current.</summary>
     public void AddReference() => Interlocked.Increment(ref _references);
 
+    /// <summary>Counts a failed sandboxed run; at <paramref name="limit"/> failures the version is quarantined. Returns true when this failure quarantined it.</summary>
+    public bool RecordFailure(string reason, int limit)
+    {
+        var failures = Interlocked.Increment(ref _failures);
+        return failures >= limit && Interlocked.CompareExchange(ref _quarantine, $"quarantined after {failures} failed runs in the sandbox (last: {reason}); replace its files to clear", null) is null;
+    }
+
     public void Release()
     {
         var left = Interlocked.Decrement(ref _references);
@@ -60,10 +75,10 @@ internal sealed class LoadedPlugin
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Unload()
     {
-        _context.Unload();
+        _context?.Unload();
         PluginFiles.TryDelete(ShadowDirectory);
     }
 }
 
-/// <summary>A policy a plugin provides: its entry type and the host's copy of its descriptor.</summary>
-internal sealed record PolicyEntry(PolicyDescriptor Descriptor, Type EntryType, PolicyInfo Info);
+/// <summary>A policy a plugin provides: its entry type (null when it is loaded only in the sandbox) and the host's copy of its descriptor.</summary>
+internal sealed record PolicyEntry(PolicyDescriptor Descriptor, Type? EntryType, PolicyInfo Info);

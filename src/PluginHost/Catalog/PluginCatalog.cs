@@ -75,7 +75,7 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
     {
         lock (_gate)
         {
-            return _policies.Values.Select(p => p.Entry.Info).OrderBy(i => i.Id, StringComparer.Ordinal).ToList();
+            return _policies.Values.Select(p => Describe(p.Plugin, p.Entry)).OrderBy(i => i.Id, StringComparer.Ordinal).ToList();
         }
     }
 
@@ -114,7 +114,14 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
 
         try
         {
-            var members = resolved.Select(r => r.Plugin is null ? (ICleanupPolicy)new UpstreamPolicy() : new PluginPolicy(r.Entry.Descriptor, r.Entry.EntryType)).ToList();
+            if (resolved.FirstOrDefault(r => r.Plugin?.Quarantine is not null) is { Plugin: { } quarantined } q)
+            {
+                throw new InputValidationException("policy", $"policy '{q.Entry.Descriptor.Id}' is {quarantined.Quarantine}");
+            }
+
+            var members = resolved.Select(r => r.Plugin is null ? new UpstreamPolicy()
+                : r.Entry.EntryType is null ? new SandboxedPolicy(r.Entry.Descriptor)
+                : (ICleanupPolicy)new PluginPolicy(r.Entry.Descriptor, r.Entry.EntryType)).ToList();
             ICleanupPolicy policy = spec.IsStack ? PolicyStack.Create(spec, members) : members[0];
             var errors = new List<string>();
             var raw = ParameterNames.Normalize(policy.Descriptor, spec.IsStack, parameters, errors);
@@ -126,9 +133,13 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
             }
 
             var hash = resolved.Count == 1 ? resolved[0].Entry.Info.AssemblyHash : StackHash(resolved.Select(r => r.Entry.Info));
+            var plugins = resolved.Select(r => r.Plugin).OfType<LoadedPlugin>().Distinct().ToList();
             return new PolicyLease(new GuardedPolicy(policy, _options.Containment), bound, spec.Canonical, hash, Release)
             {
-                Components = resolved.Select(r => r.Entry.Info).ToList(),
+                Components = resolved.Select(r => Describe(r.Plugin, r.Entry)).ToList(),
+                RequiresSandbox = plugins.Any(p => p.Trust == PolicyTrust.Sandboxed),
+                PluginFolders = plugins.ToDictionary(p => Path.GetFileName(p.Folder), p => p.ShadowDirectory, StringComparer.Ordinal),
+                FailureSink = reason => RecordFailure(plugins, reason),
             };
         }
         catch
@@ -355,6 +366,25 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
         var text = $"unknown policy {string.Join(", ", unknown.Select(u => $"'{u}'"))} (available: {string.Join(", ", _policies.Keys.Order(StringComparer.Ordinal))})";
         var refused = _problems.Where(p => unknown.Any(u => Path.GetFileName(p.Path) == u)).ToList();
         return refused.Count == 0 ? text : text + "; refused plugin folders: " + string.Join("; ", refused);
+    }
+
+    private static PolicyInfo Describe(LoadedPlugin? plugin, PolicyEntry entry) =>
+        plugin?.Quarantine is { } reason ? entry.Info with { Quarantined = reason } : entry.Info;
+
+    // Only sandboxed plugins are quarantined: a trusted one runs in-process, where its failures are the engine's faults.
+    private void RecordFailure(IReadOnlyList<LoadedPlugin> plugins, string reason)
+    {
+        var limit = _options.Trust?.QuarantineAfterFailures ?? int.MaxValue;
+        var changed = false;
+        foreach (var plugin in plugins.Where(p => p.Trust == PolicyTrust.Sandboxed))
+        {
+            changed |= plugin.RecordFailure(reason, limit);
+        }
+
+        if (changed)
+        {
+            Changed?.Invoke(this, EventArgs.Empty);
+        }
     }
 
     private static string StackHash(IEnumerable<PolicyInfo> members)

@@ -23,6 +23,12 @@ public sealed record PluginCatalogOptions
     /// <summary>Refuse plugins whose code references forbidden APIs (docs/plugins.md). On by default.</summary>
     public bool StaticCheck { get; init; } = true;
 
+    /// <summary>
+    /// Which plugins may run in this process and where the others run (<see cref="PluginTrustOptions"/>). Null loads
+    /// every plugin in-process: only for a process that is itself the sandbox (the worker) or a test.
+    /// </summary>
+    public PluginTrustOptions? Trust { get; init; }
+
     /// <summary>Budgets and timeouts applied to plugin code.</summary>
     public ContainmentOptions Containment { get; init; } = ContainmentOptions.Default;
 }

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Text.RegularExpressions;
+using NetnsPolicy.PluginHost.Isolation;
 using NetnsPolicy.PluginHost.Loading;
 using NetnsPolicy.PluginHost.Manifest;
 using NetnsPolicy.PluginHost.StaticCheck;
@@ -49,6 +50,15 @@ internal static partial class PluginLoader
             }
 
             var hash = PluginFiles.Hash(shadow, assemblies);
+            var source = Path.GetFileName(folder);
+            var trust = TrustOf(source, manifest, assemblies, hash, options.Trust);
+            if (trust == PolicyTrust.Sandboxed)
+            {
+                // Untrusted code never runs here: its constructors, static constructors and descriptors run in a worker.
+                var probed = Probe(source, shadow, manifest, hash, options.Trust!.Sandbox!);
+                return new LoadedPlugin(folder, fingerprint, hash, shadow, manifest, null, probed) { Trust = trust };
+            }
+
             context = new PluginLoadContext($"plugin {manifest.Id} {manifest.Version} ({hash[..12]})", entryPath);
             Assembly entry;
             try
@@ -60,9 +70,8 @@ internal static partial class PluginLoader
                 throw new PluginLoadException($"{manifest.Assembly} could not be loaded: {e.Message}", e);
             }
 
-            var source = Path.GetFileName(folder);
-            var policies = manifest.Policies.Select(p => LoadPolicy(entry, manifest, p, hash, source, options)).ToList();
-            return new LoadedPlugin(folder, fingerprint, hash, shadow, manifest, context, policies);
+            var policies = manifest.Policies.Select(p => LoadPolicy(entry, manifest, p, hash, source, options)).Select(p => p with { Info = p.Info with { Trust = trust } }).ToList();
+            return new LoadedPlugin(folder, fingerprint, hash, shadow, manifest, context, policies) { Trust = trust };
         }
         catch
         {
@@ -70,6 +79,72 @@ internal static partial class PluginLoader
             PluginFiles.TryDelete(shadow);
             throw;
         }
+    }
+
+    /// <summary>How the plugin may run: in-process when pinned or trusted, else in the sandbox, else refused (or opted out).</summary>
+    private static string TrustOf(string folder, PluginManifest manifest, IReadOnlyList<string> assemblies, string hash, PluginTrustOptions? trust)
+    {
+        if (trust is null)
+        {
+            return PolicyTrust.InProcess;
+        }
+
+        var pinned = new HashSet<string>(trust.PinnedAssemblyHashes, StringComparer.OrdinalIgnoreCase);
+        if (assemblies.Count > 0 && assemblies.All(a => pinned.Contains(PluginFiles.FileHash(a))))
+        {
+            return PolicyTrust.Shipped;
+        }
+
+        bool Named(IReadOnlyCollection<string> names) => names.Any(n =>
+            n == folder || manifest.Policies.Any(p => p.Id == n) || n.Equals(hash, StringComparison.OrdinalIgnoreCase) || n.Equals("sha256:" + hash, StringComparison.OrdinalIgnoreCase));
+        if (Named(trust.Trusted))
+        {
+            return PolicyTrust.Trusted;
+        }
+
+        if (trust.Sandbox is not null)
+        {
+            return PolicyTrust.Sandboxed;
+        }
+
+        if (Named(trust.Unsandboxed))
+        {
+            return PolicyTrust.Unsandboxed;
+        }
+
+        throw new PluginLoadException(
+            $"refused: untrusted plugins run only in the sandbox, which cannot be set up on this host ({trust.SandboxUnavailableReason}); " +
+            "mark the plugin trusted (NetnsPolicy:TrustedPlugins) or, knowing it then runs unconfined in the service, opt it out of the sandbox by name (NetnsPolicy:UnsandboxedPlugins)");
+    }
+
+    private static List<PolicyEntry> Probe(string source, string shadow, PluginManifest manifest, string hash, SandboxedWorkers sandbox)
+    {
+        var probed = sandbox.Probe(source, shadow);
+        if (probed.Problems.Count > 0)
+        {
+            throw new PluginLoadException(string.Join("; ", probed.Problems.Select(p => p.Message)));
+        }
+
+        if (probed.Policies.Any(p => p.AssemblyHash != hash))
+        {
+            throw new PluginLoadException("the sandbox loaded other assemblies than the host hashed (the folder changed during the scan); retried on the next change");
+        }
+
+        var declared = manifest.Policies.Select(p => p.Id).Order(StringComparer.Ordinal);
+        if (!declared.SequenceEqual(probed.Policies.Select(p => p.Id).Order(StringComparer.Ordinal), StringComparer.Ordinal))
+        {
+            throw new PluginLoadException($"the sandbox listed policies [{string.Join(", ", probed.Policies.Select(p => p.Id))}] but the manifest declares [{string.Join(", ", declared)}]");
+        }
+
+        return probed.Policies.Select(p =>
+        {
+            var descriptor = p.ToDescriptor();
+            var info = new PolicyInfo(descriptor.Id, descriptor.Version, descriptor.Description, descriptor.Overrides, descriptor.Parameters, manifest.SdkVersion.Major, hash, source)
+            {
+                Trust = PolicyTrust.Sandboxed,
+            };
+            return new PolicyEntry(descriptor, null, info);
+        }).ToList();
     }
 
     private static void CheckAssembly(string path, PluginManifest manifest, bool staticCheck)
@@ -97,6 +172,13 @@ internal static partial class PluginLoader
                     if (reader.GetString(reference.Name) == SdkName && reference.Version.Major != SdkInfo.Major)
                     {
                         throw new PluginLoadException(SdkMismatch(manifest.Id, $"{file} references {SdkName} {reference.Version}"));
+                    }
+
+                    // Any earlier minor of this major loads; a later one may use members this host does not have.
+                    if (reader.GetString(reference.Name) == SdkName && reference.Version.Minor > SdkInfo.Version.Minor)
+                    {
+                        throw new PluginLoadException(
+                            $"plugin '{manifest.Id}': {file} references {SdkName} {reference.Version}, newer than this host's {SdkInfo.Version}: update the host, or build the plugin against {SdkName} {SdkInfo.Major}.{SdkInfo.Version.Minor}");
                     }
                 }
             }
@@ -150,6 +232,13 @@ internal static partial class PluginLoader
             problems.Add($"its descriptor overrides [{Names(descriptor.Overrides)}] but the manifest declares [{Names(declared.Overrides)}]");
         }
 
+        // The method a policy implements is the one that gets called: the points are read from the type itself.
+        var implemented = Implemented(type);
+        if (implemented != declared.Overrides)
+        {
+            problems.Add($"its type implements [{Names(implemented)}] but the manifest declares [{Names(declared.Overrides)}]");
+        }
+
         foreach (var p in descriptor.Parameters)
         {
             if (!ParameterName().IsMatch(p.Name) || descriptor.Parameters.Count(q => q.Name == p.Name) > 1 || p.Min > p.Max || p.Default < p.Min || p.Default > p.Max)
@@ -166,6 +255,34 @@ internal static partial class PluginLoader
         var info = new PolicyInfo(descriptor.Id, descriptor.Version, descriptor.Description, descriptor.Overrides, descriptor.Parameters, manifest.SdkVersion.Major, hash, source);
         return new PolicyEntry(descriptor, type, info);
     }
+
+    /// <summary>The decision points whose <see cref="ICleanupPolicy"/> method <paramref name="type"/> implements (not the interface's default).</summary>
+    internal static DecisionPoint Implemented(Type type)
+    {
+        var map = type.GetInterfaceMap(typeof(ICleanupPolicy));
+        var points = DecisionPoint.None;
+        for (var i = 0; i < map.InterfaceMethods.Length; i++)
+        {
+            if (map.TargetMethods[i].DeclaringType != typeof(ICleanupPolicy) && PointOf(map.InterfaceMethods[i].Name) is { } point)
+            {
+                points |= point;
+            }
+        }
+
+        return points;
+    }
+
+    private static DecisionPoint? PointOf(string method) => method switch
+    {
+        nameof(ICleanupPolicy.AdmitBatch) => DecisionPoint.BatchAdmission,
+        nameof(ICleanupPolicy.ChooseLockScope) => DecisionPoint.LockScope,
+        nameof(ICleanupPolicy.ChooseUeventEmission) => DecisionPoint.UeventEmission,
+        nameof(ICleanupPolicy.ChooseUeventDelivery) => DecisionPoint.UeventDelivery,
+        nameof(ICleanupPolicy.ChooseGracePeriod) => DecisionPoint.GracePeriod,
+        nameof(ICleanupPolicy.ChooseUnregisterGrouping) => DecisionPoint.UnregisterGrouping,
+        nameof(ICleanupPolicy.ChooseRtnlScope) => DecisionPoint.RtnlScope,
+        _ => null,
+    };
 
     // The host keeps only SDK and BCL objects from a plugin, never its types, so the plugin can unload.
     private static PolicyDescriptor Copy(PolicyDescriptor d) =>

@@ -9,7 +9,7 @@ namespace NetnsPolicy.PluginHost.Composition;
 /// winner when several do); points no member overrides keep the kernel's behaviour. Parameters are qualified by member
 /// id (<c>batching.batch_size</c>).
 /// </summary>
-public sealed class PolicyStack : ICleanupPolicy
+public sealed class PolicyStack : DispatchingPolicy
 {
     private readonly IReadOnlyList<ICleanupPolicy> _members;
     private readonly Dictionary<DecisionPoint, ICleanupPolicy> _owners;
@@ -27,7 +27,7 @@ public sealed class PolicyStack : ICleanupPolicy
             members.SelectMany(m => m.Descriptor.Parameters.Select(p => p with { Name = m.Descriptor.Id + "." + p.Name })).ToArray());
     }
 
-    public PolicyDescriptor Descriptor { get; }
+    public override PolicyDescriptor Descriptor { get; }
 
     /// <summary>Which member decides <paramref name="point"/>, or null when the kernel's behaviour applies.</summary>
     public string? OwnerOf(DecisionPoint point) => _owners.GetValueOrDefault(point)?.Descriptor.Id;
@@ -67,7 +67,7 @@ public sealed class PolicyStack : ICleanupPolicy
         return new PolicyStack(spec, members, owners);
     }
 
-    public void Configure(PolicyParameters parameters)
+    public override void Configure(PolicyParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         foreach (var member in _members)
@@ -92,26 +92,8 @@ public sealed class PolicyStack : ICleanupPolicy
         }
     }
 
-    public BatchAdmission AdmitBatch(in BatchAdmissionContext context) =>
-        _owners.TryGetValue(DecisionPoint.BatchAdmission, out var p) ? p.AdmitBatch(in context) : context.KernelDefault;
-
-    public LockScope ChooseLockScope(in LockScopeContext context) =>
-        _owners.TryGetValue(DecisionPoint.LockScope, out var p) ? p.ChooseLockScope(in context) : context.KernelDefault;
-
-    public UeventEmission ChooseUeventEmission(in UeventContext context) =>
-        _owners.TryGetValue(DecisionPoint.UeventEmission, out var p) ? p.ChooseUeventEmission(in context) : context.EmissionDefault;
-
-    public UeventDelivery ChooseUeventDelivery(in UeventContext context) =>
-        _owners.TryGetValue(DecisionPoint.UeventDelivery, out var p) ? p.ChooseUeventDelivery(in context) : context.DeliveryDefault;
-
-    public GracePeriodMode ChooseGracePeriod(in GracePeriodContext context) =>
-        _owners.TryGetValue(DecisionPoint.GracePeriod, out var p) ? p.ChooseGracePeriod(in context) : context.KernelDefault;
-
-    public UnregisterGrouping ChooseUnregisterGrouping(in UnregisterContext context) =>
-        _owners.TryGetValue(DecisionPoint.UnregisterGrouping, out var p) ? p.ChooseUnregisterGrouping(in context) : context.KernelDefault;
-
-    public RtnlScope ChooseRtnlScope(in RtnlContext context) =>
-        _owners.TryGetValue(DecisionPoint.RtnlScope, out var p) ? p.ChooseRtnlScope(in context) : context.KernelDefault;
+    protected override TResult Dispatch<TContext, TResult>(Decision<TContext, TResult> decision, in TContext context) =>
+        _owners.TryGetValue(decision.Point, out var owner) ? decision.Call(owner, in context) : decision.KernelDefault(in context);
 
     private static string Example(PolicySpec spec, string winner) =>
         string.Join("+", spec.Members.Select(m => (m.Winner || m.Id == winner ? "!" : "") + m.Id));

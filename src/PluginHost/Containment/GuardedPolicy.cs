@@ -1,3 +1,4 @@
+using NetnsPolicy.PluginHost.Composition;
 using NetnsPolicy.Sdk;
 
 namespace NetnsPolicy.PluginHost.Containment;
@@ -7,7 +8,7 @@ namespace NetnsPolicy.PluginHost.Containment;
 /// is visible to <see cref="PolicyRunner"/>'s watchdog. A plugin's own exception passes through unchanged; a budget overrun throws
 /// <see cref="PolicyContainmentException"/>. The engine turns either into status <c>policy-fault</c>.
 /// </summary>
-public sealed class GuardedPolicy : ICleanupPolicy
+public sealed class GuardedPolicy : DispatchingPolicy
 {
     private readonly ICleanupPolicy _inner;
     private readonly DecisionMeter _meter;
@@ -22,7 +23,7 @@ public sealed class GuardedPolicy : ICleanupPolicy
     }
 
     /// <summary>The wrapped policy's descriptor, read once.</summary>
-    public PolicyDescriptor Descriptor { get; }
+    public override PolicyDescriptor Descriptor { get; }
 
     /// <summary>The decision in progress and its wall time so far, or null between calls.</summary>
     public (string Decision, TimeSpan Elapsed)? InProgress() => _meter.InProgress();
@@ -30,7 +31,7 @@ public sealed class GuardedPolicy : ICleanupPolicy
     /// <summary>Marks the run abandoned: any later call (or return) faults.</summary>
     public void Abandon() => _meter.Abandon();
 
-    public void Configure(PolicyParameters parameters)
+    public override void Configure(PolicyParameters parameters)
     {
         _meter.Enter(nameof(Configure));
         try
@@ -46,35 +47,13 @@ public sealed class GuardedPolicy : ICleanupPolicy
         _meter.Exit();
     }
 
-    public BatchAdmission AdmitBatch(in BatchAdmissionContext context) =>
-        Call(nameof(AdmitBatch), static (ICleanupPolicy p, in BatchAdmissionContext c) => p.AdmitBatch(in c), in context);
-
-    public LockScope ChooseLockScope(in LockScopeContext context) =>
-        Call(nameof(ChooseLockScope), static (ICleanupPolicy p, in LockScopeContext c) => p.ChooseLockScope(in c), in context);
-
-    public UeventEmission ChooseUeventEmission(in UeventContext context) =>
-        Call(nameof(ChooseUeventEmission), static (ICleanupPolicy p, in UeventContext c) => p.ChooseUeventEmission(in c), in context);
-
-    public UeventDelivery ChooseUeventDelivery(in UeventContext context) =>
-        Call(nameof(ChooseUeventDelivery), static (ICleanupPolicy p, in UeventContext c) => p.ChooseUeventDelivery(in c), in context);
-
-    public GracePeriodMode ChooseGracePeriod(in GracePeriodContext context) =>
-        Call(nameof(ChooseGracePeriod), static (ICleanupPolicy p, in GracePeriodContext c) => p.ChooseGracePeriod(in c), in context);
-
-    public UnregisterGrouping ChooseUnregisterGrouping(in UnregisterContext context) =>
-        Call(nameof(ChooseUnregisterGrouping), static (ICleanupPolicy p, in UnregisterContext c) => p.ChooseUnregisterGrouping(in c), in context);
-
-    public RtnlScope ChooseRtnlScope(in RtnlContext context) =>
-        Call(nameof(ChooseRtnlScope), static (ICleanupPolicy p, in RtnlContext c) => p.ChooseRtnlScope(in c), in context);
-
-    private TResult Call<TContext, TResult>(string decision, Decide<TContext, TResult> decide, in TContext context)
-        where TContext : struct
+    protected override TResult Dispatch<TContext, TResult>(Decision<TContext, TResult> decision, in TContext context)
     {
-        _meter.Enter(decision);
+        _meter.Enter(decision.Method);
         TResult answer;
         try
         {
-            answer = decide(_inner, in context);
+            answer = decision.Call(_inner, in context);
         }
         catch
         {

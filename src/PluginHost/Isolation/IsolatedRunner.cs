@@ -1,191 +1,60 @@
-using System.ComponentModel;
-using System.Diagnostics;
-using System.Globalization;
-using System.Runtime.InteropServices;
-using System.Text.Json;
-using NetnsPolicy.Simulation;
 using NetnsPolicy.Simulation.Metrics;
 
 namespace NetnsPolicy.PluginHost.Isolation;
 
 /// <summary>
-/// Runs a whole simulation in a child process (<c>NetnsPolicy.Worker</c>) for untrusted plugins: CPU time limited by
-/// <c>ulimit -t</c>, the managed heap by <c>DOTNET_GCHeapHardLimit</c>, wall time by a kill of the process tree.
-/// Whatever the child does — hang, spin, exhaust memory, crash — the result is <c>policy-fault</c> with the reason,
-/// and this process is untouched. Needs <c>/bin/sh</c> (Linux, macOS).
+/// Runs a whole simulation of a plugins folder's policy in a sandboxed worker (<see cref="SandboxedWorkers"/>): every
+/// plugin folder is staged read-only into the worker's view. Whatever the child does — hang, spin, exhaust memory,
+/// crash — the result is <c>policy-fault</c> with the reason, and this process is untouched.
 /// </summary>
-public sealed class IsolatedRunner(IsolatedRunnerOptions? options = null)
+public sealed class IsolatedRunner(IsolatedRunnerOptions? options = null) : IDisposable
 {
-    private const int ExitInvalidInput = 2;
-    private const int SignalBase = 128;
     private readonly IsolatedRunnerOptions _options = options ?? new IsolatedRunnerOptions();
+    private readonly Lazy<SandboxedWorkers> _workers = new(() => Create(options ?? new IsolatedRunnerOptions()), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>
-    /// Runs <paramref name="request"/> in a worker. Invalid input throws <see cref="InputValidationException"/> (as
-    /// reported by the worker); every failure of the child is a <c>policy-fault</c> result.
+    /// Runs <paramref name="request"/> in a worker. Invalid input throws <see cref="Simulation.InputValidationException"/>
+    /// (as reported by the worker); every failure of the child is a <c>policy-fault</c> result. Throws
+    /// <see cref="PlatformNotSupportedException"/> when the sandbox cannot be set up here, saying why.
     /// </summary>
     public async Task<RunResult> RunAsync(IsolatedRunRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!File.Exists(_options.WorkerAssembly))
+        var plugins = Directory.Exists(_options.PluginsDirectory)
+            ? Directory.GetDirectories(_options.PluginsDirectory).ToDictionary(d => Path.GetFileName(d), d => d, StringComparer.Ordinal)
+            : [];
+        var input = new WorkerRequest
         {
-            throw new FileNotFoundException($"the worker assembly is missing: {_options.WorkerAssembly} (reference src/Worker from the host project)", _options.WorkerAssembly);
-        }
-
-        var input = JsonSerializer.Serialize(
-            new WorkerRequest
-            {
-                Workload = WorkerRequest.WorkloadJson(request.Workload),
-                KernelProfile = request.KernelProfile,
-                Policy = request.Policy,
-                Parameters = request.Parameters?.ToDictionary(),
-                Seed = request.Seed,
-                Replication = request.Replication,
-                PluginsDirectory = Path.GetFullPath(_options.PluginsDirectory),
-                DecisionCpuMs = _options.Containment.DecisionCpu.TotalMilliseconds,
-                DecisionAllocatedBytes = _options.Containment.DecisionAllocatedBytes,
-            },
-            WorkerRequest.JsonOptions);
-
-        using var process = new Process { StartInfo = StartInfo() };
-        process.Start();
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        try
-        {
-            await process.StandardInput.WriteAsync(input.AsMemory(), cancellationToken).ConfigureAwait(false);
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // The worker died before reading its input; its exit status says why.
-        }
-
-        using var wall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wall.CancelAfter(_options.WallTimeout);
-        var killedForWallTime = false;
-        try
-        {
-            await process.WaitForExitAsync(wall.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            killedForWallTime = !cancellationToken.IsCancellationRequested;
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-
-        var output = await stdout.ConfigureAwait(false);
-        var errors = await stderr.ConfigureAwait(false);
-        if (killedForWallTime)
-        {
-            return Fault(request, string.Create(CultureInfo.InvariantCulture, $"the isolated worker exceeded its wall-time limit of {_options.WallTimeout.TotalSeconds:0.###} s and was killed"));
-        }
-
-        return Interpret(request, process.ExitCode, output, errors);
-    }
-
-    private RunResult Interpret(IsolatedRunRequest request, int exitCode, string output, string errors)
-    {
-        if (exitCode == 0)
-        {
-            try
-            {
-                return RunResultJson.Deserialize(output);
-            }
-            catch (JsonException e)
-            {
-                return Fault(request, $"the isolated worker wrote no valid result ({e.Message}){Tail(errors)}");
-            }
-        }
-
-        if (exitCode == ExitInvalidInput && TryInputErrors(output) is { } invalid)
-        {
-            throw new InputValidationException(invalid.Errors.Select(e => new FieldError(e.Field, e.Message)).ToList());
-        }
-
-        var outOfMemory = errors.Contains("OutOfMemory", StringComparison.OrdinalIgnoreCase) || errors.Contains("Out of memory", StringComparison.OrdinalIgnoreCase);
-        var reason = (exitCode - SignalBase) switch
-        {
-            _ when outOfMemory => string.Create(CultureInfo.InvariantCulture, $"the isolated worker ran out of memory (heap limit {_options.MemoryLimitBytes / 1048576.0:0.#} MiB) and died"),
-            24 => string.Create(CultureInfo.InvariantCulture, $"the isolated worker exceeded its CPU-time limit of {_options.CpuSeconds} s (SIGXCPU) and was killed"),
-            9 => string.Create(CultureInfo.InvariantCulture, $"the isolated worker was killed (SIGKILL: CPU-time limit of {_options.CpuSeconds} s or the kernel's OOM killer)"),
-            > 0 and < 64 and var signal => string.Create(CultureInfo.InvariantCulture, $"the isolated worker died on signal {signal}"),
-            _ => string.Create(CultureInfo.InvariantCulture, $"the isolated worker failed with exit code {exitCode}"),
+            Workload = WorkerRequest.WorkloadJson(request.Workload),
+            KernelProfile = request.KernelProfile,
+            Policy = request.Policy,
+            Parameters = request.Parameters?.ToDictionary(),
+            Seed = request.Seed,
+            Replication = request.Replication,
+            PluginsDirectory = SandboxLauncher.PluginsMount,
+            DecisionCpuMs = _options.Containment.DecisionCpu.TotalMilliseconds,
+            DecisionAllocatedBytes = _options.Containment.DecisionAllocatedBytes,
         };
-        return Fault(request, reason + Tail(errors));
+        var outcome = await _workers.Value.RunAsync(input, request.Workload.Name, plugins, cancellationToken).ConfigureAwait(false);
+        return outcome.Result;
     }
 
-    private static WorkerInputErrors? TryInputErrors(string output)
+    public void Dispose()
     {
-        try
+        if (_workers.IsValueCreated)
         {
-            return JsonSerializer.Deserialize<WorkerInputErrors>(output, WorkerRequest.JsonOptions);
-        }
-        catch (JsonException)
-        {
-            return null;
+            _workers.Value.Dispose();
         }
     }
 
-    private ProcessStartInfo StartInfo()
+    private static SandboxedWorkers Create(IsolatedRunnerOptions options)
     {
-        if (!File.Exists("/bin/sh"))
+        if (!File.Exists(options.WorkerAssembly))
         {
-            throw new PlatformNotSupportedException("the isolated mode needs /bin/sh to apply ulimit (Linux or macOS)");
+            throw new FileNotFoundException($"the worker assembly is missing: {options.WorkerAssembly} (reference src/Worker from the host project)", options.WorkerAssembly);
         }
 
-        var info = new ProcessStartInfo("/bin/sh")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        // ulimit applies to the shell, which then becomes the worker (exec): the limit is the worker's own.
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"ulimit -t {_options.CpuSeconds} && exec \"$0\" \"$@\""));
-        info.ArgumentList.Add(DotnetHost());
-        info.ArgumentList.Add(_options.WorkerAssembly);
-        info.Environment["DOTNET_GCHeapHardLimit"] = _options.MemoryLimitBytes.ToString("X", CultureInfo.InvariantCulture);
-        info.Environment["DOTNET_gcServer"] = "0";
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        return info;
+        return SandboxedWorkers.TryCreate(options.ToSandboxOptions(), out var reason)
+            ?? throw new PlatformNotSupportedException("the sandbox cannot be set up here: " + reason);
     }
-
-    private string DotnetHost()
-    {
-        if (_options.DotnetHost is { } configured)
-        {
-            return configured;
-        }
-
-        if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            return self;
-        }
-
-        // <root>/shared/Microsoft.NETCore.App/<version>/ → <root>/dotnet
-        var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
-        var candidate = Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
-        return File.Exists(candidate) ? candidate : throw new Win32Exception($"no dotnet host found at {candidate}; set {nameof(IsolatedRunnerOptions.DotnetHost)}");
-    }
-
-    private static string Tail(string errors)
-    {
-        var text = errors.Trim();
-        return text.Length == 0 ? "" : ": " + (text.Length > 600 ? "…" + text[^600..] : text);
-    }
-
-    private static RunResult Fault(IsolatedRunRequest request, string detail) => new()
-    {
-        Status = RunStatus.PolicyFault,
-        StatusDetail = detail,
-        Workload = request.Workload.Name,
-        KernelProfile = request.KernelProfile,
-        Policy = request.Policy,
-        Seed = request.Seed,
-        Replication = request.Replication,
-    };
 }

@@ -1,6 +1,6 @@
 namespace NetnsPolicy.PluginHost.Isolation;
 
-/// <summary>Limits and locations for out-of-process runs.</summary>
+/// <summary>Limits and locations for <see cref="IsolatedRunner"/>'s runs.</summary>
 public sealed record IsolatedRunnerOptions
 {
     /// <summary>The worker assembly; by default <c>NetnsPolicy.Worker.dll</c> next to the program.</summary>
@@ -9,10 +9,10 @@ public sealed record IsolatedRunnerOptions
     /// <summary>The <c>dotnet</c> host that runs the worker; by default the one running this process.</summary>
     public string? DotnetHost { get; init; }
 
-    /// <summary>The plugins folder the worker loads.</summary>
+    /// <summary>The plugins folder whose plugins the worker sees.</summary>
     public string PluginsDirectory { get; init; } = Catalog.PluginCatalogOptions.DefaultPluginsDirectory;
 
-    /// <summary>CPU seconds the worker may use (<c>ulimit -t</c>; the kernel sends SIGXCPU, then SIGKILL).</summary>
+    /// <summary>CPU seconds the worker may use (RLIMIT_CPU; the kernel sends SIGXCPU, then SIGKILL).</summary>
     public int CpuSeconds { get; init; } = 120;
 
     /// <summary>The worker's managed heap limit in bytes (<c>DOTNET_GCHeapHardLimit</c>): beyond it allocations fail.</summary>
@@ -23,4 +23,15 @@ public sealed record IsolatedRunnerOptions
 
     /// <summary>Per-decision budgets applied inside the worker.</summary>
     public NetnsPolicy.PluginHost.Containment.ContainmentOptions Containment { get; init; } = NetnsPolicy.PluginHost.Containment.ContainmentOptions.Default;
+
+    internal SandboxOptions ToSandboxOptions() => new()
+    {
+        WorkerAssembly = WorkerAssembly,
+        DotnetHost = DotnetHost,
+        CpuSeconds = CpuSeconds,
+        HeapLimitBytes = MemoryLimitBytes,
+        WallTimeout = WallTimeout,
+        WarmWorkers = 0,
+        Containment = Containment,
+    };
 }

@@ -21,6 +21,9 @@ internal static class PluginFiles
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
+    /// <summary>SHA-256 (lower-case hex) of one file's bytes.</summary>
+    public static string FileHash(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+
     /// <summary>Every file under <paramref name="folder"/>.</summary>
     public static string[] All(string folder) => Directory.GetFiles(folder, "*", SearchOption.AllDirectories);
 

@@ -18,6 +18,9 @@ internal static class ForbiddenApis
         ("System.IO.MemoryMappedFiles", "file I/O"),
         ("System.Timers", "timers"),
         ("System.Reflection.Emit", "code generation"),
+        ("System.Linq.Expressions", "expression trees (code compiled from names given as strings)"),
+        ("System.Reflection", "reflection"),
+        ("System.Runtime.Loader", "assembly loading"),
     ];
 
     private static readonly Dictionary<string, string> Types = new(StringComparer.Ordinal)
@@ -55,6 +58,14 @@ internal static class ForbiddenApis
         ["System.Runtime.InteropServices.NativeMemory"] = "native interop",
         ["System.Runtime.InteropServices.NativeLibrary"] = "native interop",
         ["System.Runtime.InteropServices.GCHandle"] = "native interop",
+        ["System.Runtime.InteropServices.MemoryMarshal"] = "unsafe memory access",
+        ["System.Runtime.CompilerServices.Unsafe"] = "unsafe memory access",
+        ["System.Security.UnverifiableCodeAttribute"] = "unsafe code (compiled with AllowUnsafeBlocks)",
+        ["System.Runtime.CompilerServices.ModuleInitializerAttribute"] = "code run at load (module initializer)",
+        ["System.Delegate"] = "reflection invocation",
+        ["System.MulticastDelegate"] = "reflection invocation",
+        ["System.RuntimeMethodHandle"] = "reflection invocation",
+        ["System.Linq.Queryable"] = "expression trees (code compiled from names given as strings)",
     };
 
     private static readonly Dictionary<(string Type, string Member), string> Members = new()
@@ -74,6 +85,25 @@ internal static class ForbiddenApis
         [("System.Type", "GetType")] = "reflection",
         [("System.Type", "InvokeMember")] = "reflection",
         [("System.Type", "GetMethod")] = "reflection",
+        [("System.Type", "GetMethods")] = "reflection",
+        [("System.Type", "GetMember")] = "reflection",
+        [("System.Type", "GetMembers")] = "reflection",
+        [("System.Type", "GetProperty")] = "reflection",
+        [("System.Type", "GetProperties")] = "reflection",
+        [("System.Type", "GetField")] = "reflection",
+        [("System.Type", "GetFields")] = "reflection",
+        [("System.Type", "GetConstructor")] = "reflection",
+        [("System.Type", "GetConstructors")] = "reflection",
+        [("System.Type", "GetNestedType")] = "reflection",
+        [("System.Type", "get_TypeInitializer")] = "reflection",
+        [("System.Type", "get_Assembly")] = "reflection",
+        [("System.Type", "MakeGenericType")] = "reflection",
+        [("System.String", "GetPinnableReference")] = "unsafe code (fixed on a string)",
+        [("System.Runtime.CompilerServices.RuntimeHelpers", "RunClassConstructor")] = "reflection invocation",
+        [("System.Runtime.CompilerServices.RuntimeHelpers", "RunModuleConstructor")] = "reflection invocation",
+        [("System.Runtime.CompilerServices.RuntimeHelpers", "GetUninitializedObject")] = "reflection invocation",
+        [("System.Runtime.CompilerServices.RuntimeHelpers", "PrepareMethod")] = "reflection invocation",
+        [("System.Runtime.CompilerServices.RuntimeHelpers", "get_OffsetToStringData")] = "unsafe code (fixed on a string)",
     };
 
     // Members of forbidden types the compiler itself emits (iterators compare Environment.CurrentManagedThreadId).
@@ -93,6 +123,14 @@ internal static class ForbiddenApis
     public static string? ForType(string typeName)
     {
         var outer = typeName.Split('+')[0];
+
+        // The compiler describes every assembly with System.Reflection attributes; those are data, not reflection.
+        if (outer.StartsWith("System.Reflection.", StringComparison.Ordinal) && outer.EndsWith("Attribute", StringComparison.Ordinal)
+            && !outer.StartsWith("System.Reflection.Emit.", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
         if (Types.TryGetValue(outer, out var why))
         {
             return why;

@@ -9,12 +9,14 @@ namespace NetnsPolicy.PluginHost.StaticCheck;
 /// Finds forbidden references (<see cref="ForbiddenApis"/>) in an assembly by reading its metadata and IL, without
 /// loading or running it. Every external member an assembly calls goes through its MemberRef table and every external
 /// type through its TypeRef table, so scanning both tables is complete; the IL walk only names the method that uses
-/// each one. P/Invoke declarations are refused outright. A guard rail for honest mistakes, not a sandbox: the isolated
-/// (out-of-process) mode is the boundary for untrusted code.
+/// each one. P/Invoke declarations, finalizers and function-pointer calls (<c>calli</c>) are refused outright. Early
+/// feedback for honest mistakes, not a security boundary: an IL scan of a Turing-complete language cannot be one.
+/// Untrusted plugins are confined by the sandbox (<see cref="Isolation.SandboxedWorkers"/>), checked or not.
 /// </summary>
 public static class PolicyCodeInspector
 {
     private const int UserStringTable = 0x70;
+    private const int StandAloneSignatureTable = 0x11;
 
     /// <summary>Inspects the assembly at <paramref name="path"/>. Throws <see cref="BadImageFormatException"/> if it is not one.</summary>
     public static IReadOnlyList<StaticCheckFinding> Inspect(string path)
@@ -64,6 +66,18 @@ public static class PolicyCodeInspector
             if ((method.Attributes & MethodAttributes.PinvokeImpl) != 0)
             {
                 findings.Add(new StaticCheckFinding(file, "extern " + MethodName(reader, handle), "native code (P/Invoke)", null));
+            }
+
+            if (reader.GetString(method.Name) == "Finalize" && (method.Attributes & MethodAttributes.Virtual) != 0
+                && method.DecodeSignature(TypeNameProvider.Instance, null).ParameterTypes.Length == 0)
+            {
+                findings.Add(new StaticCheckFinding(file, MethodName(reader, handle), "a finalizer (runs on the GC's thread, outside any decision)", null));
+            }
+
+            if (method.RelativeVirtualAddress != 0
+                && IlTokens.Read(pe.GetMethodBody(method.RelativeVirtualAddress).GetILReader()).Any(t => (t >>> 24) == StandAloneSignatureTable))
+            {
+                findings.Add(new StaticCheckFinding(file, MethodName(reader, handle), "function pointers (calli)", MethodName(reader, handle)));
             }
         }
 

@@ -30,6 +30,8 @@ internal sealed class CatalogApi(IPolicyCatalog catalog) : CatalogService.Catalo
                 SdkMajor = p.SdkMajor,
                 AssemblyHash = p.AssemblyHash,
                 Source = p.Source,
+                Trust = p.Trust,
+                Quarantined = p.Quarantined ?? "",
             };
             info.DecisionPoints.Add(Enum.GetValues<DecisionPoint>().Where(d => d != DecisionPoint.None && p.Overrides.HasFlag(d)).Select(d => d.ToString()));
             info.Parameters.Add(p.Parameters.Select(s => new ParameterInfo

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using NetnsPolicy.PluginHost;
 using NetnsPolicy.Service.Hosting;
 using NetnsPolicy.Service.Runs;
+using NetnsPolicy.Service.Tournaments;
 using NetnsPolicy.Simulation;
 
 namespace NetnsPolicy.Service.Api;
@@ -39,19 +40,20 @@ internal static class JsonGateway
         v1.MapPost("/runs", async (HttpRequest http, RunCoordinator runs, IOptions<ServiceOptions> options) =>
         {
             var body = await ReadAsync<SubmitRunRequest>(http, options.Value.MaxMessageBytes).ConfigureAwait(false);
-            return Answer(() => runs.Submit(RunKind.Single, RunPlanner.Normalize(body.Message ?? throw body.Error!)));
+            return Answer(() => runs.Submit(RunKind.Single, RunPlanner.Normalize(body.Message ?? throw body.Error!), ClientIdentity.Of(http.HttpContext) ?? ""));
         });
         v1.MapPost("/comparisons", async (HttpRequest http, RunCoordinator runs, IOptions<ServiceOptions> options) =>
         {
             var body = await ReadAsync<SubmitComparisonRequest>(http, options.Value.MaxMessageBytes).ConfigureAwait(false);
-            return Answer(() => runs.Submit(RunKind.Comparison, body.Message ?? throw body.Error!));
+            return Answer(() => runs.Submit(RunKind.Comparison, body.Message ?? throw body.Error!, ClientIdentity.Of(http.HttpContext) ?? ""));
         });
-        v1.MapGet("/runs", (RunCoordinator runs, int? page_size, string? page_token) => Answer(() =>
+        v1.MapGet("/runs", (RunCoordinator runs, string? page_size, string? page_token) => Answer(() =>
         {
-            var size = page_size ?? 100;
-            if (size is < 1 or > 1000)
+            var size = PageSize(page_size);
+
+            if (!string.IsNullOrEmpty(page_token) && !RunIds.IsWellFormed(page_token))
             {
-                throw new InputValidationException("page_size", $"must be between 1 and 1000, got {size}");
+                throw new InputValidationException("page_token", "is not a token returned by ListRuns");
             }
 
             var (page, next) = runs.List(size, string.IsNullOrEmpty(page_token) ? null : page_token, []);
@@ -59,15 +61,45 @@ internal static class JsonGateway
             response.Runs.Add(page);
             return response;
         }));
+        v1.MapGet("/tournaments", (TournamentCoordinator tournaments, string? page_size, string? page_token) => Answer(() =>
+        {
+            var size = PageSize(page_size);
+            if (!string.IsNullOrEmpty(page_token) && !RunIds.IsWellFormed(page_token))
+            {
+                throw new InputValidationException("page_token", "is not a token returned by ListTournaments");
+            }
+
+            var (page, next) = tournaments.List(size, string.IsNullOrEmpty(page_token) ? null : page_token);
+            var response = new ListTournamentsResponse { NextPageToken = next };
+            response.Tournaments.Add(page);
+            return response;
+        }));
+        v1.MapGet("/tournaments/{id}", (string id, TournamentCoordinator tournaments) => Answer(() =>
+        {
+            if (!RunIds.IsWellFormed(id))
+            {
+                throw new InputValidationException("tournament_id", "is not a tournament id (26 characters of Crockford base 32)");
+            }
+
+            return tournaments.Get(id);
+        }));
         v1.MapGet("/runs/{id}", (string id, RunCoordinator runs) => Answer(() =>
         {
             RunApi.CheckRunId(id);
             return runs.Get(id, includeSimulations: true, includeResults: false);
         }));
-        v1.MapPost("/runs/{id}/cancel", (string id, RunCoordinator runs) => Answer(() =>
+        v1.MapPost("/runs/{id}/cancel", (string id, HttpContext http, RunCoordinator runs) => Answer(() =>
         {
             RunApi.CheckRunId(id);
-            return runs.Cancel(id);
+            var keyed = http.User.Identity?.IsAuthenticated == true;
+            return runs.Cancel(id, ClientIdentity.Of(http), !keyed || http.User.IsInRole(ApiKeyAuthentication.AdminRole));
+        }));
+        v1.MapDelete("/runs/{id}", (string id, HttpContext http, RunCoordinator runs) => Answer(() =>
+        {
+            RunApi.CheckRunId(id);
+            var keyed = http.User.Identity?.IsAuthenticated == true;
+            var deleted = runs.Delete(id, ClientIdentity.Of(http), !keyed || http.User.IsInRole(ApiKeyAuthentication.AdminRole));
+            return new DeleteRunResponse { RunId = id, ResultsDeleted = deleted };
         }));
         v1.MapGet("/runs/{id}/report", (string id, RunCoordinator runs) => Answer(() =>
         {
@@ -94,6 +126,26 @@ internal static class JsonGateway
         });
     }
 
+    /// <summary>
+    /// A page size read as text and checked here (default 100), so a malformed value gets the same INVALID_ARGUMENT,
+    /// with a body, as gRPC.
+    /// </summary>
+    private static int PageSize(string? text)
+    {
+        var size = 100;
+        if (!string.IsNullOrEmpty(text) && !int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size))
+        {
+            throw new InputValidationException("page_size", $"must be an integer between 1 and 1000, got '{RpcErrors.Bound(text, 32)}'");
+        }
+
+        if (size is < 1 or > 1000)
+        {
+            throw new InputValidationException("page_size", $"must be between 1 and 1000, got {size}");
+        }
+
+        return size;
+    }
+
     /// <summary>The body as a <typeparamref name="T"/>, or the error to answer with (too large, or not that message).</summary>
     private static async Task<(T? Message, Exception? Error)> ReadAsync<T>(HttpRequest http, int maxBytes)
         where T : class, IMessage<T>, new()
@@ -102,6 +154,13 @@ internal static class JsonGateway
         if (http.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = maxBytes;
+        }
+
+        // JSON bodies only: a browser sends text/plain, form and multipart bodies cross-site without a CORS preflight.
+        if (!(http.ContentType is { } type && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media)
+              && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
+        {
+            return (null, new InputValidationException("content-type", $"must be application/json, got '{RpcErrors.Bound(http.ContentType ?? "", 64)}'"));
         }
 
         string text;
@@ -143,11 +202,17 @@ internal static class JsonGateway
         var status = error.GetRpcStatus() ?? new Google.Rpc.Status { Code = (int)error.StatusCode, Message = error.Status.Detail };
         var http = error.StatusCode switch
         {
-            StatusCode.InvalidArgument or StatusCode.FailedPrecondition => StatusCodes.Status400BadRequest,
+            StatusCode.InvalidArgument when error.Status.Detail.StartsWith("content-type:", StringComparison.Ordinal) => StatusCodes.Status415UnsupportedMediaType,
+            StatusCode.InvalidArgument => StatusCodes.Status400BadRequest,
+            StatusCode.FailedPrecondition => StatusCodes.Status409Conflict,
             StatusCode.NotFound => StatusCodes.Status404NotFound,
             StatusCode.ResourceExhausted => StatusCodes.Status429TooManyRequests,
+            StatusCode.PermissionDenied => StatusCodes.Status403Forbidden,
+            StatusCode.Unauthenticated => StatusCodes.Status401Unauthorized,
+            StatusCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status500InternalServerError,
         };
         return Results.Text(Formatter.Format(status), "application/json; charset=utf-8", statusCode: http);
     }
 }
+

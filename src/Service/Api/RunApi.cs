@@ -13,14 +13,20 @@ internal sealed class RunApi(RunCoordinator runs) : RunService.RunServiceBase
     private static readonly TimeSpan MaxWatchInterval = TimeSpan.FromSeconds(10);
 
     public override Task<Run> SubmitRun(SubmitRunRequest request, ServerCallContext context) =>
-        Task.FromResult(runs.Submit(RunKind.Single, RunPlanner.Normalize(request)));
+        Task.FromResult(runs.Submit(RunKind.Single, RunPlanner.Normalize(request), ClientIdentity.Of(context)));
 
     public override Task<Run> SubmitComparison(SubmitComparisonRequest request, ServerCallContext context) =>
-        Task.FromResult(runs.Submit(RunKind.Comparison, request));
+        Task.FromResult(runs.Submit(RunKind.Comparison, request, ClientIdentity.Of(context)));
 
     public override async Task WatchRun(WatchRunRequest request, IServerStreamWriter<RunProgress> responseStream, ServerCallContext context)
     {
         CheckRunId(request.RunId);
+        var errors = new List<FieldError>();
+        if (request.MinInterval is { } d && !RunPlanner.CheckDuration(d, "min_interval", TimeSpan.FromDays(1), errors))
+        {
+            throw new InputValidationException(errors);
+        }
+
         var interval = request.MinInterval?.ToTimeSpan() is { } given && given >= MinWatchInterval
             ? (given > MaxWatchInterval ? MaxWatchInterval : given)
             : DefaultWatchInterval;
@@ -57,7 +63,14 @@ internal sealed class RunApi(RunCoordinator runs) : RunService.RunServiceBase
     public override Task<Run> CancelRun(CancelRunRequest request, ServerCallContext context)
     {
         CheckRunId(request.RunId);
-        return Task.FromResult(runs.Cancel(request.RunId));
+        return Task.FromResult(runs.Cancel(request.RunId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context) || !KeysInUse(context)));
+    }
+
+    public override Task<DeleteRunResponse> DeleteRun(DeleteRunRequest request, ServerCallContext context)
+    {
+        CheckRunId(request.RunId);
+        var deleted = runs.Delete(request.RunId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context) || !KeysInUse(context));
+        return Task.FromResult(new DeleteRunResponse { RunId = request.RunId, ResultsDeleted = deleted });
     }
 
     public override Task<GetReportResponse> GetReport(GetReportRequest request, ServerCallContext context)
@@ -73,6 +86,9 @@ internal sealed class RunApi(RunCoordinator runs) : RunService.RunServiceBase
 
         return Task.FromResult(Report(runs, request.RunId, request.Formats));
     }
+
+    /// <summary>True when the caller authenticated with a key: then only its own runs (or an admin's key, any run) may be changed.</summary>
+    internal static bool KeysInUse(ServerCallContext context) => context.GetHttpContext().User.Identity?.IsAuthenticated == true;
 
     /// <summary>The report of a succeeded run with the artifacts asked for.</summary>
     internal static GetReportResponse Report(RunCoordinator runs, string runId, IEnumerable<ReportFormat> formats)

@@ -10,7 +10,7 @@ namespace NetnsPolicy.Service.Api;
 internal sealed class TournamentApi(TournamentCoordinator tournaments) : TournamentService.TournamentServiceBase
 {
     public override Task<Tournament> StartTournament(StartTournamentRequest request, ServerCallContext context) =>
-        Task.FromResult(tournaments.Start(request));
+        Task.FromResult(tournaments.Start(request, ClientIdentity.Of(context)));
 
     public override async Task WatchTournament(WatchTournamentRequest request, IServerStreamWriter<TournamentProgress> responseStream, ServerCallContext context)
     {
@@ -31,6 +31,31 @@ internal sealed class TournamentApi(TournamentCoordinator tournaments) : Tournam
     {
         CheckId(request.TournamentId);
         return Task.FromResult(tournaments.Cancel(request.TournamentId));
+    }
+
+    public override Task<ListTournamentsResponse> ListTournaments(ListTournamentsRequest request, ServerCallContext context)
+    {
+        if (request.PageSize is < 0 or > 1000)
+        {
+            throw new InputValidationException("page_size", $"must be between 1 and 1000 (0 for 100), got {request.PageSize}");
+        }
+
+        if (request.PageToken.Length > 0 && !RunIds.IsWellFormed(request.PageToken))
+        {
+            throw new InputValidationException("page_token", "is not a token returned by ListTournaments");
+        }
+
+        var (page, next) = tournaments.List(request.PageSize == 0 ? 100 : request.PageSize, request.PageToken.Length > 0 ? request.PageToken : null);
+        var response = new ListTournamentsResponse { NextPageToken = next };
+        response.Tournaments.Add(page);
+        return Task.FromResult(response);
+    }
+
+    public override Task<DeleteTournamentResponse> DeleteTournament(DeleteTournamentRequest request, ServerCallContext context)
+    {
+        CheckId(request.TournamentId);
+        var deleted = tournaments.Delete(request.TournamentId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context) || !RunApi.KeysInUse(context));
+        return Task.FromResult(new DeleteTournamentResponse { TournamentId = request.TournamentId, ResultsDeleted = deleted });
     }
 
     private static void CheckId(string id)

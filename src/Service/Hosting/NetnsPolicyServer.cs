@@ -64,6 +64,12 @@ public static class NetnsPolicyServer
         }
 
         var address = options.ListenAddress is "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.ListenAddress);
+        if (options.KeysRequired && !options.ApiKeys.Any(k => k.Key.Length > 0))
+        {
+            throw new OptionsValidationException(ServiceOptions.SectionName, typeof(ServiceOptions),
+                [$"ApiKeys: the service listens on {options.ListenAddress}, beyond loopback, and then requires API keys; configure at least one (NetnsPolicy__ApiKeys__0__Key=SECRET, NetnsPolicy__ApiKeys__0__Principal=NAME) or listen on 127.0.0.1"]);
+        }
+
         var endpoints = new BoundEndpoints();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -92,13 +98,40 @@ public static class NetnsPolicyServer
             o.Interceptors.Add<ErrorInterceptor>();
         });
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
-        services.AddSingleton<IPolicyCatalog>(_ => new PluginCatalog(new PluginCatalogOptions
+
+        // Authentication with ASP.NET Core's parts: the API-key scheme, and a fallback policy that requires an
+        // authenticated caller on every endpoint (health excepted) whenever keys are required.
+        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        services.AddAuthorization(o =>
         {
-            PluginsDirectory = options.PluginsDirectory.Length > 0 ? Path.GetFullPath(options.PluginsDirectory) : PluginCatalogOptions.DefaultPluginsDirectory,
-            Watch = options.WatchPlugins,
+            if (options.KeysRequired)
+            {
+                o.FallbackPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(ApiKeyAuthentication.SchemeName).RequireAuthenticatedUser().Build();
+            }
+        });
+
+        // Host filtering against DNS rebinding: on loopback only loopback names are answered unless configured.
+        var hosts = options.AllowedHosts.Count > 0 ? [.. options.AllowedHosts]
+            : options.ListensOnLoopbackOnly ? new List<string> { "localhost", "127.0.0.1", "[::1]", "::1" } : ["*"];
+        services.AddHostFiltering(o =>
+        {
+            o.AllowedHosts = hosts;
+            o.AllowEmptyHosts = false;
+            o.IncludeFailureMessage = true;
+        });
+        services.AddCors(o => o.AddDefaultPolicy(p =>
+        {
+            if (options.AllowedOrigins.Count > 0)
+            {
+                p.WithOrigins([.. options.AllowedOrigins]).AllowAnyHeader().WithMethods("GET", "POST")
+                    .WithExposedHeaders("grpc-status", "grpc-message", "grpc-status-details-bin");
+            }
         }));
-        services.AddSingleton<ISimulationExecutor, EngineSimulationExecutor>();
+        services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
+        services.AddSingleton(_ => PluginExecution.Create(options));
+        services.AddSingleton<IPolicyCatalog>(sp => PluginExecution.Catalog(options, sp.GetRequiredService<PluginExecution>()));
+        services.AddSingleton<ISimulationExecutor>(sp => new EngineSimulationExecutor(sp.GetRequiredService<IPolicyCatalog>(), sp.GetRequiredService<PluginExecution>()));
         services.AddSingleton<LocalRunScheduler>();
         services.AddSingleton<IRunScheduler>(sp => sp.GetRequiredService<LocalRunScheduler>());
         services.AddSingleton<RunStore>();
@@ -109,6 +142,7 @@ public static class NetnsPolicyServer
         // Resume before the scheduler's workers and the endpoints start, so a client never sees a stale state.
         services.AddHostedService<RunResumer>();
         services.AddHostedService(sp => sp.GetRequiredService<LocalRunScheduler>());
+        services.AddHostedService<RetentionService>();
         return endpoints;
     }
 
@@ -116,11 +150,16 @@ public static class NetnsPolicyServer
     internal static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        app.UseHostFiltering();
+        app.UseMiddleware<OriginCheck>();
+        app.UseCors();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.MapGrpcService<CatalogApi>();
         app.MapGrpcService<RunApi>();
         app.MapGrpcService<TournamentApi>();
-        app.MapGrpcHealthChecksService();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService();
         app.MapJsonGateway();
         return app;

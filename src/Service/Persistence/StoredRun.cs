@@ -20,4 +20,5 @@ internal sealed record StoredRun(
     DateTimeOffset? FinishedAt,
     int SimulationsTotal,
     int SimulationsDone,
-    int SimulationsFromStore);
+    int SimulationsFromStore,
+    string Owner = "");

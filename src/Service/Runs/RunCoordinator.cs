@@ -39,10 +39,17 @@ internal sealed partial class RunCoordinator : IDisposable
     }
 
     /// <summary>Validates, stores and queues a run; simulations already in the store are not run again.</summary>
-    public Run Submit(RunKind kind, SubmitComparisonRequest request)
+    public Run Submit(RunKind kind, SubmitComparisonRequest request, string client = "")
     {
         var plan = _planner.Plan(kind, request);
+        MemoryGuard.ThrowIfOverLimit(_options);
+        _store.ThrowIfUnwritable();
         var stored = _store.FindResults(plan.Simulations.Select(s => s.ResultKey));
+        foreach (var key in stored.Where(r => r.Value == RunStatus.BudgetExceeded).Select(r => r.Key).ToList())
+        {
+            stored.Remove(key);
+        }
+
         var fromStore = plan.Simulations.Where(s => stored.ContainsKey(s.ResultKey)).ToDictionary(s => s.Index, s => stored[s.ResultKey]);
         var pending = plan.Simulations.Where(s => !fromStore.ContainsKey(s.Index)).ToList();
 
@@ -51,8 +58,8 @@ internal sealed partial class RunCoordinator : IDisposable
 
         var now = _time.GetUtcNow();
         var id = RunIds.New(now);
-        _store.InsertRun(id, plan, now, fromStore);
-        var live = new LiveRun(id, plan, now, fromStore.Keys.ToHashSet(), fromStore.Keys.ToHashSet(), startedAt: null);
+        _store.InsertRun(id, plan, now, fromStore, client);
+        var live = new LiveRun(id, plan, now, fromStore.Keys.ToHashSet(), fromStore.Keys.ToHashSet(), startedAt: null) { Owner = client };
         _live[id] = live;
         Log.RunAccepted(_logger, id, plan.Kind, plan.WorkloadName, plan.Simulations.Count, fromStore.Count);
         if (reservation is null)
@@ -86,11 +93,26 @@ internal sealed partial class RunCoordinator : IDisposable
         return (page, stored.Count > pageSize ? page[^1].Id : "");
     }
 
-    /// <summary>Cancels a run that has not finished; a finished run is returned unchanged.</summary>
-    public Run Cancel(string id)
+    /// <summary>
+    /// Cancels a run that has not finished. A finished run (or one whose simulations have all finished) is refused
+    /// with FAILED_PRECONDITION and keeps its state; a run submitted under another key is refused unless
+    /// <paramref name="admin"/>.
+    /// </summary>
+    public Run Cancel(string id, string? caller = null, bool admin = true)
     {
         if (_live.TryGetValue(id, out var live))
         {
+            if (!admin && live.Owner.StartsWith("key:", StringComparison.Ordinal) && live.Owner != caller)
+            {
+                throw new RunAccessDeniedException(id);
+            }
+
+            var total = live.Plan.Simulations.Count;
+            if (live.IsFinalizing || live.Plan.Simulations.All(s => live.IsDone(s.Index)))
+            {
+                throw new RunStateException(id, total == 0 ? RunState.Succeeded : RunState.Running, "every simulation of the run has finished; it can no longer be cancelled");
+            }
+
             live.CancelRequested = true;
             Log.RunCancelRequested(_logger, id);
             live.Cancellation.Cancel();
@@ -98,7 +120,76 @@ internal sealed partial class RunCoordinator : IDisposable
             return live.ToRun();
         }
 
-        return RunMessages.ToRun(_store.GetRun(id) ?? throw new RunNotFoundException(id));
+        var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
+        if (stored.State is not (RunState.Queued or RunState.Running))
+        {
+            throw new RunStateException(id, stored.State, $"the run has finished ({stored.State}); it can no longer be cancelled");
+        }
+
+        return RunMessages.ToRun(stored);
+    }
+
+    /// <summary>
+    /// Deletes a finished run (FAILED_PRECONDITION for one queued or running); with keys, only its owner or an admin
+    /// may. Returns the number of stored results deleted with it.
+    /// </summary>
+    public int Delete(string id, string? caller = null, bool admin = true)
+    {
+        var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
+        if (!admin && stored.Owner.StartsWith("key:", StringComparison.Ordinal) && stored.Owner != caller)
+        {
+            throw new RunAccessDeniedException(id);
+        }
+
+        if (_live.ContainsKey(id) || stored.State is RunState.Queued or RunState.Running)
+        {
+            throw new RunStateException(id, stored.State, "the run has not finished; cancel it first");
+        }
+
+        var deleted = _store.DeleteRun(id);
+        Log.RunDeleted(_logger, id, deleted);
+        return deleted;
+    }
+
+    /// <summary>
+    /// Retention: deletes finished runs older than <see cref="ServiceOptions.RetentionMaxAge"/>, then the oldest
+    /// finished runs while the store holds more than <see cref="ServiceOptions.RetentionMaxBytes"/>. Returns the
+    /// number of runs deleted.
+    /// </summary>
+    public int ApplyRetention()
+    {
+        var deleted = 0;
+        if (_options.RetentionMaxAge > TimeSpan.Zero)
+        {
+            var before = _time.GetUtcNow() - _options.RetentionMaxAge;
+            foreach (var id in _store.FinishedRunIds(before, int.MaxValue))
+            {
+                _store.DeleteRun(id);
+                deleted++;
+            }
+        }
+
+        while (_options.RetentionMaxBytes > 0 && _store.UsedBytes() > _options.RetentionMaxBytes)
+        {
+            var oldest = _store.FinishedRunIds(null, 16);
+            if (oldest.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var id in oldest)
+            {
+                _store.DeleteRun(id);
+                deleted++;
+            }
+        }
+
+        if (deleted > 0)
+        {
+            Log.RetentionApplied(_logger, deleted);
+        }
+
+        return deleted;
     }
 
     /// <summary>Progress messages until the run is terminal; the last carries the final run.</summary>
@@ -124,8 +215,19 @@ internal sealed partial class RunCoordinator : IDisposable
             var progress = live.ToProgress(_time.GetUtcNow());
             if (progress.State is not (RunState.Queued or RunState.Running))
             {
-                // The terminal state is stored before it is shown, so the stored run is the final word.
-                yield return FinalProgress(_store.GetRun(id) ?? throw new RunNotFoundException(id));
+                // The terminal state is stored before it is shown, so the stored run is the final word; unless the
+                // store could not write it (then the live run is, until the store has it).
+                var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
+                if (stored.State is RunState.Queued or RunState.Running)
+                {
+                    progress.FinalRun = live.ToRun();
+                    yield return progress;
+                }
+                else
+                {
+                    yield return FinalProgress(stored);
+                }
+
                 yield break;
             }
 
@@ -145,12 +247,19 @@ internal sealed partial class RunCoordinator : IDisposable
         }
 
         var json = _store.GetReport(id) ?? throw new InvalidOperationException($"run {id} succeeded but has no stored report");
-        return (RunMessages.ToRun(stored), ReportJson.Deserialize(json));
+        return (RunMessages.ToRun(stored), NetnsPolicy.Reports.Rendering.ReportJson.Deserialize<ComparisonReport>(json));
     }
 
     /// <summary>Resumes (or marks interrupted) the runs a previous process left queued or running.</summary>
     public void ResumeUnfinished()
     {
+        if (!_store.TryRecover())
+        {
+            // A store that cannot write cannot record a resumed run's progress: its runs resume at the next start.
+            Log.ResumeSkipped(_logger, _store.Fault ?? "");
+            return;
+        }
+
         foreach (var id in _store.UnfinishedRunIds())
         {
             var stored = _store.GetRun(id)!;
@@ -188,7 +297,7 @@ internal sealed partial class RunCoordinator : IDisposable
                 continue;
             }
 
-            var live = new LiveRun(id, plan, stored.CreatedAt, done, fromStore, stored.StartedAt);
+            var live = new LiveRun(id, plan, stored.CreatedAt, done, fromStore, stored.StartedAt) { Owner = stored.Owner };
             _live[id] = live;
             Log.RunResumed(_logger, id, pending.Count, plan.Simulations.Count);
             if (reservation is null)
@@ -226,7 +335,7 @@ internal sealed partial class RunCoordinator : IDisposable
 
         live.Cancellation.Token.Register(() => FinishIfStopped(live));
         var work = pending.Select(s => KeyValuePair.Create(s.Index, s.Input)).ToList();
-        reservation.Start(new ScheduledRun(live.Id, work, new Observer(this, live), live.Cancellation.Token));
+        reservation.Start(new ScheduledRun(live.Id, work, new Observer(this, live), live.Cancellation.Token) { Client = live.Owner });
     }
 
     private void FinishIfStopped(LiveRun live)
@@ -250,7 +359,7 @@ internal sealed partial class RunCoordinator : IDisposable
         string? report = null;
         var plan = live.Plan;
         var done = plan.Simulations.Count(s => live.IsDone(s.Index));
-        if (live.Cancellation.IsCancellationRequested)
+        if (live.Cancellation.IsCancellationRequested && done < plan.Simulations.Count)
         {
             state = live.CancelRequested ? RunState.Cancelled : RunState.DeadlineExceeded;
             detail = live.CancelRequested
@@ -266,7 +375,7 @@ internal sealed partial class RunCoordinator : IDisposable
         {
             try
             {
-                report = ReportJson.Serialize(BuildReport(plan));
+                report = NetnsPolicy.Reports.Rendering.ReportJson.Serialize(BuildReport(plan));
                 state = RunState.Succeeded;
                 detail = "";
             }
@@ -282,6 +391,21 @@ internal sealed partial class RunCoordinator : IDisposable
         try
         {
             _store.Finish(live.Id, state, detail, now, report);
+        }
+        catch (StoreUnavailableException e)
+        {
+            // Watchers learn it failed now; the store is told so once it can write again (until then, or if the
+            // process stops first, it is stored as running and resumed by the next start).
+            Log.StoreFailed(_logger, e, live.Id);
+            state = RunState.Failed;
+            detail = live.Fault ?? "the outcome could not be stored: " + e.Message;
+            _store.FinishWhenWritable(live.Id, state, detail, now);
+            live.Terminate(state, detail, now);
+            Log.RunFinished(_logger, live.Id, state, detail);
+            live.DisarmTimeout();
+
+            // Kept live (Get and Watch show the outcome) while the store has the run as running.
+            return;
         }
         catch (Exception e)
         {
@@ -413,6 +537,15 @@ internal sealed partial class RunCoordinator : IDisposable
 
     private static partial class Log
     {
+        [LoggerMessage(27, LogLevel.Information, "Run {RunId} deleted with {Results} results")]
+        public static partial void RunDeleted(ILogger logger, string runId, int results);
+
+        [LoggerMessage(28, LogLevel.Information, "Retention deleted {Runs} finished runs")]
+        public static partial void RetentionApplied(ILogger logger, int runs);
+
+        [LoggerMessage(29, LogLevel.Warning, "Interrupted runs not resumed: {Fault}")]
+        public static partial void ResumeSkipped(ILogger logger, string fault);
+
         [LoggerMessage(10, LogLevel.Information, "Run {RunId} accepted: {Kind} of {Workload}, {Simulations} simulations, {FromStore} served from the store")]
         public static partial void RunAccepted(ILogger logger, string runId, RunKind kind, string workload, int simulations, int fromStore);
 

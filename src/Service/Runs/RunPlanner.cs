@@ -72,14 +72,27 @@ internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions
         }
 
         var seeds = ReadSeeds(request.Seeds, workload, errors, out var replications);
-        if (request.Timeout is { } t && (t.Seconds < 0 || t.Nanos < 0 || t.ToTimeSpan() > MaxTimeout || t.ToTimeSpan() == TimeSpan.Zero))
+        var maxTimeout = _options.MaxRunTimeout > TimeSpan.Zero ? _options.MaxRunTimeout : MaxTimeout;
+        if (request.Timeout is { } t && CheckDuration(t, "timeout", maxTimeout, errors))
         {
-            errors.Add(new FieldError("timeout", $"must be positive and at most {MaxTimeout.TotalDays} days, or unset"));
+            if (t.ToTimeSpan() == TimeSpan.Zero)
+            {
+                errors.Add(new FieldError("timeout", "must be positive, or unset for the service's default"));
+            }
         }
 
         if (request.Description.Length > MaxDescriptionLength)
         {
             errors.Add(new FieldError("description", $"must be at most {MaxDescriptionLength} characters, got {request.Description.Length}"));
+        }
+        else if (TextRules.FirstForbidden(request.Description, allowLineBreaks: true) is { } bad)
+        {
+            errors.Add(new FieldError("description", bad));
+        }
+
+        if (workload is not null && TextRules.CheckName(workload.Name) is { } badName)
+        {
+            errors.Add(new FieldError("workload.name", badName));
         }
 
         if (errors.Count > 0)
@@ -95,6 +108,7 @@ internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions
         }
 
         var simulations = new List<PlannedSimulation>((int)total);
+        var budget = _options.SimulationBudget;
         var byLabel = request.Policies.Select((p, i) => (p, c: contenders[i])).ToList();
         foreach (var seed in seeds)
         {
@@ -102,10 +116,9 @@ internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions
             {
                 foreach (var (entry, contender) in byLabel)
                 {
-                    var key = Hash("netnspolicy-simulation/1", workloadJson!, profileJson!, contender.PolicyId, contender.AssemblyHash,
-                        contender.CanonicalParameters, SimulationEngine.Version, seed.ToString(CultureInfo.InvariantCulture), rep.ToString(CultureInfo.InvariantCulture));
+                    var key = ResultKey(workloadJson!, profileJson!, contender.PolicyId, contender.AssemblyHash, contender.CanonicalParameters, seed, rep);
                     var input = new SimulationInput(workloadJson!, profileId, entry.Policy, new Dictionary<string, string>(entry.Parameters, StringComparer.Ordinal),
-                        contender.AssemblyHash, seed, rep);
+                        contender.AssemblyHash, seed, rep, budget);
                     simulations.Add(new PlannedSimulation(simulations.Count, contender.Label, contender.CanonicalParameters, seed, rep, key, input));
                 }
             }
@@ -129,6 +142,12 @@ internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions
                 if (bytes > _options.MaxWorkloadBytes)
                 {
                     throw new LimitExceededException("workload.json", $"the workload is {bytes} bytes; this service accepts at most {_options.MaxWorkloadBytes}");
+                }
+
+                if (TextRules.CheckJsonDocument(text, requiredRootKey: "format_version") is { } problem)
+                {
+                    errors.Add(new FieldError(problem.Field is "" ? "workload.json" : "workload." + problem.Field, problem.Message));
+                    return (null, null);
                 }
 
                 break;
@@ -184,6 +203,12 @@ internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions
             }
 
             var label = entry.Label.Length > 0 ? entry.Label : entry.Policy;
+            if (TextRules.CheckName(label) is { } badLabel)
+            {
+                errors.Add(new FieldError(Field(i, entry.Label.Length > 0 ? "label" : "policy"), badLabel));
+                continue;
+            }
+
             if (!labels.Add(label))
             {
                 errors.Add(new FieldError(Field(i, "label"), $"'{label}' is used by an earlier contender; give each contender its own label"));
@@ -234,8 +259,101 @@ internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions
         return [.. plan.Seeds];
     }
 
-    /// <summary>Refuses a workload over <see cref="ServiceOptions.MaxNamespacesPerWorkload"/>, naming its largest contributor.</summary>
+    /// <summary>
+    /// Checks a protobuf Duration as protobuf defines it (nanos within ±999 999 999 with the sign of seconds) and,
+    /// here, non-negative and at most <paramref name="max"/>. Returns true when it is valid.
+    /// </summary>
+    internal static bool CheckDuration(Google.Protobuf.WellKnownTypes.Duration d, string field, TimeSpan max, List<FieldError> errors)
+    {
+        if (d.Nanos is < -999_999_999 or > 999_999_999 || (d.Seconds > 0 && d.Nanos < 0) || (d.Seconds < 0 && d.Nanos > 0))
+        {
+            errors.Add(new FieldError(field + ".nanos", $"must be between -999999999 and 999999999 with the sign of seconds (google.protobuf.Duration), got {d.Nanos}"));
+            return false;
+        }
+
+        if (d.Seconds < 0 || d.Nanos < 0 || d.Seconds > (long)max.TotalSeconds || d.ToTimeSpan() > max)
+        {
+            errors.Add(new FieldError(field, $"must be between zero and this service's ceiling of {max}, got {d.Seconds} s {d.Nanos} ns"));
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Admission: estimates what a workload costs before any of it runs (namespaces, devices, probe creations, RTNL
+    /// attempts) and refuses one over the service's limits with RESOURCE_EXHAUSTED naming the field that makes it so.
+    /// What the estimate cannot see (a drain that never ends, Poisson tails) the per-simulation budget stops.
+    /// </summary>
     internal void CheckWorkloadSize(Workload w)
+    {
+        CheckNamespaces(w);
+        CheckDevices(w);
+        CheckProbe(w);
+        CheckRtnlUsers(w);
+    }
+
+    /// <summary>Simulated milliseconds the workload runs at most: its duration, else its simulated-time bound.</summary>
+    private static double HorizonMs(Workload w) =>
+        w.Stop.Mode == "duration" ? w.Stop.DurationMs : w.Stop.MaxSimulatedSeconds * 1000;
+
+    private void CheckDevices(Workload w)
+    {
+        static double PerNet(DeviceMix d) => 1 + (2.0 * d.VethPairs) + d.Physical;
+        var parts = new List<(string Field, double Count)>
+        {
+            ("workload.initial_population.devices", (w.InitialPopulation?.Count ?? 0) * PerNet(w.InitialPopulation?.Devices ?? new DeviceMix())),
+            ("workload.burst.devices", (w.Burst?.Count ?? 0) * PerNet(w.Burst?.Devices ?? new DeviceMix())),
+            ("workload.loops.devices", w.Loops is { } l ? (double)l.Count * l.Cycles * PerNet(l.Devices) : 0),
+            ("workload.churn.devices", w.Churn is { } c ? c.ArrivalsPerSecond * c.DurationMs / 1000 * PerNet(c.Devices) : 0),
+        };
+        var total = parts.Sum(p => p.Count);
+        if (total > _options.MaxDevicesPerWorkload)
+        {
+            var largest = parts.MaxBy(p => p.Count);
+            throw new LimitExceededException(largest.Field,
+                string.Create(CultureInfo.InvariantCulture, $"the workload creates about {total:0} network devices (namespaces × devices per namespace, loopback included); this service accepts at most {_options.MaxDevicesPerWorkload}"));
+        }
+    }
+
+    private void CheckProbe(Workload w)
+    {
+        if (w.Probe is not { } p || p.IntervalMs <= 0)
+        {
+            return;
+        }
+
+        var end = p.StopMs > 0 ? Math.Min(p.StopMs, HorizonMs(w)) : HorizonMs(w);
+        var probes = Math.Max(0, end - p.StartMs) / p.IntervalMs;
+        if (probes > _options.MaxProbesPerWorkload)
+        {
+            throw new LimitExceededException("workload.probe.interval_ms",
+                string.Create(CultureInfo.InvariantCulture, $"a probe every {p.IntervalMs} ms over {end - p.StartMs} ms makes about {probes:0} creations; this service accepts at most {_options.MaxProbesPerWorkload}"));
+        }
+    }
+
+    private void CheckRtnlUsers(Workload w)
+    {
+        if (w.RtnlUsers is not { Count: > 0 } r)
+        {
+            return;
+        }
+
+        if (r.Count > _options.MaxRtnlUsers)
+        {
+            throw new LimitExceededException("workload.rtnl_users.count", $"{r.Count} RTNL users; this service accepts at most {_options.MaxRtnlUsers}");
+        }
+
+        var perSecond = r.MeanIntervalMs > 0 ? r.Count * 1000 / r.MeanIntervalMs : double.PositiveInfinity;
+        if (perSecond > _options.MaxRtnlAttemptsPerSecond)
+        {
+            throw new LimitExceededException("workload.rtnl_users.mean_interval_ms",
+                string.Create(CultureInfo.InvariantCulture, $"{r.Count} RTNL users every {r.MeanIntervalMs} ms attempt {perSecond:G3} acquisitions per simulated second; this service accepts at most {_options.MaxRtnlAttemptsPerSecond:G3}"));
+        }
+    }
+
+    /// <summary>Refuses a workload over <see cref="ServiceOptions.MaxNamespacesPerWorkload"/>, naming its largest contributor.</summary>
+    private void CheckNamespaces(Workload w)
     {
         var parts = new List<(string Field, double Count)>
         {
@@ -252,6 +370,17 @@ internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions
                 string.Create(CultureInfo.InvariantCulture, $"the workload creates or holds {total:0} namespaces ({largest.Field[9..]} contributes {largest.Count:0}); this service accepts at most {_options.MaxNamespacesPerWorkload}"));
         }
     }
+
+    /// <summary>
+    /// A simulation's result key: SHA-256 of everything its result depends on (canonical workload JSON, profile JSON,
+    /// policy id, assembly hash, bound parameters, engine version, seed, replication). Runs and tournaments share it.
+    /// </summary>
+    internal static string ResultKey(string canonicalWorkloadJson, string profileJson, string policyId, string assemblyHash, string canonicalParameters, ulong seed, int replication) =>
+        Hash("netnspolicy-simulation/1", canonicalWorkloadJson, profileJson, policyId, assemblyHash,
+            canonicalParameters, SimulationEngine.Version, seed.ToString(CultureInfo.InvariantCulture), replication.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The canonical JSON of a workload (comments and layout dropped, defaults filled), as result keys hash it.</summary>
+    internal static string CanonicalWorkload(string json) => JsonSerializer.Serialize(WorkloadLoader.Parse(json), CanonicalJson);
 
     private static string Hash(params string[] parts)
     {

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using NetnsPolicy.Service.Hosting;
 using NetnsPolicy.Simulation;
@@ -6,13 +5,18 @@ using NetnsPolicy.Simulation;
 namespace NetnsPolicy.Service.Scheduling;
 
 /// <summary>
-/// The in-process scheduler: a bounded set of admitted runs whose simulations feed one FIFO channel, drained by one
-/// worker per core (<see cref="ServiceOptions.MaxConcurrentSimulations"/>). Simulations of one run spread over all
-/// workers; runs are served in admission order.
+/// The in-process scheduler: a bounded set of admitted runs whose simulations wait in one FIFO per client, drained in
+/// turns by one worker per core (<see cref="ServiceOptions.MaxConcurrentSimulations"/>). Simulations of one run spread
+/// over all workers; a client's runs are served in admission order, clients in turn (fair queueing).
 /// </summary>
 internal sealed partial class LocalRunScheduler : BackgroundService, IRunScheduler
 {
-    private readonly Channel<WorkItem> _work = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
+    // Fair queueing: one FIFO per client (ScheduledRun.Client), served in turns. A client with a thousand queued
+    // simulations holds a worker for one of them, then goes to the back of the line behind every other client.
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Queue<WorkItem>> _queues = new(StringComparer.Ordinal);
+    private readonly LinkedList<string> _turns = new();
+    private readonly SemaphoreSlim _available = new(0);
     private readonly ISimulationExecutor _executor;
     private readonly ILogger<LocalRunScheduler> _logger;
     private readonly int _workers;
@@ -61,9 +65,10 @@ internal sealed partial class LocalRunScheduler : BackgroundService, IRunSchedul
     {
         try
         {
-            while (await _work.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            while (true)
             {
-                while (_work.Reader.TryRead(out var item))
+                await _available.WaitAsync(stoppingToken).ConfigureAwait(false);
+                if (TryTake(out var item))
                 {
                     Execute(item, stoppingToken);
                 }
@@ -126,11 +131,55 @@ internal sealed partial class LocalRunScheduler : BackgroundService, IRunSchedul
         }
 
         var remaining = new Countdown(run.Simulations.Count);
-        foreach (var (index, input) in run.Simulations)
+        lock (_gate)
         {
-            // Unbounded channel: TryWrite only fails once completed, which this scheduler never does.
-            _work.Writer.TryWrite(new WorkItem(run, index, input, remaining));
+            if (!_queues.TryGetValue(run.Client, out var queue))
+            {
+                queue = new Queue<WorkItem>();
+                _queues[run.Client] = queue;
+                _turns.AddLast(run.Client);
+            }
+
+            foreach (var (index, input) in run.Simulations)
+            {
+                queue.Enqueue(new WorkItem(run, index, input, remaining));
+            }
         }
+
+        _available.Release(run.Simulations.Count);
+    }
+
+    /// <summary>The next simulation of the client whose turn it is; that client goes to the back of the line.</summary>
+    private bool TryTake(out WorkItem item)
+    {
+        lock (_gate)
+        {
+            if (_turns.First is not { } first)
+            {
+                item = null!;
+                return false;
+            }
+
+            var queue = _queues[first.Value];
+            item = queue.Dequeue();
+            _turns.RemoveFirst();
+            if (queue.Count > 0)
+            {
+                _turns.AddLast(first);
+            }
+            else
+            {
+                _queues.Remove(first.Value);
+            }
+
+            return true;
+        }
+    }
+
+    public override void Dispose()
+    {
+        _available.Dispose();
+        base.Dispose();
     }
 
     private sealed record WorkItem(ScheduledRun Run, int Index, SimulationInput Input, Countdown Remaining);

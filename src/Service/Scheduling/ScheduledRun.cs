@@ -9,4 +9,8 @@ public sealed record ScheduledRun(
     string RunId,
     IReadOnlyList<KeyValuePair<int, SimulationInput>> Simulations,
     IRunObserver Observer,
-    CancellationToken Cancellation);
+    CancellationToken Cancellation)
+{
+    /// <summary>Who asked for the run (the principal, else the connection's peer); the scheduler shares the workers fairly among clients.</summary>
+    public string Client { get; init; } = "";
+}

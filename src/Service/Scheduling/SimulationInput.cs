@@ -1,3 +1,5 @@
+using NetnsPolicy.Simulation.Engine;
+
 namespace NetnsPolicy.Service.Scheduling;
 
 /// <summary>
@@ -11,6 +13,7 @@ namespace NetnsPolicy.Service.Scheduling;
 /// <param name="AssemblyHash">Assembly hash the policy had when the run was accepted; execution refuses another.</param>
 /// <param name="Seed">Seed.</param>
 /// <param name="Replication">Replication index.</param>
+/// <param name="Budget">The work the simulation may do (from the service's configuration); not part of its result's identity.</param>
 public sealed record SimulationInput(
     string WorkloadJson,
     string KernelProfile,
@@ -18,4 +21,5 @@ public sealed record SimulationInput(
     IReadOnlyDictionary<string, string> Parameters,
     string AssemblyHash,
     ulong Seed,
-    int Replication);
+    int Replication,
+    SimulationBudget? Budget = null);

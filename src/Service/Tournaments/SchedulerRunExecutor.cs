@@ -1,7 +1,11 @@
 using NetnsPolicy.PluginHost;
+using NetnsPolicy.Service.Persistence;
+using NetnsPolicy.Service.Runs;
 using NetnsPolicy.Service.Scheduling;
 using NetnsPolicy.Simulation;
+using NetnsPolicy.Simulation.Engine;
 using NetnsPolicy.Simulation.Metrics;
+using NetnsPolicy.Simulation.Profiles;
 using NetnsPolicy.Tournaments.Execution;
 
 namespace NetnsPolicy.Service.Tournaments;
@@ -10,19 +14,38 @@ namespace NetnsPolicy.Service.Tournaments;
 /// Runs a tournament's simulations on the service's scheduler, so tournaments and runs share the cores fairly. When the
 /// queue is full a simulation waits for room rather than failing (a failed simulation would disqualify its entry).
 /// </summary>
-internal sealed class SchedulerRunExecutor(IRunScheduler scheduler, IPolicyCatalog catalog, string tournamentId, TimeProvider time) : IRunExecutor
+internal sealed class SchedulerRunExecutor(
+    IRunScheduler scheduler,
+    IPolicyCatalog catalog,
+    string tournamentId,
+    TimeProvider time,
+    SimulationBudget budget,
+    string client = "",
+    RunStore? store = null) : IRunExecutor
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(50);
 
     public async Task<RunResult> RunAsync(RunSpec spec, CancellationToken cancellationToken)
     {
         string assemblyHash;
+        string key;
         using (var lease = catalog.Acquire(spec.PolicySpec, spec.Parameters))
         {
             assemblyHash = lease.AssemblyHash;
+            key = RunPlanner.ResultKey(RunPlanner.CanonicalWorkload(spec.WorkloadJson), KernelProfileLoader.ReadBuiltIn(spec.KernelProfile) ?? spec.KernelProfile,
+                lease.PolicyId, lease.AssemblyHash, lease.Parameters.ToString(), spec.Seed, spec.Replication);
         }
 
-        var input = new SimulationInput(spec.WorkloadJson, spec.KernelProfile, spec.PolicySpec, spec.Parameters, assemblyHash, spec.Seed, spec.Replication);
+        // A simulation the store has (this tournament's before a restart, or any run's) is not run again: a resumed
+        // tournament gives the same results as an uninterrupted one.
+        if (store is not null && store.FindResults([key]).TryGetValue(key, out var storedStatus) && storedStatus != RunStatus.BudgetExceeded)
+        {
+            var json = store.ReadResults([key])[key];
+            store.AddTournamentResult(tournamentId, key, storedStatus, json);
+            return RunResultJson.Deserialize(json);
+        }
+
+        var input = new SimulationInput(spec.WorkloadJson, spec.KernelProfile, spec.PolicySpec, spec.Parameters, assemblyHash, spec.Seed, spec.Replication, budget);
         IRunReservation? reservation;
         while ((reservation = scheduler.TryReserve()) is null)
         {
@@ -32,18 +55,20 @@ internal sealed class SchedulerRunExecutor(IRunScheduler scheduler, IPolicyCatal
         var observer = new Observer();
         using (reservation)
         {
-            reservation.Start(new ScheduledRun($"tournament {tournamentId}: {spec.Track}/{spec.Entry}", [KeyValuePair.Create(0, input)], observer, cancellationToken));
+            reservation.Start(new ScheduledRun($"tournament {tournamentId}: {spec.Track}/{spec.Entry}", [KeyValuePair.Create(0, input)], observer, cancellationToken) { Client = client });
         }
 
-        return await observer.Result.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var (status, resultJson) = await observer.Result.WaitAsync(cancellationToken).ConfigureAwait(false);
+        store?.AddTournamentResult(tournamentId, key, status, resultJson);
+        return RunResultJson.Deserialize(resultJson);
     }
 
     /// <summary>Completes <see cref="Result"/> with the one simulation's outcome.</summary>
     private sealed class Observer : IRunObserver
     {
-        private readonly TaskCompletionSource<RunResult> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<(string Status, string Json)> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task<RunResult> Result => _result.Task;
+        public Task<(string Status, string Json)> Result => _result.Task;
 
         public void Started(int index)
         {
@@ -53,7 +78,7 @@ internal sealed class SchedulerRunExecutor(IRunScheduler scheduler, IPolicyCatal
         {
         }
 
-        public void Completed(int index, SimulationOutput output) => _result.TrySetResult(RunResultJson.Deserialize(output.ResultJson));
+        public void Completed(int index, SimulationOutput output) => _result.TrySetResult((output.Status, output.ResultJson));
 
         public void Faulted(int index, Exception error)
         {

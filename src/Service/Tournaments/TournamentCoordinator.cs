@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using NetnsPolicy.Contracts.V1;
 using NetnsPolicy.PluginHost;
 using NetnsPolicy.Service.Hosting;
+using NetnsPolicy.Service.Persistence;
 using NetnsPolicy.Service.Runs;
 using NetnsPolicy.Service.Scheduling;
 using NetnsPolicy.Simulation;
@@ -23,6 +24,7 @@ internal sealed partial class TournamentCoordinator(
     IRunScheduler scheduler,
     IPolicyCatalog catalog,
     RunPlanner planner,
+    RunStore store,
     TimeProvider time,
     IOptions<ServiceOptions> options,
     ILogger<TournamentCoordinator> logger) : IDisposable
@@ -32,12 +34,19 @@ internal sealed partial class TournamentCoordinator(
     private readonly ConcurrentDictionary<string, LiveTournament> _tournaments = new(StringComparer.Ordinal);
     private readonly ServiceOptions _options = options.Value;
     private int _running;
+    private volatile bool _stopping;
 
-    public TournamentMessage Start(StartTournamentRequest request)
+    public TournamentMessage Start(StartTournamentRequest request, string client = "")
     {
         if (request.TournamentJson.Length == 0)
         {
             throw new InputValidationException("tournament_json", "must be set to the tournament file's JSON text");
+        }
+
+        var durationErrors = new List<FieldError>();
+        if (request.TimeBudget is { } d && !RunPlanner.CheckDuration(d, "time_budget", MaxBudget, durationErrors))
+        {
+            throw new InputValidationException(durationErrors);
         }
 
         if (request.TimeBudget is { } b && (b.ToTimeSpan() <= TimeSpan.Zero || b.ToTimeSpan() > MaxBudget))
@@ -68,6 +77,17 @@ internal sealed partial class TournamentCoordinator(
             }
         }
 
+        var simulations = (long)tournament.Tracks.Count * tournament.Entries.Count * tournament.Replications;
+        if (simulations > _options.MaxSimulationsPerTournament)
+        {
+            var field = tournament.Replications >= tournament.Entries.Count && tournament.Replications >= tournament.Tracks.Count ? "tournament_json.replications"
+                : tournament.Entries.Count >= tournament.Tracks.Count ? "tournament_json.policies" : "tournament_json.tracks";
+            throw new LimitExceededException(field,
+                $"the tournament has {simulations} simulations ({tournament.Tracks.Count} tracks × {tournament.Entries.Count} entries × {tournament.Replications} replications); this service accepts at most {_options.MaxSimulationsPerTournament}");
+        }
+
+        MemoryGuard.ThrowIfOverLimit(_options);
+        store.ThrowIfUnwritable();
         if (Interlocked.Increment(ref _running) > _options.MaxConcurrentTournaments)
         {
             Interlocked.Decrement(ref _running);
@@ -76,14 +96,130 @@ internal sealed partial class TournamentCoordinator(
 
         var now = time.GetUtcNow();
         var id = RunIds.New(now);
-        var live = new LiveTournament(id, tournament.Name, now, tournament.Tracks.Count * tournament.Entries.Count * tournament.Replications);
+        var total = tournament.Tracks.Count * tournament.Entries.Count * tournament.Replications;
+        try
+        {
+            store.InsertTournament(new StoredTournament(id, tournament.Name, client, StateNames.Running, "", request.TournamentJson,
+                request.TimeBudget?.ToTimeSpan(), total, now, null));
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _running);
+            throw;
+        }
+
+        var live = new LiveTournament(id, tournament.Name, now, total);
         _tournaments[id] = live;
         Log.TournamentStarted(logger, id, tournament.Name, tournament.Entries.Count, tournament.Tracks.Count);
-        _ = Task.Run(() => ExecuteAsync(live, tournament, request.TimeBudget?.ToTimeSpan()));
+        _ = Task.Run(() => ExecuteAsync(live, tournament, request.TimeBudget?.ToTimeSpan(), client));
         return live.ToMessage();
     }
 
-    public TournamentMessage Get(string id) => Find(id).ToMessage();
+    /// <summary>
+    /// At start: tournaments the store has. Unfinished ones (the process stopped or was killed) run again, every
+    /// simulation already stored served from the store, so they end as an uninterrupted run would; the newest finished
+    /// ones are rebuilt from their stored results (no simulation runs) so that Get and Watch give their artifacts.
+    /// </summary>
+    public void ResumeStored()
+    {
+        if (!store.TryRecover())
+        {
+            return;
+        }
+
+        var stored = store.ListTournaments();
+        var rebuild = stored.Where(t => t.State != StateNames.Running).TakeLast(KeptFinished).Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var t in stored.Where(t => t.State == StateNames.Running || rebuild.Contains(t.Id)))
+        {
+            var live = new LiveTournament(t.Id, t.Name, t.CreatedAt, t.SimulationsTotal);
+            _tournaments[t.Id] = live;
+            Tournament tournament;
+            try
+            {
+                tournament = TournamentLoader.Parse(t.Definition, baseDirectory: null, catalog);
+            }
+            catch (InputValidationException e)
+            {
+                // A plugin it named is gone: the tournament cannot run again.
+                var detail = "cannot be resumed: " + e.Message;
+                live.Finish(TournamentState.Failed, detail, null, time.GetUtcNow());
+                TryStoreFinish(t.Id, TournamentState.Failed, detail);
+                continue;
+            }
+
+            var state = StateNames.Parse(t.State);
+            if (state is TournamentState.Cancelled or TournamentState.Failed)
+            {
+                live.Finish(state, t.StatusDetail, null, t.FinishedAt ?? t.CreatedAt);
+                continue;
+            }
+
+            if (state == TournamentState.Running)
+            {
+                Interlocked.Increment(ref _running);
+                Log.TournamentResumed(logger, t.Id, t.Name);
+            }
+
+            _ = Task.Run(() => ExecuteAsync(live, tournament, t.TimeBudget, t.Owner, state == TournamentState.Running ? null : t.FinishedAt));
+        }
+    }
+
+    public TournamentMessage Get(string id) =>
+        _tournaments.TryGetValue(id, out var live) ? live.ToMessage()
+        : store.ListTournaments().FirstOrDefault(t => t.Id == id) is { } stored ? ToMessage(stored)
+        : throw new TournamentNotFoundException(id);
+
+    /// <summary>Tournaments newest first, from the store (live ones as they are now), without artifacts.</summary>
+    public (List<TournamentMessage> Page, string Next) List(int pageSize, string? pageToken)
+    {
+        var all = store.ListTournaments().OrderByDescending(t => t.Id, StringComparer.Ordinal)
+            .Where(t => pageToken is null || string.CompareOrdinal(t.Id, pageToken) < 0).Take(pageSize + 1).ToList();
+        var page = all.Take(pageSize).Select(t =>
+        {
+            var m = _tournaments.TryGetValue(t.Id, out var live) ? live.ToMessage() : ToMessage(t);
+            m.Markdown = m.Json = m.JunitXml = m.Html = "";
+            return m;
+        }).ToList();
+        return (page, all.Count > pageSize ? page[^1].Id : "");
+    }
+
+    /// <summary>Deletes a finished tournament (owner or admin); returns the results deleted with it.</summary>
+    public int Delete(string id, string? caller, bool admin)
+    {
+        var stored = store.ListTournaments().FirstOrDefault(t => t.Id == id) ?? throw new TournamentNotFoundException(id);
+        if (!admin && stored.Owner.StartsWith("key:", StringComparison.Ordinal) && stored.Owner != caller)
+        {
+            throw new RunAccessDeniedException(id, "tournament_id");
+        }
+
+        if (stored.State == StateNames.Running || (_tournaments.TryGetValue(id, out var live) && !live.IsFinished))
+        {
+            throw new RunStateException(id, RunState.Running, "the tournament is running; cancel it first", "tournament_id");
+        }
+
+        var deleted = store.DeleteTournament(id);
+        _tournaments.TryRemove(id, out _);
+        return deleted;
+    }
+
+    private static TournamentMessage ToMessage(StoredTournament t)
+    {
+        var message = new TournamentMessage
+        {
+            Id = t.Id,
+            Name = t.Name,
+            State = StateNames.Parse(t.State),
+            StatusDetail = t.StatusDetail,
+            CreatedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(t.CreatedAt),
+            SimulationsTotal = t.SimulationsTotal,
+        };
+        if (t.FinishedAt is { } f)
+        {
+            message.FinishedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(f);
+        }
+
+        return message;
+    }
 
     public TournamentMessage Cancel(string id)
     {
@@ -113,6 +249,8 @@ internal sealed partial class TournamentCoordinator(
 
     public void Dispose()
     {
+        // Stopping, not cancelling: what runs stays stored as running and resumes at the next start.
+        _stopping = true;
         foreach (var live in _tournaments.Values)
         {
             live.Cancellation.Cancel();
@@ -122,33 +260,96 @@ internal sealed partial class TournamentCoordinator(
     private LiveTournament Find(string id) =>
         _tournaments.TryGetValue(id, out var live) ? live : throw new TournamentNotFoundException(id);
 
-    private async Task ExecuteAsync(LiveTournament live, Tournament tournament, TimeSpan? budget)
+    /// <summary>
+    /// Runs (or, with <paramref name="finishedAt"/>, rebuilds from stored results) a tournament to its end and stores
+    /// the outcome; a rebuild keeps its stored finish time and counts for no running slot.
+    /// </summary>
+    private async Task ExecuteAsync(LiveTournament live, Tournament tournament, TimeSpan? budget, string client, DateTimeOffset? finishedAt = null)
     {
+        var rebuilding = finishedAt is not null;
         try
         {
             var runner = new TournamentRunner(
-                new SchedulerRunExecutor(scheduler, catalog, live.Id, time),
+                new SchedulerRunExecutor(scheduler, catalog, live.Id, time, _options.SimulationBudget, client, store),
                 new TournamentRunnerOptions { MaxParallelism = _options.EffectiveConcurrency, TimeBudget = budget, TimeProvider = time });
             var result = await runner.RunAsync(tournament, new ProgressSink(live, time), live.Cancellation.Token).ConfigureAwait(false);
             var state = result.AnyGateFailed ? TournamentState.GateFailed : TournamentState.Passed;
-            live.Finish(state, result.AnyGateFailed ? "at least one gate failed" : "", result, time.GetUtcNow());
+            var detail = result.AnyGateFailed ? "at least one gate failed" : "";
+            live.Finish(state, detail, result, finishedAt ?? time.GetUtcNow());
+            if (!rebuilding)
+            {
+                TryStoreFinish(live.Id, state, detail);
+            }
+
             Log.TournamentFinished(logger, live.Id, state);
+        }
+        catch (Exception) when (_stopping)
+        {
+            // The service is stopping: stored as running, resumed at the next start.
         }
         catch (OperationCanceledException) when (live.Cancellation.IsCancellationRequested)
         {
             live.Finish(TournamentState.Cancelled, "cancelled by request", null, time.GetUtcNow());
+            TryStoreFinish(live.Id, TournamentState.Cancelled, "cancelled by request");
             Log.TournamentFinished(logger, live.Id, TournamentState.Cancelled);
         }
-        catch (Exception e)
+        catch (Exception e) when (!_stopping)
         {
             Log.TournamentFailed(logger, e, live.Id);
             live.Finish(TournamentState.Failed, e.Message, null, time.GetUtcNow());
+            TryStoreFinish(live.Id, TournamentState.Failed, e.Message);
         }
         finally
         {
-            Interlocked.Decrement(ref _running);
+            if (!rebuilding)
+            {
+                Interlocked.Decrement(ref _running);
+            }
+
             ForgetOldest();
         }
+    }
+
+    private void TryStoreFinish(string id, TournamentState state, string detail)
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        try
+        {
+            store.FinishTournament(id, StateNames.Of(state), detail, time.GetUtcNow());
+        }
+        catch (StoreUnavailableException e)
+        {
+            // Left stored as running: the next start runs it again from its stored results.
+            Log.TournamentFailed(logger, e, id);
+        }
+    }
+
+    /// <summary>The service's own names for tournament states in the store (not the proto's enum numbers).</summary>
+    internal static class StateNames
+    {
+        public const string Running = "running";
+
+        public static string Of(TournamentState state) => state switch
+        {
+            TournamentState.Running => Running,
+            TournamentState.Passed => "passed",
+            TournamentState.GateFailed => "gate-failed",
+            TournamentState.Cancelled => "cancelled",
+            _ => "failed",
+        };
+
+        public static TournamentState Parse(string name) => name switch
+        {
+            Running => TournamentState.Running,
+            "passed" => TournamentState.Passed,
+            "gate-failed" => TournamentState.GateFailed,
+            "cancelled" => TournamentState.Cancelled,
+            _ => TournamentState.Failed,
+        };
     }
 
     private void ForgetOldest()
@@ -173,6 +374,9 @@ internal sealed partial class TournamentCoordinator(
 
         [LoggerMessage(31, LogLevel.Information, "Tournament {TournamentId} finished: {State}")]
         public static partial void TournamentFinished(ILogger logger, string tournamentId, TournamentState state);
+
+        [LoggerMessage(33, LogLevel.Information, "Tournament {TournamentId} ({Name}) resumed after a restart")]
+        public static partial void TournamentResumed(ILogger logger, string tournamentId, string name);
 
         [LoggerMessage(32, LogLevel.Error, "Tournament {TournamentId} failed")]
         public static partial void TournamentFailed(ILogger logger, Exception error, string tournamentId);

@@ -49,6 +49,35 @@ internal sealed class Scheduler
     private Func<bool>? _stop;
     private CancellationToken _token;
     private Action? _every4096;
+    private long _devices;
+
+    /// <summary>The run's work budget (<see cref="SimulationBudget"/>); unlimited unless the runner sets one.</summary>
+    public SimulationBudget Budget { get; set; } = SimulationBudget.Unlimited;
+
+    /// <summary>Counts <paramref name="count"/> network devices created; throws when the device budget is exceeded.</summary>
+    public void ChargeDevices(int count)
+    {
+        _devices += count;
+        if (_devices > Budget.MaxDevices)
+        {
+            throw new BudgetExceededException("devices", Budget.MaxDevices, _devices, Now);
+        }
+    }
+
+    /// <summary>Every 4096 events: cancellation, then the event and pending-event budgets.</summary>
+    private void CheckEvery4096(CancellationToken token)
+    {
+        token.ThrowIfCancellationRequested();
+        if (Events.Processed > Budget.MaxEvents)
+        {
+            throw new BudgetExceededException("events", Budget.MaxEvents, Events.Processed, Now);
+        }
+
+        if (Events.Count > Budget.MaxPendingEvents)
+        {
+            throw new BudgetExceededException("pending_events", Budget.MaxPendingEvents, Events.Count, Now);
+        }
+    }
 
     public KThread Spawn(string name, int rootFunc, IEnumerable<Step> body)
     {
@@ -83,7 +112,7 @@ internal sealed class Scheduler
             evt.Target.Fire(evt.Kind, evt.Version);
             if ((Events.Processed & 4095) == 0)
             {
-                token.ThrowIfCancellationRequested();
+                CheckEvery4096(token);
                 every4096?.Invoke();
             }
 
@@ -321,7 +350,7 @@ internal sealed class Scheduler
         Events.CountInline();
         if ((Events.Processed & 4095) == 0)
         {
-            _token.ThrowIfCancellationRequested();
+            CheckEvery4096(_token);
             _every4096?.Invoke();
         }
 

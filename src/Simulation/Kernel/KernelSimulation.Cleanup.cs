@@ -1,5 +1,6 @@
 using NetnsPolicy.Sdk;
 using NetnsPolicy.Simulation.Engine;
+using NetnsPolicy.Simulation.Profiles;
 
 namespace NetnsPolicy.Simulation.Kernel;
 
@@ -51,12 +52,8 @@ internal sealed partial class KernelSimulation
         net.State = NetState.Queued;
         net.ReleasedAt = _s.Now;
         RemoveLive(net);
-        if (net.UeventListener)
-        {
-            // A listener holds a reference: a net can only die once its listener is gone (Biederman, seed thread).
-            net.UeventListener = false;
-            _listenerNets--;
-        }
+        // A listener holds a reference: a net can only die once its listener is gone (Biederman, seed thread).
+        _uevents.RemoveListener(net);
 
         _backlog++;
         _probeBacklog += net.FromProbe ? 1 : 0;
@@ -72,7 +69,7 @@ internal sealed partial class KernelSimulation
 
         _cleanupList.Add(net);
         Sample();
-        if (_structure.CleanupList != "llist" || wasEmpty)
+        if (_structure.CleanupList != CleanupListKind.Llist || wasEmpty)
         {
             QueueWork();
             yield return Step.Run(F.QueueWork, Cpu(_costs.QueueWorkNs));
@@ -90,12 +87,14 @@ internal sealed partial class KernelSimulation
         }
 
         var admission = DecideBatch(queued);
-        var batch = new List<Net>(admission.Take);
+        var nets = new List<Net>(admission.Take);
         for (var i = 0; i < admission.Take; i++)
         {
-            batch.Add(_cleanupList[^1]);
+            nets.Add(_cleanupList[^1]);
             _cleanupList.RemoveAt(_cleanupList.Count - 1);
         }
+
+        var batch = new CleanupBatch(nets, _ops.Count);
 
         if (admission.Requeue && _cleanupList.Count > 0)
         {
@@ -106,29 +105,24 @@ internal sealed partial class KernelSimulation
 
         // 2. net_mutex (exclusive) or pernet_ops_rwsem for read: waits for any setup_net in progress.
         var exclusive = _lockMode == LockMode.Exclusive;
-        yield return exclusive ? Step.Lock(_setupLock) : Step.LockRead(_setupLock);
-        var lockedAt = _s.Now;
+        yield return exclusive ? Step.Lock(_locks.Setup) : Step.LockRead(_locks.Setup);
+        batch.LockedAt = _s.Now;
         _teardownInProgress = true;
 
-        // 3–5. Unlink from the global list and remove nsids, under RTNL (≤4.17) or net_rwsem (4.18+).
-        var listLock = _structure.NetListLock == "rtnl" ? _rtnl : _netRwsem;
-        yield return Step.Lock(listLock);
-        foreach (var step in UnhashBatch(batch))
+        // 3–5. Unlink from the global list and remove nsids, under RTNL (≤4.16) or net_rwsem (4.17+).
+        foreach (var step in UnhashBatch(batch.Nets))
         {
             yield return step;
         }
 
-        yield return Step.Unlock(listLock);
-
         // Plan the batch's grace periods: the unlink site, and every op whose exit waits for one.
-        var unlinkMode = DecideGracePeriod(SyncSite.CleanupNetUnlink, "", false, _structure.CleanupSync == "expedited" ? GracePeriodMode.Expedited : GracePeriodMode.Normal);
-        var opModes = new GracePeriodMode[_ops.Count];
+        batch.UnlinkMode = DecideGracePeriod(SyncSite.CleanupNetUnlink, "", false, _structure.CleanupSync == CleanupSyncKind.Expedited ? GracePeriodMode.Expedited : GracePeriodMode.Normal);
         for (var i = _ops.Count - 1; i >= 0; i--)
         {
             var op = _ops[i];
             if (op.Spec.ExitSyncs > 0 || op.Spec.ExitBatchSyncs > 0)
             {
-                opModes[i] = DecideGracePeriod(SyncSite.PernetExit, op.Name, op.Spec.ExitTakesRtnl, op.Spec.ExitTakesRtnl ? GracePeriodMode.Expedited : GracePeriodMode.Normal);
+                batch.OpModes[i] = DecideGracePeriod(SyncSite.PernetExit, op.Name, op.Spec.ExitTakesRtnl, ExitSyncDefault(op));
             }
         }
 
@@ -137,18 +131,18 @@ internal sealed partial class KernelSimulation
         for (var i = _ops.Count - 1; i >= 0; i--)
         {
             var op = _ops[i];
-            var pre = (_structure.PreExit ? op.Spec.PreExitNs : 0) + (opModes[i] == GracePeriodMode.Overlapped ? UnpublishPart(op, batch.Count) : 0);
+            var pre = (_structure.PreExit ? op.Spec.PreExitNs : 0) + (batch.OpModes[i] == GracePeriodMode.Overlapped ? UnpublishPart(op, batch.Count) : 0);
             if (pre > 0)
             {
-                yield return Step.Call(F.OpsPreExitList, PreExit(op, batch, pre));
+                yield return Step.Call(F.OpsPreExitList, PreExit(op, batch.Count, pre));
             }
         }
 
-        var preExitDone = _rcu.Snapshot();
+        batch.PreExitDone = _rcu.Snapshot();
 
         // 6. The grace period after unlinking: readers walking the net list must be done before any exit method.
         var waitStart = _s.Now;
-        switch (unlinkMode)
+        switch (batch.UnlinkMode)
         {
             case GracePeriodMode.Normal:
                 yield return Step.Call(F.SynchronizeRcu, Wait(Step.SyncRcu()));
@@ -157,28 +151,27 @@ internal sealed partial class KernelSimulation
                 yield return Step.Call(F.SynchronizeRcu, Wait(Step.SyncRcuExpedited()));
                 break;
             case GracePeriodMode.Overlapped:
-                yield return Step.Call(F.SynchronizeRcu, Wait(Step.CondSyncRcu(preExitDone.Normal)));
+                yield return Step.Call(F.SynchronizeRcu, Wait(Step.CondSyncRcu(batch.PreExitDone.Normal)));
                 break;
         }
 
         _cleanupRcuWaitNs += _s.Now - waitStart;
-        foreach (var net in batch)
+        foreach (var net in batch.Nets)
         {
             CheckExitAllowed(net);
         }
 
         // 7. Exit phase: every op in reverse registration order (device ops first): exit per net, then exit_batch.
         var sinceRelease = 0;
-        var joinDefaultRound = new List<PernetOp>();
         for (var i = _ops.Count - 1; i >= 0; i--)
         {
-            yield return Step.Call(F.OpsExitList, OpsExitList(_ops[i], batch, opModes[i], preExitDone, joinDefaultRound));
+            yield return Step.Call(F.OpsExitList, OpsExitList(_ops[i], batch, batch.OpModes[i]));
             if (scope.ReleaseEveryOps > 0 && ++sinceRelease >= scope.ReleaseEveryOps && i > 0)
             {
                 // The policy lets creators in mid-batch; under the exclusive lock that breaks exclusion (§8).
                 sinceRelease = 0;
-                yield return exclusive ? Step.Unlock(_setupLock) : Step.UnlockRead(_setupLock);
-                yield return exclusive ? Step.Lock(_setupLock) : Step.LockRead(_setupLock);
+                yield return exclusive ? Step.Unlock(_locks.Setup) : Step.UnlockRead(_locks.Setup);
+                yield return exclusive ? Step.Lock(_locks.Setup) : Step.LockRead(_locks.Setup);
             }
         }
 
@@ -190,18 +183,18 @@ internal sealed partial class KernelSimulation
         }
 
         yield return Step.Run(F.OpsFreeList, Cpu(free * batch.Count));
-        foreach (var net in batch)
+        foreach (var net in batch.Nets)
         {
             net.State = NetState.Exited;
         }
 
         // 9. Release the setup lock: creation may proceed only from here (in the exclusive mode).
         _teardownInProgress = false;
-        yield return exclusive ? Step.Unlock(_setupLock) : Step.UnlockRead(_setupLock);
-        var hold = _s.Now - lockedAt;
+        yield return exclusive ? Step.Unlock(_locks.Setup) : Step.UnlockRead(_locks.Setup);
+        batch.HoldNs = _s.Now - batch.LockedAt;
         if (_batchSeries.Count < 1000)
         {
-            _batchSeries.Add([lockedAt / 1e6, _s.Now / 1e6, batch.Count]);
+            _batchSeries.Add([batch.LockedAt / 1e6, _s.Now / 1e6, batch.Count]);
         }
 
         // 10. rcu_barrier: no callback may still use these nets.
@@ -210,7 +203,7 @@ internal sealed partial class KernelSimulation
         _cleanupRcuWaitNs += _s.Now - waitStart;
 
         // 11. Per net: release the ucount, free struct net; memory returns only now.
-        foreach (var net in batch)
+        foreach (var net in batch.Nets)
         {
             yield return Step.Run(F.NetDropNs, Cpu(_costs.NetFreeNs));
             FreeNet(net);
@@ -218,17 +211,46 @@ internal sealed partial class KernelSimulation
 
         _batches++;
         _lastBatchSize = batch.Count;
-        _lastBatchHold = hold;
+        _lastBatchHold = batch.HoldNs;
     }
 
     /// <summary>
-    /// Step 4: list_del_rcu each dying net, then remove its nsid from every net still on the list. Per net (≤6.x) that
-    /// scan is O(N × I) for each dying net; 7.0 (7acee67a6bce) does one pass for the batch. Costs are aggregated per
-    /// dying net: the engine does not pay one event per visited net.
+    /// Steps 3–5: list_del_rcu each dying net under the list lock, then remove its nsid from every net still on the
+    /// list. Per net (≤6.x) that scan is O(N × I) for each dying net; 7.0 (7acee67a6bce) does one pass for the batch.
+    /// Up to 4.16 the scan runs under RTNL with the unlinks; from 4.17 cleanup_net drops net_rwsem first and
+    /// unhash_nsid takes only each visited net's nsid_lock (a spinlock, not modelled as contended). Costs are
+    /// aggregated per dying net: the engine does not pay one event per visited net.
     /// </summary>
     private IEnumerable<Step> UnhashBatch(List<Net> batch)
     {
-        if (_structure.NsidRemoval == "batched")
+        var listLock = _locks.NetList;
+        yield return Step.Lock(listLock);
+        if (_nsid.ScanOutsideListLock)
+        {
+            long unlink = 0;
+            foreach (var net in batch)
+            {
+                unlink += Unlink(net);
+            }
+
+            yield return Step.Run(F.ListDelRcu, Cpu(unlink));
+            yield return Step.Unlock(listLock);
+            if (_structure.NsidRemoval == NsidRemovalKind.Batched)
+            {
+                yield return Step.Run(F.UnlinkNets, Cpu(_nsid.ScanCost));
+            }
+            else
+            {
+                for (var k = 0; k < batch.Count; k++)
+                {
+                    yield return Step.Run(F.PeernetRemove, Cpu(_nsid.ScanCost));
+                }
+            }
+
+            yield break;
+        }
+
+        if (_structure.NsidRemoval == NsidRemovalKind.Batched)
         {
             long cost = 0;
             foreach (var net in batch)
@@ -236,33 +258,26 @@ internal sealed partial class KernelSimulation
                 cost += Unlink(net);
             }
 
-            cost += _listedNets * _costs.NsidVisitNs + (long)_hostNsids * _costs.NsidPerIdNs;
+            cost += _nsid.ScanCost;
             yield return Step.Run(F.UnlinkNets, Cpu(cost));
-            yield break;
+        }
+        else
+        {
+            foreach (var net in batch)
+            {
+                var cost = Unlink(net) + _nsid.ScanCost;
+                yield return Step.Run(F.PeernetRemove, Cpu(cost));
+            }
         }
 
-        foreach (var net in batch)
-        {
-            var cost = Unlink(net) + _listedNets * _costs.NsidVisitNs + (long)_hostNsids * _costs.NsidPerIdNs;
-            yield return Step.Run(F.PeernetRemove, Cpu(cost));
-        }
+        yield return Step.Unlock(listLock);
     }
 
     private long Unlink(Net net)
     {
-        _listedNets--;
         net.State = NetState.Unlinked;
         net.Unlinked = _rcu.Snapshot();
-        var cost = _costs.UnlinkNetNs;
-        if (net.HostHasNsid)
-        {
-            // idr_remove in the init netns + RTM_DELNSID.
-            net.HostHasNsid = false;
-            _hostNsids--;
-            cost += _costs.NsidRemoveNs;
-        }
-
-        return cost;
+        return _nsid.Unlink(net);
     }
 
     private IEnumerable<Step> Wait(Step wait)
@@ -270,9 +285,9 @@ internal sealed partial class KernelSimulation
         yield return wait;
     }
 
-    private IEnumerable<Step> PreExit(PernetOp op, List<Net> batch, long perNet)
+    private IEnumerable<Step> PreExit(PernetOp op, int nets, long perNet)
     {
-        yield return Step.Run(op.PreExitFunc, Cpu(perNet * batch.Count));
+        yield return Step.Run(op.PreExitFunc, Cpu(perNet * nets));
     }
 
     /// <summary>The part of an op's exit that unpublishes state before its first synchronize call.</summary>
@@ -283,56 +298,57 @@ internal sealed partial class KernelSimulation
         return perNet + (perBatch / Math.Max(1, batchSize));
     }
 
-    private IEnumerable<Step> OpsExitList(PernetOp op, List<Net> batch, GracePeriodMode mode, Engine.RcuSnapshot preExitDone, List<PernetOp> joinDefaultRound)
+    private IEnumerable<Step> OpsExitList(PernetOp op, CleanupBatch batch, GracePeriodMode mode)
     {
+        var preExitDone = batch.PreExitDone;
         switch (op.Behaviour)
         {
-            case OpBehaviour.Tunnel:
-                var kernelGrouping = op.Spec.TunnelTeardown == "per_net" ? UnregisterGrouping.PerNet : UnregisterGrouping.PerBatch;
+            case PernetOpBehaviour.Tunnel:
+                var kernelGrouping = op.Spec.TunnelTeardown == TunnelTeardownKind.PerNet ? UnregisterGrouping.PerNet : UnregisterGrouping.PerBatch;
                 var grouping = DecideGrouping(op.Name, batch.Count, kernelGrouping);
                 if (grouping == UnregisterGrouping.PerNet)
                 {
-                    foreach (var net in batch)
+                    foreach (var net in batch.Nets)
                     {
                         yield return Step.Call(op.ExitFunc, TunnelExit(op, [net]));
                     }
                 }
-                else if (op.Spec.TunnelTeardown == "batch_rtnl" && _structure.ExitBatchRtnl)
+                else if (op.Spec.TunnelTeardown == TunnelTeardownKind.BatchRtnl && _structure.ExitBatchRtnl)
                 {
                     // exit_batch_rtnl (fd4f101edbd9): the devices join default_device_exit_batch's single round.
-                    joinDefaultRound.Add(op);
+                    batch.JoinDefaultRound.Add(op);
                 }
                 else
                 {
-                    yield return Step.Call(op.BatchFunc, TunnelExit(op, batch));
+                    yield return Step.Call(op.BatchFunc, TunnelExit(op, batch.Nets));
                 }
 
                 break;
-            case OpBehaviour.DefaultDevice:
+            case PernetOpBehaviour.DefaultDevice:
                 if (_structure.DefaultDeviceExitPerNet)
                 {
-                    foreach (var net in batch)
+                    foreach (var net in batch.Nets)
                     {
                         yield return Step.Call(op.ExitFunc, DefaultDeviceExit(op, net));
                     }
                 }
 
-                yield return Step.Call(F.DefaultDeviceExitBatch, DefaultDeviceExitBatch(batch, joinDefaultRound));
+                yield return Step.Call(F.DefaultDeviceExitBatch, DefaultDeviceExitBatch(batch.Nets));
                 break;
-            case OpBehaviour.Uevent:
-                foreach (var net in batch)
+            case PernetOpBehaviour.Uevent:
+                foreach (var net in batch.Nets)
                 {
                     yield return Step.Call(op.ExitFunc, UeventNetExit(op, net));
                 }
 
                 break;
-            case OpBehaviour.Loopback:
+            case PernetOpBehaviour.Loopback:
                 break;
             default:
                 if (op.HasPerNetExitWork)
                 {
                     var simple = op.Spec.ExitSyncs == 0 && !op.Spec.ExitTakesRtnl && op.Spec.ExitCallRcu == 0;
-                    foreach (var net in batch)
+                    foreach (var net in batch.Nets)
                     {
                         var cost = Cpu(op.Spec.ExitNs + (op.Spec.ExitPerLiveNetNs * _allocatedNets));
 
@@ -361,7 +377,7 @@ internal sealed partial class KernelSimulation
     {
         if (takesRtnl)
         {
-            yield return Step.Lock(_rtnl);
+            yield return Step.Lock(_locks.Rtnl);
         }
 
         if (syncs == 0)
@@ -410,9 +426,20 @@ internal sealed partial class KernelSimulation
 
         if (takesRtnl)
         {
-            yield return Step.Unlock(_rtnl);
+            yield return Step.Unlock(_locks.Rtnl);
         }
     }
+
+    /// <summary>
+    /// The kernel's mode for an op's exit syncs: synchronize_rcu is normal; synchronize_rcu_expedited expedited;
+    /// synchronize_net is expedited with RTNL held and, from 0734d7c3d93c, whenever called from cleanup_net.
+    /// </summary>
+    private GracePeriodMode ExitSyncDefault(PernetOp op) => op.Spec.ExitSyncCall switch
+    {
+        ExitSyncCall.SynchronizeRcuExpedited => GracePeriodMode.Expedited,
+        ExitSyncCall.SynchronizeRcu => GracePeriodMode.Normal,
+        _ => op.Spec.ExitTakesRtnl || _structure.SynchronizeNetExpedited == SynchronizeNetExpedited.RtnlHeldOrCleanupNet ? GracePeriodMode.Expedited : GracePeriodMode.Normal,
+    };
 
     private static Step? SyncStep(GracePeriodMode mode) => mode switch
     {
@@ -430,16 +457,11 @@ internal sealed partial class KernelSimulation
     /// <summary>uevent_net_exit: remove this net's uevent socket; ≤4.17 searches the socket list linearly.</summary>
     private IEnumerable<Step> UeventNetExit(PernetOp op, Net net)
     {
-        yield return Step.Lock(_ueventSock);
-        var cost = _costs.UeventNetExitBaseNs + op.Spec.ExitNs + (_structure.UeventNetExitLinear ? _ueventSockets * _costs.UeventNetExitPerSocketNs : 0);
+        yield return Step.Lock(_locks.UeventSock);
+        var cost = _costs.UeventNetExitBaseNs + op.Spec.ExitNs + (_structure.UeventNetExitLinear ? _uevents.Sockets * _costs.UeventNetExitPerSocketNs : 0);
         yield return Step.Self(UeventCpu(cost));
-        if (net.HasUeventSocket)
-        {
-            net.HasUeventSocket = false;
-            _ueventSockets--;
-        }
-
-        yield return Step.Unlock(_ueventSock);
+        _uevents.RemoveSocket(net);
+        yield return Step.Unlock(_locks.UeventSock);
     }
 
     private void FreeNet(Net net)

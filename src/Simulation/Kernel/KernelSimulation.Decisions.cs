@@ -9,11 +9,7 @@ namespace NetnsPolicy.Simulation.Kernel;
 /// </summary>
 internal sealed partial class KernelSimulation
 {
-    private readonly long[] _decisionCalls = new long[DecisionPoints.All.Count];
-    private readonly long[] _decisionChanged = new long[DecisionPoints.All.Count];
     private string? _policyFault;
-    private long _decisionOverlapped;
-    private long _decisionSkipped;
 
     private void ConfigurePolicy()
     {
@@ -50,7 +46,7 @@ internal sealed partial class KernelSimulation
             throw Invalid(nameof(ICleanupPolicy.AdmitBatch), $"Take must be within 1..{queued} (the nets on cleanup_list), got {answer.Take}");
         }
 
-        Count(0, answer != kernel);
+        _decisions.Count(DecisionPoint.BatchAdmission, answer != kernel);
         return answer;
     }
 
@@ -81,41 +77,41 @@ internal sealed partial class KernelSimulation
             throw Invalid(nameof(ICleanupPolicy.ChooseLockScope), $"a batch may not change the run's lock mode ({kernel.Mode}) to {answer.Mode}");
         }
 
-        Count(1, batchSize == 0 ? answer.Mode != DefaultLockMode : answer != kernel);
+        _decisions.Count(DecisionPoint.LockScope, batchSize == 0 ? answer.Mode != _locks.SetupMode : answer != kernel);
         return answer;
     }
 
     private UeventEmission DecideEmission(in UeventContext ctx) =>
-        AskEnum(2, DecisionPoint.UeventEmission, ctx, ctx.EmissionDefault, nameof(ICleanupPolicy.ChooseUeventEmission), static (p, in c) => p.ChooseUeventEmission(c));
+        AskEnum(DecisionPoint.UeventEmission, ctx, ctx.EmissionDefault, nameof(ICleanupPolicy.ChooseUeventEmission), static (p, in c) => p.ChooseUeventEmission(c));
 
     private UeventDelivery DecideDelivery(in UeventContext ctx) =>
-        AskEnum(3, DecisionPoint.UeventDelivery, ctx, ctx.DeliveryDefault, nameof(ICleanupPolicy.ChooseUeventDelivery), static (p, in c) => p.ChooseUeventDelivery(c));
+        AskEnum(DecisionPoint.UeventDelivery, ctx, ctx.DeliveryDefault, nameof(ICleanupPolicy.ChooseUeventDelivery), static (p, in c) => p.ChooseUeventDelivery(c));
 
     private GracePeriodMode DecideGracePeriod(SyncSite site, string op, bool rtnlHeld, GracePeriodMode kernel)
     {
-        var answer = AskEnum(4, DecisionPoint.GracePeriod, new GracePeriodContext(this, site, op, rtnlHeld, kernel), kernel, nameof(ICleanupPolicy.ChooseGracePeriod), static (p, in c) => p.ChooseGracePeriod(c));
+        var answer = AskEnum(DecisionPoint.GracePeriod, new GracePeriodContext(this, site, op, rtnlHeld, kernel), kernel, nameof(ICleanupPolicy.ChooseGracePeriod), static (p, in c) => p.ChooseGracePeriod(c));
         if (answer == GracePeriodMode.Overlapped)
         {
-            _decisionOverlapped++;
+            _decisions.Overlapped++;
         }
         else if (answer == GracePeriodMode.Skip)
         {
-            _decisionSkipped++;
+            _decisions.Skipped++;
         }
 
         return answer;
     }
 
     private UnregisterGrouping DecideGrouping(string op, int batchSize, UnregisterGrouping kernel) =>
-        AskEnum(5, DecisionPoint.UnregisterGrouping, new UnregisterContext(this, op, batchSize, kernel), kernel, nameof(ICleanupPolicy.ChooseUnregisterGrouping), static (p, in c) => p.ChooseUnregisterGrouping(c));
+        AskEnum(DecisionPoint.UnregisterGrouping, new UnregisterContext(this, op, batchSize, kernel), kernel, nameof(ICleanupPolicy.ChooseUnregisterGrouping), static (p, in c) => p.ChooseUnregisterGrouping(c));
 
     private RtnlScope DecideRtnlScope(int devices, RtnlScope kernel) =>
-        AskEnum(6, DecisionPoint.RtnlScope, new RtnlContext(this, devices, kernel), kernel, nameof(ICleanupPolicy.ChooseRtnlScope), static (p, in c) => p.ChooseRtnlScope(c));
+        AskEnum(DecisionPoint.RtnlScope, new RtnlContext(this, devices, kernel), kernel, nameof(ICleanupPolicy.ChooseRtnlScope), static (p, in c) => p.ChooseRtnlScope(c));
 
     private delegate T PolicyCall<TContext, T>(ICleanupPolicy policy, in TContext context);
 
     /// <summary>One enum-valued decision: asked only when overridden, contained, validated, counted.</summary>
-    private T AskEnum<TContext, T>(int index, DecisionPoint point, in TContext context, T kernel, string method, PolicyCall<TContext, T> call)
+    private T AskEnum<TContext, T>(DecisionPoint point, in TContext context, T kernel, string method, PolicyCall<TContext, T> call)
         where T : struct, Enum
     {
         if ((_overrides & point) == 0)
@@ -138,17 +134,8 @@ internal sealed partial class KernelSimulation
             throw Invalid(method, $"undefined value {answer}");
         }
 
-        Count(index, !EqualityComparer<T>.Default.Equals(answer, kernel));
+        _decisions.Count(point, !EqualityComparer<T>.Default.Equals(answer, kernel));
         return answer;
-    }
-
-    private void Count(int point, bool changed)
-    {
-        _decisionCalls[point]++;
-        if (changed)
-        {
-            _decisionChanged[point]++;
-        }
     }
 
     private PolicyFaultException Fault(string method, Exception e)

@@ -7,20 +7,11 @@ namespace NetnsPolicy.Simulation.Kernel;
 /// <summary>Device registration and teardown, sysfs kobjects and uevents (KERNEL-MODEL.md §3.1–3.3).</summary>
 internal sealed partial class KernelSimulation
 {
-    private long _ueventsSent;
-    private long _ueventsSuppressed;
-    private long _socketVisits;
-    private long _skbAllocations;
-    private long _lastHostPeerGone = -1;
-    private long _devicesWaited;
-    private long _unregisterWarnings;
-    private long _refWaitNs;
-    private RandomStream? _leakRandom;
 
     /// <summary>A tunnel driver's exit: RTNL, queue its fallback devices, one unregister round, RTNL release (runs the todo list).</summary>
     private IEnumerable<Step> TunnelExit(PernetOp op, List<Net> nets)
     {
-        yield return Step.Lock(_rtnl);
+        yield return Step.Lock(_locks.Rtnl);
         yield return Step.Self(Cpu(op.Spec.ExitNs * nets.Count));
         var kill = new List<NetDevice>();
         foreach (var net in nets)
@@ -42,23 +33,23 @@ internal sealed partial class KernelSimulation
     /// <summary>default_device_exit (≤5.17, once per dying net): RTNL round trip, physical devices moved back to init_net.</summary>
     private IEnumerable<Step> DefaultDeviceExit(PernetOp op, Net net)
     {
-        yield return Step.Lock(_rtnl);
+        yield return Step.Lock(_locks.Rtnl);
         yield return Step.Self(Cpu(op.Spec.ExitNs));
         foreach (var step in MovePhysicalDevicesHome(net))
         {
             yield return step;
         }
 
-        yield return Step.Unlock(_rtnl);
+        yield return Step.Unlock(_locks.Rtnl);
     }
 
     /// <summary>
     /// default_device_exit_batch: one RTNL hold for the batch; every device of every dying net (a veth's dellink also
     /// queues its peer, which may live in a live netns) on one kill list; one unregister_netdevice_many.
     /// </summary>
-    private IEnumerable<Step> DefaultDeviceExitBatch(List<Net> batch, List<PernetOp> joined)
+    private IEnumerable<Step> DefaultDeviceExitBatch(List<Net> batch)
     {
-        yield return Step.Lock(_rtnl);
+        yield return Step.Lock(_locks.Rtnl);
         var kill = new List<NetDevice>();
         foreach (var net in batch)
         {
@@ -141,7 +132,7 @@ internal sealed partial class KernelSimulation
         var cookie = mode1 == GracePeriodMode.Overlapped ? _rcu.StartPoll() : 0;
         if (drop)
         {
-            yield return Step.Unlock(_rtnl);
+            yield return Step.Unlock(_locks.Rtnl);
         }
 
         yield return Step.Run(F.FlushAllBacklogs, Cpu(_costs.FlushBacklogPerCpuNs * _s.Cpus));
@@ -152,7 +143,7 @@ internal sealed partial class KernelSimulation
 
         if (drop)
         {
-            yield return Step.Lock(_rtnl);
+            yield return Step.Lock(_locks.Rtnl);
         }
 
         var checkedOnce = false;
@@ -165,8 +156,23 @@ internal sealed partial class KernelSimulation
             }
 
             yield return Step.Run(F.NotifierUnregister, Cpu(_costs.DeviceNotifierNs + dev.Type.UnregisterExtraNs));
+            if (_structure.Inet6AddrHash == Inet6AddrHash.Global && _costs.Inet6AddrWalkPerAddressNs > 0)
+            {
+                // addrconf_ifdown before 5.18: every bucket of the global inet6_addr_lst, every address on the host.
+                yield return Step.Run(F.AddrconfIfdown, Cpu(_costs.Inet6AddrWalkPerAddressNs * Inet6Addresses()));
+            }
+
             yield return Step.Run(F.Dellink, Cpu(_costs.DeviceDellinkNs));
             yield return Step.Call(F.NetdevUnregisterKobject, UnregisterKobject(dev));
+        }
+
+        if (_costs.DeviceRcuCallbacks > 0)
+        {
+            // The NETDEV_UNREGISTER notifiers free in_device and inet6_dev, dst and neighbour entries with call_rcu:
+            // netdev_run_todo's and cleanup_net's rcu_barrier wait for these callbacks.
+            var callbacks = _costs.DeviceRcuCallbacks * devs.Count;
+            _rcu.CallRcu(callbacks, Cpu(callbacks * _costs.DeviceRcuCallbackNs));
+            yield return Step.Run(F.CallRcu, Cpu(callbacks * _profile.Rcu.CallRcuNs));
         }
 
         var mode2 = DecideGracePeriod(SyncSite.UnregisterRelease, "", !drop, SynchronizeNetDefault(!drop));
@@ -174,7 +180,7 @@ internal sealed partial class KernelSimulation
         cookie = mode2 == GracePeriodMode.Overlapped ? _rcu.StartPoll() : 0;
         if (drop)
         {
-            yield return Step.Unlock(_rtnl);
+            yield return Step.Unlock(_locks.Rtnl);
         }
 
         foreach (var step in SynchronizeNet(mode2, cookie))
@@ -184,7 +190,7 @@ internal sealed partial class KernelSimulation
 
         if (drop)
         {
-            yield return Step.Lock(_rtnl);
+            yield return Step.Lock(_locks.Rtnl);
         }
 
         foreach (var dev in devs)
@@ -195,7 +201,7 @@ internal sealed partial class KernelSimulation
 
     /// <summary>synchronize_net: expedited when RTNL is held (or always from the cleanup thread, 6.14+).</summary>
     private GracePeriodMode SynchronizeNetDefault(bool rtnlHeld) =>
-        rtnlHeld || _structure.SynchronizeNetAlwaysExpedited ? GracePeriodMode.Expedited : GracePeriodMode.Normal;
+        rtnlHeld || _structure.SynchronizeNetExpedited == SynchronizeNetExpedited.RtnlHeldOrCleanupNet ? GracePeriodMode.Expedited : GracePeriodMode.Normal;
 
     private IEnumerable<Step> SynchronizeNet(GracePeriodMode mode, long cookie)
     {
@@ -216,7 +222,7 @@ internal sealed partial class KernelSimulation
         if (dev.Owner == _initNet)
         {
             // device_del removed /sys/class/net/<peer>: what a host-side observer (netns-policy probe) sees.
-            _lastHostPeerGone = _s.Now;
+            _devices.LastHostPeerGone = _s.Now;
         }
 
         yield return Step.Call(F.RxQueueKobjects, QueueKobjects(dev, KobjectKind.RxQueue, dev.Type.RxQueues));
@@ -231,10 +237,16 @@ internal sealed partial class KernelSimulation
         }
     }
 
+    /// <summary>
+    /// device_del / kobject_put of one kobject. From 4.10 (002d8a1a6c11) netdev_unregister_kobject and the rx/tx queue
+    /// removal set <c>uevent_suppress</c> when the device's netns refcount is zero, so a dying net's devices send
+    /// no KOBJ_REMOVE; devices of live nets (a veth peer in the host) still announce.
+    /// </summary>
     private IEnumerable<Step> KobjectRemove(NetDevice dev, KobjectKind kind)
     {
         yield return Step.Self(Cpu(_costs.KobjectRemoveNs));
-        yield return Step.Call(F.KobjectUevent, Uevent(dev, kind, UeventAction.Remove));
+        var suppressed = _structure.DyingNetnsUevents == DyingNetnsUevents.Suppressed && dev.Owner.IsDying;
+        yield return Step.Call(F.KobjectUevent, Uevent(dev, kind, UeventAction.Remove, suppressed ? UeventEmission.Suppress : UeventEmission.Send));
     }
 
     /// <summary>
@@ -242,13 +254,13 @@ internal sealed partial class KernelSimulation
     /// socket; a socket counts as listened whenever anybody listens anywhere (netlink_has_listeners is per protocol),
     /// and then pays an skb allocation, copy and broadcast walk. One aggregated cost: no event per socket visit.
     /// </summary>
-    private IEnumerable<Step> Uevent(NetDevice dev, KobjectKind kind, UeventAction action)
+    private IEnumerable<Step> Uevent(NetDevice dev, KobjectKind kind, UeventAction action, UeventEmission emission = UeventEmission.Send)
     {
-        var deliveryDefault = _structure.UeventDelivery == "owning_netns" ? UeventDelivery.OwningNetnsOnly : UeventDelivery.AllSockets;
-        var ctx = new UeventContext(this, dev.Kind, kind, action, dev.Owner.Id, dev.Owner.IsDying, UeventEmission.Send, deliveryDefault);
+        var deliveryDefault = _structure.UeventDelivery == UeventDeliveryKind.OwningNetns ? UeventDelivery.OwningNetnsOnly : UeventDelivery.AllSockets;
+        var ctx = new UeventContext(this, dev.Kind, kind, action, dev.Owner.Id, dev.Owner.IsDying, emission, deliveryDefault);
         if (DecideEmission(ctx) == UeventEmission.Suppress)
         {
-            _ueventsSuppressed++;
+            _uevents.Suppressed++;
             if (!dev.Owner.IsDying)
             {
                 Violation(OracleRule.Uevent, dev.ToString(), $"{action} uevent of a {kind} kobject suppressed although its netns is live");
@@ -258,15 +270,15 @@ internal sealed partial class KernelSimulation
         }
 
         var delivery = DecideDelivery(ctx);
-        _ueventsSent++;
+        _uevents.Sent++;
         yield return Step.Run(F.UeventEnv, UeventCpu(_costs.UeventEnvNs));
-        yield return Step.Lock(_ueventSock);
+        yield return Step.Lock(_locks.UeventSock);
         long visits;
         bool listened;
         if (delivery == UeventDelivery.AllSockets)
         {
-            visits = _ueventSockets;
-            listened = _listenerNets > 0;
+            visits = _uevents.Sockets;
+            listened = _uevents.ListenerNets > 0;
         }
         else
         {
@@ -282,18 +294,18 @@ internal sealed partial class KernelSimulation
         else
         {
             perVisit = _structure.UeventSkbShared ? _costs.UeventSocketDeliverSharedNs : _costs.UeventSocketDeliverNs;
-            _skbAllocations += _structure.UeventSkbShared ? 1 : visits;
+            _uevents.SkbAllocations += _structure.UeventSkbShared ? 1 : visits;
         }
 
-        _socketVisits += visits;
+        _uevents.SocketVisits += visits;
         yield return Step.Run(F.UeventBroadcast, UeventCpu(visits * perVisit));
-        yield return Step.Unlock(_ueventSock);
+        yield return Step.Unlock(_locks.UeventSock);
     }
 
     /// <summary>rtnl_unlock: releases RTNL, then netdev_run_todo for the devices this round unregistered.</summary>
     private IEnumerable<Step> RtnlUnlock(List<NetDevice> todo)
     {
-        yield return Step.Unlock(_rtnl);
+        yield return Step.Unlock(_locks.Rtnl);
         if (todo.Count > 0)
         {
             yield return Step.Call(F.NetdevRunTodo, NetdevRunTodo(todo));
@@ -301,15 +313,24 @@ internal sealed partial class KernelSimulation
     }
 
     /// <summary>
-    /// netdev_run_todo: one rcu_barrier for the round, then per device, serially: wait for its references to drop,
-    /// a short RTNL round trip (dev_unreg_count), free.
+    /// netdev_run_todo: one rcu_barrier for the round, then per device: wait for its references to drop, the RTNL
+    /// round trips of <c>dev_unreg_count</c> (≤5.x; none once it is an atomic), free. Serially up to 5.x; from 6.x
+    /// (<c>netdev_wait_allrefs_any</c>) whichever device is ready first, so a leaked reference delays only its own
+    /// device.
     /// </summary>
     private IEnumerable<Step> NetdevRunTodo(List<NetDevice> todo)
     {
         var start = _s.Now;
         yield return Step.Call(F.RcuBarrier, Barrier());
         _cleanupRcuWaitNs += _s.Now - start;
-        foreach (var dev in todo)
+        IEnumerable<NetDevice> order = todo;
+        if (_structure.TodoFreeOrder == TodoFreeOrder.AnyOrder)
+        {
+            // Stable: devices whose references are gone first, in list order; then by release time.
+            order = todo.OrderBy(d => Math.Max(d.RefsReleasedAt, 0));
+        }
+
+        foreach (var dev in order)
         {
             yield return Step.Run(F.NetdevWaitAllrefs, Cpu(_costs.TodoPerDeviceNs));
             if (dev.RefsReleasedAt > _s.Now)
@@ -317,9 +338,13 @@ internal sealed partial class KernelSimulation
                 yield return Step.Call(F.NetdevWaitAllrefs, WaitAllrefs(dev));
             }
 
-            yield return Step.Lock(_rtnl);
-            yield return Step.Run(F.RtnlLock, Cpu(_costs.RtnlRoundTripNs));
-            yield return Step.Unlock(_rtnl);
+            for (var k = 0; k < _structure.TodoRtnlRoundTrips; k++)
+            {
+                yield return Step.Lock(_locks.Rtnl);
+                yield return Step.Run(F.RtnlLock, Cpu(_costs.RtnlRoundTripNs));
+                yield return Step.Unlock(_locks.Rtnl);
+            }
+
             if (!_rcu.Elapsed(dev.Unlisted))
             {
                 Violation(OracleRule.RcuSafety, dev.ToString(), "device freed before a grace period after its teardown");
@@ -345,28 +370,28 @@ internal sealed partial class KernelSimulation
         var lastRebroadcast = start;
         var lastWarning = start;
         var sleep = _costs.WaitAllrefsBackoff ? 1_000_000L : _costs.WaitAllrefsQuantumNs;
-        _devicesWaited++;
+        _devices.DevicesWaited++;
         while (dev.RefsReleasedAt > _s.Now)
         {
             if (_s.Now - lastRebroadcast >= 1_000_000_000)
             {
                 lastRebroadcast = _s.Now;
-                yield return Step.Lock(_rtnl);
+                yield return Step.Lock(_locks.Rtnl);
                 yield return Step.Run(F.NotifierUnregister, Cpu(_costs.DeviceNotifierNs));
-                yield return Step.Unlock(_rtnl);
+                yield return Step.Unlock(_locks.Rtnl);
             }
 
             if (_s.Now - lastWarning >= 10_000_000_000)
             {
                 lastWarning = _s.Now;
-                _unregisterWarnings++;
+                _devices.UnregisterWarnings++;
             }
 
             yield return Step.Sleep(sleep);
             sleep = Math.Min(sleep * 2, _costs.WaitAllrefsQuantumNs);
         }
 
-        _refWaitNs += _s.Now - start;
+        _devices.RefWaitNs += _s.Now - start;
     }
 
     /// <summary>Marks the devices that keep a reference after unregistration (workload: machine.leaked_references).</summary>
@@ -378,8 +403,8 @@ internal sealed partial class KernelSimulation
             return;
         }
 
-        _leakRandom ??= Stream(StreamLeaks);
-        if (_leakRandom.NextDouble() < leaks.Fraction)
+        _devices.LeakRandom ??= Stream(StreamLeaks);
+        if (_devices.LeakRandom.NextDouble() < leaks.Fraction)
         {
             dev.RefsReleasedAt = _s.Now + Ms(leaks.HoldMs);
         }
@@ -413,6 +438,9 @@ internal sealed partial class KernelSimulation
             yield return step;
         }
     }
+
+    /// <summary>IPv6 addresses on the host: the workload configures none beyond what lo and the devices get down.</summary>
+    private long Inet6Addresses() => (long)_allocatedNets * _workload.Machine.Ipv6AddressesPerNetns;
 
     /// <summary>Device lists are kept for namespaces only: the host's devices are never walked by the model.</summary>
     private void Track(NetDevice dev)

@@ -56,5 +56,7 @@ internal sealed partial class KernelSimulation
         public int DefaultDeviceExitBatch { get; } = p.Func("default_device_exit_batch");
         public int CallRcu { get; } = p.Func("call_rcu_sched");
         public int RtnlLock { get; } = p.Func("rtnl_lock");
+        public int ListDelRcu { get; } = p.Func("list_del_rcu");
+        public int AddrconfIfdown { get; } = p.Func("addrconf_ifdown");
     }
 }

@@ -77,7 +77,7 @@ internal sealed partial class KernelSimulation
             var point = DecisionPoints.All[i];
             if ((_overrides & point) != 0)
             {
-                decisions[DecisionPoints.Name(point)] = new DecisionCount(_decisionCalls[i], _decisionChanged[i]);
+                decisions[DecisionPoints.Name(point)] = new DecisionCount(_decisions.Calls(point), _decisions.Changed(point));
             }
         }
 
@@ -112,13 +112,14 @@ internal sealed partial class KernelSimulation
             NetsCreated = _netsCreated,
             NetsFreed = _netsFreed,
             Batches = _batches,
-            NetdevWait = new NetdevWaitMetrics(_devicesWaited, _unregisterWarnings, _refWaitNs / 1e6),
+            NetdevWait = new NetdevWaitMetrics(_devices.DevicesWaited, _devices.UnregisterWarnings, _devices.RefWaitNs / 1e6),
+            Generators = GeneratorTimes(),
             Locks = new Dictionary<string, LockMetrics>(StringComparer.Ordinal)
             {
-                [_setupLock.Name] = Lock(_setupLock),
-                [_rtnl.Name] = Lock(_rtnl),
-                [_ueventSock.Name] = Lock(_ueventSock),
-                [_netRwsem.Name] = Lock(_netRwsem),
+                [_locks.Setup.Name] = Lock(_locks.Setup),
+                [_locks.Rtnl.Name] = Lock(_locks.Rtnl),
+                [_locks.UeventSock.Name] = Lock(_locks.UeventSock),
+                [_locks.NetRwsem.Name] = Lock(_locks.NetRwsem),
             },
             Rcu = new RcuMetrics
             {
@@ -126,8 +127,8 @@ internal sealed partial class KernelSimulation
                 ExpeditedGracePeriods = _rcu.ExpeditedCompleted,
                 SynchronizeNormal = _rcu.SynchronizeNormal,
                 SynchronizeExpedited = _rcu.SynchronizeExpedited,
-                SynchronizeOverlapped = _decisionOverlapped,
-                SynchronizeSkipped = _decisionSkipped,
+                SynchronizeOverlapped = _decisions.Overlapped,
+                SynchronizeSkipped = _decisions.Skipped,
                 SynchronizeShortcut = _rcu.ShortcutCount,
                 WaitTotalMs = _rcu.WaitTotalNs / 1e6,
                 CleanupWaitMs = _cleanupRcuWaitNs / 1e6,
@@ -137,10 +138,10 @@ internal sealed partial class KernelSimulation
             },
             Uevents = new UeventMetrics
             {
-                Sent = _ueventsSent,
-                Suppressed = _ueventsSuppressed,
-                SocketVisits = _socketVisits,
-                SkbAllocations = _skbAllocations,
+                Sent = _uevents.Sent,
+                Suppressed = _uevents.Suppressed,
+                SocketVisits = _uevents.SocketVisits,
+                SkbAllocations = _uevents.SkbAllocations,
             },
             Profile = _profiler.Build(),
             Decisions = decisions,
@@ -162,7 +163,7 @@ internal sealed partial class KernelSimulation
     private long PeersGoneNs()
     {
         var from = _burstRelease >= 0 ? _burstRelease : _firstRelease;
-        return from >= 0 && _lastHostPeerGone >= from ? _lastHostPeerGone - from : 0;
+        return from >= 0 && _devices.LastHostPeerGone >= from ? _devices.LastHostPeerGone - from : 0;
     }
 
     private static LockMetrics Lock(SleepLock l) =>

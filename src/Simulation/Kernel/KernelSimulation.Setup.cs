@@ -1,5 +1,6 @@
 using NetnsPolicy.Sdk;
 using NetnsPolicy.Simulation.Engine;
+using NetnsPolicy.Simulation.Profiles;
 using NetnsPolicy.Simulation.Workloads;
 
 namespace NetnsPolicy.Simulation.Kernel;
@@ -35,21 +36,21 @@ internal sealed partial class KernelSimulation
 
             var exclusive = _lockMode == LockMode.Exclusive;
             _creatorsWaiting++;
-            yield return exclusive ? Step.Lock(_setupLock) : Step.LockRead(_setupLock);
+            yield return exclusive ? Step.Lock(_locks.Setup) : Step.LockRead(_locks.Setup);
             _creatorsWaiting--;
             _setupInProgress++;
             yield return Step.Call(F.SetupNet, SetupNet(net));
 
             // Link into net_namespace_list under RTNL (≤4.17) or net_rwsem (4.18+).
-            var listLock = _structure.NetListLock == "rtnl" ? _rtnl : _netRwsem;
+            var listLock = _locks.NetList;
             yield return Step.Lock(listLock);
             yield return Step.Run(F.LinkNet, Cpu(_costs.LinkNetNs));
             net.State = NetState.Alive;
-            _listedNets++;
+            _nsid.Link();
             AddLive(net);
             yield return Step.Unlock(listLock);
             _setupInProgress--;
-            yield return exclusive ? Step.Unlock(_setupLock) : Step.UnlockRead(_setupLock);
+            yield return exclusive ? Step.Unlock(_locks.Setup) : Step.UnlockRead(_locks.Setup);
 
             _netsCreated++;
             net.FromProbe = c.Probe;
@@ -72,7 +73,7 @@ internal sealed partial class KernelSimulation
         foreach (var op in _ops)
         {
             // Most inits are pure CPU work: one segment charged to the op's function, no coroutine.
-            yield return op.Behaviour == OpBehaviour.Plain && !op.Spec.InitTakesRtnl
+            yield return op.Behaviour == PernetOpBehaviour.Plain && !op.Spec.InitTakesRtnl
                 ? Step.Run(op.InitFunc, InitCost(op))
                 : Step.Call(op.InitFunc, OpInit(op, net));
         }
@@ -85,35 +86,36 @@ internal sealed partial class KernelSimulation
         var cost = InitCost(op);
         switch (op.Behaviour)
         {
-            case OpBehaviour.Uevent:
-                yield return Step.Lock(_ueventSock);
+            case PernetOpBehaviour.Uevent:
+                yield return Step.Lock(_locks.UeventSock);
                 yield return Step.Self(cost);
-                net.HasUeventSocket = true;
-                _ueventSockets++;
-                yield return Step.Unlock(_ueventSock);
+                _uevents.AddSocket(net);
+                yield return Step.Unlock(_locks.UeventSock);
                 break;
-            case OpBehaviour.Loopback:
-                yield return Step.Lock(_rtnl);
+            case PernetOpBehaviour.Loopback:
+                yield return Step.Lock(_locks.Rtnl);
                 yield return Step.Self(cost);
+                _s.ChargeDevices(1);
                 yield return Step.Call(F.RegisterNetdevice, RegisterNetdevice(new NetDevice(_loopbackType, DeviceKind.Loopback, net, "lo")));
-                yield return Step.Unlock(_rtnl);
+                yield return Step.Unlock(_locks.Rtnl);
                 break;
-            case OpBehaviour.Tunnel:
-                yield return Step.Lock(_rtnl);
+            case PernetOpBehaviour.Tunnel:
+                yield return Step.Lock(_locks.Rtnl);
                 yield return Step.Self(cost);
+                _s.ChargeDevices(1);
                 yield return Step.Call(F.RegisterNetdevice, RegisterNetdevice(new NetDevice(op.TunnelDevice!, DeviceKind.Tunnel, net, op.TunnelDevice!.Name + "0")));
-                yield return Step.Unlock(_rtnl);
+                yield return Step.Unlock(_locks.Rtnl);
                 break;
             default:
                 if (op.Spec.InitTakesRtnl)
                 {
-                    yield return Step.Lock(_rtnl);
+                    yield return Step.Lock(_locks.Rtnl);
                 }
 
                 yield return Step.Self(cost);
                 if (op.Spec.InitTakesRtnl)
                 {
-                    yield return Step.Unlock(_rtnl);
+                    yield return Step.Unlock(_locks.Rtnl);
                 }
 
                 break;
@@ -132,35 +134,32 @@ internal sealed partial class KernelSimulation
             _listenerRandom ??= Stream(StreamListeners);
             if (_listenerRandom.NextDouble() < fraction)
             {
-                net.UeventListener = true;
-                _listenerNets++;
+                _uevents.AddListener(net);
             }
         }
 
         for (var i = 0; i < mix.VethPairs; i++)
         {
-            yield return Step.Lock(_rtnl);
+            yield return Step.Lock(_locks.Rtnl);
+            _s.ChargeDevices(2);
             var inner = new NetDevice(_vethType, DeviceKind.Veth, net, "veth" + i);
             var peer = new NetDevice(_vethType, DeviceKind.Veth, _initNet, $"veth{net.Id}_{i}");
             inner.Peer = peer;
             peer.Peer = inner;
             yield return Step.Call(F.VethNewlink, RegisterNetdevice(peer));
             yield return Step.Call(F.VethNewlink, RegisterNetdevice(inner));
-            if (!net.HostHasNsid)
-            {
-                net.HostHasNsid = true;
-                _hostNsids++;
-            }
+            _nsid.AssignHostNsid(net);
 
-            yield return Step.Unlock(_rtnl);
+            yield return Step.Unlock(_locks.Rtnl);
         }
 
         for (var i = 0; i < mix.Physical; i++)
         {
-            yield return Step.Lock(_rtnl);
+            yield return Step.Lock(_locks.Rtnl);
+            _s.ChargeDevices(1);
             var dev = new NetDevice(_physicalType, DeviceKind.Physical, _initNet, $"eth{net.Id}_{i}");
             yield return Step.Call(F.DevChangeNetNamespace, DeviceMove(dev, net));
-            yield return Step.Unlock(_rtnl);
+            yield return Step.Unlock(_locks.Rtnl);
         }
     }
 

@@ -1,5 +1,6 @@
 using NetnsPolicy.Sdk;
 using NetnsPolicy.Simulation.Engine;
+using NetnsPolicy.Simulation.Metrics;
 using NetnsPolicy.Simulation.Workloads;
 
 namespace NetnsPolicy.Simulation.Kernel;
@@ -15,7 +16,29 @@ internal sealed partial class KernelSimulation
     private const ulong StreamLeaks = 5;
     private const ulong StreamRtnlUsers = 100;
 
+    private long _loopsLeft;
+    private long _loopsDone = -1;
+    private long _churnLeft;
+    private long _churnDone = -1;
+
     private static long Ms(double ms) => (long)Math.Round(ms * 1e6);
+
+    private static double? Seconds(long ns) => ns >= 0 ? ns / 1e9 : null;
+
+    private GeneratorMetrics GeneratorTimes() => new()
+    {
+        LoopsDoneSeconds = Seconds(_loopsDone),
+        ChurnDoneSeconds = Seconds(_churnDone),
+        BurstReleasedSeconds = Seconds(_burstRelease),
+    };
+
+    private void ChurnFinished()
+    {
+        if (--_churnLeft == 0)
+        {
+            _churnDone = _s.Now;
+        }
+    }
 
     /// <summary>Namespaces alive at t=0 (never released): they count for N, nsids, memory and ucounts.</summary>
     private void BuildInitialPopulation()
@@ -30,9 +53,10 @@ internal sealed partial class KernelSimulation
             var net = new Net(_nextNetId++) { MemoryBytes = _perNetBytes, State = NetState.Alive, HasUeventSocket = true };
             _charged++;
             _allocatedNets++;
-            _listedNets++;
-            _ueventSockets++;
+            _nsid.ListedNets++;
+            _uevents.Sockets++;
             _memory += net.MemoryBytes;
+            _s.ChargeDevices(1 + (2 * pop.Devices.VethPairs));
             net.Devices.Add(new NetDevice(_loopbackType, DeviceKind.Loopback, net, "lo"));
             for (var v = 0; v < pop.Devices.VethPairs; v++)
             {
@@ -45,7 +69,7 @@ internal sealed partial class KernelSimulation
 
             if (net.HostHasNsid)
             {
-                _hostNsids++;
+                _nsid.HostNsids++;
             }
 
             AddLive(net);
@@ -69,6 +93,7 @@ internal sealed partial class KernelSimulation
         if (w.Loops is { } loops)
         {
             _expectedNets += (long)loops.Count * loops.Cycles;
+            _loopsLeft = loops.Count;
             for (var i = 0; i < loops.Count; i++)
             {
                 _generatorsActive++;
@@ -80,6 +105,7 @@ internal sealed partial class KernelSimulation
         {
             _expectedNets += (long)(churn.ArrivalsPerSecond * churn.DurationMs / 1000);
             _generatorsActive++;
+            _churnLeft = 1;
             _s.Spawn("churn", F.ProcessRoot, ChurnArrivals(churn));
         }
 
@@ -178,6 +204,11 @@ internal sealed partial class KernelSimulation
             yield return Step.Call(F.PutNet, PutNet(net));
         }
 
+        if (--_loopsLeft == 0)
+        {
+            _loopsDone = _s.Now;
+        }
+
         _generatorsActive--;
     }
 
@@ -199,9 +230,11 @@ internal sealed partial class KernelSimulation
 
             yield return Step.Sleep(gap);
             _generatorsActive++;
+            _churnLeft++;
             _s.Spawn("conn" + n++, F.ProcessRoot, ChurnProcess(churn, Lifetime(churn.Lifetime, lifetimes)));
         }
 
+        ChurnFinished();
         _generatorsActive--;
     }
 
@@ -229,6 +262,7 @@ internal sealed partial class KernelSimulation
             yield return Step.Call(F.PutNet, PutNet(net));
         }
 
+        ChurnFinished();
         _generatorsActive--;
     }
 
@@ -275,7 +309,7 @@ internal sealed partial class KernelSimulation
         while (!_workloadDone)
         {
             yield return Step.Sleep((long)random.NextExponential(spec.MeanIntervalMs * 1e6));
-            yield return Step.Lock(_rtnl);
+            yield return Step.Lock(_locks.Rtnl);
             if (reader > 0)
             {
                 yield return Step.ReadLock();
@@ -284,7 +318,7 @@ internal sealed partial class KernelSimulation
             }
 
             yield return Step.Self(hold - reader);
-            yield return Step.Unlock(_rtnl);
+            yield return Step.Unlock(_locks.Rtnl);
         }
     }
 }

@@ -27,11 +27,13 @@ internal sealed partial class KernelSimulation : IKernelState
     private readonly ICleanupPolicy _policy;
     private readonly DecisionPoint _overrides;
 
-    /// <summary>net_mutex (≤4.17) or pernet_ops_rwsem (4.18+): one rwsem, a mutex being its write-only use.</summary>
-    private readonly SleepLock _setupLock;
-    private readonly SleepLock _rtnl;
-    private readonly SleepLock _ueventSock;
-    private readonly SleepLock _netRwsem;
+    // The kernel's subsystems, each owning its state.
+    private readonly KernelLocks _locks;
+    private readonly NsidTable _nsid;
+    private readonly UeventBroadcast _uevents = new();
+    private readonly DeviceUnregistration _devices = new();
+    private readonly DecisionCounters _decisions = new();
+
 
     private readonly IReadOnlyList<PernetOp> _ops;
     private readonly DeviceTypeSpec _loopbackType;
@@ -53,11 +55,7 @@ internal sealed partial class KernelSimulation : IKernelState
     private LockMode _lockMode;
     private bool _workPending;
     private bool _workerBusy;
-    private int _listedNets;
     private int _allocatedNets;
-    private int _ueventSockets;
-    private int _listenerNets;
-    private int _hostNsids;
     private int _charged;
     private long _memory;
     private long _baselineMemory;
@@ -91,7 +89,7 @@ internal sealed partial class KernelSimulation : IKernelState
     private long _lastBatchHold;
     private long _expectedNets;
 
-    public KernelSimulation(SimulationRequest request, CancellationToken token, IProgress<SimulationProgress>? progress)
+    public KernelSimulation(SimulationRequest request, CancellationToken token, IProgress<SimulationProgress>? progress, SimulationBudget? budget = null)
     {
         _request = request;
         _workload = request.Workload;
@@ -111,14 +109,12 @@ internal sealed partial class KernelSimulation : IKernelState
         _ueventMult = m.DebugKernel ? _profile.Debug.UeventMultiplier : 1.0;
 
         _profiler = new Profiler();
-        _s = new Scheduler(m.Cpus, _costs.SchedSliceNs, _profiler);
+        _s = new Scheduler(m.Cpus, _costs.SchedSliceNs, _profiler) { Budget = budget ?? SimulationBudget.Unlimited };
         _rcu = new Rcu(_s, _profile.Rcu, m.Hz, Stream(StreamRcu));
         _s.Rcu = _rcu;
-        _setupLock = new SleepLock(_structure.SetupLock == "shared" ? "pernet_ops_rwsem" : "net_mutex", _s);
-        _rtnl = new SleepLock("rtnl_mutex", _s);
-        _ueventSock = new SleepLock("uevent_sock_mutex", _s);
-        _netRwsem = new SleepLock("net_rwsem", _s);
-        _setupLock.OnGranted = OnSetupLockGranted;
+        _locks = new KernelLocks(_s, _structure);
+        _nsid = new NsidTable(_costs, _structure);
+        _locks.Setup.OnGranted = OnSetupLockGranted;
         _workerWait = new WaitQueue(_s);
 
         _loopbackType = DeviceType("loopback");
@@ -129,9 +125,7 @@ internal sealed partial class KernelSimulation : IKernelState
         InitFunctions();
 
         _initNet = new Net(0) { State = NetState.Alive, HasUeventSocket = true, UeventListener = m.UeventListeners.Host };
-        _listedNets = 1;
-        _ueventSockets = 1;
-        _listenerNets = _initNet.UeventListener ? 1 : 0;
+        _uevents.ListenerNets = _initNet.UeventListener ? 1 : 0;
     }
 
     public RunResult Run()
@@ -141,7 +135,7 @@ internal sealed partial class KernelSimulation : IKernelState
         try
         {
             ConfigurePolicy();
-            _lockMode = DecideLockScope(0, new LockScope(DefaultLockMode)).Mode;
+            _lockMode = DecideLockScope(0, new LockScope(_locks.SetupMode)).Mode;
             BuildInitialPopulation();
             _s.Spawn("kworker/u:netns", F.KworkerRoot, Worker());
             StartWorkload();
@@ -177,11 +171,14 @@ internal sealed partial class KernelSimulation : IKernelState
             status = RunStatus.Cancelled;
             detail = "cancelled";
         }
+        catch (BudgetExceededException e)
+        {
+            status = RunStatus.BudgetExceeded;
+            detail = e.Message;
+        }
 
         return BuildResult(status, detail);
     }
-
-    private LockMode DefaultLockMode => _structure.SetupLock == "shared" ? LockMode.Shared : LockMode.Exclusive;
 
     /// <summary>
     /// Drain: once every generator is done and their nets are freed, the open-ended actors (probe, RTNL users) stop;
@@ -324,15 +321,7 @@ internal sealed partial class KernelSimulation : IKernelState
 
     long IKernelState.LastBatchLockHoldNs => _lastBatchHold;
 
-    int IKernelState.LockWaiters(KernelLock lockId) => LockOf(lockId).WaiterCount;
+    int IKernelState.LockWaiters(KernelLock lockId) => _locks.Of(lockId).WaiterCount;
 
-    long IKernelState.OldestLockWaitNs(KernelLock lockId) => LockOf(lockId).OldestWaitNs(_s.Now);
-
-    private SleepLock LockOf(KernelLock id) => id switch
-    {
-        KernelLock.NetMutex => _setupLock,
-        KernelLock.Rtnl => _rtnl,
-        KernelLock.UeventSock => _ueventSock,
-        _ => throw new ArgumentOutOfRangeException(nameof(id), id, "unknown lock"),
-    };
+    long IKernelState.OldestLockWaitNs(KernelLock lockId) => _locks.Of(lockId).OldestWaitNs(_s.Now);
 }

@@ -3,20 +3,10 @@ using NetnsPolicy.Simulation.Profiles;
 
 namespace NetnsPolicy.Simulation.Kernel;
 
-/// <summary>What a pernet operation does beyond its costs.</summary>
-internal enum OpBehaviour
-{
-    Plain,
-    Loopback,
-    DefaultDevice,
-    Uevent,
-    Tunnel,
-}
-
 /// <summary>A pernet operation of this run: its profile entry, resolved once, with its profiler function ids.</summary>
 internal sealed class PernetOp
 {
-    private PernetOp(PernetOpSpec spec, OpBehaviour behaviour, DeviceTypeSpec? device, Profiler profiler)
+    private PernetOp(PernetOpSpec spec, PernetOpBehaviour behaviour, DeviceTypeSpec? device, Profiler profiler)
     {
         Spec = spec;
         Behaviour = behaviour;
@@ -29,7 +19,7 @@ internal sealed class PernetOp
 
     public PernetOpSpec Spec { get; }
 
-    public OpBehaviour Behaviour { get; }
+    public PernetOpBehaviour Behaviour { get; }
 
     /// <summary>The fallback device type of a tunnel op.</summary>
     public DeviceTypeSpec? TunnelDevice { get; }
@@ -64,16 +54,9 @@ internal sealed class PernetOp
         var ops = new List<PernetOp>();
         foreach (var spec in profile.PernetOps)
         {
-            var behaviour = spec.Behaviour switch
-            {
-                "loopback" => OpBehaviour.Loopback,
-                "default_device" => OpBehaviour.DefaultDevice,
-                "uevent" => OpBehaviour.Uevent,
-                "tunnel" => OpBehaviour.Tunnel,
-                _ => OpBehaviour.Plain,
-            };
+            var behaviour = spec.Behaviour;
             DeviceTypeSpec? device = null;
-            if (behaviour == OpBehaviour.Tunnel)
+            if (behaviour == PernetOpBehaviour.Tunnel)
             {
                 if (!tunnelModules.Contains(spec.Device!))
                 {

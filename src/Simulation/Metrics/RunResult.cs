@@ -52,6 +52,9 @@ public sealed record RunResult
     public int Batches { get; init; }
     /// <summary>netdev_wait_allrefs: devices that waited for references, "waiting for … to become free" warnings, total wait.</summary>
     public NetdevWaitMetrics NetdevWait { get; init; } = new(0, 0, 0);
+
+    /// <summary>When each workload generator finished, in simulated seconds (null when the workload has none).</summary>
+    public GeneratorMetrics Generators { get; init; } = new();
     public IReadOnlyDictionary<string, LockMetrics> Locks { get; init; } = new Dictionary<string, LockMetrics>();
     public RcuMetrics Rcu { get; init; } = new();
     public UeventMetrics Uevents { get; init; } = new();
@@ -69,6 +72,9 @@ public static class RunStatus
     public const string Stalled = "stalled";
     public const string PolicyFault = "policy-fault";
     public const string Cancelled = "cancelled";
+
+    /// <summary>The runner's work budget (events, pending events or devices) was exceeded; the detail names which.</summary>
+    public const string BudgetExceeded = "budget-exceeded";
 }
 
 /// <summary>A latency distribution in milliseconds (from an HdrHistogram with 3 significant digits).</summary>
@@ -79,6 +85,19 @@ public sealed record LatencySummary(long Count, double Mean, double P50, double 
 
 /// <summary>Devices whose unregistration waited for leaked references.</summary>
 public sealed record NetdevWaitMetrics(long Devices, long Warnings, double WaitTotalMs);
+
+/// <summary>When the workload's generators finished: a loop's duration is read directly, as commit messages report it.</summary>
+public sealed record GeneratorMetrics
+{
+    /// <summary>When the last loop finished its last cycle (its last release returned).</summary>
+    public double? LoopsDoneSeconds { get; init; }
+
+    /// <summary>When the last churn process released its namespace (arrivals over and every process gone).</summary>
+    public double? ChurnDoneSeconds { get; init; }
+
+    /// <summary>When the burst's owners exited, releasing every namespace at once.</summary>
+    public double? BurstReleasedSeconds { get; init; }
+}
 
 /// <summary>Hold and wait statistics of one lock.</summary>
 public sealed record LockMetrics(long Acquisitions, long Contended, double HoldTotalMs, double HoldMaxMs, double WaitTotalMs, double WaitMaxMs);

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace NetnsPolicy.Simulation.Profiles;
 
 /// <summary>
@@ -28,17 +31,20 @@ public sealed record KernelProfile
     public IReadOnlyList<PernetOpSpec> PernetOps { get; init; } = [];
 }
 
-/// <summary>The structural switches that distinguish eras (KERNEL-MODEL.md §6).</summary>
+/// <summary>
+/// The structural switches that distinguish eras (KERNEL-MODEL.md §6, docs/eras.md): each is named after the kernel
+/// behaviour it models and documents the commit that introduced it.
+/// </summary>
 public sealed record StructureSpec
 {
-    /// <summary>exclusive (net_mutex, ≤4.17) or shared (pernet_ops_rwsem for read, 4.18+).</summary>
-    public string SetupLock { get; init; } = "exclusive";
+    /// <summary>net_mutex (≤4.16) or pernet_ops_rwsem taken for read by setup_net and cleanup_net (4.17, merge 885842d89a9b).</summary>
+    public SetupLockKind SetupLock { get; init; } = SetupLockKind.Exclusive;
 
-    /// <summary>spinlock (cleanup_list_lock) or llist (lock-free; work queued only on the first add, 4.18).</summary>
-    public string CleanupList { get; init; } = "spinlock";
+    /// <summary>cleanup_list under cleanup_list_lock, or an llist with the work queued only on the first add (4.17).</summary>
+    public CleanupListKind CleanupList { get; init; } = CleanupListKind.Spinlock;
 
-    /// <summary>all_sockets (≤4.17) or owning_netns (4.18+).</summary>
-    public string UeventDelivery { get; init; } = "all_sockets";
+    /// <summary>Device uevents broadcast to every netns's socket (≤4.17) or to the owning netns only (Brauner, 4.18).</summary>
+    public UeventDeliveryKind UeventDelivery { get; init; } = UeventDeliveryKind.AllSockets;
 
     /// <summary>One skb allocated and shared by every socket (4.15) instead of one per socket.</summary>
     public bool UeventSkbShared { get; init; }
@@ -46,29 +52,207 @@ public sealed record StructureSpec
     /// <summary><c>uevent_net_exit</c> searches the socket list linearly (≤4.17).</summary>
     public bool UeventNetExitLinear { get; init; } = true;
 
-    /// <summary>rtnl (≤4.17: net list changes under RTNL) or net_rwsem (4.18+).</summary>
-    public string NetListLock { get; init; } = "rtnl";
+    /// <summary>
+    /// Whether netdev_unregister_kobject and the rx/tx queue kobject removal send the KOBJ_REMOVE uevents of a
+    /// device whose netns refcount is zero (net/core/net-sysfs.c: <c>dev_set_uevent_suppress</c>,
+    /// <c>kobj->uevent_suppress = 1</c>): sent (≤4.9) or suppressed (4.10, Vagin, "net: skip genenerating uevents
+    /// for network namespaces that are exiting", 002d8a1a6c11).
+    /// </summary>
+    public DyingNetnsUevents DyingNetnsUevents { get; init; } = DyingNetnsUevents.Sent;
+
+    /// <summary>net_namespace_list changes under RTNL (≤4.16) or net_rwsem (4.17, f0b07bb151b0).</summary>
+    public NetListLockKind NetListLock { get; init; } = NetListLockKind.Rtnl;
+
+    /// <summary>
+    /// Where cleanup_net removes the dying nets' nsids from every live net: under the list lock (≤4.16, RTNL), or
+    /// after <c>up_write(&amp;net_rwsem)</c> with each visited net's <c>nsid_lock</c> only (4.17,
+    /// net/core/net_namespace.c <c>unhash_nsid</c>: "we do not use for_each_net_rcu() or net_rwsem").
+    /// </summary>
+    public NsidUnhashLock NsidUnhash { get; init; } = NsidUnhashLock.UnderListLock;
 
     /// <summary>pre_exit hooks exist and share cleanup_net's one grace period (5.3, d7d99872c144).</summary>
     public bool PreExit { get; init; }
 
-    /// <summary>normal or expedited: the grace period of cleanup_net step 6 (expedited from 6.9, 78c3253f27e5).</summary>
-    public string CleanupSync { get; init; } = "normal";
+    /// <summary>The grace period of cleanup_net step 6: normal, or expedited from 6.9 (78c3253f27e5).</summary>
+    public CleanupSyncKind CleanupSync { get; init; } = CleanupSyncKind.Normal;
 
-    /// <summary>synchronize_net from the cleanup thread always expedited (6.14+, ae646f1a0bb9).</summary>
-    public bool SynchronizeNetAlwaysExpedited { get; init; }
+    /// <summary>
+    /// When synchronize_net() is expedited: with RTNL held (net/core/dev.c), or also when called from the
+    /// cleanup_net task (<c>from_cleanup_net()</c>, 0734d7c3d93c) — pernet exit syncs included.
+    /// </summary>
+    public SynchronizeNetExpedited SynchronizeNetExpedited { get; init; } = SynchronizeNetExpedited.RtnlHeld;
 
-    /// <summary>RTNL dropped around the syncs and backlog flush of unregister rounds in the cleanup path (6.14+).</summary>
+    /// <summary>
+    /// RTNL dropped around the syncs and backlog flush of unregister rounds in the cleanup path (83419b61d187,
+    /// ae646f1a0bb9, cfa579f66656; reverted by e759e1e4a4bd, Jan 2025: no shipped era has it).
+    /// </summary>
     public bool RtnlDropAroundWaits { get; init; }
 
     /// <summary>per_net (O(D×N×I)) or batched (one pass over live nets, 7.0, 7acee67a6bce).</summary>
-    public string NsidRemoval { get; init; } = "per_net";
+    public NsidRemovalKind NsidRemoval { get; init; } = NsidRemovalKind.PerNet;
 
     /// <summary><c>default_device_exit</c> runs once per dying net (≤5.17); otherwise folded into the batch.</summary>
     public bool DefaultDeviceExitPerNet { get; init; } = true;
 
     /// <summary><c>exit_batch_rtnl</c>: converted drivers share one RTNL hold and one unregister round (6.9).</summary>
     public bool ExitBatchRtnl { get; init; }
+
+    /// <summary>
+    /// RTNL round trips per device in netdev_run_todo: 1 (≤5.x, <c>dev_net(dev)-&gt;dev_unreg_count--</c> under
+    /// rtnl_lock) or 0 once dev_unreg_count is an atomic (6.x: <c>atomic_dec_and_test(&amp;dev_unreg_count)</c>).
+    /// </summary>
+    public int TodoRtnlRoundTrips { get; init; } = 1;
+
+    /// <summary>
+    /// The order netdev_run_todo frees devices: serially, each waiting for its own references (≤5.x,
+    /// netdev_wait_allrefs), or whichever device's references drop first (6.x, <c>netdev_wait_allrefs_any</c>).
+    /// </summary>
+    public TodoFreeOrder TodoFreeOrder { get; init; } = TodoFreeOrder.Serial;
+
+    /// <summary>
+    /// addrconf_ifdown's address walk: the global <c>inet6_addr_lst</c> hash, O(all IPv6 addresses on the host) per
+    /// device (≤5.17), or the netns's own hash (5.18, merge 4caaf75888d8). Costed by
+    /// <see cref="CoreCosts.Inet6AddrWalkPerAddressNs"/>.
+    /// </summary>
+    public Inet6AddrHash Inet6AddrHash { get; init; } = Inet6AddrHash.Global;
+}
+
+/// <summary>The lock setup_net and cleanup_net take.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<SetupLockKind>))]
+public enum SetupLockKind
+{
+    /// <summary>net_mutex.</summary>
+    Exclusive,
+
+    /// <summary>pernet_ops_rwsem, for read.</summary>
+    Shared,
+}
+
+/// <summary>How cleanup_list is kept.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<CleanupListKind>))]
+public enum CleanupListKind
+{
+    Spinlock,
+    Llist,
+}
+
+/// <summary>Which uevent sockets a device uevent visits by default.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<UeventDeliveryKind>))]
+public enum UeventDeliveryKind
+{
+    AllSockets,
+    OwningNetns,
+}
+
+/// <summary>The KOBJ_REMOVE uevents of a device whose netns is dying.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<DyingNetnsUevents>))]
+public enum DyingNetnsUevents
+{
+    Sent,
+    Suppressed,
+}
+
+/// <summary>The lock that protects net_namespace_list.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<NetListLockKind>))]
+public enum NetListLockKind
+{
+    Rtnl,
+    NetRwsem,
+}
+
+/// <summary>The lock unhash_nsid runs under.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<NsidUnhashLock>))]
+public enum NsidUnhashLock
+{
+    UnderListLock,
+    NsidLockOnly,
+}
+
+/// <summary>The kind of cleanup_net's grace period after unlinking.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<CleanupSyncKind>))]
+public enum CleanupSyncKind
+{
+    Normal,
+    Expedited,
+}
+
+/// <summary>When synchronize_net() uses an expedited grace period.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<SynchronizeNetExpedited>))]
+public enum SynchronizeNetExpedited
+{
+    RtnlHeld,
+    RtnlHeldOrCleanupNet,
+}
+
+/// <summary>How cleanup_net removes nsids.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<NsidRemovalKind>))]
+public enum NsidRemovalKind
+{
+    PerNet,
+    Batched,
+}
+
+/// <summary>The order netdev_run_todo frees the devices of a round.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<TodoFreeOrder>))]
+public enum TodoFreeOrder
+{
+    Serial,
+    AnyOrder,
+}
+
+/// <summary>Which hash addrconf_ifdown walks for a device's addresses.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<Inet6AddrHash>))]
+public enum Inet6AddrHash
+{
+    Global,
+    PerNetns,
+}
+
+/// <summary>What a pernet operation does beyond its costs.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<PernetOpBehaviour>))]
+public enum PernetOpBehaviour
+{
+    Plain,
+
+    /// <summary>Registers lo (loopback_net_init).</summary>
+    Loopback,
+
+    /// <summary>default_device_exit[_batch].</summary>
+    DefaultDevice,
+
+    /// <summary>The netns's uevent socket.</summary>
+    Uevent,
+
+    /// <summary>Owns the fallback device of a tunnel module.</summary>
+    Tunnel,
+}
+
+/// <summary>How a tunnel driver dismantles its fallback devices.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<TunnelTeardownKind>))]
+public enum TunnelTeardownKind
+{
+    /// <summary>exit per net (4.9).</summary>
+    PerNet,
+
+    /// <summary>exit_batch (bb401caefe9d).</summary>
+    PerBatch,
+
+    /// <summary>exit_batch_rtnl (6.9, fd4f101edbd9).</summary>
+    BatchRtnl,
+}
+
+/// <summary>What a pernet exit's grace-period wait calls.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<ExitSyncCall>))]
+public enum ExitSyncCall
+{
+    /// <summary>synchronize_net(): expedited under RTNL (or from cleanup_net, 0734d7c3d93c).</summary>
+    SynchronizeNet,
+
+    /// <summary>synchronize_rcu().</summary>
+    SynchronizeRcu,
+
+    /// <summary>synchronize_rcu_expedited() (nf_conntrack_cleanup_net_list since 6.9, 1ebb85f9c03d).</summary>
+    SynchronizeRcuExpedited,
 }
 
 /// <summary>Costs of the steps the engine itself models (not owned by a pernet op).</summary>
@@ -113,6 +297,18 @@ public sealed record CoreCosts
     public long DeviceRegisterNs { get; init; }
     /// <summary>Moving a physical device to the init netns, besides its syncs and uevents.</summary>
     public long DeviceMoveNs { get; init; }
+
+    /// <summary>
+    /// RCU callbacks one device's unregistration queues (in_device and inet6_dev freed with call_rcu, dst entries,
+    /// neighbour entries): rcu_barrier in netdev_run_todo and cleanup_net waits for them.
+    /// </summary>
+    public int DeviceRcuCallbacks { get; init; }
+
+    /// <summary>Running one of those callbacks.</summary>
+    public long DeviceRcuCallbackNs { get; init; }
+
+    /// <summary>addrconf_ifdown with a global inet6_addr_lst: per IPv6 address on the host visited per device.</summary>
+    public long Inet6AddrWalkPerAddressNs { get; init; }
     /// <summary>netdev_wait_allrefs: the longest sleep between reference checks (250 ms).</summary>
     public long WaitAllrefsQuantumNs { get; init; } = 250_000_000;
 
@@ -195,13 +391,13 @@ public sealed record PernetOpSpec
     /// plain; loopback (registers lo in init); default_device (default_device_exit[_batch]); uevent
     /// (the netns's uevent socket); tunnel (owns the fallback device of <see cref="Device"/>).
     /// </summary>
-    public string Behaviour { get; init; } = "plain";
+    public PernetOpBehaviour Behaviour { get; init; } = PernetOpBehaviour.Plain;
 
     /// <summary>For tunnel ops: the device type (module name) whose fallback device this op owns.</summary>
     public string? Device { get; init; }
 
     /// <summary>For tunnel ops: per_net (4.9 exit) or per_batch (exit_batch, bb401caefe9d) or batch_rtnl (6.9).</summary>
-    public string TunnelTeardown { get; init; } = "per_net";
+    public TunnelTeardownKind TunnelTeardown { get; init; } = TunnelTeardownKind.PerNet;
 
     public long InitNs { get; init; }
     public bool InitTakesRtnl { get; init; }
@@ -216,6 +412,9 @@ public sealed record PernetOpSpec
     public bool ExitTakesRtnl { get; init; }
     /// <summary>synchronize_rcu/synchronize_net calls in the per-net exit.</summary>
     public int ExitSyncs { get; init; }
+
+    /// <summary>What the exit's and exit_batch's grace-period waits call (default synchronize_net).</summary>
+    public ExitSyncCall ExitSyncCall { get; init; } = ExitSyncCall.SynchronizeNet;
     /// <summary>call_rcu callbacks queued by the per-net exit.</summary>
     public int ExitCallRcu { get; init; }
     public long CallbackNs { get; init; }
@@ -227,3 +426,10 @@ public sealed record PernetOpSpec
 
     public long FreeNs { get; init; }
 }
+
+/// <summary>
+/// Profile enums are written and read as snake_case strings by any serializer (the profile writer of calibration
+/// included), not only by the loader's options.
+/// </summary>
+public sealed class ProfileEnumConverter<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false)
+    where T : struct, Enum;

@@ -3,8 +3,6 @@ namespace NetnsPolicy.Simulation.Profiles;
 /// <summary>Semantic checks of a kernel profile.</summary>
 internal static class KernelProfileValidator
 {
-    private static readonly string[] Behaviours = ["plain", "loopback", "default_device", "uevent", "tunnel"];
-
     public static List<FieldError> Validate(KernelProfile p)
     {
         var e = new List<FieldError>();
@@ -19,12 +17,13 @@ internal static class KernelProfileValidator
         Check(p.FormatVersion == KernelProfile.CurrentFormatVersion, "format_version", $"must be {KernelProfile.CurrentFormatVersion}, got {p.FormatVersion}");
         Check(!string.IsNullOrWhiteSpace(p.Id), "id", "must be a non-empty id");
         var s = p.Structure;
-        Check(s.SetupLock is "exclusive" or "shared", "structure.setup_lock", $"must be exclusive or shared, got '{s.SetupLock}'");
-        Check(s.CleanupList is "spinlock" or "llist", "structure.cleanup_list", $"must be spinlock or llist, got '{s.CleanupList}'");
-        Check(s.UeventDelivery is "all_sockets" or "owning_netns", "structure.uevent_delivery", $"must be all_sockets or owning_netns, got '{s.UeventDelivery}'");
-        Check(s.NetListLock is "rtnl" or "net_rwsem", "structure.net_list_lock", $"must be rtnl or net_rwsem, got '{s.NetListLock}'");
-        Check(s.CleanupSync is "normal" or "expedited", "structure.cleanup_sync", $"must be normal or expedited, got '{s.CleanupSync}'");
-        Check(s.NsidRemoval is "per_net" or "batched", "structure.nsid_removal", $"must be per_net or batched, got '{s.NsidRemoval}'");
+        foreach (var (name, value) in new (string, Enum)[] { ("setup_lock", s.SetupLock), ("cleanup_list", s.CleanupList), ("uevent_delivery", s.UeventDelivery), ("dying_netns_uevents", s.DyingNetnsUevents), ("net_list_lock", s.NetListLock), ("nsid_unhash", s.NsidUnhash), ("cleanup_sync", s.CleanupSync), ("synchronize_net_expedited", s.SynchronizeNetExpedited), ("nsid_removal", s.NsidRemoval), ("todo_free_order", s.TodoFreeOrder), ("inet6_addr_hash", s.Inet6AddrHash) })
+        {
+            Check(Enum.IsDefined(value.GetType(), value), "structure." + name, $"undefined value {value}");
+        }
+
+        Check(s.TodoRtnlRoundTrips is >= 0 and <= 2, "structure.todo_rtnl_round_trips", $"must be 0, 1 or 2, got {s.TodoRtnlRoundTrips}");
+        Check(s.NsidUnhash == NsidUnhashLock.UnderListLock || s.NetListLock == NetListLockKind.NetRwsem, "structure.nsid_unhash", "nsid_lock_only needs net_list_lock net_rwsem (both 4.17)");
         Check(p.Debug.CpuMultiplier >= 1 && p.Debug.UeventMultiplier >= 1, "debug", "multipliers must be ≥ 1");
         Check(p.Rcu.NormalGpBaseJiffies > 0, "rcu.normal_gp_base_jiffies", "must be > 0");
         Check(p.Rcu.GpJitter is >= 0 and < 1, "rcu.gp_jitter", "must be within [0, 1)");
@@ -33,7 +32,7 @@ internal static class KernelProfileValidator
         Check(p.Costs.SchedSliceNs > 0, "costs.sched_slice_ns", "must be > 0");
         foreach (var prop in typeof(CoreCosts).GetProperties())
         {
-            if (prop.GetValue(p.Costs) is long v && v < 0)
+            if ((prop.GetValue(p.Costs) is long v && v < 0) || (prop.GetValue(p.Costs) is int n && n < 0))
             {
                 e.Add(new FieldError("costs." + JsonInputNames.Snake(prop.Name), "must be ≥ 0"));
             }
@@ -60,16 +59,15 @@ internal static class KernelProfileValidator
             var f = $"pernet_ops[{i}]";
             Check(!string.IsNullOrWhiteSpace(op.Name), f + ".name", "must be non-empty");
             Check(names.Add(op.Name), f + ".name", $"'{op.Name}' is listed twice");
-            Check(Behaviours.Contains(op.Behaviour), f + ".behaviour", $"must be one of {string.Join(", ", Behaviours)}, got '{op.Behaviour}'");
-            Check(op.Behaviour != "tunnel" || p.Devices.Any(d => d.Name == op.Device && d.Kind == "tunnel"), f + ".device", $"a tunnel op must name a tunnel device type, got '{op.Device}'");
-            Check(op.TunnelTeardown is "per_net" or "per_batch" or "batch_rtnl", f + ".tunnel_teardown", $"must be per_net, per_batch or batch_rtnl, got '{op.TunnelTeardown}'");
+            Check(Enum.IsDefined(op.Behaviour) && Enum.IsDefined(op.TunnelTeardown) && Enum.IsDefined(op.ExitSyncCall), f, "undefined behaviour, tunnel_teardown or exit_sync_call");
+            Check(op.Behaviour != PernetOpBehaviour.Tunnel || p.Devices.Any(d => d.Name == op.Device && d.Kind == "tunnel"), f + ".device", $"a tunnel op must name a tunnel device type, got '{op.Device}'");
             Check(op.InitNs >= 0 && op.ExitNs >= 0 && op.ExitBatchNs >= 0 && op.FreeNs >= 0 && op.PreExitNs >= 0 && op.ExitPerLiveNetNs >= 0 && op.ExitBatchPerNetNs >= 0 && op.CallbackNs >= 0 && op.PerCpuSocketNs >= 0, f, "costs must be ≥ 0");
             Check(op.ExitSyncs is >= 0 and <= 16 && op.ExitBatchSyncs is >= 0 and <= 16 && op.ExitCallRcu is >= 0 and <= 1024 && op.PerCpuSockets is >= 0 and <= 16, f, "sync, callback and socket counts out of range");
         }
 
-        foreach (var b in new[] { "loopback", "default_device", "uevent" })
+        foreach (var b in new[] { PernetOpBehaviour.Loopback, PernetOpBehaviour.DefaultDevice, PernetOpBehaviour.Uevent })
         {
-            Check(p.PernetOps.Count(o => o.Behaviour == b) == 1, "pernet_ops", $"must contain exactly one op with behaviour '{b}'");
+            Check(p.PernetOps.Count(o => o.Behaviour == b) == 1, "pernet_ops", $"must contain exactly one op with behaviour '{JsonInputNames.Snake(b.ToString())}'");
         }
 
         return e;

@@ -53,6 +53,12 @@ public sealed record MachineSpec
 
     /// <summary>Devices whose last references outlive their unregistration (a leaked socket, dst or callback).</summary>
     public LeakedReferencesSpec LeakedReferences { get; init; } = new();
+
+    /// <summary>
+    /// IPv6 addresses each namespace holds (configured, up devices). Before 5.18 addrconf_ifdown walks every address
+    /// on the host for each device torn down (the global inet6_addr_lst).
+    /// </summary>
+    public int Ipv6AddressesPerNetns { get; init; }
 }
 
 /// <summary>

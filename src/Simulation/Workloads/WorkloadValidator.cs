@@ -45,6 +45,7 @@ internal static class WorkloadValidator
                 Check(double.IsFinite(m.LeakedReferences.HoldMs) && m.LeakedReferences.HoldMs is >= 0 and <= 3_600_000, "machine.leaked_references.hold_ms", $"must be within [0, 3600000], got {m.LeakedReferences.HoldMs}");
             }
 
+            Check(m.Ipv6AddressesPerNetns is >= 0 and <= 4096, "machine.ipv6_addresses_per_netns", $"must be within [0, 4096], got {m.Ipv6AddressesPerNetns}");
             Check(m.TunnelModules is not null, "machine.tunnel_modules", "must be a list (possibly empty)");
             if (m.TunnelModules is not null)
             {

@@ -28,7 +28,8 @@ public static class TournamentLoader
 
     /// <summary>
     /// Parses and validates tournament JSON. With a <paramref name="catalog"/>, every entry's policy and parameters
-    /// are also checked against it.
+    /// are also checked against it. Without a <paramref name="baseDirectory"/> no file is read: tracks name shipped
+    /// workloads and profiles or carry the workload inline as an object (what the service accepts from clients).
     /// </summary>
     public static Tournament Parse(string json, string? baseDirectory = null, IPolicyCatalog? catalog = null)
     {
@@ -267,7 +268,10 @@ public static class TournamentLoader
             }
 
             f.RejectUnknown(o, path, "name", "workload", "workload_patch", "kernel_profile", "held_out");
-            var workloadName = f.String(o, path, "workload", required: true);
+            // Content, never a path, when the file did not come from disk (baseDirectory null: the service): a
+            // shipped workload's name, or the workload itself as an object.
+            var inlineWorkload = o["workload"] as JsonObject;
+            var workloadName = inlineWorkload is not null ? "inline" : f.String(o, path, "workload", required: true);
             var patch = f.Object(o, path, "workload_patch");
             var profileName = f.String(o, path, "kernel_profile");
             var heldOut = f.Bool(o, path, "held_out") ?? false;
@@ -283,7 +287,7 @@ public static class TournamentLoader
                 continue;
             }
 
-            var workload = ResolveWorkload(f, workloadName, patch, baseDirectory, path);
+            var workload = ResolveWorkload(f, workloadName, inlineWorkload, patch, baseDirectory, path);
             if (workload is null)
             {
                 continue;
@@ -293,7 +297,15 @@ public static class TournamentLoader
             profile = Resolve(profile, baseDirectory);
             try
             {
-                KernelProfileLoader.Load(profile);
+                if (baseDirectory is null)
+                {
+                    _ = KernelProfileLoader.TryLoadBuiltIn(profile) ?? throw new InputValidationException(
+                        "kernel_profile", $"'{Bounded(profile)}' is not a shipped kernel profile ({string.Join(", ", KernelProfileLoader.BuiltInIds)}); files are not read here");
+                }
+                else
+                {
+                    KernelProfileLoader.Load(profile);
+                }
             }
             catch (InputValidationException e)
             {
@@ -307,15 +319,22 @@ public static class TournamentLoader
         return list;
     }
 
-    private static (string Json, Workload Workload)? ResolveWorkload(JsonFields f, string workloadName, JsonObject? patch, string? baseDirectory, string path)
+    private static (string Json, Workload Workload)? ResolveWorkload(JsonFields f, string workloadName, JsonObject? inline, JsonObject? patch, string? baseDirectory, string path)
     {
-        var text = WorkloadLoader.ReadBuiltIn(workloadName);
+        var text = inline?.ToJsonString() ?? WorkloadLoader.ReadBuiltIn(workloadName);
+        if (text is null && baseDirectory is null)
+        {
+            // Parsed from text (the service): no file is opened, whatever the name looks like.
+            f.Error($"{path}.workload", $"'{Bounded(workloadName)}' is not a shipped workload ({string.Join(", ", WorkloadLoader.BuiltInNames)}); give a shipped name or the workload inline as an object (files are not read here)");
+            return null;
+        }
+
         if (text is null)
         {
             var file = Resolve(workloadName, baseDirectory);
             if (!File.Exists(file))
             {
-                f.Error($"{path}.workload", $"'{workloadName}' is neither a shipped workload ({string.Join(", ", WorkloadLoader.BuiltInNames)}) nor a file");
+                f.Error($"{path}.workload", $"'{Bounded(workloadName)}' is neither a shipped workload ({string.Join(", ", WorkloadLoader.BuiltInNames)}) nor a file");
                 return null;
             }
 
@@ -341,6 +360,9 @@ public static class TournamentLoader
 
         return null;
     }
+
+    /// <summary>At most 64 characters of a client's text, for error messages.</summary>
+    private static string Bounded(string text) => text.Length > 64 ? text[..64] + "…" : text;
 
     private static string Resolve(string nameOrPath, string? baseDirectory) =>
         baseDirectory is not null && nameOrPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !Path.IsPathRooted(nameOrPath)

@@ -24,7 +24,8 @@ public sealed class IsolatedRunnerTests
     {
         var workload = Scenarios.SmallBurst();
         var parameters = new Dictionary<string, string> { ["batch_size"] = "3" };
-        var isolated = await new IsolatedRunner(Options with { PluginsDirectory = PluginFolder.Shipped })
+        using var runner = new IsolatedRunner(Options with { PluginsDirectory = PluginFolder.Shipped });
+        var isolated = await runner
             .RunAsync(new IsolatedRunRequest(workload, "v4.9", "batching", parameters, 7)).WaitAsync(TestTimeout);
 
         using var catalog = new PluginCatalog(new PluginCatalogOptions { PluginsDirectory = PluginFolder.Shipped, Watch = false });
@@ -39,7 +40,8 @@ public sealed class IsolatedRunnerTests
     [Test]
     public async Task RunAsync_PolicyAllocatingWithoutBound_PolicyFaultAtTheMemoryLimit()
     {
-        var result = await new IsolatedRunner(Options)
+        using var runner = new IsolatedRunner(Options);
+        var result = await runner
             .RunAsync(new IsolatedRunRequest(Scenarios.SmallBurst(), "v4.9", "allocates", new Dictionary<string, string> { ["forever"] = "true" }, 1))
             .WaitAsync(TestTimeout);
 
@@ -52,7 +54,8 @@ public sealed class IsolatedRunnerTests
     {
         var options = Options with { CpuSeconds = 2 };
 
-        var result = await new IsolatedRunner(options).RunAsync(new IsolatedRunRequest(Scenarios.SmallBurst(), "v4.9", "never-returns", null, 1)).WaitAsync(TestTimeout);
+        using var runner = new IsolatedRunner(options);
+        var result = await runner.RunAsync(new IsolatedRunRequest(Scenarios.SmallBurst(), "v4.9", "never-returns", null, 1)).WaitAsync(TestTimeout);
 
         Assert.That(result.Status, Is.EqualTo(RunStatus.PolicyFault));
         Assert.That(result.StatusDetail, Does.Contain("CPU-time limit of 2 s"));
@@ -64,7 +67,8 @@ public sealed class IsolatedRunnerTests
     {
         var options = Options with { WallTimeout = TimeSpan.FromSeconds(2) };
 
-        var result = await new IsolatedRunner(options).RunAsync(new IsolatedRunRequest(Scenarios.SmallBurst(), "v4.9", "never-returns", null, 1)).WaitAsync(TestTimeout);
+        using var runner = new IsolatedRunner(options);
+        var result = await runner.RunAsync(new IsolatedRunRequest(Scenarios.SmallBurst(), "v4.9", "never-returns", null, 1)).WaitAsync(TestTimeout);
 
         Assert.That(result.Status, Is.EqualTo(RunStatus.PolicyFault));
         Assert.That(result.StatusDetail, Does.Contain("wall-time limit of 2 s and was killed"));
@@ -73,8 +77,9 @@ public sealed class IsolatedRunnerTests
     [Test]
     public void RunAsync_UnknownPolicy_InputValidationFromTheWorker()
     {
+        using var runner = new IsolatedRunner(Options);
         var error = Assert.ThrowsAsync<InputValidationException>(
-            () => new IsolatedRunner(Options).RunAsync(new IsolatedRunRequest(Scenarios.SmallBurst(), "v4.9", "no-such-policy", null, 1)).WaitAsync(TestTimeout));
+            () => runner.RunAsync(new IsolatedRunRequest(Scenarios.SmallBurst(), "v4.9", "no-such-policy", null, 1)).WaitAsync(TestTimeout));
 
         Assert.That(error!.Errors.Single().Field, Is.EqualTo("policy"));
         Assert.That(error.Message, Does.Contain("unknown policy 'no-such-policy'"));

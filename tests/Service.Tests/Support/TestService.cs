@@ -56,9 +56,9 @@ internal sealed class TestService : IAsyncDisposable
     }
 
     /// <summary>Streams a run's progress to its terminal message and returns every message.</summary>
-    public async Task<List<RunProgress>> WatchToEndAsync(string runId)
+    public async Task<List<RunProgress>> WatchToEndAsync(string runId, Metadata? headers = null)
     {
-        using var call = Runs.WatchRun(new WatchRunRequest { RunId = runId, MinInterval = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMilliseconds(50)) }, deadline: Deadline());
+        using var call = Runs.WatchRun(new WatchRunRequest { RunId = runId, MinInterval = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMilliseconds(50)) }, headers, deadline: Deadline());
         var messages = new List<RunProgress>();
         await foreach (var progress in call.ResponseStream.ReadAllAsync())
         {
@@ -69,9 +69,9 @@ internal sealed class TestService : IAsyncDisposable
     }
 
     /// <summary>Waits for a run to reach a terminal state and returns it.</summary>
-    public async Task<Run> CompleteAsync(Run run)
+    public async Task<Run> CompleteAsync(Run run, Metadata? headers = null)
     {
-        var messages = await WatchToEndAsync(run.Id).WaitAsync(CallTimeout);
+        var messages = await WatchToEndAsync(run.Id, headers).WaitAsync(CallTimeout);
         return messages[^1].FinalRun;
     }
 

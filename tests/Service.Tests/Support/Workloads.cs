@@ -18,4 +18,19 @@ internal static class Workloads
           "replications": {{replications}}
         }
         """);
+
+    /// <summary>
+    /// A small burst plus <paramref name="actor"/> (a <c>"probe"</c> or <c>"rtnl_users"</c> member) running for
+    /// 10⁹ simulated ms: only a budget stops it.
+    /// </summary>
+    public static string Storm(string actor, int burst = 10) => string.Create(CultureInfo.InvariantCulture, $$"""
+        {
+          "format_version": 1,
+          "name": "storm",
+          "machine": { "cpus": 2, "hz": 1000, "kernel_profile": "v4.9" },
+          "burst": { "count": {{burst}}, "create_parallelism": 2, "destroy_after_ms": 5 },
+          {{actor}},
+          "stop": { "mode": "duration", "duration_ms": 1000000000, "max_simulated_seconds": 1000000 }
+        }
+        """);
 }

@@ -42,7 +42,7 @@ public sealed class WorkloadLoaderTests
     [TestCase("""{ "name": "t", "burst": { "count": 5, "devices": { "veth_pairs": -1 } } }""", "burst.devices.veth_pairs", "between 0 and 256")]
     [TestCase("""{ "name": "t", "churn": { "arrivals_per_second": 10, "duration_ms": 100, "lifetime": { "distribution": "pareto" } } }""", "churn.lifetime.distribution", "pareto")]
     [TestCase("""{ "name": "t", "burst": { "count": 1 }, "stop": { "mode": "forever" } }""", "stop.mode", "drain or duration")]
-    [TestCase("""{ "name": "t", "burst": { "count": 1 }, "bogus": 1 }""", "bogus", "invalid workload")]
+    [TestCase("""{ "name": "t", "burst": { "count": 1 }, "bogus": 1 }""", "bogus", "unknown field 'bogus' in the workload")]
     [TestCase("""{ "name": "t", "burst": { "count": "ten" } }""", "burst.count", "invalid workload")]
     [TestCase("""{ "name": "t" }""", "$", "does nothing")]
     [TestCase("""{ "name": "", "burst": { "count": 1 } }""", "name", "non-empty")]

@@ -1,0 +1,190 @@
+using NetnsPolicy.Sdk;
+using NetnsPolicy.Simulation;
+using NetnsPolicy.Simulation.Metrics;
+using NetnsPolicy.Simulation.Profiles;
+using NetnsPolicy.Simulation.Workloads;
+
+namespace NetnsPolicy.Eras.Tests;
+
+/// <summary>
+/// The structural switches read from the kernel source for issue 10 (docs/eras.md, "Era timeline"): each test runs
+/// the era that has the commit on the workload that shows it, and names the commit. Each failed on the profiles
+/// before the switch was added (figures in docs/eras.md).
+/// </summary>
+[TestFixture]
+[Parallelizable(ParallelScope.Children)]
+public sealed class EraFidelityTests
+{
+    private static readonly string[] Since4_15 = ["v4.15", "v4.18", "v5.3", "v5.18", "v6.9", "v6.18", "v7.0"];
+
+    private static readonly string Seed = File.ReadAllText(Path.Combine(EraRun.RepoRoot(), "workloads", "seed-1000-maxcpus1.json"));
+
+    /// <summary>
+    /// 002d8a1a6c11 (Vagin, v4.10, "net: skip genenerating uevents for network namespaces that are exiting"):
+    /// netdev_unregister_kobject and net_rx/netdev_queue_update_kobjects set uevent_suppress when the netns refcount
+    /// is zero. The seed's own fix is upstream from 4.10 on: suppressing dying nets' uevents gains nothing there.
+    /// </summary>
+    [TestCaseSource(nameof(Since4_15))]
+    public void SeedMaxcpus1_UeventSkipPolicy_EqualsUpstreamWithin1Percent(string era)
+    {
+        var upstream = EraRun.Run(era, Seed);
+        var skip = Run(era, Seed, new SkipDyingUevents());
+
+        Assert.That(upstream.Uevents.Sent, Is.EqualTo(3000), "only the KOBJ_ADDs of 1000 × (device + rx + tx queue)");
+        Assert.That(upstream.Uevents.Suppressed, Is.EqualTo(3000), "every KOBJ_REMOVE of a dying netns's lo is suppressed");
+        Assert.That(skip.TeardownSeconds, Is.EqualTo(upstream.TeardownSeconds).Within(1).Percent);
+    }
+
+    [Test]
+    public void SeedMaxcpus1_V4_9_StillSendsEveryUevent()
+    {
+        var r = EraRun.Run("v4.9", Seed);
+
+        Assert.That(r.Uevents.Suppressed, Is.Zero);
+        Assert.That(r.Uevents.Sent, Is.EqualTo(6000), "ADD and REMOVE for 1000 × 3 kobjects");
+    }
+
+    /// <summary>
+    /// 4e645b47c4f0 (Westphal, 4.16): __nf_unregister_net_hook frees the old hook blob with call_rcu
+    /// (nf_hook_entries_free) instead of synchronize_net. iptable_filter's exit waits for no grace period from
+    /// 4.16 on, and d7d99872c144 (5.3) only added pre_exit: no era has one grace period per dying net.
+    /// </summary>
+    [TestCase("v4.18")]
+    [TestCase("v5.3")]
+    public void Serial48_NetfilterHooks_NoGracePeriodPerDyingNet(string era)
+    {
+        var r = EraRun.Run(era, EraRun.Workload("serial-200-48cpu"));
+        var perBatch = 1 + KernelProfileLoader.Load(era).PernetOps.Sum(o => o.ExitBatchSyncs);
+
+        Assert.That(r.Rcu.SynchronizeNormal, Is.EqualTo(perBatch * r.Batches), "cleanup_net's GP and netfilter's two exit_batch syncs");
+        Assert.That(r.Rcu.CallRcuCallbacks, Is.GreaterThanOrEqualTo(3 * r.NetsFreed), "3 hook blobs per net freed with call_rcu");
+    }
+
+    /// <summary>
+    /// 4.17 (Tkhai, f0b07bb151b0 and the net_rwsem series): cleanup_net drops net_rwsem after list_del_rcu; unhash_nsid
+    /// then takes each net's nsid_lock only. Creators linking a net wait for the unlinks, not for the O(D·N·I) scan.
+    /// </summary>
+    [TestCase("v4.18")]
+    [TestCase("v6.18")]
+    public void NsidHeavy_NetRwsem_NotHeldAcrossUnhashNsid(string era)
+    {
+        var r = EraRun.Run(era, EraRun.Workload("nsid-2000-live"));
+
+        Assert.That(r.Locks["net_rwsem"].HoldMaxMs, Is.LessThan(1.0), "net_rwsem covers the list_del_rcu of a batch only");
+        Assert.That(EraRun.SelfMs(r, "__peernet2id"), Is.GreaterThan(10), "the per-net scan still runs, outside net_rwsem");
+    }
+
+    /// <summary>
+    /// e759e1e4a4bd (Jan 2025) reverted 83419b61d187, ae646f1a0bb9 and cfa579f66656: unregister_netdevice_many_notify
+    /// holds RTNL across flush_all_backlogs and both synchronize_net, as in 6.9. 0734d7c3d93c: synchronize_net() is
+    /// expedited when called from cleanup_net — netfilter's pernet exit syncs included.
+    /// </summary>
+    [Test]
+    public void Tunnels_V6_18_RtnlHeldAcrossWaitsAndCleanupSyncsExpedited()
+    {
+        var shipped = KernelProfileLoader.Load("v6.18");
+        var reverted = shipped with { Structure = shipped.Structure with { RtnlDropAroundWaits = true } };
+        var workload = WorkloadLoader.Parse(EraRun.Workload("tunnels-100"));
+        var held = SimulationEngine.Run(SimulationRequest.Upstream(workload, shipped));
+        var dropped = SimulationEngine.Run(SimulationRequest.Upstream(workload, reverted));
+
+        // Held across flush_all_backlogs and both synchronize_net of each round: on 64 CPUs ≈ 2 × (20 + 64 × 5) µs +
+        // 64 × 1.5 µs ≈ 0.8 ms more RTNL per round than with the (reverted) releases; ≥ 0.5 ms per batch asserted.
+        var extra = held.Locks["rtnl_mutex"].HoldTotalMs - dropped.Locks["rtnl_mutex"].HoldTotalMs;
+        Assert.That(shipped.Structure.RtnlDropAroundWaits, Is.False);
+        Assert.That(extra / held.Batches, Is.GreaterThanOrEqualTo(0.5));
+        Assert.That(held.Rcu.SynchronizeNormal, Is.Zero, "every synchronize_net from cleanup_net is expedited");
+    }
+
+    /// <summary>1ebb85f9c03d (6.9, merge 0f37666d87d2 "net-avoid-slow-rcu"): nf_conntrack_cleanup_net_list uses synchronize_rcu_expedited.</summary>
+    [Test]
+    public void Tunnels_V6_9_ConntrackSyncExpedited()
+    {
+        var r = EraRun.Run("v6.9", EraRun.Workload("tunnels-100"));
+
+        Assert.That(r.Rcu.SynchronizeNormal, Is.EqualTo(r.Batches), "only nfnetlink's exit_batch sync stays normal");
+    }
+
+    /// <summary>
+    /// Teardown queues RCU callbacks (in_device, inet6_dev, dst and neighbour entries of every device; netlink kernel
+    /// sockets; x_tables hook blobs): netdev_run_todo's and cleanup_net's rcu_barrier wait for them on SMP.
+    /// </summary>
+    [Test]
+    public void Churn40_V4_15_RcuBarrierWaitsForTeardownCallbacks()
+    {
+        var r = EraRun.Run("v4.15", EraRun.Workload("churn-40x10"));
+
+        // Each device queues 3 callbacks: every barrier has callbacks to wait for, a grace period on 48 CPUs.
+        Assert.That(r.Rcu.CallRcuCallbacks, Is.GreaterThanOrEqualTo(3 * 400 + 3 * 400));
+        Assert.That(r.Rcu.BarrierWaitMs / r.Rcu.RcuBarriers, Is.GreaterThan(1.0), "a barrier waits about one normal grace period");
+    }
+
+    /// <summary>Merge 4caaf75888d8 (5.18): addrconf_ifdown walks the netns's own address hash, not every address on the host.</summary>
+    [Test]
+    public void Ipv6Addresses_AddrconfIfdown_GlobalWalkUntil5_18()
+    {
+        var w = EraRun.Workload("burst-200-probe").Replace("\"machine\": {", "\"machine\": {\n    \"ipv6_addresses_per_netns\": 4,", StringComparison.Ordinal);
+        var before = EraRun.Run("v5.3", w);
+        var after = EraRun.Run("v5.18", w);
+
+        // 400 devices (lo + veth per net) × up to 200 nets × 4 addresses × 15 ns.
+        Assert.That(EraRun.SelfMs(before, "addrconf_ifdown"), Is.GreaterThan(1.0));
+        Assert.That(EraRun.SelfMs(after, "addrconf_ifdown"), Is.Zero);
+    }
+
+    /// <summary>
+    /// edc12f032a5a (6.1): tcp_sk_exit_batch / tcpv6_net_exit_batch skip the ehash walk when the dying nets hold no
+    /// TIME_WAIT sockets; 5.18 still walks it.
+    /// </summary>
+    [Test]
+    public void Serial48_TimeWaitWalk_SkippedFrom6_1()
+    {
+        var before = EraRun.Run("v5.18", EraRun.Workload("serial-200-48cpu"));
+        var after = EraRun.Run("v6.9", EraRun.Workload("serial-200-48cpu"));
+
+        Assert.That(EraRun.SelfMs(before, "tcp_sk_exit_batch") / before.Batches, Is.EqualTo(0.4).Within(0.01));
+        Assert.That(EraRun.SelfMs(after, "tcp_sk_exit_batch") / after.Batches, Is.EqualTo(0.02).Within(0.001));
+    }
+
+    /// <summary>6.x netdev_run_todo: dev_unreg_count is an atomic; ≤5.x took RTNL once per device to decrement it.</summary>
+    [Test]
+    public void Burst64_NetdevRunTodo_NoRtnlRoundTripPerDeviceOn6x()
+    {
+        var before = EraRun.Run("v5.18", EraRun.Workload("burst-50-64cpu"));
+        var after = EraRun.Run("v6.9", EraRun.Workload("burst-50-64cpu"));
+        var devices = 50;
+
+        Assert.That(before.Locks["rtnl_mutex"].Acquisitions - after.Locks["rtnl_mutex"].Acquisitions, Is.GreaterThanOrEqualTo(devices));
+    }
+
+    /// <summary>
+    /// kernel/rcu/tree.c rcu_blocking_is_gp() in 6.x returns true only before the scheduler runs: no synchronize_rcu
+    /// short-cut on one online CPU (5.x: n_online_cpus ≤ 1).
+    /// </summary>
+    [Test]
+    public void SeedMaxcpus1_V6_9_NoSingleCpuShortcut()
+    {
+        var before = EraRun.Run("v5.18", Seed);
+        var after = EraRun.Run("v6.9", Seed);
+
+        Assert.That(before.Rcu.SynchronizeShortcut, Is.GreaterThan(0));
+        Assert.That(after.Rcu.SynchronizeShortcut, Is.Zero);
+    }
+
+    private static RunResult Run(string era, string workloadJson, ICleanupPolicy policy)
+    {
+        var workload = WorkloadLoader.Parse(workloadJson);
+        var result = SimulationEngine.Run(new SimulationRequest(workload, KernelProfileLoader.Load(era), policy, PolicyParameters.Empty, workload.Seed));
+        Assert.That(result.Status, Is.EqualTo(RunStatus.Ok), result.StatusDetail);
+        return result;
+    }
+
+    /// <summary>The rule of the uevent-skip plugin (src/Policies/UeventSkip): suppress a dying net's devices' uevents.</summary>
+    private sealed class SkipDyingUevents : ICleanupPolicy
+    {
+        public PolicyDescriptor Descriptor { get; } = new("uevent-skip", new Version(1, 0, 0), "test copy of the uevent-skip plugin", DecisionPoint.UeventEmission);
+
+        public UeventEmission ChooseUeventEmission(in UeventContext context) =>
+            context.OwnerNetDying ? UeventEmission.Suppress : context.EmissionDefault;
+    }
+}

@@ -1,0 +1,145 @@
+using Grpc.Core;
+using Microsoft.Data.Sqlite;
+using NetnsPolicy.Contracts.V1;
+using NetnsPolicy.Service.Hosting;
+using NetnsPolicy.Service.Tests.Support;
+
+namespace NetnsPolicy.Service.Tests;
+
+/// <summary>The store's growth and schema: DeleteRun (owner or admin), retention, and the schema version checked and migrated.</summary>
+[TestFixture]
+public sealed class StoreLifecycleTests
+{
+    private static Metadata Key(string key) => new() { { "x-api-key", key } };
+
+    [Test]
+    public async Task DeleteRun_FinishedRunOfItsOwner_GoneWithItsResults()
+    {
+        using var db = new TempDatabase();
+        var options = TestService.OptionsFor(db.Path);
+        options.RequireApiKeys = true;
+        options.ApiKeys.Add(new ApiKeyEntry { Key = "alice-key-0123456789", Principal = "alice" });
+        options.ApiKeys.Add(new ApiKeyEntry { Key = "bob-key-0123456789", Principal = "bob" });
+        await using var service = await TestService.StartAsync(options);
+        var alice = Key("alice-key-0123456789");
+        var run = await service.CompleteAsync(await service.Runs.SubmitComparisonAsync(Requests.Comparison(Workloads.Burst(10), 9), alice, deadline: TestService.Deadline()), alice);
+        Assert.That(run.State, Is.EqualTo(RunState.Succeeded));
+
+        await RpcAssert.FailsWith(StatusCode.PermissionDenied,
+            () => service.Runs.DeleteRunAsync(new DeleteRunRequest { RunId = run.Id }, Key("bob-key-0123456789"), deadline: TestService.Deadline()).ResponseAsync);
+        var deleted = await service.Runs.DeleteRunAsync(new DeleteRunRequest { RunId = run.Id }, alice, deadline: TestService.Deadline());
+
+        Assert.That(deleted.ResultsDeleted, Is.EqualTo(2));
+        await RpcAssert.FailsWith(StatusCode.NotFound,
+            () => service.Runs.GetRunAsync(new GetRunRequest { RunId = run.Id }, alice, deadline: TestService.Deadline()).ResponseAsync);
+        var again = await service.Runs.SubmitComparisonAsync(Requests.Comparison(Workloads.Burst(10), 9), alice, deadline: TestService.Deadline());
+        Assert.That(again.SimulationsFromStore, Is.Zero, "its results went with it");
+        await service.CompleteAsync(again, alice);
+    }
+
+    [Test]
+    public async Task DeleteRun_Unfinished_FailedPrecondition()
+    {
+        using var db = new TempDatabase();
+        using var gate = new GatedExecutor();
+        await using var service = await TestService.StartAsync(TestService.OptionsFor(db.Path),
+            b => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<NetnsPolicy.Service.Scheduling.ISimulationExecutor>(b.Services, gate));
+        var run = await service.Runs.SubmitComparisonAsync(Requests.Comparison(Workloads.Burst(10), 1), deadline: TestService.Deadline());
+
+        var error = await RpcAssert.FailsWith(StatusCode.FailedPrecondition,
+            () => service.Runs.DeleteRunAsync(new DeleteRunRequest { RunId = run.Id }, deadline: TestService.Deadline()).ResponseAsync);
+
+        Assert.That(error.Status.Detail, Does.Contain("cancel it first"));
+        gate.Release(2);
+        await service.CompleteAsync(run);
+    }
+
+    [Test]
+    public async Task Retention_MaxAge_FinishedRunsOlderDeletedAtStart()
+    {
+        using var db = new TempDatabase();
+        await using (var service = await TestService.StartAsync(TestService.OptionsFor(db.Path)))
+        {
+            await service.CompleteAsync(await service.Runs.SubmitComparisonAsync(Requests.Comparison(Workloads.Burst(10), 1), deadline: TestService.Deadline()));
+            await service.CompleteAsync(await service.Runs.SubmitComparisonAsync(Requests.Comparison(Workloads.Burst(10), 2), deadline: TestService.Deadline()));
+        }
+
+        var options = TestService.OptionsFor(db.Path);
+        options.RetentionMaxAge = TimeSpan.FromMilliseconds(1);
+        await using var restarted = await TestService.StartAsync(options);
+
+        // Retention runs at start in the background: wait (bounded) for the store to be empty.
+        ListRunsResponse listed;
+        var deadline = DateTime.UtcNow + TestService.CallTimeout;
+        do
+        {
+            await Task.Delay(50);
+            listed = await restarted.Runs.ListRunsAsync(new ListRunsRequest(), deadline: TestService.Deadline());
+        }
+        while (listed.Runs.Count > 0 && DateTime.UtcNow < deadline);
+
+        Assert.That(listed.Runs, Is.Empty);
+        using var connection = new SqliteConnection($"Data Source={db.Path};Pooling=False");
+        connection.Open();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM results";
+        Assert.That((long)count.ExecuteScalar()!, Is.Zero, "results no run references are deleted too");
+    }
+
+    [Test]
+    public async Task StartAsync_SchemaVersion1Store_MigratedTo2AndServed()
+    {
+        using var db = new TempDatabase();
+        using (var connection = new SqliteConnection($"Data Source={db.Path};Pooling=False"))
+        {
+            connection.Open();
+            using var create = connection.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE runs (id TEXT PRIMARY KEY, kind INTEGER NOT NULL, state INTEGER NOT NULL, status_detail TEXT NOT NULL,
+                  workload TEXT NOT NULL, kernel_profile TEXT NOT NULL, baseline TEXT NOT NULL, policies TEXT NOT NULL,
+                  description TEXT NOT NULL, request BLOB NOT NULL, request_hash TEXT NOT NULL, created_at INTEGER NOT NULL,
+                  started_at INTEGER, finished_at INTEGER, report TEXT);
+                CREATE TABLE run_simulations (run_id TEXT NOT NULL REFERENCES runs(id), idx INTEGER NOT NULL, label TEXT NOT NULL,
+                  parameters TEXT NOT NULL, seed TEXT NOT NULL, replication INTEGER NOT NULL, result_key TEXT NOT NULL,
+                  status TEXT NOT NULL, from_store INTEGER NOT NULL, PRIMARY KEY (run_id, idx));
+                CREATE TABLE results (key TEXT PRIMARY KEY, status TEXT NOT NULL, json TEXT NOT NULL);
+                INSERT INTO runs VALUES ('01ARZ3NDEKTSV4RRFFQ69G5FAV', 1, 4, 'old', 'w', 'v4.9', 'a', '["a","b"]', '', x'', 'h', 1, 1, 2, NULL);
+                PRAGMA user_version = 1;
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        await using (var service = await TestService.StartAsync(TestService.OptionsFor(db.Path)))
+        {
+            var old = await service.Runs.GetRunAsync(new GetRunRequest { RunId = "01ARZ3NDEKTSV4RRFFQ69G5FAV" }, deadline: TestService.Deadline());
+            Assert.That(old.StatusDetail, Is.EqualTo("old"));
+            Assert.That(old.State, Is.EqualTo(RunState.Failed), "schema 1's state 4");
+            Assert.That(old.Kind, Is.EqualTo(RunKind.Single));
+        }
+
+        using var check = new SqliteConnection($"Data Source={db.Path};Pooling=False");
+        check.Open();
+        using var version = check.CreateCommand();
+        version.CommandText = "PRAGMA user_version";
+        Assert.That((long)version.ExecuteScalar()!, Is.EqualTo(2));
+        version.CommandText = "SELECT owner || '|' || state || '|' || kind FROM runs";
+        Assert.That(version.ExecuteScalar(), Is.EqualTo("|failed|single"), "owner added, state and kind by name");
+    }
+
+    [Test]
+    public void StartAsync_StoreFromANewerBuild_RefusesNamingTheVersion()
+    {
+        using var db = new TempDatabase();
+        using (var connection = new SqliteConnection($"Data Source={db.Path};Pooling=False"))
+        {
+            connection.Open();
+            using var create = connection.CreateCommand();
+            create.CommandText = "CREATE TABLE x (y); PRAGMA user_version = 99;";
+            create.ExecuteNonQuery();
+        }
+
+        var e = Assert.ThrowsAsync<InvalidOperationException>(async () => await TestService.StartAsync(TestService.OptionsFor(db.Path)));
+
+        Assert.That(e!.Message, Does.Contain("schema version 99"));
+    }
+}
