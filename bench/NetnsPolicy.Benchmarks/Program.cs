@@ -31,7 +31,10 @@ if (args is ["--memory", var scenario])
     return 0;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(SimulationBenchmarks).Assembly).Run(args);
+// In process: BenchmarkDotNet's generated project would build this one with one global --output, and through the plugin
+// references of the --sandbox mode every shipped plugin's build would copy all the others (and its own files) into
+// artifacts/plugins/<name>/, where the hosts' plugin catalogs then refuse them.
+BenchmarkSwitcher.FromAssembly(typeof(SimulationBenchmarks).Assembly).Run(args.Contains("--inProcess") ? args : [.. args, "--inProcess"]);
 return 0;
 
 // One run with its wall time, process CPU time, GC pause time (GC.GetTotalPauseDuration) and collections per generation.
