@@ -45,7 +45,11 @@ run_one() { # index round
   local i=$1 r=$2 t0 t1
   cut -d' ' -f1 /proc/loadavg >>"$TMP/load.$i"
   t0=$(date +%s%N)
-  /usr/bin/time -v -o "$TMP/time.$i.$r" ${CMDS[$i]} >"$TMP/out.$i.$r" 2>"$TMP/err.$i.$r" || { echo "FAILED: ${CMDS[$i]}" >&2; cat "$TMP/err.$i.$r" >&2; exit 1; }
+  # A command's own exit status is recorded, not fatal: `tournament` exits non-zero when a gate fails, after all its work.
+  local rc=0
+  /usr/bin/time -v -o "$TMP/time.$i.$r" ${CMDS[$i]} >"$TMP/out.$i.$r" 2>"$TMP/err.$i.$r" || rc=$?
+  echo "$rc" >>"$TMP/rc.$i"
+  grep -q 'Exit status' "$TMP/time.$i.$r" || { echo "FAILED to run: ${CMDS[$i]}" >&2; cat "$TMP/err.$i.$r" >&2; exit 1; }
   t1=$(date +%s%N)
   echo $(((t1 - t0) / 1000000)) >>"$TMP/wall.$i"
   awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%d\n", (u+s)*1000}' "$TMP/time.$i.$r" >>"$TMP/cpu.$i"
@@ -70,10 +74,10 @@ echo "simulate output identical across all variants and runs (sha256 $ref…)"
 
 median() { sort -n "$1" | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
 hello=$(median "$TMP/wall.0")
-printf '%-34s %5s %9s %15s %9s %9s %9s  %s\n' command runs "median ms" "range ms" "x hello" "cpu ms" "rss MiB" "load (1 min) seen"
+printf '%-34s %5s %9s %15s %9s %9s %9s %6s  %s\n' command runs "median ms" "range ms" "x hello" "cpu ms" "rss MiB" "exit" "load (1 min) seen"
 for ((i = 0; i < ${#NAMES[@]}; i++)); do
   m=$(median "$TMP/wall.$i")
-  printf '%-34s %5d %9d %15s %9.2f %9d %9d  %s\n' "${NAMES[$i]}" "$(wc -l <"$TMP/wall.$i")" "$m" \
+  printf '%-34s %5d %9d %15s %9.2f %9d %9d %6s  %s\n' "${NAMES[$i]}" "$(wc -l <"$TMP/wall.$i")" "$m" \
     "$(sort -n "$TMP/wall.$i" | head -1)–$(sort -n "$TMP/wall.$i" | tail -1)" "$(echo "$m / $hello" | bc -l)" \
-    "$(median "$TMP/cpu.$i")" "$(median "$TMP/rss.$i")" "$(sort -n "$TMP/load.$i" | head -1)–$(sort -n "$TMP/load.$i" | tail -1)"
+    "$(median "$TMP/cpu.$i")" "$(median "$TMP/rss.$i")" "$(sort -u "$TMP/rc.$i" | paste -sd/)" "$(sort -n "$TMP/load.$i" | head -1)–$(sort -n "$TMP/load.$i" | tail -1)"
 done
