@@ -17,22 +17,81 @@ public static class Calibrator
         var memory = set.Experiments.SelectMany(e => e.Quantities.Where(q => q.Name == Quantities.BytesPerNetns)).FirstOrDefault();
         var start = memory is null ? baseProfile : CostScales.WithMeasuredMemory(baseProfile, memory.Value, Math.Max(1, set.Host.PossibleCpus));
 
+        // Stage 1: the cost scales on the central quantities, without variation (every replication identical).
+        bool Central(Experiment e, MeasuredQuantity q) => Replay.IsFitQuantity(e, q) && !Quantities.IsSpread(q.Name);
+        var noVariation = start with { Variation = null };
         double Objective(double[] logScales)
         {
-            var rows = replay.Compare(CostScales.Apply(start, logScales.Select(Math.Exp).ToArray()), fittedOnly: true, token);
+            var rows = replay.Compare(CostScales.Apply(noVariation, logScales.Select(Math.Exp).ToArray()), fittedOnly: true, Central, token);
             return rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
         }
 
         var (x, f, evaluations) = NelderMead.Minimise(Objective, new double[CostScales.Names.Count], Math.Log(2), options.MaxEvaluations, 1e-4, token);
+
+        // Stage 2: how a device's unregistration divides between sysfs removal and the notifier chain, to the perf
+        // profiles of the fitted bursts (shares of the host's top 10 functions), then stage 1 again from where it
+        // stopped. The teardown times cannot tell the two apart; device_del's share can.
+        var perf = set.Experiments.Where(e => e.Fit && e.Perf is not null && File.Exists(Path.Combine(replay.Directory, e.Perf))).ToList();
+        var kobjectScale = 1.0;
+        var profileEvaluations = 0;
+        if (perf.Count > 0 && options.MaxProfileEvaluations > 0)
+        {
+            var hostProfiles = perf.Select(e => FoldedStacks.Load(Path.Combine(replay.Directory, e.Perf!))).ToList();
+            var current = CostScales.Apply(noVariation, x.Select(Math.Exp).ToArray());
+            // A veth's sysfs objects: the device and one rx and one tx queue (veth's default of one each).
+            var kobjects = 1 + (baseProfile.Devices.FirstOrDefault(d => d.Kind == "veth") is { } veth ? veth.RxQueues + veth.TxQueues : 2);
+            double ProfileObjective(double[] logScale)
+            {
+                var p = CostScales.SplitDevice(current, Math.Exp(logScale[0]), kobjects);
+                return perf.Select((e, i) => ProfileComparison.SquaredError(hostProfiles[i], replay.Run(p, e, token)[0].Profile, 10)).Sum();
+            }
+
+            // The notifier chain gives at most all of its cost to sysfs removal.
+            var maxScale = 1 + (noVariation.Costs.DeviceNotifierNs / (double)Math.Max(1, noVariation.Costs.KobjectRemoveNs * kobjects));
+            var (cx, _, ce) = NelderMead.Minimise(ProfileObjective, [0.0], Math.Log(3), options.MaxProfileEvaluations, 1e-3, token);
+            kobjectScale = Math.Min(Math.Exp(cx[0]), maxScale);
+            profileEvaluations = ce;
+            noVariation = CostScales.SplitDevice(noVariation, kobjectScale, kobjects);
+            var (x2, f2, e2) = NelderMead.Minimise(Objective, x, Math.Log(1.5), Math.Max(8, options.MaxEvaluations / 2), 1e-4, token);
+            (x, f, evaluations) = (x2, f2, evaluations + e2);
+        }
+
         var scales = x.Select(Math.Exp).ToArray();
-        var fitted = CostScales.Apply(start, scales);
+        var fitted = CostScales.Apply(noVariation, scales);
+
+        // Stage 3: the variation on the spread quantities (with the central ones, so the medians stay where stage 1
+        // put them), each evaluation as many replications as the host had runs.
+        VariationSpec? variation = null;
+        var variationEvaluations = 0;
+        var cpus = Math.Max(1, set.Host.OnlineCpus);
+        if (options.MaxVariationEvaluations > 0 && set.Experiments.Any(e => e.Quantities.Any(q => Quantities.IsSpread(q.Name) && Replay.IsFitQuantity(e, q))))
+        {
+            double VariationObjective(double[] p)
+            {
+                var rows = replay.Compare(fitted with { Variation = VariationFit.ToSpec(p, cpus) }, fittedOnly: true, token);
+                return rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
+            }
+
+            var (vx, _, vEvaluations) = NelderMead.Minimise(VariationObjective, VariationFit.Start(cpus), Math.Log(3), options.MaxVariationEvaluations, 1e-4, token);
+            variation = VariationFit.ToSpec(vx, cpus);
+            variationEvaluations = vEvaluations;
+            fitted = fitted with { Variation = variation };
+        }
+
         var rows = replay.Compare(fitted, fittedOnly: false, token);
         var fitRows = rows.Where(r => r.Fitted && r.LogError is not null).ToList();
         var heldOut = ComparisonTable.HeldOutCentral(rows);
         var tails = rows.Where(r => !r.Fitted && r.IsTail && r.LogError is not null).ToList();
+        var spread = rows.Where(r => !r.Fitted && r.IsSpread && r.LogError is not null).ToList();
         var c = CultureInfo.InvariantCulture;
         var h = set.Host;
         var scaleText = string.Join(", ", CostScales.Names.Select((n, i) => string.Create(c, $"{n} ×{scales[i]:F3}")));
+        var perfText = profileEvaluations == 0
+            ? "no perf profile fitted; "
+            : string.Create(c, $"sysfs removal (kobject_remove_ns) ×{kobjectScale:F3} against the notifier chain (device_notifier_ns, same sum per device) fitted to the perf profiles of {string.Join(", ", perf.Select(e => e.Name))} ({profileEvaluations} evaluations; squared share differences of the host's top 10 functions); ");
+        var variationText = variation is null
+            ? "no variation fitted; "
+            : string.Create(c, $"run-to-run variation fitted to the spread (CV) of the fitted experiments ({variationEvaluations} evaluations of {Replay.DefaultReplications}+ replications each): run_cost_cv {variation.RunCostCv:F3}, op_cost_cv {variation.OpCostCv:F3}, gp_cv {variation.GpCv:F3}, competing_cpus {variation.CompetingCpus:F3}, competing_burst_us {variation.CompetingBurstUs:F0}; ");
         fitted = fitted with
         {
             Id = options.Id,
@@ -42,9 +101,10 @@ public static class Calibrator
                 $"Structure: {baseProfile.Id}. Measured on this host: memory per netns ({(memory is null ? "not measured: kept from " + baseProfile.Id : memory.Value.ToString("F0", c) + " bytes, solved for net_base_bytes")}). " +
                 $"Fitted (netns-policy calibrate: Nelder–Mead on log scales, least squares of log errors, {evaluations} simulations of the fitted experiments): cost scales {scaleText} applied to {baseProfile.Id}'s init, exit, device-unregister and RCU costs; " +
                 $"fit RMS log error {Rms(fitRows):F3} over {fitRows.Count} quantities ({string.Join(", ", fitRows.Select(r => r.Experiment + "." + r.Quantity))}); " +
-                $"held out: RMS log error {Rms(heldOut):F3} over {heldOut.Count} central quantities ({string.Join(", ", heldOut.Select(r => r.Experiment + "." + r.Quantity))}) and {Rms(tails):F3} over {tails.Count} tail quantities (p99, max). Relative costs within each group remain {baseProfile.Id}'s estimates."),
+                $"{perfText}{variationText}" +
+                $"held out: RMS log error {Rms(heldOut):F3} over {heldOut.Count} central quantities ({string.Join(", ", heldOut.Select(r => r.Experiment + "." + r.Quantity))}) and {Rms(tails):F3} over {tails.Count} tail quantities (p90, p99, max), {Rms(spread):F3} over {spread.Count} spread quantities (CV). Relative costs within each group remain {baseProfile.Id}'s estimates."),
         };
-        return new CalibrationResult(fitted, CostScales.Names.Zip(scales).ToDictionary(p => p.First, p => p.Second), f, evaluations, rows);
+        return new CalibrationResult(fitted, CostScales.Names.Zip(scales).ToDictionary(p => p.First, p => p.Second), f, evaluations + profileEvaluations + variationEvaluations, rows, kobjectScale);
     }
 
     /// <summary>Root mean square of the log errors: 0.1 ≈ predictions within ~10%.</summary>
@@ -53,7 +113,7 @@ public static class Calibrator
 }
 
 /// <summary>Options of <see cref="Calibrator.Fit"/>.</summary>
-public sealed record CalibrationOptions(string Id, string MeasurementsLabel, int MaxEvaluations = 80);
+public sealed record CalibrationOptions(string Id, string MeasurementsLabel, int MaxEvaluations = 80, int MaxVariationEvaluations = 40, int MaxProfileEvaluations = 24);
 
 /// <summary>The fitted profile, its scales, the objective reached and every quantity predicted vs measured.</summary>
-public sealed record CalibrationResult(KernelProfile Profile, IReadOnlyDictionary<string, double> Scales, double Objective, int Evaluations, IReadOnlyList<Comparison> Comparisons);
+public sealed record CalibrationResult(KernelProfile Profile, IReadOnlyDictionary<string, double> Scales, double Objective, int Evaluations, IReadOnlyList<Comparison> Comparisons, double KobjectScale = 1);

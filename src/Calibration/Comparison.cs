@@ -7,7 +7,10 @@ public sealed record Comparison(string Experiment, string Quantity, string Unit,
     /// A tail quantity (p99, max): set by a few events on the host (scheduling noise on a shared machine, one long lock
     /// hold), so reported apart from the central quantities (medians, means, teardown time, memory).
     /// </summary>
-    public bool IsTail => Quantity is Quantities.CreationMsP99 or Quantities.CreationMsMax;
+    public bool IsTail => Quantity is Quantities.CreationMsP90 or Quantities.CreationMsP99 or Quantities.CreationMsMax;
+
+    /// <summary>A spread quantity (coefficient of variation): judged apart, against the variation model.</summary>
+    public bool IsSpread => Quantities.IsSpread(Quantity);
 
     /// <summary>(predicted − measured) / measured, or null without a prediction.</summary>
     public double? RelativeError => Predicted is { } p && Measured != 0 ? (p - Measured) / Measured : null;

@@ -13,7 +13,7 @@ public static class CostScales
     [
         "init",     // every op's init and per-CPU socket cost, net_alloc, list linking, device registration
         "exit",     // every op's pre_exit, exit, exit_batch and free cost, net_free, uevent_net_exit
-        "device",   // device unregistration: unlist, notifiers, dellink, kobjects, uevents, todo, free
+        "device",   // device unregistration: unlist, notifiers, dellink, kobjects, uevents, todo, free, RCU callbacks
         "rcu",      // grace periods: normal GP length (jiffies), expedited GP, rcu_barrier
     ];
 
@@ -42,6 +42,7 @@ public static class CostScales
                 DeviceFreeNs = S(c.DeviceFreeNs, device),
                 UeventEnvNs = S(c.UeventEnvNs, device),
                 FlushBacklogPerCpuNs = S(c.FlushBacklogPerCpuNs, device),
+                DeviceRcuCallbackNs = S(c.DeviceRcuCallbackNs, device),
             },
             Rcu = p.Rcu with
             {
@@ -64,6 +65,20 @@ public static class CostScales
                 FreeNs = S(o.FreeNs, exit),
             }).ToList(),
         };
+    }
+
+    /// <summary>
+    /// Moves CPU time between the two largest parts of a device's unregistration while keeping their sum per device:
+    /// sysfs removal (<c>kobject_remove_ns</c>, charged once for the device in device_del and once per queue) ×
+    /// <paramref name="kobjectScale"/>, the NETDEV_UNREGISTER notifier chain (<c>device_notifier_ns</c>) taking or giving
+    /// the difference. The host's perf profile measures this split (device_del's share); the teardown times do not.
+    /// </summary>
+    public static KernelProfile SplitDevice(KernelProfile p, double kobjectScale, int kobjectsPerDevice)
+    {
+        var c = p.Costs;
+        var kobject = (long)Math.Round(c.KobjectRemoveNs * kobjectScale);
+        var notifier = Math.Max(1, c.DeviceNotifierNs + ((c.KobjectRemoveNs - kobject) * kobjectsPerDevice));
+        return p with { Costs = c with { KobjectRemoveNs = kobject, DeviceNotifierNs = notifier } };
     }
 
     /// <summary>

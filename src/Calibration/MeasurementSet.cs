@@ -56,13 +56,17 @@ public sealed record MeasurementSet
 public sealed record Experiment
 {
     public string Name { get; init; } = "";
-    /// <summary>serial, burst or memory.</summary>
+    /// <summary>serial, memory, loops, churn or burst.</summary>
     public string Kind { get; init; } = "";
     /// <summary>The workload file, relative to the measurement folder.</summary>
     public string Workload { get; init; } = "";
     /// <summary>Whether <c>calibrate</c> fits to this experiment; the others are held out for <c>validate</c>.</summary>
     public bool Fit { get; init; }
     public IReadOnlyList<MeasuredQuantity> Quantities { get; init; } = [];
+    /// <summary>Runs the quantities summarise (bursts); the simulation replays as many replications for the spread.</summary>
+    public int? Repeats { get; init; }
+    /// <summary>The perf-sampled kernel profile of the first run's teardown, folded stacks (relative to the measurement folder).</summary>
+    public string? Perf { get; init; }
     /// <summary>Raw samples (e.g. every creation latency, the teardown curve), for plots; not used by the fit.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<double>> Samples { get; init; } = new Dictionary<string, IReadOnlyList<double>>();
 }

@@ -23,6 +23,11 @@ internal static partial class Native
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int umount2(string target, int flags);
 
+    public const int SigInt = 2;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int kill(int pid, int sig);
+
     public static void Check(int rc, string what)
     {
         if (rc < 0)

@@ -46,6 +46,19 @@ internal sealed class NetnsThread : IDisposable
         return fd;
     });
 
+    /// <summary>As <see cref="CreateAndHold"/>, also returning the unshare time.</summary>
+    public (int Fd, TimeSpan Elapsed) CreateAndHoldTimed() => Invoke(() =>
+    {
+        var t = Stopwatch.GetTimestamp();
+        Native.Check(Native.unshare(Native.CloneNewNet), "unshare(CLONE_NEWNET)");
+        var elapsed = Stopwatch.GetElapsedTime(t);
+        var fd = Native.open("/proc/thread-self/ns/net", ORdOnly);
+        var err = fd < 0 ? "open /proc/thread-self/ns/net" : null;
+        Native.Check(Native.setns(_hostFd, Native.CloneNewNet), "setns(host netns)");
+        Native.Check(fd, err ?? "");
+        return (fd, elapsed);
+    });
+
     public T Invoke<T>(Func<T> f)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -11,7 +11,7 @@ namespace NetnsPolicy.Calibration;
 /// namespace and veth it makes is named <c>nnp…</c> and removed in <c>finally</c>, so cancellation (Ctrl-C, SIGTERM)
 /// leaves nothing behind.
 /// </summary>
-public sealed class Prober(ProbeOptions options, TimeProvider time, TextWriter log)
+public sealed partial class Prober(ProbeOptions options, TimeProvider time, TextWriter log)
 {
     private const string NetnsDir = "/run/netns";
     private readonly string _tag = (Environment.ProcessId % 0x10000).ToString("x4", CultureInfo.InvariantCulture);
@@ -58,18 +58,36 @@ public sealed class Prober(ProbeOptions options, TimeProvider time, TextWriter l
         experiments.Add(Serial(host, workloads, token));
         Settle(token);
         experiments.Add(Memory(host, workloads, token));
-        for (var i = 0; i < options.BurstSizes.Count; i++)
+        foreach (var k in options.ParallelLoops)
         {
             Settle(token);
-            // Every burst size but the largest is fitted (teardown has a per-batch and a per-device part: two sizes
-            // separate them); the largest is held out to test the extrapolation.
-            experiments.Add(Burst(host, workloads, options.BurstSizes[i], fit: options.BurstSizes.Count == 1 || i < options.BurstSizes.Count - 1, token));
+            experiments.Add(Loops(host, workloads, k, Fit($"loops-{k}x{options.LoopCycles}", false), token));
+        }
+
+        var rates = options.ChurnRates;
+        for (var i = 0; i < rates.Count; i++)
+        {
+            Settle(token);
+            experiments.Add(Churn(host, workloads, rates[i], Fit(ChurnName(rates[i]), rates.Count < 3 || i != rates.Count / 2), token));
+        }
+
+        var sizes = options.BurstSizes;
+        var heldOutBurst = sizes.Count >= 3 ? sizes.Order().ElementAt(sizes.Count - 2) : sizes.Max();
+        for (var i = 0; i < sizes.Count; i++)
+        {
+            Settle(token);
+            // Teardown has a per-batch and a per-device part: two fitted sizes separate them; one size inside the
+            // range (the second largest) is held out to test the interpolation, or the largest when there are two.
+            experiments.Add(Burst(host, workloads, sizes[i], Fit($"burst-{sizes[i]}-veth", sizes.Count == 1 || sizes[i] != heldOutBurst), token));
         }
 
         var set = new MeasurementSet { Host = host, Command = command, Experiments = experiments };
         set.Save(outDir);
         return set;
     }
+
+    /// <summary>Whether calibrate may fit the experiment: <see cref="ProbeOptions.HeldOut"/> when given, else the default.</summary>
+    private bool Fit(string name, bool byDefault) => options.HeldOut is { } h ? !h.Contains(name) : byDefault;
 
     private Experiment Serial(HostInfo host, string workloads, CancellationToken token)
     {
@@ -90,15 +108,7 @@ public sealed class Prober(ProbeOptions options, TimeProvider time, TextWriter l
         {
             ["loops"] = new JsonObject { ["count"] = 1, ["cycles"] = n },
         });
-        return new Experiment
-        {
-            Name = name,
-            Kind = "serial",
-            Workload = $"workloads/{name}.json",
-            Fit = true,
-            Quantities = [Q(Quantities.CreationMsP50, Percentile(ms, 0.5), "ms"), Q(Quantities.CreationMsMean, ms.Average(), "ms"), Q(Quantities.CreationMsP99, Percentile(ms, 0.99), "ms")],
-            Samples = new Dictionary<string, IReadOnlyList<double>> { ["creation_ms"] = Round(ms) },
-        };
+        return CreationExperiment(name, "serial", fit: true, ms, LoadAverage());
     }
 
     private Experiment Memory(HostInfo host, string workloads, CancellationToken token)
@@ -153,6 +163,8 @@ public sealed class Prober(ProbeOptions options, TimeProvider time, TextWriter l
     {
         log.WriteLine($"burst: {n} namespaces with a veth pair (peer in the host), destroyed at once; a creation probe every {options.ProbeIntervalMs} ms; {options.Repeats} runs");
         var runs = new List<BurstRun>();
+        var loads = new List<double>();
+        string? perfFile = null;
         for (var r = 0; r < options.Repeats; r++)
         {
             if (r > 0)
@@ -160,7 +172,13 @@ public sealed class Prober(ProbeOptions options, TimeProvider time, TextWriter l
                 Settle(token);
             }
 
-            runs.Add(BurstOnce(n, token));
+            loads.Add(LoadAverage());
+            // The first run of a large burst is perf-sampled (the seed thread's method); the others run unobserved.
+            var perf = r == 0 && options.PerfMinBurst > 0 && n >= options.PerfMinBurst && PerfRecorder.Find() is not null
+                ? Path.Combine(Path.GetDirectoryName(workloads)!, $"perf-burst-{n}-veth.folded")
+                : null;
+            runs.Add(BurstOnce(n, perf, token));
+            perfFile ??= perf;
         }
 
         // Medians over the runs: on a shared machine one run can be slowed by anything else that runs.
@@ -180,20 +198,26 @@ public sealed class Prober(ProbeOptions options, TimeProvider time, TextWriter l
             Quantities =
             [
                 Q(Quantities.PeersGoneSeconds, Percentile(runs.Select(r => r.Gone.Max()).ToList(), 0.5), "s"),
+                Q(Quantities.PeersGoneCv, Spread.Cv(runs.Select(r => r.Gone.Max()).ToList()), "1"),
                 Q(Quantities.CreationMsP50, Percentile(runs.Select(r => Percentile(r.ProbeMs, 0.5)).ToList(), 0.5), "ms"),
+                Q(Quantities.CreationMsP90, Percentile(runs.Select(r => Percentile(r.ProbeMs, 0.9)).ToList(), 0.5), "ms"),
                 Q(Quantities.CreationMsP99, Percentile(runs.Select(r => Percentile(r.ProbeMs, 0.99)).ToList(), 0.5), "ms"),
                 Q(Quantities.CreationMsMax, Percentile(runs.Select(r => r.ProbeMs.Max()).ToList(), 0.5), "ms"),
+                Q(Quantities.CreationMsCv, Percentile(runs.Select(r => Spread.CvOfSamples(r.ProbeMs)).ToList(), 0.5), "1"),
             ],
+            Perf = perfFile is null ? null : Path.GetFileName(perfFile),
+            Repeats = runs.Count,
             Samples = new Dictionary<string, IReadOnlyList<double>>
             {
                 ["probe_creation_ms"] = Round(probeMs),
                 ["peers_gone_s_per_run"] = Round(runs.Select(r => r.Gone.Max()).ToList()),
                 ["peer_gone_s_first_run"] = Round(runs[0].Gone.Order().ToList()),
+                ["load_average_per_run"] = loads,
             },
         };
     }
 
-    private BurstRun BurstOnce(int n, CancellationToken token)
+    private BurstRun BurstOnce(int n, string? perfFile, CancellationToken token)
     {
         var names = Enumerable.Range(0, n).Select(i => $"nnp-{_tag}-{i}").ToArray();
         var peers = Enumerable.Range(0, n).Select(i => $"nnp{_tag}h{i}").ToArray();
@@ -203,6 +227,7 @@ public sealed class Prober(ProbeOptions options, TimeProvider time, TextWriter l
         var probeRanMs = 0.0;
         using var stopProbe = CancellationTokenSource.CreateLinkedTokenSource(token);
         Task? probe = null;
+        PerfRecorder? perf = null;
         try
         {
             probe = Task.Factory.StartNew(() => Probe(probeMs, stopProbe.Token), TaskCreationOptions.LongRunning);
@@ -215,6 +240,7 @@ public sealed class Prober(ProbeOptions options, TimeProvider time, TextWriter l
 
             IpBatch(lines, token);
             Thread.Sleep(10);
+            perf = perfFile is null ? null : PerfRecorder.Start(perfFile + ".data", log);
 
             // Destroyed at once: unmount every nsfs bind mount, which drops each netns's last reference.
             var released = Stopwatch.GetTimestamp();
@@ -248,9 +274,11 @@ public sealed class Prober(ProbeOptions options, TimeProvider time, TextWriter l
 
             // The probe goes on a little past the teardown, as the simulated probe runs until the workload drains.
             token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(50));
+            perf?.StopAndFold(perfFile!);
         }
         finally
         {
+            perf?.Dispose();
             stopProbe.Cancel();
             probeRanMs = Stopwatch.GetElapsedTime(probeStarted).TotalMilliseconds;
             try

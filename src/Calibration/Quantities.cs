@@ -2,26 +2,52 @@ using NetnsPolicy.Simulation.Metrics;
 
 namespace NetnsPolicy.Calibration;
 
-/// <summary>How each measured quantity is read from a simulated run of the same experiment.</summary>
+/// <summary>How each measured quantity is read from simulated runs of the same experiment.</summary>
 public static class Quantities
 {
     public const string CreationMsP50 = "creation_ms_p50";
     public const string CreationMsMean = "creation_ms_mean";
+    public const string CreationMsP90 = "creation_ms_p90";
     public const string CreationMsP99 = "creation_ms_p99";
     public const string CreationMsMax = "creation_ms_max";
+    /// <summary>Coefficient of variation of one run's creation latencies (<see cref="Spread.CvOfSamples"/>).</summary>
+    public const string CreationMsCv = "creation_ms_cv";
     /// <summary>Release until the last host-side veth peer left /sys/class/net (simulated: RunResult.HostPeersGoneSeconds).</summary>
     public const string PeersGoneSeconds = "peers_gone_s";
+    /// <summary>Coefficient of variation of <see cref="PeersGoneSeconds"/> across the runs of a burst.</summary>
+    public const string PeersGoneCv = "peers_gone_cv";
     public const string BytesPerNetns = "bytes_per_netns";
 
-    /// <summary>The simulated value, or null when the simulation has no counterpart.</summary>
+    /// <summary>Spread quantities: what the variation model (<c>variation</c> of a profile) is fitted to and judged on.</summary>
+    public static bool IsSpread(string name) => name is CreationMsCv or PeersGoneCv;
+
+    /// <summary>The simulated value of one run, or null when the simulation has no counterpart.</summary>
     public static double? Predict(string name, RunResult r, Experiment e) => name switch
     {
         CreationMsP50 => r.CreationLatencyMs.P50,
         CreationMsMean => r.CreationLatencyMs.Mean,
+        CreationMsP90 => r.CreationLatencyMs.P90,
         CreationMsP99 => r.CreationLatencyMs.P99,
         CreationMsMax => r.CreationLatencyMs.Max,
+        CreationMsCv => Spread.CvFromCdf(r.Series.CreationCdf),
         PeersGoneSeconds => r.HostPeersGoneSeconds,
+        PeersGoneCv => 0,
         BytesPerNetns => e.Kind == "memory" && r.NetsCreated > 0 ? (double)r.PeakMemoryBytes / r.NetsCreated : null,
         _ => null,
     };
+
+    /// <summary>
+    /// The simulated value over replications, as the probe summarises its runs: the median of each run's value, and
+    /// for <see cref="PeersGoneCv"/> the CV of the teardown across the replications.
+    /// </summary>
+    public static double? Predict(string name, IReadOnlyList<RunResult> runs, Experiment e)
+    {
+        if (name == PeersGoneCv)
+        {
+            return Spread.Cv(runs.Select(r => r.HostPeersGoneSeconds).ToList());
+        }
+
+        var values = runs.Select(r => Predict(name, r, e)).ToList();
+        return values.Any(v => v is null) ? null : Prober.Percentile(values.Select(v => v!.Value).ToList(), 0.5);
+    }
 }

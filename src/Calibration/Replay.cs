@@ -8,6 +8,9 @@ namespace NetnsPolicy.Calibration;
 /// <summary>Replays a measurement set's experiments in the simulation under one profile.</summary>
 public sealed class Replay
 {
+    /// <summary>Replications of an experiment measured once on the host, under a profile with variation (medians are compared).</summary>
+    public const int DefaultReplications = 5;
+
     private readonly string _dir;
     private readonly Dictionary<string, Workload> _workloads = new(StringComparer.Ordinal);
 
@@ -23,42 +26,73 @@ public sealed class Replay
 
     public MeasurementSet Set { get; }
 
+    public string Directory => _dir;
+
     /// <summary>
-    /// The quantities a fit uses: medians and means of the fitted experiments, and memory (solved directly); tails and
-    /// the other experiments are held out.
+    /// The quantities a fit uses: medians and means of the fitted experiments, memory (solved directly) and, for the
+    /// variation, the spread (CV) of the fitted experiments; tails (p90, p99, max) and the other experiments are held out.
     /// </summary>
+    /// <remarks>A burst's probe creation CV is not fitted: it is set by the few creations that wait for RTNL behind a
+    /// whole unregister round (structure, not variation), and the variation cannot move it without spoiling the rest.</remarks>
     public static bool IsFitQuantity(Experiment e, MeasuredQuantity q) => e.Fit && e.Kind switch
     {
         "memory" => q.Name == Quantities.BytesPerNetns,
-        "serial" => q.Name is Quantities.CreationMsP50 or Quantities.CreationMsMean,
-        "burst" => q.Name is Quantities.PeersGoneSeconds or Quantities.CreationMsP50,
+        "serial" or "loops" or "churn" => q.Name is Quantities.CreationMsP50 or Quantities.CreationMsMean or Quantities.CreationMsCv,
+        "burst" => q.Name is Quantities.PeersGoneSeconds or Quantities.CreationMsP50 or Quantities.PeersGoneCv,
         _ => false,
     };
 
-    /// <summary>Runs the experiments (only the fitted ones when <paramref name="fittedOnly"/>) and compares every quantity.</summary>
-    public IReadOnlyList<Comparison> Compare(KernelProfile profile, bool fittedOnly, CancellationToken token = default)
+    /// <summary>Replications of <paramref name="e"/> under <paramref name="profile"/>: one without variation (all would be identical), else as many as the host's runs.</summary>
+    public static int Replications(KernelProfile profile, Experiment e) =>
+        profile.Variation is null ? 1 : Math.Max(DefaultReplications, e.Repeats ?? 1);
+
+    /// <summary>The experiment's workload.</summary>
+    public Workload Workload(Experiment e) => _workloads[e.Name];
+
+    /// <summary>
+    /// Runs the experiments (only those with a quantity <paramref name="include"/> accepts, fitted ones by default when
+    /// <paramref name="fittedOnly"/>) and compares every quantity. Replications run in parallel; each is a deterministic
+    /// run of (seed, replication), so the result does not depend on the order they finish in.
+    /// </summary>
+    public IReadOnlyList<Comparison> Compare(KernelProfile profile, bool fittedOnly, CancellationToken token = default) => Compare(profile, fittedOnly, null, token);
+
+    /// <inheritdoc cref="Compare(KernelProfile, bool, CancellationToken)"/>
+    public IReadOnlyList<Comparison> Compare(KernelProfile profile, bool fittedOnly, Func<Experiment, MeasuredQuantity, bool>? include, CancellationToken token = default)
     {
+        include ??= fittedOnly ? IsFitQuantity : (_, _) => true;
         var rows = new List<Comparison>();
         foreach (var e in Set.Experiments)
         {
-            if (fittedOnly && !e.Quantities.Any(q => IsFitQuantity(e, q)))
+            if (!e.Quantities.Any(q => include(e, q)))
             {
                 continue;
             }
 
-            var r = SimulationEngine.Run(SimulationRequest.Upstream(_workloads[e.Name], profile), cancellationToken: token);
+            var runs = Run(profile, e, token);
             // A run that did not finish predicts nothing (the fit's objective charges it as a large error).
-            var note = r.Status == RunStatus.Ok ? null : $"simulation {r.Status}: {r.StatusDetail}";
+            var failed = runs.FirstOrDefault(r => r.Status != RunStatus.Ok);
+            var note = failed is null ? null : $"simulation {failed.Status}: {failed.StatusDetail}";
             foreach (var q in e.Quantities)
             {
-                if (!fittedOnly || IsFitQuantity(e, q))
+                if (include(e, q))
                 {
-                    rows.Add(new Comparison(e.Name, q.Name, q.Unit, q.Value, note is null ? Quantities.Predict(q.Name, r, e) : null, IsFitQuantity(e, q), note));
+                    rows.Add(new Comparison(e.Name, q.Name, q.Unit, q.Value, note is null ? Quantities.Predict(q.Name, runs, e) : null, IsFitQuantity(e, q), note));
                 }
             }
         }
 
         return rows;
+    }
+
+    /// <summary>The experiment's replications under <paramref name="profile"/>, in replication order.</summary>
+    public IReadOnlyList<RunResult> Run(KernelProfile profile, Experiment e, CancellationToken token = default)
+    {
+        var n = Replications(profile, e);
+        var runs = new RunResult[n];
+        var w = _workloads[e.Name];
+        Parallel.For(0, n, new ParallelOptions { CancellationToken = token }, i =>
+            runs[i] = SimulationEngine.Run(SimulationRequest.Upstream(w, profile, i), cancellationToken: token));
+        return runs;
     }
 
     public override string ToString() => _dir;

@@ -16,9 +16,10 @@ internal static class CalibrateCommand
         var outOpt = new Option<string?>("--out") { Description = "Where to write the fitted profile (default: <measurements>/profile.json)." };
         var idOpt = new Option<string?>("--id") { Description = "Id of the fitted profile (default: host-<kernel major.minor>)." };
         var evalOpt = new Option<int>("--max-evaluations") { Description = "Simulations the optimiser may run.", DefaultValueFactory = _ => 80 };
+        var varEvalOpt = new Option<int>("--max-variation-evaluations") { Description = "Evaluations of the run-to-run variation fit (each several replications of the fitted experiments); 0: no variation.", DefaultValueFactory = _ => 40 };
         var cmd = new Command("calibrate", "Fit a kernel profile's cost parameters to probe measurements (Nelder–Mead, least squares on log errors) and write the fitted profile.")
         {
-            dirArg, profileOpt, outOpt, idOpt, evalOpt,
+            dirArg, profileOpt, outOpt, idOpt, evalOpt, varEvalOpt,
         };
         cmd.SetAction((parse, token) =>
         {
@@ -31,7 +32,7 @@ internal static class CalibrateCommand
                 var id = parse.GetValue(idOpt) ?? "host-" + string.Join('.', release.Take(2));
                 var replay = new Replay(dir, set);
                 Console.Out.WriteLine($"fitting {string.Join(", ", CostScales.Names)} cost scales of {baseProfile.Id} to {dir} (Linux {set.Host.KernelRelease}, {set.Host.OnlineCpus} CPUs)");
-                var result = Calibrator.Fit(replay, baseProfile, new CalibrationOptions(id, dir, parse.GetValue(evalOpt)), token);
+                var result = Calibrator.Fit(replay, baseProfile, new CalibrationOptions(id, dir, parse.GetValue(evalOpt), Math.Max(0, parse.GetValue(varEvalOpt))), token);
                 var outPath = parse.GetValue(outOpt) ?? Path.Combine(dir, "profile.json");
                 File.WriteAllText(outPath, ProfileWriter.Serialize(result.Profile));
                 Console.Out.WriteLine(string.Join("  ", result.Scales.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} ×{s.Value:F3}"))) + $"   ({result.Evaluations} simulations)");

@@ -15,10 +15,14 @@ internal static class ProbeCommand
         var burstsOpt = new Option<string>("--bursts") { Description = "Burst sizes, comma-separated; calibrate fits all but the last, which is held out.", DefaultValueFactory = _ => string.Join(',', new ProbeOptions().BurstSizes) };
         var intervalOpt = new Option<double>("--probe-interval-ms") { Description = "Interval of the creation probe during bursts.", DefaultValueFactory = _ => new ProbeOptions().ProbeIntervalMs };
         var repeatsOpt = new Option<int>("--repeats") { Description = "Runs of each burst (medians are kept).", DefaultValueFactory = _ => new ProbeOptions().Repeats };
+        var churnOpt = new Option<string>("--churn-rates") { Description = "Churn arrival rates per second, comma-separated (empty: none).", DefaultValueFactory = _ => string.Join(',', new ProbeOptions().ChurnRates) };
+        var loopsOpt = new Option<string>("--loops") { Description = "Parallel loop counts, comma-separated (empty: none).", DefaultValueFactory = _ => string.Join(',', new ProbeOptions().ParallelLoops) };
+        var heldOutOpt = new Option<string?>("--held-out") { Description = "Experiments calibrate must not fit, comma-separated names (default: the second-largest burst, the middle churn rate, the loops)." };
+        var perfOpt = new Option<int>("--perf-min-burst") { Description = "perf-sample the first teardown of bursts at least this large (0: never).", DefaultValueFactory = _ => new ProbeOptions().PerfMinBurst };
         var memoryOpt = new Option<int>("--memory-netns") { Description = "Namespaces held at once for the memory measurement.", DefaultValueFactory = _ => new ProbeOptions().MemoryNetns };
         var cmd = new Command("probe", "Measure the host kernel: serial create/destroy, bursts with veth pairs and a creation probe, memory per netns. Needs root and network namespaces; cleans up after itself, also when interrupted.")
         {
-            outOpt, serialOpt, burstsOpt, repeatsOpt, intervalOpt, memoryOpt,
+            outOpt, serialOpt, burstsOpt, repeatsOpt, intervalOpt, memoryOpt, churnOpt, loopsOpt, heldOutOpt, perfOpt,
         };
         cmd.SetAction(parse =>
         {
@@ -29,13 +33,23 @@ internal static class ProbeCommand
             }
 
             int[] bursts;
+            int[] loops;
+            double[] churn;
             try
             {
                 bursts = parse.GetValue(burstsOpt)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
+                loops = parse.GetValue(loopsOpt)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
+                churn = parse.GetValue(churnOpt)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(b => double.Parse(b, CultureInfo.InvariantCulture)).ToArray();
             }
             catch (FormatException)
             {
-                Console.Error.WriteLine("error: --bursts: expected comma-separated integers");
+                Console.Error.WriteLine("error: --bursts, --loops, --churn-rates: expected comma-separated numbers");
+                return 2;
+            }
+
+            if (loops.Any(k => k is < 1 or > 64) || churn.Any(r => !double.IsFinite(r) || r is <= 0 or > 2000))
+            {
+                Console.Error.WriteLine("error: --loops: counts within 1–64; --churn-rates: rates within (0, 2000] per second");
                 return 2;
             }
 
@@ -46,6 +60,10 @@ internal static class ProbeCommand
                 ProbeIntervalMs = parse.GetValue(intervalOpt),
                 MemoryNetns = parse.GetValue(memoryOpt),
                 Repeats = parse.GetValue(repeatsOpt),
+                ParallelLoops = loops,
+                ChurnRates = churn,
+                PerfMinBurst = Math.Max(0, parse.GetValue(perfOpt)),
+                HeldOut = parse.GetValue(heldOutOpt) is { } h ? h.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) : null,
             };
             if (options.SerialCycles < 1 || options.MemoryNetns < 1 || options.Repeats < 1 || bursts.Length == 0 || bursts.Any(b => b is < 1 or > 4000) || options.ProbeIntervalMs <= 0)
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using NetnsPolicy.Cli.Connection;
 using NetnsPolicy.Cli.Terminal;
 using NetnsPolicy.PluginHost;
 using NetnsPolicy.PluginHost.Catalog;
@@ -24,9 +25,14 @@ internal static class SimulateCommand
         var profileOpt = new Option<string?>("--profile") { Description = "Kernel profile id or file (default: the workload's)." };
         var formatOpt = new Option<string>("--format") { Description = "json or text.", DefaultValueFactory = _ => "text" };
         formatOpt.AcceptOnlyFromAmong("json", "text");
+        var pluginsOpt = new Option<string?>("--plugins")
+        {
+            Description = "Folder of policy plugins (default: $" + ConnectionOptions.PluginsVariable + ", else those shipped beside the program). " +
+                "Only shipped plugins and those named in $" + InProcessCatalog.TrustedVariable + " run here; `compare` runs the others sandboxed.",
+        };
         var cmd = new Command("simulate", "Run one simulation in-process and print its metrics.")
         {
-            workloadArg, policyOpt, paramOpt, seedOpt, replicationOpt, profileOpt, formatOpt,
+            workloadArg, policyOpt, paramOpt, seedOpt, replicationOpt, profileOpt, formatOpt, pluginsOpt,
         };
         cmd.SetAction(parse =>
         {
@@ -47,8 +53,14 @@ internal static class SimulateCommand
                     parameters[p[..eq]] = p[(eq + 1)..];
                 }
 
-                // The same plugin catalog the service uses: shipped policies are built into plugins/ beside the CLI.
-                using var catalog = new PluginCatalog(new PluginCatalogOptions { Watch = false });
+                // The service's plugins under its trust rules, without its sandbox: untrusted plugins are refused here.
+                var plugins = parse.GetValue(pluginsOpt) ?? (Environment.GetEnvironmentVariable(ConnectionOptions.PluginsVariable) is { Length: > 0 } fromEnv ? fromEnv : null);
+                if (plugins is not null && !Directory.Exists(plugins))
+                {
+                    throw new InputValidationException(parse.GetValue(pluginsOpt) is null ? ConnectionOptions.PluginsVariable : "--plugins", $"plugins folder '{plugins}' does not exist");
+                }
+
+                using var catalog = InProcessCatalog.Open(plugins);
                 using var lease = catalog.Acquire(parse.GetValue(policyOpt)!, parameters);
                 var request = new SimulationRequest(workload, profile, lease.Policy, lease.Parameters, parse.GetValue(seedOpt) ?? workload.Seed, parse.GetValue(replicationOpt));
                 var result = SimulationEngine.Run(request);

@@ -25,9 +25,15 @@ internal static class ValidateCommand
                 var dir = parse.GetValue(dirArg)!;
                 var set = MeasurementSet.Load(dir);
                 var profile = KernelProfileLoader.Load(parse.GetValue(profileOpt)!);
-                var rows = new Replay(dir, set).Compare(profile, fittedOnly: false, token);
+                var replay = new Replay(dir, set);
+                var rows = replay.Compare(profile, fittedOnly: false, token);
                 Console.Out.WriteLine($"profile {profile.Id} vs {dir} (Linux {set.Host.KernelRelease}, {set.Host.OnlineCpus} CPUs, measured {set.Host.TakenAt:yyyy-MM-dd})");
                 Console.Out.Write(ComparisonTable.Render(rows));
+                foreach (var (e, shares, samples) in ProfileComparison.ForSet(replay, profile, token))
+                {
+                    Console.Out.Write(ProfileComparison.Render(e.Name + (e.Fit ? " (fitted)" : " (held out)"), shares, 10, samples));
+                }
+
                 var held = Calibrator.Rms(ComparisonTable.HeldOutCentral(rows));
                 if (parse.GetValue(maxOpt) is { } max && held > max)
                 {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NetnsPolicy.Cli.Connection;
 using NetnsPolicy.Cli.Terminal;
 using NetnsPolicy.PluginHost.Catalog;
 using NetnsPolicy.Simulation;
@@ -34,8 +35,8 @@ internal static class TournamentShardAction
 
         var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
 
-        // The same catalog the embedded service builds: the shipped plugins beside the CLI.
-        using var catalog = new PluginCatalog(new PluginCatalogOptions { Watch = false });
+        // The embedded service's plugins under its trust rules, without its sandbox: untrusted plugins are refused here.
+        using var catalog = InProcessCatalog.Open(switches.Connection.PluginsDirectory);
 
         // As the service parses the text the unsharded command sends it, so both run the same tournament.
         var tournament = TournamentLoader.Parse(text, baseDirectory: null, catalog);

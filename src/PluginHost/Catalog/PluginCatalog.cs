@@ -363,9 +363,16 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
 
     private string UnknownMessage(List<string> unknown)
     {
-        var text = $"unknown policy {string.Join(", ", unknown.Select(u => $"'{u}'"))} (available: {string.Join(", ", _policies.Keys.Order(StringComparer.Ordinal))})";
+        // Why first, the list of what is available last: the service bounds what an error carries, and the reason a
+        // plugin was refused matters more than the catalog's contents.
+        var text = $"unknown policy {string.Join(", ", unknown.Select(u => $"'{u}'"))}";
         var refused = _problems.Where(p => unknown.Any(u => Path.GetFileName(p.Path) == u)).ToList();
-        return refused.Count == 0 ? text : text + "; refused plugin folders: " + string.Join("; ", refused);
+        if (refused.Count > 0)
+        {
+            text += "; refused plugin folders: " + string.Join("; ", refused);
+        }
+
+        return text + $" (available: {string.Join(", ", _policies.Keys.Order(StringComparer.Ordinal))})";
     }
 
     private static PolicyInfo Describe(LoadedPlugin? plugin, PolicyEntry entry) =>

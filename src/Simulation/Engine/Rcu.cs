@@ -259,6 +259,11 @@ internal sealed class Rcu : IEventTarget
             var jitter = 1 + (_spec.GpJitter * ((2 * _random.NextDouble()) - 1));
             d = (long)(_jiffyNs * jiffies * jitter) + (_spec.NormalGpPerCpuNs * _s.Cpus);
         }
+        if (_s.Variation is { } v)
+        {
+            d = v.GracePeriod(d);
+        }
+
         _s.Schedule(_s.Now + Math.Max(1, d), this, EventGpTimer);
     }
 
@@ -299,7 +304,8 @@ internal sealed class Rcu : IEventTarget
         _expStarted++;
         _expBlockingReaders = _activeReaders;
         _s.InterruptAllCpus(caller, _spec.ExpeditedIpiNs, _fnExpHandler);
-        _s.Schedule(_s.Now + _spec.ExpeditedBaseNs + _spec.ExpeditedPerCpuNs * _s.Cpus, this, EventExpTimer);
+        var length = _spec.ExpeditedBaseNs + (_spec.ExpeditedPerCpuNs * _s.Cpus);
+        _s.Schedule(_s.Now + (_s.Variation?.GracePeriod(length) ?? length), this, EventExpTimer);
     }
 
     private void TryEndExpedited()

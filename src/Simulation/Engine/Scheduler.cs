@@ -30,6 +30,9 @@ internal sealed class Scheduler
 
     public Rcu Rcu { get; set; } = null!;
 
+    /// <summary>Run-to-run variation of CPU costs and grace periods; null: none (the profile has no <c>variation</c>).</summary>
+    public HostVariation? Variation { get; set; }
+
     public int Cpus => _running.Length;
 
     /// <summary>CPUs currently running a thread.</summary>
@@ -199,7 +202,7 @@ internal sealed class Scheduler
                         continue;
                     }
 
-                    t.PendingNs = s.Value;
+                    t.PendingNs = Variation is null ? s.Value : Variation.Cost(s.Value);
                     t.PendingFunc = s.Func;
                     if (t.Cpu < 0)
                     {

@@ -112,6 +112,7 @@ internal sealed partial class KernelSimulation : IKernelState
         _s = new Scheduler(m.Cpus, _costs.SchedSliceNs, _profiler) { Budget = budget ?? SimulationBudget.Unlimited };
         _rcu = new Rcu(_s, _profile.Rcu, m.Hz, Stream(StreamRcu));
         _s.Rcu = _rcu;
+        HostVariation.Attach(_profile.Variation, _s, _request.Seed, _request.Replication);
         _locks = new KernelLocks(_s, _structure);
         _nsid = new NsidTable(_costs, _structure);
         _locks.Setup.OnGranted = OnSetupLockGranted;

@@ -29,6 +29,9 @@ public sealed record KernelProfile
     public int DefaultMaxNetNamespaces { get; init; } = 63_000;
     public IReadOnlyList<DeviceTypeSpec> Devices { get; init; } = [];
     public IReadOnlyList<PernetOpSpec> PernetOps { get; init; } = [];
+
+    /// <summary>Run-to-run variation (docs/calibration.md); null: none, every replication identical, as before it existed.</summary>
+    public VariationSpec? Variation { get; init; }
 }
 
 /// <summary>

@@ -27,6 +27,15 @@ internal static class KernelProfileValidator
         Check(p.Debug.CpuMultiplier >= 1 && p.Debug.UeventMultiplier >= 1, "debug", "multipliers must be ≥ 1");
         Check(p.Rcu.NormalGpBaseJiffies > 0, "rcu.normal_gp_base_jiffies", "must be > 0");
         Check(p.Rcu.GpJitter is >= 0 and < 1, "rcu.gp_jitter", "must be within [0, 1)");
+        if (p.Variation is { } variation)
+        {
+            Check(double.IsFinite(variation.RunCostCv) && variation.RunCostCv is >= 0 and <= 2, "variation.run_cost_cv", $"must be within [0, 2], got {variation.RunCostCv}");
+            Check(double.IsFinite(variation.OpCostCv) && variation.OpCostCv is >= 0 and <= 5, "variation.op_cost_cv", $"must be within [0, 5], got {variation.OpCostCv}");
+            Check(double.IsFinite(variation.GpCv) && variation.GpCv is >= 0 and <= 5, "variation.gp_cv", $"must be within [0, 5], got {variation.GpCv}");
+            Check(double.IsFinite(variation.CompetingCpus) && variation.CompetingCpus is >= 0 and <= 64, "variation.competing_cpus", $"must be within [0, 64], got {variation.CompetingCpus}");
+            Check(double.IsFinite(variation.CompetingBurstUs) && variation.CompetingBurstUs is >= 1 and <= 1e6, "variation.competing_burst_us", $"must be within [1, 1e6], got {variation.CompetingBurstUs}");
+        }
+
         Check(p.Memory.NetBaseBytes > 0, "memory.net_base_bytes", "must be > 0");
         Check(p.DefaultMaxNetNamespaces > 0, "default_max_net_namespaces", "must be > 0");
         Check(p.Costs.SchedSliceNs > 0, "costs.sched_slice_ns", "must be > 0");

@@ -7,7 +7,7 @@ namespace NetnsPolicy.Eras.Tests.Calibration;
 [NonParallelizable]
 public sealed class ProberTests
 {
-    private static readonly string[] ExpectedKinds = ["serial", "memory", "burst"];
+    private static readonly string[] ExpectedKinds = ["serial", "memory", "loops", "churn", "burst"];
     private string _dir = "";
 
     [SetUp]
@@ -30,7 +30,11 @@ public sealed class ProberTests
     [CancelAfter(60_000)]
     public void Run_SmallExperiments_WritesMeasurementsAndLeavesNothing()
     {
-        var options = new ProbeOptions { SerialCycles = 10, BurstSizes = [6], MemoryNetns = 5, ProbeIntervalMs = 5, Repeats = 2 };
+        var options = new ProbeOptions
+        {
+            SerialCycles = 10, BurstSizes = [6], MemoryNetns = 5, ProbeIntervalMs = 5, Repeats = 2,
+            ParallelLoops = [2], LoopCycles = 5, ChurnRates = [50], ChurnDurationMs = 300, ChurnLifetimeMs = 50, PerfMinBurst = 0,
+        };
         var set = new Prober(options, TimeProvider.System, TextWriter.Null).Run(_dir, "test", CancellationToken.None);
         var burst = set.Experiments.Single(e => e.Kind == "burst");
 
@@ -38,7 +42,8 @@ public sealed class ProberTests
         Assert.That(burst.Quantities.Single(q => q.Name == Quantities.PeersGoneSeconds).Value, Is.GreaterThan(0).And.LessThan(60));
         Assert.That(burst.Samples["peer_gone_s_first_run"], Has.Count.EqualTo(6));
         Assert.That(burst.Samples["peers_gone_s_per_run"], Has.Count.EqualTo(2));
-        Assert.That(new Replay(_dir, MeasurementSet.Load(_dir)).Set.Experiments, Has.Count.EqualTo(3), "every workload file loads");
+        Assert.That(new Replay(_dir, MeasurementSet.Load(_dir)).Set.Experiments, Has.Count.EqualTo(5), "every workload file loads");
+        Assert.That(set.Experiments.Single(e => e.Kind == "churn").Quantities.Select(q => q.Name), Has.Member(Quantities.CreationMsCv));
         AssertNothingLeft();
     }
 

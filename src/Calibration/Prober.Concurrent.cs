@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace NetnsPolicy.Calibration;
+
+/// <summary>The experiments with concurrent creators: parallel loops and Poisson churn.</summary>
+public sealed partial class Prober
+{
+    internal static string ChurnName(double rate) => string.Create(CultureInfo.InvariantCulture, $"churn-{rate:G}");
+
+    /// <summary>k threads, each running serial create/destroy cycles at once (the workload's <c>loops</c>).</summary>
+    private Experiment Loops(HostInfo host, string workloads, int k, bool fit, CancellationToken token)
+    {
+        var n = options.LoopCycles;
+        log.WriteLine($"loops: {k} parallel loops of {n} create/destroy cycles");
+        var load = LoadAverage();
+        var perLoop = new List<double>[k];
+        var threads = new Thread[k];
+        Exception? failure = null;
+        for (var j = 0; j < k; j++)
+        {
+            var ms = perLoop[j] = new List<double>(n);
+            threads[j] = new Thread(() =>
+            {
+                try
+                {
+                    using var t = new NetnsThread("nnp-loop");
+                    for (var i = 0; i < n && !token.IsCancellationRequested; i++)
+                    {
+                        ms.Add(t.CreateAndRelease().TotalMilliseconds);
+                    }
+                }
+                catch (ProbeException e)
+                {
+                    failure = e;
+                }
+            }) { IsBackground = true };
+            threads[j].Start();
+        }
+
+        foreach (var t in threads)
+        {
+            t.Join();
+        }
+
+        token.ThrowIfCancellationRequested();
+        if (failure is not null)
+        {
+            throw new ProbeException("a loop failed: " + failure.Message);
+        }
+
+        var all = perLoop.SelectMany(x => x).ToList();
+        var name = $"loops-{k}x{n}";
+        WriteWorkload(workloads, name, host, $"{k} parallel loops of {n} serial cycles: unshare(CLONE_NEWNET), then setns back to the host netns.", new JsonObject
+        {
+            ["loops"] = new JsonObject { ["count"] = k, ["cycles"] = n },
+        });
+        return CreationExperiment(name, "loops", fit, all, load);
+    }
+
+    /// <summary>
+    /// Poisson arrivals at <paramref name="rate"/> per second for <see cref="ProbeOptions.ChurnDurationMs"/>, each
+    /// creating a netns (on a thread of its own, as each arrival is a process) that lives an exponential time and is
+    /// then released. Every arrival's creation latency is recorded. The arrival times and lifetimes come from a fixed
+    /// seed, so two probes offer the kernel the same load.
+    /// </summary>
+    private Experiment Churn(HostInfo host, string workloads, double rate, bool fit, CancellationToken token)
+    {
+        var name = ChurnName(rate);
+        log.WriteLine($"churn: Poisson arrivals at {rate}/s for {options.ChurnDurationMs} ms, exponential lifetimes of mean {options.ChurnLifetimeMs} ms");
+        var load = LoadAverage();
+        var random = new Random(1);
+        var arrivals = new List<(double AtMs, double LifeMs)>();
+        for (var at = Exp(random, 1000 / rate); at < options.ChurnDurationMs; at += Exp(random, 1000 / rate))
+        {
+            arrivals.Add((at, Exp(random, options.ChurnLifetimeMs)));
+        }
+
+        var ms = new ConcurrentBag<double>();
+        var releases = new ConcurrentQueue<(long Due, int Fd)>();
+        var idle = new ConcurrentBag<NetnsThread>();
+        var all = new ConcurrentBag<NetnsThread>();
+        var pending = new List<Task>();
+        var pendingReleases = new List<(long Due, int Fd)>();
+        var start = Stopwatch.GetTimestamp();
+        long Ticks(double msFromStart) => start + (long)(msFromStart * Stopwatch.Frequency / 1000);
+        try
+        {
+            foreach (var (atMs, lifeMs) in arrivals)
+            {
+                while (Stopwatch.GetTimestamp() < Ticks(atMs))
+                {
+                    token.ThrowIfCancellationRequested();
+                    CloseDue(releases, pendingReleases, Stopwatch.GetTimestamp());
+                    Thread.Sleep(1);
+                }
+
+                if (!idle.TryTake(out var worker))
+                {
+                    worker = new NetnsThread("nnp-churn");
+                    all.Add(worker);
+                }
+
+                var life = (long)(lifeMs * Stopwatch.Frequency / 1000);
+                pending.Add(Task.Factory.StartNew(() =>
+                {
+                    var (fd, elapsed) = worker.CreateAndHoldTimed();
+                    ms.Add(elapsed.TotalMilliseconds);
+                    releases.Enqueue((Stopwatch.GetTimestamp() + life, fd));
+                    idle.Add(worker);
+                }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+            }
+
+            Task.WaitAll([.. pending], token);
+            while (!releases.IsEmpty || pendingReleases.Count > 0)
+            {
+                token.ThrowIfCancellationRequested();
+                CloseDue(releases, pendingReleases, Stopwatch.GetTimestamp());
+                Thread.Sleep(1);
+            }
+        }
+        finally
+        {
+            // Cancelled or failed: release whatever is still held, then stop the threads.
+            try
+            {
+                Task.WaitAll([.. pending], TimeSpan.FromSeconds(30));
+            }
+            catch (AggregateException)
+            {
+            }
+
+            CloseDue(releases, pendingReleases, long.MaxValue);
+            foreach (var t in all)
+            {
+                t.Dispose();
+            }
+        }
+
+        var failed = pending.FirstOrDefault(t => t.IsFaulted);
+        if (failed is not null)
+        {
+            throw new ProbeException("a churn creation failed: " + failed.Exception!.InnerException!.Message);
+        }
+
+        var lat = ms.ToList();
+        WriteWorkload(workloads, name, host, $"Poisson arrivals at {rate}/s for {options.ChurnDurationMs} ms, each a process creating a netns that lives an exponential time of mean {options.ChurnLifetimeMs} ms.", new JsonObject
+        {
+            ["churn"] = new JsonObject
+            {
+                ["arrivals_per_second"] = rate,
+                ["duration_ms"] = options.ChurnDurationMs,
+                ["lifetime"] = new JsonObject { ["distribution"] = "exponential", ["mean_ms"] = options.ChurnLifetimeMs },
+            },
+        });
+        return CreationExperiment(name, "churn", fit, lat.Order().ToList(), load);
+    }
+
+    /// <summary>An experiment whose quantities are creation latencies (serial, loops, churn), with its samples and the load it ran at.</summary>
+    private static Experiment CreationExperiment(string name, string kind, bool fit, IReadOnlyList<double> ms, double load) => new()
+    {
+        Name = name,
+        Kind = kind,
+        Workload = $"workloads/{name}.json",
+        Fit = fit,
+        Quantities = CreationQuantities(ms),
+        Samples = new Dictionary<string, IReadOnlyList<double>> { ["creation_ms"] = Round(ms), ["load_average"] = [load] },
+    };
+
+    private static void CloseDue(ConcurrentQueue<(long Due, int Fd)> incoming, List<(long Due, int Fd)> held, long now)
+    {
+        while (incoming.TryDequeue(out var r))
+        {
+            held.Add(r);
+        }
+
+        for (var i = held.Count - 1; i >= 0; i--)
+        {
+            if (held[i].Due <= now)
+            {
+                Native.close(held[i].Fd);
+                held.RemoveAt(i);
+            }
+        }
+    }
+
+    private static double Exp(Random r, double mean) => -mean * Math.Log(1 - r.NextDouble());
+
+    /// <summary>Median, mean, p90, p99 and coefficient of variation of creation latencies.</summary>
+    private static List<MeasuredQuantity> CreationQuantities(IReadOnlyList<double> ms) =>
+    [
+        Q(Quantities.CreationMsP50, Percentile(ms, 0.5), "ms"),
+        Q(Quantities.CreationMsMean, ms.Count == 0 ? 0 : ms.Average(), "ms"),
+        Q(Quantities.CreationMsP90, Percentile(ms, 0.9), "ms"),
+        Q(Quantities.CreationMsP99, Percentile(ms, 0.99), "ms"),
+        Q(Quantities.CreationMsCv, Spread.CvOfSamples(ms), "1"),
+    ];
+
+    /// <summary>The 1-minute load average now: other work on the host competes with the probe (recorded with each experiment).</summary>
+    private static double LoadAverage() =>
+        double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var l) ? l : 0;
+}

@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text;
+using NetnsPolicy.Simulation.Metrics;
+
+namespace NetnsPolicy.Calibration;
+
+/// <summary>One kernel function's share of the teardown's CPU time (perf's "children": the function and what it calls), on the host and in the simulation.</summary>
+public sealed record FunctionShare(string Function, double RealPct, double SimulatedPct)
+{
+    public double DifferencePoints => SimulatedPct - RealPct;
+}
+
+/// <summary>
+/// The host's perf profile folded into the simulated profile's tree shape (docs/calibration.md): both sides are cut
+/// to the netns roots (<see cref="FoldedStacks.Anchors"/>), and every host frame the simulation does not model counts
+/// for the nearest simulated function above it (so a function's share includes what the kernel does inside it that
+/// the model lumps into its cost). Shares are of the samples (host) or CPU time (simulation) under those roots.
+/// </summary>
+public static class ProfileComparison
+{
+    /// <summary>
+    /// Functions the kernel renamed or inlined since the model's names were taken (the model keeps the names perf
+    /// showed on the seed's kernel): 6.16's ops_undo_list inlines ops_exit_list; unregister_netdevice_many is a
+    /// wrapper of unregister_netdevice_many_notify since 6.2.
+    /// </summary>
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
+    {
+        ["ops_undo_list"] = "ops_exit_list",
+        ["unregister_netdevice_many_notify"] = "unregister_netdevice_many",
+    };
+
+    /// <summary>
+    /// Callers that a tail call hides from the host's stacks, as (caller seen, callee seen) → the hidden frame between:
+    /// netdev_unregister_kobject ends in <c>device_del(dev)</c>, compiled as a jump, so perf sees device_del directly
+    /// under unregister_netdevice_many_notify.
+    /// </summary>
+    private static readonly Dictionary<(string Caller, string Callee), string> TailCalls = new()
+    {
+        [("unregister_netdevice_many", "device_del")] = "netdev_unregister_kobject",
+    };
+
+    /// <summary>A host stack in the model's names, root first, with the frames tail calls hid put back.</summary>
+    internal static List<string> CanonicalStack(string folded)
+    {
+        var frames = new List<string>();
+        foreach (var raw in folded.Split(';'))
+        {
+            var f = Canonical(raw);
+            if (frames.Count > 0 && TailCalls.TryGetValue((frames[^1], f), out var hidden))
+            {
+                frames.Add(hidden);
+            }
+
+            frames.Add(f);
+        }
+
+        return frames;
+    }
+
+    private static string Canonical(string f)
+    {
+        var n = FoldedStacks.Normalise(f);
+        return Aliases.GetValueOrDefault(n, n);
+    }
+
+    /// <summary>Every simulated function under the roots, with both shares; ordered by the host's share.</summary>
+    public static IReadOnlyList<FunctionShare> Compare(FoldedStacks real, ProfileNode simulated)
+    {
+        var sim = SimulatedShares(simulated);
+        var host = RealShares(real, sim.Keys.ToHashSet(StringComparer.Ordinal));
+        return sim.Keys
+            .Select(f => new FunctionShare(f, Math.Round(host.GetValueOrDefault(f), 2), Math.Round(sim[f], 2)))
+            .OrderByDescending(s => s.RealPct).ThenByDescending(s => s.SimulatedPct).ThenBy(s => s.Function, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>The fit's profile residual: Σ (difference / 100)² over the host's top <paramref name="top"/> functions.</summary>
+    public static double SquaredError(FoldedStacks real, ProfileNode simulated, int top) =>
+        Compare(real, simulated).Take(top).Sum(s => s.DifferencePoints * s.DifferencePoints / 1e4);
+
+    /// <summary>100 minus the mean absolute difference in points over the top functions: 100 is the host's profile.</summary>
+    public static double RealismScore(IReadOnlyList<FunctionShare> top) =>
+        top.Count == 0 ? 0 : Math.Round(100 - top.Average(s => Math.Abs(s.DifferencePoints)), 2);
+
+    public static string Render(string experiment, IReadOnlyList<FunctionShare> shares, int top, long samples)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var t = shares.Take(top).ToList();
+        var sb = new StringBuilder();
+        sb.AppendLine(c, $"perf profile of {experiment}'s teardown ({samples} host samples under the netns roots), children %:");
+        sb.AppendLine(c, $"  {"function",-34} {"host",8} {"simulated",10} {"diff",8}");
+        foreach (var s in t)
+        {
+            sb.AppendLine(c, $"  {s.Function,-34} {s.RealPct,8:F2} {s.SimulatedPct,10:F2} {s.DifferencePoints,8:+0.00;-0.00}");
+        }
+
+        sb.AppendLine(c, $"  realism score {RealismScore(t):F2} (100 − mean |diff| over the top {t.Count}); largest |diff| {(t.Count == 0 ? 0 : t.Max(s => Math.Abs(s.DifferencePoints))):F2} points");
+        return sb.ToString();
+    }
+
+    private static Dictionary<string, double> SimulatedShares(ProfileNode root)
+    {
+        var totals = new Dictionary<string, double>(StringComparer.Ordinal);
+        double all = 0;
+        void Under(ProfileNode n, HashSet<string> above)
+        {
+            var f = Canonical(n.Name);
+            var added = above.Add(f);
+            if (added)
+            {
+                totals[f] = totals.GetValueOrDefault(f) + n.TotalMs;
+            }
+
+            foreach (var ch in n.Children)
+            {
+                Under(ch, above);
+            }
+
+            if (added)
+            {
+                above.Remove(f);
+            }
+        }
+
+        void Find(ProfileNode n)
+        {
+            if (FoldedStacks.Anchors.Contains(Canonical(n.Name)))
+            {
+                all += n.TotalMs;
+                Under(n, new HashSet<string>(StringComparer.Ordinal));
+                return;
+            }
+
+            foreach (var ch in n.Children)
+            {
+                Find(ch);
+            }
+        }
+
+        Find(root);
+        return totals.ToDictionary(p => p.Key, p => all > 0 ? 100 * p.Value / all : 0, StringComparer.Ordinal);
+    }
+
+    /// <summary>Samples per known function (each sample counted once per function on its stack below the outermost root).</summary>
+    private static Dictionary<string, double> RealShares(FoldedStacks real, HashSet<string> known)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        long all = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (stack, n) in real.Stacks)
+        {
+            var frames = CanonicalStack(stack);
+            var i = frames.FindIndex(FoldedStacks.Anchors.Contains);
+            if (i < 0)
+            {
+                continue;
+            }
+
+            all += n;
+            seen.Clear();
+            for (var j = i; j < frames.Count; j++)
+            {
+                if (known.Contains(frames[j]) && seen.Add(frames[j]))
+                {
+                    counts[frames[j]] = counts.GetValueOrDefault(frames[j]) + n;
+                }
+            }
+        }
+
+        return counts.ToDictionary(p => p.Key, p => all > 0 ? 100.0 * p.Value / all : 0, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The perf comparison of every experiment that has a host profile: the experiment replayed once (replication 0)
+    /// under <paramref name="profile"/>, its simulated teardown profile against the host's folded stacks.
+    /// </summary>
+    public static IReadOnlyList<(Experiment Experiment, IReadOnlyList<FunctionShare> Shares, long Samples)> ForSet(Replay replay, Simulation.Profiles.KernelProfile profile, CancellationToken token = default)
+    {
+        var list = new List<(Experiment, IReadOnlyList<FunctionShare>, long)>();
+        foreach (var e in replay.Set.Experiments.Where(e => e.Perf is not null))
+        {
+            var path = Path.Combine(replay.Directory, e.Perf!);
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+
+            var real = FoldedStacks.Load(path);
+            var run = Simulation.SimulationEngine.Run(Simulation.SimulationRequest.Upstream(replay.Workload(e), profile), cancellationToken: token);
+            list.Add((e, Compare(real, run.Profile), AnchoredSamples(real)));
+        }
+
+        return list;
+    }
+
+    /// <summary>Samples under the roots.</summary>
+    public static long AnchoredSamples(FoldedStacks real) =>
+        real.Stacks.Where(p => CanonicalStack(p.Key).Any(FoldedStacks.Anchors.Contains)).Sum(p => p.Value);
+}

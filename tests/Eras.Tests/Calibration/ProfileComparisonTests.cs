@@ -1,0 +1,70 @@
+using NetnsPolicy.Calibration;
+using NetnsPolicy.Simulation.Metrics;
+
+namespace NetnsPolicy.Eras.Tests.Calibration;
+
+/// <summary>The host's perf stacks folded into the simulated profile's shape (docs/calibration.md, validate).</summary>
+[TestFixture]
+public sealed class ProfileComparisonTests
+{
+    private static ProfileNode Node(string name, double totalMs, params ProfileNode[] children) => new() { Name = name, TotalMs = totalMs, Children = children };
+
+    // all → kworker → cleanup_net (80) → ops_exit_list.isra.4 (80) → unregister_netdevice_many (60) → netdev_unregister_kobject (40) → device_del (10);
+    // all → unshare → copy_net_ns (20); other host work is outside the roots.
+    private static readonly ProfileNode Simulated = Node("all", 150,
+        Node("kworker/u:netns", 80, Node("cleanup_net", 80, Node("ops_exit_list.isra.4", 80, Node("unregister_netdevice_many", 60, Node("netdev_unregister_kobject", 40, Node("device_del", 10)))))),
+        Node("unshare", 20, Node("copy_net_ns", 20)),
+        Node("host_other_work", 50));
+
+    private static FoldedStacks Host()
+    {
+        var text = string.Join('\n',
+            "kworker/u8:1 1",
+            "",
+            // device_del right under unregister_netdevice_many_notify: netdev_unregister_kobject's tail call hid it.
+            "0 device_remove_attrs", "0 device_del", "0 unregister_netdevice_many_notify", "0 default_device_exit_batch", "0 ops_undo_list", "0 cleanup_net", "0 process_one_work",
+            "",
+            "0 kernfs_remove", "0 netdev_unregister_kobject.constprop.0", "0 unregister_netdevice_many_notify", "0 ops_undo_list", "0 cleanup_net",
+            "",
+            "0 setup_net", "0 copy_net_ns", "0 __x64_sys_unshare",
+            "",
+            "0 clang_compile", "0 do_syscall_64",
+            "");
+        // perf script prints an address and a symbol per frame, leaf first, a blank line after each sample.
+        return FoldedStacks.Parse(new StringReader(text.Replace("\n0 ", "\n\tffffffff81000000 ", StringComparison.Ordinal)));
+    }
+
+    [Test]
+    public void Parse_PerfScript_KeepsOnlyStacksUnderTheRoots()
+    {
+        var f = Host();
+
+        Assert.That(f.TotalSamples, Is.EqualTo(5));
+        Assert.That(f.Stacks.Values.Sum(), Is.EqualTo(3), "the compiler's stack and the sample without frames are not the teardown's");
+        Assert.That(f.Stacks.Keys, Has.Some.Contains("netdev_unregister_kobject;kernfs_remove"), "the .constprop.0 suffix dropped");
+    }
+
+    [Test]
+    public void Compare_TailCallAndRenames_FoldIntoTheSimulatedNames()
+    {
+        var shares = ProfileComparison.Compare(Host(), Simulated).ToDictionary(s => s.Function, s => s);
+
+        Assert.That(shares.Keys, Is.Unique);
+        Assert.That(shares.Keys, Does.Not.Contain("host_other_work"));
+        Assert.That(shares["netdev_unregister_kobject"].RealPct, Is.EqualTo(66.67).Within(0.01), "2 of 3 samples: the tail call's hidden frame restored");
+        Assert.That(shares["device_del"].RealPct, Is.EqualTo(33.33).Within(0.01));
+        Assert.That(shares["ops_exit_list"].RealPct, Is.EqualTo(66.67).Within(0.01), "ops_undo_list is ops_exit_list's name since 6.16");
+        Assert.That(shares["cleanup_net"].SimulatedPct, Is.EqualTo(80).Within(0.01), "shares of the time under the roots (100 ms), not of all 150");
+        Assert.That(shares["device_del"].SimulatedPct, Is.EqualTo(10).Within(0.01));
+    }
+
+    [Test]
+    public void RealismScore_IdenticalShares_IsHundred()
+    {
+        var same = new[] { new FunctionShare("a", 50, 50), new FunctionShare("b", 20, 20) };
+        var off = new[] { new FunctionShare("a", 50, 40), new FunctionShare("b", 20, 30) };
+
+        Assert.That(ProfileComparison.RealismScore(same), Is.EqualTo(100));
+        Assert.That(ProfileComparison.RealismScore(off), Is.EqualTo(90));
+    }
+}
