@@ -4,12 +4,14 @@ using System.Runtime.Loader;
 namespace NetnsPolicy.PluginHost.Loading;
 
 /// <summary>
-/// One plugin version's collectible load context. The SDK and every framework assembly always come from the host's
-/// default context — whatever the plugin folder carries — so an <see cref="Sdk.ICleanupPolicy"/> in the plugin is the
-/// host's <see cref="Sdk.ICleanupPolicy"/>. Everything else resolves from the plugin's (shadow-copied) folder.
+/// One plugin version's collectible load context. The SDK is always the host's own SDK assembly (from whichever context
+/// loaded the host) and every framework assembly comes from the default context — whatever the plugin folder carries
+/// — so an <see cref="Sdk.ICleanupPolicy"/> in the plugin is the host's <see cref="Sdk.ICleanupPolicy"/>, also for a
+/// plugin built against an earlier SDK minor. Everything else resolves from the plugin's (shadow-copied) folder.
 /// </summary>
 internal sealed class PluginLoadContext : AssemblyLoadContext
 {
+    private static readonly Assembly SdkAssembly = typeof(Sdk.ICleanupPolicy).Assembly;
     private static readonly HashSet<string> HostAssemblies = LoadHostAssemblyNames();
 
     private readonly string _directory;
@@ -36,6 +38,13 @@ internal sealed class PluginLoadContext : AssemblyLoadContext
     protected override Assembly? Load(AssemblyName assemblyName)
     {
         var name = assemblyName.Name ?? "";
+        if (name == SdkAssembly.GetName().Name)
+        {
+            // The host's own SDK, from whichever context loaded the host, whatever version the plugin was built against
+            // (an earlier minor of the host's: the loader refused any other before this point).
+            return SdkAssembly;
+        }
+
         if (IsHostAssembly(name))
         {
             return null;

@@ -67,6 +67,37 @@ public sealed class SdkCompatibilityTests
         }
         """;
 
+    // A whole 2.1 host: this build's PluginHost and Simulation, bound to the 2.1 SDK, loading and running the plugin.
+    private const string RealHostSource = """
+        using System.Linq;
+        using NetnsPolicy.PluginHost.Catalog;
+        using NetnsPolicy.PluginHost.Containment;
+        using NetnsPolicy.Sdk;
+        using NetnsPolicy.Simulation;
+        using NetnsPolicy.Simulation.Profiles;
+        using NetnsPolicy.Simulation.Workloads;
+
+        namespace Compat;
+
+        public static class RealHost
+        {
+            public static string Run(string plugins)
+            {
+                using var catalog = new PluginCatalog(new PluginCatalogOptions { PluginsDirectory = plugins, Watch = false });
+                if (catalog.Problems.Count > 0)
+                {
+                    return "refused: " + string.Join(" | ", catalog.Problems.Select(p => p.Message));
+                }
+
+                using var lease = catalog.Acquire("dying-suppressor", null);
+                var seed = WorkloadLoader.Load("seed-1000-maxcpus1");
+                var workload = seed with { Burst = seed.Burst! with { Count = 20 } };
+                var result = new PolicyRunner().Run(new SimulationRequest(workload, KernelProfileLoader.Load(workload.Machine.KernelProfile), lease.Policy, lease.Parameters, workload.Seed));
+                return $"SDK {SdkInfo.Version}: {result.Status}, uevent_emission asked {result.Decisions["uevent_emission"]}";
+            }
+        }
+        """;
+
     private static readonly Lazy<byte[]> Sdk20 = new(() => CompileSdk(minor: 0));
     private static readonly Lazy<byte[]> Sdk21 = new(() => CompileSdk(minor: 1));
 
@@ -111,6 +142,29 @@ public sealed class SdkCompatibilityTests
             var error = Assert.Throws<TargetInvocationException>(() => ask.Invoke(null, [policy, true]))!;
 
             Assert.That(error.InnerException, Is.InstanceOf<MissingMethodException>());
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    [Test]
+    public void Run_PluginBuiltAgainstSdk20_LoadsAndRunsInTheRealHostBoundToSdk21()
+    {
+        using var folder = new PluginFolder();
+        WritePlugin(folder, "built-on-20", Compile("Compat.Plugin", PluginSource, Sdk20.Value), "Compat.DyingSuppressor", "dying-suppressor");
+        var hostReferences = new[] { "NetnsPolicy.PluginHost.dll", "NetnsPolicy.Simulation.dll" }
+            .Select(f => MetadataReference.CreateFromFile(Path.Combine(AppContext.BaseDirectory, f)));
+        var host = Emit(HostAssembly, [RealHostSource], Framework().Concat(hostReferences).Append(MetadataReference.CreateFromImage(Sdk21.Value)));
+        var context = new SdkContext(Sdk21.Value, AppContext.BaseDirectory);
+        try
+        {
+            var run = context.LoadFromStream(new MemoryStream(host)).GetType("Compat.RealHost", throwOnError: true)!.GetMethod("Run")!;
+
+            var outcome = (string)run.Invoke(null, [folder.Path])!;
+
+            Assert.That(outcome, Does.StartWith("SDK 2.1.0: ok, uevent_emission asked"), outcome);
         }
         finally
         {
@@ -178,6 +232,7 @@ public sealed class SdkCompatibilityTests
             global using System.Linq;
             [assembly: System.Reflection.AssemblyVersion("2.{{minor}}.0.0")]
             [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("{{HostAssembly}}")]
+            [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("NetnsPolicy.Simulation")]
             """);
         return Emit("NetnsPolicy.Sdk", sources, Framework());
     }
@@ -216,12 +271,23 @@ public sealed class SdkCompatibilityTests
         throw new InvalidOperationException($"no NetnsPolicy.sln above {AppContext.BaseDirectory}");
     }
 
-    /// <summary>A collectible context whose NetnsPolicy.Sdk is the given image, whatever version a reference asks for.</summary>
-    private sealed class SdkContext(byte[] sdk) : AssemblyLoadContext("sdk compatibility", isCollectible: true)
+    /// <summary>
+    /// A collectible context whose NetnsPolicy.Sdk is the given image, whatever version a reference asks for; with
+    /// <paramref name="hostDirectory"/>, the host's other NetnsPolicy assemblies load here too (so they bind to it).
+    /// </summary>
+    private sealed class SdkContext(byte[] sdk, string? hostDirectory = null) : AssemblyLoadContext("sdk compatibility", isCollectible: true)
     {
         private Assembly? _sdk;
 
-        protected override Assembly? Load(AssemblyName assemblyName) =>
-            assemblyName.Name == "NetnsPolicy.Sdk" ? _sdk ??= LoadFromStream(new MemoryStream(sdk)) : null;
+        protected override Assembly? Load(AssemblyName assemblyName)
+        {
+            if (assemblyName.Name == "NetnsPolicy.Sdk")
+            {
+                return _sdk ??= LoadFromStream(new MemoryStream(sdk));
+            }
+
+            var path = hostDirectory is null ? null : Path.Combine(hostDirectory, assemblyName.Name + ".dll");
+            return path is not null && assemblyName.Name!.StartsWith("NetnsPolicy.", StringComparison.Ordinal) && File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+        }
     }
 }
