@@ -146,6 +146,26 @@ public sealed class EraFidelityTests
         Assert.That(EraRun.SelfMs(after, "tcp_sk_exit_batch") / after.Batches, Is.EqualTo(0.02).Within(0.001));
     }
 
+    /// <summary>
+    /// 0f6ede9fbc74 (6.13, "net: defer final 'struct net' free in netns dismantle"): net_passive_dec puts struct net on
+    /// defer_free_list and net_complete_free() frees it after the next cleanup_net run's rcu_barrier(), so after the
+    /// drain the last run's struct nets (4288 bytes each, this VM's 6.18 net_namespace slab) are still held; 6.9
+    /// returns all of it.
+    /// </summary>
+    [Test]
+    public void Serial48_V6_18_LastRunsStructNetHeldOnDeferFreeList()
+    {
+        var before = EraRun.Run("v6.9", EraRun.Workload("serial-200-48cpu"));
+        var after = EraRun.Run("v6.18", EraRun.Workload("serial-200-48cpu"));
+        var lastBatch = (long)after.Series.Batches[^1][2];
+
+        // v6.9 ends at its starting memory (the conservation oracle, checked by EraRun); both eras start equal.
+        var held = after.Series.MemoryBytes[^1] - before.Series.MemoryBytes[^1];
+        Assert.That(after.Batches, Is.LessThan(1000), "the series keeps the first 1000 batches: the last one must be in it");
+        Assert.That(held, Is.EqualTo(lastBatch * 4288));
+        Assert.That(held, Is.GreaterThan(0));
+    }
+
     /// <summary>6.x netdev_run_todo: dev_unreg_count is an atomic; ≤5.x took RTNL once per device to decrement it.</summary>
     [Test]
     public void Burst64_NetdevRunTodo_NoRtnlRoundTripPerDeviceOn6x()

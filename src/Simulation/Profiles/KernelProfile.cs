@@ -118,6 +118,14 @@ public sealed record StructureSpec
     /// <see cref="CoreCosts.Inet6AddrWalkPerAddressNs"/>.
     /// </summary>
     public Inet6AddrHash Inet6AddrHash { get; init; } = Inet6AddrHash.Global;
+
+    /// <summary>
+    /// When <c>struct net</c> itself returns to <c>net_cachep</c>: at the end of its own cleanup_net run, or one run
+    /// later (6.13, 0f6ede9fbc74 "net: defer final 'struct net' free in netns dismantle": net/core/net_namespace.c
+    /// <c>net_passive_dec</c> puts it on <c>defer_free_list</c>, <c>net_complete_free()</c> frees that list after the
+    /// next run's <c>rcu_barrier()</c>). Sized by <see cref="MemorySpec.StructNetBytes"/>.
+    /// </summary>
+    public NetFinalFree NetFinalFree { get; init; } = NetFinalFree.Immediate;
 }
 
 /// <summary>The lock setup_net and cleanup_net take.</summary>
@@ -209,6 +217,14 @@ public enum Inet6AddrHash
 {
     Global,
     PerNetns,
+}
+
+/// <summary>When the last passive reference frees <c>struct net</c>.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<NetFinalFree>))]
+public enum NetFinalFree
+{
+    Immediate,
+    AfterNextCleanup,
 }
 
 /// <summary>What a pernet operation does beyond its costs.</summary>
@@ -360,6 +376,13 @@ public sealed record MemorySpec
     public long NetBaseBytes { get; init; }
     /// <summary>One per-CPU control socket (icmp, icmpv6, tcp…), per possible CPU.</summary>
     public long PerCpuSocketBytes { get; init; }
+
+    /// <summary>
+    /// The <c>struct net</c> object (the <c>net_namespace</c> slab's object size), part of <see cref="NetBaseBytes"/>:
+    /// the part held until the next cleanup_net run when <see cref="StructureSpec.NetFinalFree"/> is
+    /// <c>after_next_cleanup</c>.
+    /// </summary>
+    public long StructNetBytes { get; init; }
 }
 
 /// <summary>Debug-kernel (lockdep, DEBUG_LIST, DEBUG_SPINLOCK…) cost multipliers.</summary>
