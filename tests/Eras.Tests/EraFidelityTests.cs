@@ -166,6 +166,45 @@ public sealed class EraFidelityTests
         Assert.That(held, Is.GreaterThan(0));
     }
 
+    /// <summary>
+    /// 2de79ee27fdb (5.10, "net: try to avoid unneeded backlog flush"): flush_all_backlogs queues flush_backlog only
+    /// on CPUs whose backlog is not empty (flush_required); with no packets in flight no CPU gets a work item, so on
+    /// 64 CPUs each unregister round pays 64 checks (60 ns) instead of 64 work items (1.5 µs). v5.3 still queues one on
+    /// every online CPU.
+    /// </summary>
+    [Test]
+    public void Burst64_V5_18_FlushAllBacklogsOnlyCpusWithBacklog()
+    {
+        var w = EraRun.Workload("burst-50-64cpu");
+        var shipped = KernelProfileLoader.Load("v5.18");
+        var everyCpu = EraRun.Run(shipped with { Structure = shipped.Structure with { FlushAllBacklogs = FlushAllBacklogsKind.EveryOnlineCpu } }, w);
+        var after = EraRun.Run(shipped, w);
+        var v5_3 = EraRun.Run("v5.3", w);
+
+        Assert.That(KernelProfileLoader.Load("v5.3").Structure.FlushAllBacklogs, Is.EqualTo(FlushAllBacklogsKind.EveryOnlineCpu));
+        Assert.That(shipped.Structure.FlushAllBacklogs, Is.EqualTo(FlushAllBacklogsKind.CpusWithBacklog));
+        Assert.That(EraRun.SelfMs(after, "flush_all_backlogs") / EraRun.SelfMs(everyCpu, "flush_all_backlogs"), Is.EqualTo(60.0 / 1500).Within(0.004));
+        Assert.That(EraRun.SelfMs(v5_3, "flush_all_backlogs"), Is.GreaterThan(EraRun.SelfMs(after, "flush_all_backlogs") * 10));
+    }
+
+    /// <summary>
+    /// Jan 2022 (5.18), "ipv4: do not use per netns icmp sockets" and "ipv4/tcp: do not use per netns ctl sockets"
+    /// (Dumazet): the control sockets are global per-CPU sockets created once in init_net (icmp_init,
+    /// DEFINE_PER_CPU ipv4_icmp_sk); a netns creates none and icmp_sk_ops lost its exit. 200 serial creations on
+    /// v5.18 pay only the sysctl part of icmp_sk_init/icmpv6_sk_init (2 µs) and tcp_sk_init (4 µs), no icmp exit.
+    /// </summary>
+    [Test]
+    public void Serial48_V5_18_ControlSocketsGlobalNoneCreatedPerNetns()
+    {
+        var r = EraRun.Run("v5.18", EraRun.Workload("serial-200-48cpu"));
+        const int nets = 200;
+
+        Assert.That(EraRun.SelfMs(r, "icmp_sk_init") / nets, Is.EqualTo(0.002).Within(1).Percent, "one of 200 creations may fall outside the profile window");
+        Assert.That(EraRun.SelfMs(r, "icmpv6_sk_init") / nets, Is.EqualTo(0.002).Within(1).Percent, "one of 200 creations may fall outside the profile window");
+        Assert.That(EraRun.SelfMs(r, "tcp_sk_init") / nets, Is.EqualTo(0.004).Within(1).Percent);
+        Assert.That(EraRun.SelfMs(r, "icmp_sk_exit") + EraRun.SelfMs(r, "icmpv6_sk_exit"), Is.Zero);
+    }
+
     /// <summary>6.x netdev_run_todo: dev_unreg_count is an atomic; ≤5.x took RTNL once per device to decrement it.</summary>
     [Test]
     public void Burst64_NetdevRunTodo_NoRtnlRoundTripPerDeviceOn6x()

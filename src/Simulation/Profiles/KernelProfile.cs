@@ -126,6 +126,15 @@ public sealed record StructureSpec
     /// next run's <c>rcu_barrier()</c>). Sized by <see cref="MemorySpec.StructNetBytes"/>.
     /// </summary>
     public NetFinalFree NetFinalFree { get; init; } = NetFinalFree.Immediate;
+
+    /// <summary>
+    /// Which CPUs flush_all_backlogs (net/core/dev.c) queues a <c>flush_backlog</c> work item on and waits for: every
+    /// online CPU (≤5.9, costed by <see cref="CoreCosts.FlushBacklogPerCpuNs"/>), or only those whose backlog
+    /// (<c>input_pkt_queue</c>, <c>process_queue</c>) is not empty, checked by <c>flush_required(cpu)</c> (5.10,
+    /// 2de79ee27fdb "net: try to avoid unneeded backlog flush", Abeni). The model carries no packets, so from 5.10
+    /// no CPU needs a work item and only the check is paid (<see cref="CoreCosts.FlushRequiredPerCpuNs"/>).
+    /// </summary>
+    public FlushAllBacklogsKind FlushAllBacklogs { get; init; } = FlushAllBacklogsKind.EveryOnlineCpu;
 }
 
 /// <summary>The lock setup_net and cleanup_net take.</summary>
@@ -219,6 +228,14 @@ public enum Inet6AddrHash
     PerNetns,
 }
 
+/// <summary>The CPUs flush_all_backlogs queues work on.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<FlushAllBacklogsKind>))]
+public enum FlushAllBacklogsKind
+{
+    EveryOnlineCpu,
+    CpusWithBacklog,
+}
+
 /// <summary>When the last passive reference frees <c>struct net</c>.</summary>
 [JsonConverter(typeof(ProfileEnumConverter<NetFinalFree>))]
 public enum NetFinalFree
@@ -302,8 +319,13 @@ public sealed record CoreCosts
     public long UeventNetExitBaseNs { get; init; }
     /// <summary>dev_close_many + unlist per device.</summary>
     public long DeviceUnlistNs { get; init; }
-    /// <summary>flush_all_backlogs: work on every online CPU.</summary>
+    /// <summary>flush_all_backlogs: queue_work_on, the work and flush_work per online CPU (≤5.9).</summary>
     public long FlushBacklogPerCpuNs { get; init; }
+    /// <summary>
+    /// flush_all_backlogs from 5.10 (2de79ee27fdb): <c>flush_required(cpu)</c> per online CPU (backlog lock with irqs
+    /// off, two queue-empty tests) when no CPU needs a work item.
+    /// </summary>
+    public long FlushRequiredPerCpuNs { get; init; }
     /// <summary>NETDEV_UNREGISTER notifier chain (routes, addresses, neighbours, multicast).</summary>
     public long DeviceNotifierNs { get; init; }
     /// <summary>RTM_DELLINK + address-list flush.</summary>

@@ -17,7 +17,7 @@ internal static class KernelProfileValidator
         Check(p.FormatVersion == KernelProfile.CurrentFormatVersion, "format_version", $"must be {KernelProfile.CurrentFormatVersion}, got {p.FormatVersion}");
         Check(!string.IsNullOrWhiteSpace(p.Id), "id", "must be a non-empty id");
         var s = p.Structure;
-        foreach (var (name, value) in new (string, Enum)[] { ("setup_lock", s.SetupLock), ("cleanup_list", s.CleanupList), ("uevent_delivery", s.UeventDelivery), ("dying_netns_uevents", s.DyingNetnsUevents), ("net_list_lock", s.NetListLock), ("nsid_unhash", s.NsidUnhash), ("cleanup_sync", s.CleanupSync), ("synchronize_net_expedited", s.SynchronizeNetExpedited), ("nsid_removal", s.NsidRemoval), ("todo_free_order", s.TodoFreeOrder), ("inet6_addr_hash", s.Inet6AddrHash), ("net_final_free", s.NetFinalFree) })
+        foreach (var (name, value) in new (string, Enum)[] { ("setup_lock", s.SetupLock), ("cleanup_list", s.CleanupList), ("uevent_delivery", s.UeventDelivery), ("dying_netns_uevents", s.DyingNetnsUevents), ("net_list_lock", s.NetListLock), ("nsid_unhash", s.NsidUnhash), ("cleanup_sync", s.CleanupSync), ("synchronize_net_expedited", s.SynchronizeNetExpedited), ("nsid_removal", s.NsidRemoval), ("todo_free_order", s.TodoFreeOrder), ("inet6_addr_hash", s.Inet6AddrHash), ("net_final_free", s.NetFinalFree), ("flush_all_backlogs", s.FlushAllBacklogs) })
         {
             Check(Enum.IsDefined(value.GetType(), value), "structure." + name, $"undefined value {value}");
         }
