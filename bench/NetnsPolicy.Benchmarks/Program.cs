@@ -2,17 +2,16 @@ using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using NetnsPolicy.Benchmarks;
 
-// dotnet run -c Release --project bench/NetnsPolicy.Benchmarks -- [BenchmarkDotNet args]   speed (events/s, netns/s)
-// dotnet run -c Release --project bench/NetnsPolicy.Benchmarks -- --memory SCENARIO         one run, then peak memory
+// dotnet run -c Release --project bench/NetnsPolicy.Benchmarks -- [BenchmarkDotNet args]   lifecycles/s, simulated s/s, bytes/lifecycle, time/hold
+// dotnet NetnsPolicy.Benchmarks.dll --memory SCENARIO   one cold run in a fresh process: peak memory and GC share
+// dotnet NetnsPolicy.Benchmarks.dll --warm SCENARIO     a warm-up run, then one measured run: CPU time and GC share
 if (args is ["--warm", var warmScenario])
 {
     Scenarios.Run(warmScenario);
-    var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-    var w = Stopwatch.StartNew();
-    var rr = Scenarios.Run(warmScenario);
-    var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
-    Console.WriteLine($"{warmScenario}: {rr.Events:N0} events, {rr.NetsCreated:N0} netns; wall {w.Elapsed.TotalSeconds:F3} s, CPU {cpu:F3} s (all threads, GC included): " +
-        $"{rr.Events / cpu / 1e6:F2} M events/s, {rr.Steps / cpu / 1e6:F2} M steps/s, {rr.NetsCreated / cpu:N0} netns/s per CPU-second");
+    var (rr, wall, cpu, pause, gcs) = Measure(warmScenario);
+    Console.WriteLine($"{warmScenario} (warm): {rr.NetsFreed:N0} lifecycles, {rr.SimulatedSeconds:F1} simulated s; wall {wall:F3} s, CPU {cpu:F3} s (all threads, GC included): " +
+        $"{rr.NetsFreed / wall:N0} lifecycles/s, {rr.SimulatedSeconds / wall:F1} simulated s/s; GC pauses {pause:F3} s = {100 * pause / wall:F1}% of wall ({gcs}); " +
+        $"(model events {rr.Events:N0}, not a cross-version unit)");
     return 0;
 }
 
@@ -24,15 +23,31 @@ if (args is ["--sandbox", ..])
 
 if (args is ["--memory", var scenario])
 {
-    var sw = Stopwatch.StartNew();
-    var r = Scenarios.Run(scenario);
-    sw.Stop();
+    var (r, wall, _, pause, gcs) = Measure(scenario);
     var process = Process.GetCurrentProcess();
-    Console.WriteLine($"{scenario}: {r.NetsCreated:N0} namespaces created, peak {r.PeakBacklog:N0} backlog, {r.Events:N0} events in {sw.Elapsed.TotalSeconds:F2} s " +
-        $"({r.Events / sw.Elapsed.TotalSeconds / 1e6:F2} M events/s incl. JIT); peak working set {process.PeakWorkingSet64 / 1048576.0:F0} MiB, " +
+    Console.WriteLine($"{scenario} (cold, JIT included): status {r.Status}{(r.StatusDetail is { } d ? $" ({d})" : "")}, {r.NetsCreated:N0} namespaces created, {r.NetsFreed:N0} freed, peak {r.PeakBacklog:N0} backlog, wall {wall:F2} s " +
+        $"({r.NetsFreed / wall:N0} lifecycles/s); GC pauses {pause:F3} s = {100 * pause / wall:F1}% of wall ({gcs}); peak working set {process.PeakWorkingSet64 / 1048576.0:F0} MiB, " +
         $"GC heap after run {GC.GetTotalMemory(true) / 1048576.0:F1} MiB, allocated {GC.GetTotalAllocatedBytes() / 1048576.0:F0} MiB");
     return 0;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(SimulationBenchmarks).Assembly).Run(args);
+// In process: BenchmarkDotNet's generated project would build this one with one global --output, and through the plugin
+// references of the --sandbox mode every shipped plugin's build would copy all the others (and its own files) into
+// artifacts/plugins/<name>/, where the hosts' plugin catalogs then refuse them.
+BenchmarkSwitcher.FromAssembly(typeof(SimulationBenchmarks).Assembly).Run(args.Contains("--inProcess") ? args : [.. args, "--inProcess"]);
 return 0;
+
+// One run with its wall time, process CPU time, GC pause time (GC.GetTotalPauseDuration) and collections per generation.
+static (NetnsPolicy.Simulation.Metrics.RunResult Result, double Wall, double Cpu, double Pause, string Collections) Measure(string scenario)
+{
+    int[] before = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+    var pause0 = GC.GetTotalPauseDuration();
+    var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+    var sw = Stopwatch.StartNew();
+    var result = Scenarios.Run(scenario);
+    sw.Stop();
+    var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+    var pause = (GC.GetTotalPauseDuration() - pause0).TotalSeconds;
+    var collections = $"gen0 {GC.CollectionCount(0) - before[0]}, gen1 {GC.CollectionCount(1) - before[1]}, gen2 {GC.CollectionCount(2) - before[2]}";
+    return (result, sw.Elapsed.TotalSeconds, cpu, pause, collections);
+}

@@ -4,43 +4,49 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using NetnsPolicy.Simulation.Metrics;
 
 namespace NetnsPolicy.Benchmarks;
 
-/// <summary>Wall time of whole simulation runs; the columns turn it into simulated events and namespaces per second.</summary>
+/// <summary>
+/// Wall time of whole simulation runs beside a <see cref="HoldModel"/> baseline measured in the same run. The columns
+/// turn the time into the units a user feels: netns lifecycles per wall second, simulated seconds per wall second,
+/// allocated bytes per lifecycle, and the ratio of each run's time to the hold baseline's.
+/// </summary>
 [MemoryDiagnoser]
 [Config(typeof(Columns))]
 public class SimulationBenchmarks
 {
-    internal static readonly ConcurrentDictionary<string, (long Events, long Nets)> Work = new();
+    private static readonly ConcurrentDictionary<string, RunResult> Work = new();
 
     [ParamsSource(nameof(ScenarioNames))]
     public string Scenario { get; set; } = "";
 
-    public static IEnumerable<string> ScenarioNames => Scenarios.Names;
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        var r = Scenarios.Run(Scenario);
-        Work[Scenario] = (r.Events, r.NetsCreated);
-    }
+    public static IEnumerable<string> ScenarioNames => [Scenarios.HoldBaseline, .. Scenarios.Names];
 
     [Benchmark]
-    public long Simulate() => Scenarios.Run(Scenario).Events;
+    public long Simulate() => Scenario == Scenarios.HoldBaseline ? HoldModel.Run() : Scenarios.Run(Scenario).Events;
+
+    /// <summary>The deterministic work of one run of a scenario (the same every run), computed once in the host.</summary>
+    private static RunResult? WorkOf(string scenario) =>
+        scenario == Scenarios.HoldBaseline ? null : Work.GetOrAdd(scenario, Scenarios.Run);
 
     private sealed class Columns : ManualConfig
     {
         public Columns()
         {
-            AddColumn(new RateColumn("Events/op", (e, _) => e.ToString("N0")));
-            AddColumn(new RateColumn("Mevents/s", (e, s) => (e / s / 1e6).ToString("F2")));
-            AddColumn(new RateColumn("Netns/op", (_, _) => "", nets: true));
-            AddColumn(new RateColumn("Netns/s", (n, s) => (n / s).ToString("N0"), nets: true, rate: true));
+            AddColumn(new UnitColumn("Lifecycles/op", (w, _, _) => w.NetsFreed.ToString("N0")));
+            AddColumn(new UnitColumn("Lifecycles/s", (w, s, _) => (w.NetsFreed / s).ToString("N0")));
+            AddColumn(new UnitColumn("SimSec/s", (w, s, _) => (w.SimulatedSeconds / s).ToString("F1")));
+            AddColumn(new UnitColumn("Bytes/lifecycle", (w, _, bytes) => bytes is { } b && w.NetsFreed > 0 ? (b / (double)w.NetsFreed).ToString("N0") : "NA"));
+            AddColumn(new HoldRatioColumn());
         }
     }
 
-    private sealed class RateColumn(string name, Func<double, double, string> format, bool nets = false, bool rate = false) : IColumn
+    private static double? MeanSeconds(Summary summary, BenchmarkCase benchmarkCase) =>
+        summary[benchmarkCase]?.ResultStatistics?.Mean / 1e9;
+
+    private abstract class ColumnBase(string name) : IColumn
     {
         public string Id => name;
 
@@ -60,22 +66,39 @@ public class SimulationBenchmarks
 
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
 
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-        {
-            var scenario = (string)benchmarkCase.Parameters["Scenario"];
-            var stats = summary[benchmarkCase]?.ResultStatistics;
-            var work = Scenarios.Run(scenario);
-            double amount = nets ? work.NetsCreated : work.Events;
-            if (nets && !rate)
-            {
-                return work.NetsCreated.ToString("N0");
-            }
-
-            return stats is null ? "NA" : format(amount, stats.Mean / 1e9);
-        }
+        public abstract string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style);
 
         public bool IsAvailable(Summary summary) => true;
 
         public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+    }
+
+    /// <summary>A unit derived from the run's deterministic work, its mean wall seconds and its bytes allocated per run.</summary>
+    private sealed class UnitColumn(string name, Func<RunResult, double, long?, string> format) : ColumnBase(name)
+    {
+        public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+        {
+            var work = WorkOf((string)benchmarkCase.Parameters["Scenario"]);
+            var seconds = MeanSeconds(summary, benchmarkCase);
+            if (work is null)
+            {
+                return "-";
+            }
+
+            var bytes = summary[benchmarkCase]?.GcStats.GetBytesAllocatedPerOperation(benchmarkCase);
+            return seconds is { } s ? format(work, s, bytes) : "NA";
+        }
+    }
+
+    /// <summary>The run's mean time over the hold baseline's mean time in the same run (1.00 for the baseline).</summary>
+    private sealed class HoldRatioColumn() : ColumnBase("Time/hold")
+    {
+        public override string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+        {
+            var hold = summary.BenchmarksCases.FirstOrDefault(c => (string)c.Parameters["Scenario"] == Scenarios.HoldBaseline);
+            return hold is not null && MeanSeconds(summary, hold) is { } h && MeanSeconds(summary, benchmarkCase) is { } s
+                ? (s / h).ToString("F2")
+                : "NA";
+        }
     }
 }
