@@ -9,11 +9,7 @@ internal sealed partial class KernelSimulation
 {
     private long _cleanupRcuWaitNs;
 
-    /// <summary>
-    /// <c>defer_free_list</c> (6.13, 0f6ede9fbc74): bytes of the struct nets freed by the last cleanup_net run, which
-    /// return to <c>net_cachep</c> only after the next run's <c>rcu_barrier()</c> (<c>net_complete_free</c>).
-    /// </summary>
-    private long _deferredFreeBytes;
+    private readonly DeferFreeList _deferFree = new();
     private readonly List<double[]> _batchSeries = [];
 
     /// <summary>
@@ -210,10 +206,9 @@ internal sealed partial class KernelSimulation
 
         // net_complete_free (6.13, 0f6ede9fbc74): the previous run's struct nets go back to net_cachep now.
         var deferFree = _structure.NetFinalFree == NetFinalFree.AfterNextCleanup;
-        if (deferFree && _deferredFreeBytes > 0)
+        if (deferFree && _deferFree.Bytes > 0)
         {
-            ChargeMemory(-_deferredFreeBytes);
-            _deferredFreeBytes = 0;
+            ChargeMemory(-_deferFree.TakeAll());
         }
 
         // 11. Per net: release the ucount, free struct net; memory returns only now (struct net itself one run
@@ -500,7 +495,7 @@ internal sealed partial class KernelSimulation
         _probeBacklog -= net.FromProbe ? 1 : 0;
         _netsFreed++;
         _lastFree = _s.Now;
-        _deferredFreeBytes += deferredBytes;
+        _deferFree.Add(deferredBytes);
         ChargeMemory(-(net.MemoryBytes - deferredBytes));
         RecordCleanupLatency(_s.Now - net.ReleasedAt);
         if (net.FromBurst && --_burstNetsLeft == 0)

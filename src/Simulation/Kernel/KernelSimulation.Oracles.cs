@@ -53,9 +53,9 @@ internal sealed partial class KernelSimulation
         }
 
         // The last run's struct nets stay on defer_free_list until a next cleanup_net run (6.13, 0f6ede9fbc74).
-        if (_memory != _baselineMemory + _deferredFreeBytes)
+        if (_memory != _baselineMemory + _deferFree.Bytes)
         {
-            Violation(OracleRule.Conservation, "memory", $"namespace memory is {_memory} bytes after draining, expected the starting {_baselineMemory} + {_deferredFreeBytes} on defer_free_list");
+            Violation(OracleRule.Conservation, "memory", $"namespace memory is {_memory} bytes after draining, expected the starting {_baselineMemory} + {_deferFree.Bytes} on defer_free_list");
         }
 
         if (_charged != _baselineCharged)
