@@ -4,6 +4,7 @@ using NetnsPolicy.PluginHost.Containment;
 using NetnsPolicy.PluginHost.Isolation;
 using NetnsPolicy.Sdk;
 using NetnsPolicy.Simulation;
+using NetnsPolicy.Simulation.Engine;
 using NetnsPolicy.Simulation.Metrics;
 using NetnsPolicy.Simulation.Policies;
 using NetnsPolicy.Simulation.Profiles;
@@ -79,8 +80,9 @@ try
 
     var run = new SimulationRequest(workload, profile, lease.Policy, lease.Parameters, request.Seed, request.Replication);
 
-    // The worker is the isolation: a hung decision is ended by the parent's limits, so no in-process watchdog.
-    var result = new PolicyRunner(containment with { DecisionWallTimeout = TimeSpan.MaxValue }).Run(run);
+    // The worker is the isolation: a hung decision is ended by the parent's limits, so no in-process watchdog; the
+    // policy is guarded as PolicyRunner guards it, and the run bounded by the host's work budget.
+    var result = SimulationEngine.Run(run with { Policy = lease.Policy as GuardedPolicy ?? new GuardedPolicy(lease.Policy, containment) }, request.Budget ?? SimulationBudget.Unlimited);
     await stdout.WriteAsync(RunResultJson.Serialize(result)).ConfigureAwait(false);
     await stdout.FlushAsync().ConfigureAwait(false);
     return 0;

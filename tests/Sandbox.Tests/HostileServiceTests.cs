@@ -22,6 +22,7 @@ namespace NetnsPolicy.Sandbox.Tests;
 [NonParallelizable]
 public sealed class HostileServiceTests
 {
+    private const long EventBudget = 2_000_000;
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(90);
     private readonly string _token = "hostile-" + Guid.NewGuid().ToString("N");
     private readonly List<string> _crashRuns = [];
@@ -199,6 +200,33 @@ public sealed class HostileServiceTests
     }
 
     [Test]
+    public async Task Run_SandboxedPluginOnRunawayWorkload_BudgetExceededNamingEvents()
+    {
+        // 64 RTNL users retrying every nanosecond with no hold time: simulated time stands still, only the work
+        // budget the host hands the worker ends the run (before it, the sandbox's CPU limit would: a policy-fault).
+        const string storm = """
+            {
+              "format_version": 1,
+              "name": "sandboxed-rtnl-storm",
+              "machine": { "cpus": 2, "hz": 1000, "kernel_profile": "v4.9" },
+              "burst": { "count": 10, "create_parallelism": 2, "destroy_after_ms": 5 },
+              "rtnl_users": { "count": 64, "mean_interval_ms": 0.000001, "hold_us": 0 },
+              "stop": { "mode": "drain", "max_simulated_seconds": 3600 }
+            }
+            """;
+        var request = new SubmitRunRequest { Workload = new WorkloadSource { Json = storm }, Policy = "innocent", Seeds = new SeedPlan { Replications = 1 } };
+        request.Seeds.Seeds.Add(7);
+        var started = Execution.Sandbox!.SimulationsStarted;
+
+        var (status, detail) = await OutcomeAsync(await Runs.SubmitRunAsync(request, deadline: Deadline()));
+
+        Assert.That(Execution.Sandbox.SimulationsStarted, Is.GreaterThan(started), "the run went to the sandbox");
+        Assert.That(status, Is.EqualTo("budget-exceeded"), detail);
+        Assert.That(detail, Does.StartWith("events budget of " + EventBudget.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        await AssertUntouchedAsync();
+    }
+
+    [Test]
     public async Task ListPolicies_ShippedAndBuiltIn_RunInProcessAndAreSaidToDoSo()
     {
         var response = await new CatalogService.CatalogServiceClient(_channel).ListPoliciesAsync(new ListPoliciesRequest(), deadline: Deadline());
@@ -243,6 +271,11 @@ public sealed class HostileServiceTests
             SandboxWallTimeout = TimeSpan.FromSeconds(60),
             SandboxMemoryBytes = 256L << 20,
             SandboxWarmWorkers = 2,
+
+            // Reached by the runaway workload within a fraction of the sandbox's CPU limit; far above what the
+            // innocent runs need. Admission lets the RTNL storm through so that only the budget stops it.
+            SimulationEventBudget = EventBudget,
+            MaxRtnlAttemptsPerSecond = double.MaxValue,
         }).WaitAsync(CallTimeout);
         _channel = GrpcChannel.ForAddress(_service.GrpcAddress);
     }

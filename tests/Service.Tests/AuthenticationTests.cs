@@ -80,6 +80,40 @@ public sealed class AuthenticationTests
     }
 
     [Test]
+    public async Task CancelRun_KeylessCallerOnLoopback_AnonymousRunsOnlyKeyedByTheirKeyOrAdmin()
+    {
+        using var db = new TempDatabase();
+        using var gate = new GatedExecutor();
+        var options = TestService.OptionsFor(db.Path);
+        options.ApiKeys.Add(new ApiKeyEntry { Key = AliceKey, Principal = "alice" });
+        options.ApiKeys.Add(new ApiKeyEntry { Key = AdminKey, Principal = "ops", Admin = true });
+        await using var service = await TestService.StartAsync(options,
+            b => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<NetnsPolicy.Service.Scheduling.ISimulationExecutor>(b.Services, gate));
+
+        var alices = await service.Runs.SubmitComparisonAsync(Requests.Comparison(Workloads.Burst(10), 1), Key(AliceKey), deadline: TestService.Deadline());
+        var anonymous = await service.Runs.SubmitComparisonAsync(Requests.Comparison(Workloads.Burst(10), 2), deadline: TestService.Deadline());
+        var anonymous2 = await service.Runs.SubmitComparisonAsync(Requests.Comparison(Workloads.Burst(10), 3), deadline: TestService.Deadline());
+
+        var keyedByAnonymous = await RpcAssert.FailsWith(StatusCode.PermissionDenied,
+            () => service.Runs.CancelRunAsync(new CancelRunRequest { RunId = alices.Id }, deadline: TestService.Deadline()).ResponseAsync);
+        await service.Runs.CancelRunAsync(new CancelRunRequest { RunId = anonymous.Id }, deadline: TestService.Deadline());
+        await service.Runs.CancelRunAsync(new CancelRunRequest { RunId = anonymous2.Id }, Key(AliceKey), deadline: TestService.Deadline());
+        await service.Runs.CancelRunAsync(new CancelRunRequest { RunId = alices.Id }, Key(AliceKey), deadline: TestService.Deadline());
+        var finals = new[] { await service.CompleteAsync(alices), await service.CompleteAsync(anonymous), await service.CompleteAsync(anonymous2) };
+
+        var deleteByAnonymous = await RpcAssert.FailsWith(StatusCode.PermissionDenied,
+            () => service.Runs.DeleteRunAsync(new DeleteRunRequest { RunId = alices.Id }, deadline: TestService.Deadline()).ResponseAsync);
+        await service.Runs.DeleteRunAsync(new DeleteRunRequest { RunId = anonymous.Id }, deadline: TestService.Deadline());
+        await service.Runs.DeleteRunAsync(new DeleteRunRequest { RunId = alices.Id }, Key(AdminKey), deadline: TestService.Deadline());
+        var left = await service.Runs.ListRunsAsync(new ListRunsRequest(), deadline: TestService.Deadline());
+
+        Assert.That(keyedByAnonymous.Status.Detail, Does.Contain(alices.Id));
+        Assert.That(deleteByAnonymous.Status.Detail, Does.Contain(alices.Id));
+        Assert.That(finals.Select(r => r.State), Is.All.EqualTo(RunState.Cancelled));
+        Assert.That(left.Runs.Select(r => r.Id), Is.EqualTo(new[] { anonymous2.Id }));
+    }
+
+    [Test]
     public async Task ListPolicies_LoopbackWithoutKeys_Served()
     {
         using var db = new TempDatabase();

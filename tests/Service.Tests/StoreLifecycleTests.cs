@@ -87,7 +87,7 @@ public sealed class StoreLifecycleTests
     }
 
     [Test]
-    public async Task StartAsync_SchemaVersion1Store_MigratedTo2AndServed()
+    public async Task StartAsync_SchemaVersion1Store_MigratedTo3AndServed()
     {
         using var db = new TempDatabase();
         using (var connection = new SqliteConnection($"Data Source={db.Path};Pooling=False"))
@@ -121,9 +121,65 @@ public sealed class StoreLifecycleTests
         check.Open();
         using var version = check.CreateCommand();
         version.CommandText = "PRAGMA user_version";
-        Assert.That((long)version.ExecuteScalar()!, Is.EqualTo(2));
+        Assert.That((long)version.ExecuteScalar()!, Is.EqualTo(3));
         version.CommandText = "SELECT owner || '|' || state || '|' || kind FROM runs";
         Assert.That(version.ExecuteScalar(), Is.EqualTo("|failed|single"), "owner added, state and kind by name");
+    }
+
+    [Test]
+    public async Task StartAsync_SchemaVersion2Store_RequestBytesMigratedToJsonAndTheRunServed()
+    {
+        using var db = new TempDatabase();
+        var request = Requests.Comparison(Workloads.Burst(10), 4, 5);
+        request.Timeout = new Google.Protobuf.WellKnownTypes.Duration { Seconds = 90, Nanos = 5 };
+        request.Description = "from schema 2";
+        string runId;
+        await using (var service = await TestService.StartAsync(TestService.OptionsFor(db.Path)))
+        {
+            runId = (await service.CompleteAsync(await service.Runs.SubmitComparisonAsync(request, deadline: TestService.Deadline()))).Id;
+        }
+
+        // Back to schema 2 as its build wrote it: the request as protobuf bytes in `request`, no `request_json`.
+        using (var connection = new SqliteConnection($"Data Source={db.Path};Pooling=False"))
+        {
+            connection.Open();
+            using var downgrade = connection.CreateCommand();
+            downgrade.CommandText = "ALTER TABLE runs ADD COLUMN request BLOB NOT NULL DEFAULT x''; UPDATE runs SET request = $bytes; ALTER TABLE runs DROP COLUMN request_json; PRAGMA user_version = 2;";
+            downgrade.Parameters.AddWithValue("$bytes", Google.Protobuf.MessageExtensions.ToByteArray(request));
+            downgrade.ExecuteNonQuery();
+        }
+
+        await using (var service = await TestService.StartAsync(TestService.OptionsFor(db.Path)))
+        {
+            var again = await service.CompleteAsync(await service.Runs.SubmitComparisonAsync(request, deadline: TestService.Deadline()));
+            var old = await service.Runs.GetRunAsync(new GetRunRequest { RunId = runId }, deadline: TestService.Deadline());
+            Assert.That(old.State, Is.EqualTo(RunState.Succeeded));
+            Assert.That(old.Description, Is.EqualTo("from schema 2"));
+            Assert.That(again.SimulationsFromStore, Is.EqualTo(again.SimulationsTotal), "the migrated run's results still serve the same request");
+        }
+
+        using var check = new SqliteConnection($"Data Source={db.Path};Pooling=False");
+        check.Open();
+        using var query = check.CreateCommand();
+        query.CommandText = "PRAGMA user_version";
+        Assert.That((long)query.ExecuteScalar()!, Is.EqualTo(3));
+        query.CommandText = "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'request'";
+        Assert.That((long)query.ExecuteScalar()!, Is.Zero, "the bytes column is dropped");
+        query.CommandText = "SELECT request_json FROM runs WHERE id = $id";
+        query.Parameters.AddWithValue("$id", runId);
+        var json = (string)query.ExecuteScalar()!;
+        Assert.That(json, Does.StartWith("{\"schema_version\":1,"));
+        Assert.That(Persistence.StoredRequest.FromJson(json).ToRequest(), Is.EqualTo(request), "the stored record gives back the request");
+    }
+
+    [Test]
+    public void FromJson_UnknownSchemaVersion_RefusedNamingIt()
+    {
+        var json = Persistence.StoredRequest.From(Requests.Comparison(Workloads.Burst(10), 1)).ToJson().Replace("\"schema_version\":1", "\"schema_version\":7", StringComparison.Ordinal);
+
+        var e = Assert.Throws<InvalidDataException>(() => Persistence.StoredRequest.FromJson(json));
+
+        Assert.That(e!.Message, Does.Contain("schema_version 7"));
     }
 
     [Test]

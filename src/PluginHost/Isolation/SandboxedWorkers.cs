@@ -287,7 +287,9 @@ public sealed class SandboxedWorkers : IDisposable
     // The worker is the plugin's process: its output is checked against what was asked before it is believed.
     private static string? Mismatch(RunResult result, WorkerRequest request, string workloadName)
     {
-        string[] statuses = [RunStatus.Ok, RunStatus.Oom, RunStatus.Stalled, RunStatus.PolicyFault, RunStatus.Cancelled];
+        string[] statuses = request.Budget is null
+            ? [RunStatus.Ok, RunStatus.Oom, RunStatus.Stalled, RunStatus.PolicyFault, RunStatus.Cancelled]
+            : [RunStatus.Ok, RunStatus.Oom, RunStatus.Stalled, RunStatus.PolicyFault, RunStatus.Cancelled, RunStatus.BudgetExceeded];
         var wrong = new List<string>();
         if (!statuses.Contains(result.Status, StringComparer.Ordinal))
         {

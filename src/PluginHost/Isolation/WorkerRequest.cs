@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using NetnsPolicy.PluginHost.Containment;
 using NetnsPolicy.Sdk;
+using NetnsPolicy.Simulation.Engine;
 using NetnsPolicy.Simulation.Workloads;
 
 namespace NetnsPolicy.PluginHost.Isolation;
@@ -46,6 +47,12 @@ public sealed record WorkerRequest
 
     /// <summary>Per-decision allocation budget in bytes.</summary>
     public long DecisionAllocatedBytes { get; init; } = ContainmentOptions.Default.DecisionAllocatedBytes;
+
+    /// <summary>
+    /// The work the simulation may do (<c>max_events</c>, <c>max_pending_events</c>, <c>max_devices</c>); null: no
+    /// bound. Over it the run ends <c>budget-exceeded</c> naming what ran away, as it does in-process.
+    /// </summary>
+    public SimulationBudget? Budget { get; init; }
 
     /// <summary>The JSON options shared by the host and the worker.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()

@@ -40,12 +40,12 @@ internal static class JsonGateway
         v1.MapPost("/runs", async (HttpRequest http, RunCoordinator runs, IOptions<ServiceOptions> options) =>
         {
             var body = await ReadAsync<SubmitRunRequest>(http, options.Value.MaxMessageBytes).ConfigureAwait(false);
-            return Answer(() => runs.Submit(RunKind.Single, RunPlanner.Normalize(body.Message ?? throw body.Error!), ClientIdentity.Of(http.HttpContext) ?? ""));
+            return Answer(() => runs.Submit(RunKind.Single, RunPlanner.Normalize(body.Message ?? throw body.Error!), ClientIdentity.Of(http.HttpContext)));
         });
         v1.MapPost("/comparisons", async (HttpRequest http, RunCoordinator runs, IOptions<ServiceOptions> options) =>
         {
             var body = await ReadAsync<SubmitComparisonRequest>(http, options.Value.MaxMessageBytes).ConfigureAwait(false);
-            return Answer(() => runs.Submit(RunKind.Comparison, body.Message ?? throw body.Error!, ClientIdentity.Of(http.HttpContext) ?? ""));
+            return Answer(() => runs.Submit(RunKind.Comparison, body.Message ?? throw body.Error!, ClientIdentity.Of(http.HttpContext)));
         });
         v1.MapGet("/runs", (RunCoordinator runs, string? page_size, string? page_token) => Answer(() =>
         {
@@ -91,14 +91,12 @@ internal static class JsonGateway
         v1.MapPost("/runs/{id}/cancel", (string id, HttpContext http, RunCoordinator runs) => Answer(() =>
         {
             RunApi.CheckRunId(id);
-            var keyed = http.User.Identity?.IsAuthenticated == true;
-            return runs.Cancel(id, ClientIdentity.Of(http), !keyed || http.User.IsInRole(ApiKeyAuthentication.AdminRole));
+            return runs.Cancel(id, ClientIdentity.Of(http), ClientIdentity.IsAdmin(http));
         }));
         v1.MapDelete("/runs/{id}", (string id, HttpContext http, RunCoordinator runs) => Answer(() =>
         {
             RunApi.CheckRunId(id);
-            var keyed = http.User.Identity?.IsAuthenticated == true;
-            var deleted = runs.Delete(id, ClientIdentity.Of(http), !keyed || http.User.IsInRole(ApiKeyAuthentication.AdminRole));
+            var deleted = runs.Delete(id, ClientIdentity.Of(http), ClientIdentity.IsAdmin(http));
             return new DeleteRunResponse { RunId = id, ResultsDeleted = deleted };
         }));
         v1.MapGet("/runs/{id}/report", (string id, RunCoordinator runs) => Answer(() =>

@@ -63,13 +63,13 @@ internal sealed class RunApi(RunCoordinator runs) : RunService.RunServiceBase
     public override Task<Run> CancelRun(CancelRunRequest request, ServerCallContext context)
     {
         CheckRunId(request.RunId);
-        return Task.FromResult(runs.Cancel(request.RunId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context) || !KeysInUse(context)));
+        return Task.FromResult(runs.Cancel(request.RunId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context)));
     }
 
     public override Task<DeleteRunResponse> DeleteRun(DeleteRunRequest request, ServerCallContext context)
     {
         CheckRunId(request.RunId);
-        var deleted = runs.Delete(request.RunId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context) || !KeysInUse(context));
+        var deleted = runs.Delete(request.RunId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context));
         return Task.FromResult(new DeleteRunResponse { RunId = request.RunId, ResultsDeleted = deleted });
     }
 
@@ -86,9 +86,6 @@ internal sealed class RunApi(RunCoordinator runs) : RunService.RunServiceBase
 
         return Task.FromResult(Report(runs, request.RunId, request.Formats));
     }
-
-    /// <summary>True when the caller authenticated with a key: then only its own runs (or an admin's key, any run) may be changed.</summary>
-    internal static bool KeysInUse(ServerCallContext context) => context.GetHttpContext().User.Identity?.IsAuthenticated == true;
 
     /// <summary>The report of a succeeded run with the artifacts asked for.</summary>
     internal static GetReportResponse Report(RunCoordinator runs, string runId, IEnumerable<ReportFormat> formats)

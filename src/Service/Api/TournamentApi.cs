@@ -30,7 +30,7 @@ internal sealed class TournamentApi(TournamentCoordinator tournaments) : Tournam
     public override Task<Tournament> CancelTournament(CancelTournamentRequest request, ServerCallContext context)
     {
         CheckId(request.TournamentId);
-        return Task.FromResult(tournaments.Cancel(request.TournamentId));
+        return Task.FromResult(tournaments.Cancel(request.TournamentId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context)));
     }
 
     public override Task<ListTournamentsResponse> ListTournaments(ListTournamentsRequest request, ServerCallContext context)
@@ -54,7 +54,7 @@ internal sealed class TournamentApi(TournamentCoordinator tournaments) : Tournam
     public override Task<DeleteTournamentResponse> DeleteTournament(DeleteTournamentRequest request, ServerCallContext context)
     {
         CheckId(request.TournamentId);
-        var deleted = tournaments.Delete(request.TournamentId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context) || !RunApi.KeysInUse(context));
+        var deleted = tournaments.Delete(request.TournamentId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context));
         return Task.FromResult(new DeleteTournamentResponse { TournamentId = request.TournamentId, ResultsDeleted = deleted });
     }
 

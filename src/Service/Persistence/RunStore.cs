@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Google.Protobuf;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using NetnsPolicy.Contracts.V1;
@@ -17,7 +16,7 @@ namespace NetnsPolicy.Service.Persistence;
 internal sealed class RunStore : IDisposable
 {
     /// <summary>1: runs, run_simulations, results. 2: runs.owner, states and kinds by name; tournaments and tournament_simulations; store_probe.</summary>
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
     private readonly string _connectionString;
     private readonly string _file;
     private readonly Lock _deferredGate = new();
@@ -77,7 +76,7 @@ internal sealed class RunStore : IDisposable
             command.Transaction = tx;
             command.CommandText = """
                 INSERT INTO runs (id, kind, state, status_detail, workload, kernel_profile, baseline, policies, description,
-                                  request, request_hash, created_at, owner)
+                                  request_json, request_hash, created_at, owner)
                 VALUES ($id, $kind, $state, '', $workload, $profile, $baseline, $policies, $description, $request, $hash, $created, $owner)
                 """;
             command.Parameters.AddWithValue("$owner", owner);
@@ -89,7 +88,7 @@ internal sealed class RunStore : IDisposable
             command.Parameters.AddWithValue("$baseline", plan.Baseline);
             command.Parameters.AddWithValue("$policies", JsonSerializer.Serialize(plan.Contenders.Select(c => c.Label)));
             command.Parameters.AddWithValue("$description", plan.Request.Description);
-            command.Parameters.AddWithValue("$request", plan.Request.ToByteArray());
+            command.Parameters.AddWithValue("$request", StoredRequest.From(plan.Request).ToJson());
             command.Parameters.AddWithValue("$hash", plan.RequestHash);
             command.Parameters.AddWithValue("$created", createdAt.ToUnixTimeMilliseconds());
             command.ExecuteNonQuery();
@@ -318,8 +317,9 @@ internal sealed class RunStore : IDisposable
         var list = new List<StoredSimulation>();
         while (reader.Read())
         {
-            list.Add(new StoredSimulation(reader.GetInt32(0), reader.GetString(1), reader.GetString(2),
-                ulong.Parse(reader.GetString(3), CultureInfo.InvariantCulture), reader.GetInt32(4), reader.GetString(5), reader.GetString(6), reader.GetInt64(7) != 0));
+            list.Add(new StoredSimulation((int)Integer(reader, "idx"), Text(reader, "label"), Text(reader, "parameters"),
+                ulong.Parse(Text(reader, "seed"), CultureInfo.InvariantCulture), (int)Integer(reader, "replication"), Text(reader, "result_key"),
+                Text(reader, "status"), Integer(reader, "from_store") != 0));
         }
 
         return list;
@@ -471,9 +471,9 @@ internal sealed class RunStore : IDisposable
         var list = new List<StoredTournament>();
         while (r.Read())
         {
-            list.Add(new StoredTournament(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-                r.IsDBNull(6) ? null : TimeSpan.FromMilliseconds(r.GetInt64(6)), r.GetInt32(7),
-                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(8)), r.IsDBNull(9) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9))));
+            list.Add(new StoredTournament(Text(r, "id"), Text(r, "name"), Text(r, "owner"), Text(r, "state"), Text(r, "status_detail"), Text(r, "definition"),
+                OptionalInteger(r, "time_budget_ms") is { } budget ? TimeSpan.FromMilliseconds(budget) : null, (int)Integer(r, "simulations_total"),
+                DateTimeOffset.FromUnixTimeMilliseconds(Integer(r, "created_at")), Time(r, "finished_at")));
         }
 
         return list;
@@ -488,33 +488,43 @@ internal sealed class RunStore : IDisposable
 
     private const string SelectRun = """
         SELECT r.id, r.kind, r.state, r.status_detail, r.workload, r.kernel_profile, r.baseline, r.policies, r.description,
-               r.request, r.request_hash, r.created_at, r.started_at, r.finished_at,
-               (SELECT count(*) FROM run_simulations s WHERE s.run_id = r.id),
-               (SELECT count(*) FROM run_simulations s WHERE s.run_id = r.id AND s.status <> ''),
-               (SELECT count(*) FROM run_simulations s WHERE s.run_id = r.id AND s.from_store <> 0),
+               r.request_json, r.request_hash, r.created_at, r.started_at, r.finished_at,
+               (SELECT count(*) FROM run_simulations s WHERE s.run_id = r.id) AS simulations_total,
+               (SELECT count(*) FROM run_simulations s WHERE s.run_id = r.id AND s.status <> '') AS simulations_done,
+               (SELECT count(*) FROM run_simulations s WHERE s.run_id = r.id AND s.from_store <> 0) AS simulations_from_store,
                r.owner
         FROM runs r
         """;
 
+    // Columns are read by name: a migration that adds or reorders columns cannot shift what a field reads.
     private static StoredRun ReadRun(SqliteDataReader r) => new(
-        r.GetString(0),
-        StoreNames.ParseKind(r.GetString(1)),
-        StoreNames.ParseState(r.GetString(2)),
-        r.GetString(3),
-        r.GetString(4),
-        r.GetString(5),
-        r.GetString(6),
-        JsonSerializer.Deserialize<string[]>(r.GetString(7)) ?? [],
-        r.GetString(8),
-        SubmitComparisonRequest.Parser.ParseFrom((byte[])r.GetValue(9)),
-        r.GetString(10),
-        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11)),
-        r.IsDBNull(12) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(12)),
-        r.IsDBNull(13) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(13)),
-        r.GetInt32(14),
-        r.GetInt32(15),
-        r.GetInt32(16),
-        r.GetString(17));
+        Text(r, "id"),
+        StoreNames.ParseKind(Text(r, "kind")),
+        StoreNames.ParseState(Text(r, "state")),
+        Text(r, "status_detail"),
+        Text(r, "workload"),
+        Text(r, "kernel_profile"),
+        Text(r, "baseline"),
+        JsonSerializer.Deserialize<string[]>(Text(r, "policies")) ?? [],
+        Text(r, "description"),
+        StoredRequest.FromJson(Text(r, "request_json")).ToRequest(),
+        Text(r, "request_hash"),
+        DateTimeOffset.FromUnixTimeMilliseconds(Integer(r, "created_at")),
+        Time(r, "started_at"),
+        Time(r, "finished_at"),
+        (int)Integer(r, "simulations_total"),
+        (int)Integer(r, "simulations_done"),
+        (int)Integer(r, "simulations_from_store"),
+        Text(r, "owner"));
+
+    private static string Text(SqliteDataReader r, string column) => r.GetString(r.GetOrdinal(column));
+
+    private static long Integer(SqliteDataReader r, string column) => r.GetInt64(r.GetOrdinal(column));
+
+    private static long? OptionalInteger(SqliteDataReader r, string column) => r.IsDBNull(r.GetOrdinal(column)) ? null : r.GetInt64(r.GetOrdinal(column));
+
+    private static DateTimeOffset? Time(SqliteDataReader r, string column) =>
+        OptionalInteger(r, column) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
 
     private SqliteConnection Open()
     {
@@ -622,6 +632,45 @@ internal sealed class RunStore : IDisposable
     private string Describe(SqliteException e) =>
         $"the run store '{_file}' cannot write ({e.Message.TrimEnd('.')}); new runs are refused until it can (free space, or make it writable)";
 
+    /// <summary>
+    /// Migration 2 → 3: each run's request goes from protobuf bytes (<c>request</c>) to the service's own record as
+    /// JSON (<c>request_json</c>, <see cref="StoredRequest"/>); the bytes column is dropped. One transaction: a
+    /// store is migrated whole or not at all.
+    /// </summary>
+    private static void MigrateRequestsToJson(SqliteConnection connection)
+    {
+        using var tx = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "ALTER TABLE runs ADD COLUMN request_json TEXT NOT NULL DEFAULT ''";
+        command.ExecuteNonQuery();
+        var requests = new List<(string Id, string Json)>();
+        command.CommandText = "SELECT id, request FROM runs";
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var bytes = (byte[])reader.GetValue(reader.GetOrdinal("request"));
+                requests.Add((Text(reader, "id"), StoredRequest.From(SubmitComparisonRequest.Parser.ParseFrom(bytes)).ToJson()));
+            }
+        }
+
+        command.CommandText = "UPDATE runs SET request_json = $json WHERE id = $id";
+        var json = command.Parameters.Add("$json", SqliteType.Text);
+        var id = command.Parameters.Add("$id", SqliteType.Text);
+        foreach (var (runId, text) in requests)
+        {
+            id.Value = runId;
+            json.Value = text;
+            command.ExecuteNonQuery();
+        }
+
+        command.Parameters.Clear();
+        command.CommandText = "ALTER TABLE runs DROP COLUMN request";
+        command.ExecuteNonQuery();
+        tx.Commit();
+    }
+
     private void Initialize()
     {
         using var connection = OpenRaw();
@@ -634,6 +683,11 @@ internal sealed class RunStore : IDisposable
             // declared INTEGER type; SQLite stores the names as text in them).
             command.CommandText = "ALTER TABLE runs ADD COLUMN owner TEXT NOT NULL DEFAULT ''; " + StoreNames.MigrateStatesSql;
             command.ExecuteNonQuery();
+        }
+
+        if (version is 1 or 2)
+        {
+            MigrateRequestsToJson(connection);
         }
 
         // WAL lets readers (GetRun, WatchRun) proceed while a worker commits a result.
@@ -650,7 +704,7 @@ internal sealed class RunStore : IDisposable
                 baseline       TEXT NOT NULL,
                 policies       TEXT NOT NULL,
                 description    TEXT NOT NULL,
-                request        BLOB NOT NULL,
+                request_json   TEXT NOT NULL,
                 request_hash   TEXT NOT NULL,
                 created_at     INTEGER NOT NULL,
                 started_at     INTEGER,

@@ -55,7 +55,7 @@ internal sealed class LiveRun : IDisposable
     /// <summary>True once CancelRun asked (as opposed to the timeout firing).</summary>
     public bool CancelRequested { get; set; }
 
-    /// <summary>Who submitted the run (<c>key:PRINCIPAL</c> or <c>peer:ADDRESS:PORT</c>; empty when resumed after a restart).</summary>
+    /// <summary>Who submitted the run (<c>key:PRINCIPAL</c> or <c>peer:ADDRESS</c>, see <see cref="RunOwnership"/>).</summary>
     public string Owner { get; init; } = "";
 
     /// <summary>The first fault of a simulation, which fails the run.</summary>

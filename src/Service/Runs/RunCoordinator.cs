@@ -95,14 +95,14 @@ internal sealed partial class RunCoordinator : IDisposable
 
     /// <summary>
     /// Cancels a run that has not finished. A finished run (or one whose simulations have all finished) is refused
-    /// with FAILED_PRECONDITION and keeps its state; a run submitted under another key is refused unless
-    /// <paramref name="admin"/>.
+    /// with FAILED_PRECONDITION and keeps its state; a run submitted under a key is refused to any other caller unless
+    /// <paramref name="admin"/> (<see cref="RunOwnership"/>).
     /// </summary>
     public Run Cancel(string id, string? caller = null, bool admin = true)
     {
         if (_live.TryGetValue(id, out var live))
         {
-            if (!admin && live.Owner.StartsWith("key:", StringComparison.Ordinal) && live.Owner != caller)
+            if (!RunOwnership.MayChange(live.Owner, caller, admin))
             {
                 throw new RunAccessDeniedException(id);
             }
@@ -130,13 +130,13 @@ internal sealed partial class RunCoordinator : IDisposable
     }
 
     /// <summary>
-    /// Deletes a finished run (FAILED_PRECONDITION for one queued or running); with keys, only its owner or an admin
-    /// may. Returns the number of stored results deleted with it.
+    /// Deletes a finished run (FAILED_PRECONDITION for one queued or running); a keyed run only its owner or an admin
+    /// may (<see cref="RunOwnership"/>). Returns the number of stored results deleted with it.
     /// </summary>
     public int Delete(string id, string? caller = null, bool admin = true)
     {
         var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
-        if (!admin && stored.Owner.StartsWith("key:", StringComparison.Ordinal) && stored.Owner != caller)
+        if (!RunOwnership.MayChange(stored.Owner, caller, admin))
         {
             throw new RunAccessDeniedException(id);
         }

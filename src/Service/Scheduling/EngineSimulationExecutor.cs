@@ -49,6 +49,7 @@ internal sealed class EngineSimulationExecutor(IPolicyCatalog catalog, PluginExe
             Seed = input.Seed,
             Replication = input.Replication,
             AssemblyHash = input.AssemblyHash,
+            Budget = input.Budget,
             PluginsDirectory = "",
         };
 

@@ -20,6 +20,9 @@ internal sealed class LiveTournament(string id, string name, DateTimeOffset crea
 
     public string Id { get; } = id;
 
+    /// <summary>Who started it (<see cref="Runs.RunOwnership"/>).</summary>
+    public string Owner { get; init; } = "";
+
     public CancellationTokenSource Cancellation { get; } = new();
 
     public Task Changed => Volatile.Read(ref _changed).Task;

@@ -108,7 +108,7 @@ internal sealed partial class TournamentCoordinator(
             throw;
         }
 
-        var live = new LiveTournament(id, tournament.Name, now, total);
+        var live = new LiveTournament(id, tournament.Name, now, total) { Owner = client };
         _tournaments[id] = live;
         Log.TournamentStarted(logger, id, tournament.Name, tournament.Entries.Count, tournament.Tracks.Count);
         _ = Task.Run(() => ExecuteAsync(live, tournament, request.TimeBudget?.ToTimeSpan(), client));
@@ -131,7 +131,7 @@ internal sealed partial class TournamentCoordinator(
         var rebuild = stored.Where(t => t.State != StateNames.Running).TakeLast(KeptFinished).Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var t in stored.Where(t => t.State == StateNames.Running || rebuild.Contains(t.Id)))
         {
-            var live = new LiveTournament(t.Id, t.Name, t.CreatedAt, t.SimulationsTotal);
+            var live = new LiveTournament(t.Id, t.Name, t.CreatedAt, t.SimulationsTotal) { Owner = t.Owner };
             _tournaments[t.Id] = live;
             Tournament tournament;
             try
@@ -187,7 +187,7 @@ internal sealed partial class TournamentCoordinator(
     public int Delete(string id, string? caller, bool admin)
     {
         var stored = store.ListTournaments().FirstOrDefault(t => t.Id == id) ?? throw new TournamentNotFoundException(id);
-        if (!admin && stored.Owner.StartsWith("key:", StringComparison.Ordinal) && stored.Owner != caller)
+        if (!RunOwnership.MayChange(stored.Owner, caller, admin))
         {
             throw new RunAccessDeniedException(id, "tournament_id");
         }
@@ -221,9 +221,14 @@ internal sealed partial class TournamentCoordinator(
         return message;
     }
 
-    public TournamentMessage Cancel(string id)
+    public TournamentMessage Cancel(string id, string? caller = null, bool admin = true)
     {
         var live = Find(id);
+        if (!RunOwnership.MayChange(live.Owner, caller, admin))
+        {
+            throw new RunAccessDeniedException(id, "tournament_id");
+        }
+
         live.Cancellation.Cancel();
         return live.ToMessage();
     }
