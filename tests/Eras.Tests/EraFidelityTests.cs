@@ -146,6 +146,65 @@ public sealed class EraFidelityTests
         Assert.That(EraRun.SelfMs(after, "tcp_sk_exit_batch") / after.Batches, Is.EqualTo(0.02).Within(0.001));
     }
 
+    /// <summary>
+    /// 0f6ede9fbc74 (6.13, "net: defer final 'struct net' free in netns dismantle"): net_passive_dec puts struct net on
+    /// defer_free_list and net_complete_free() frees it after the next cleanup_net run's rcu_barrier(), so after the
+    /// drain the last run's struct nets (4288 bytes each, this VM's 6.18 net_namespace slab) are still held; 6.9
+    /// returns all of it.
+    /// </summary>
+    [Test]
+    public void Serial48_V6_18_LastRunsStructNetHeldOnDeferFreeList()
+    {
+        var before = EraRun.Run("v6.9", EraRun.Workload("serial-200-48cpu"));
+        var after = EraRun.Run("v6.18", EraRun.Workload("serial-200-48cpu"));
+        var lastBatch = (long)after.Series.Batches[^1][2];
+
+        // v6.9 ends at its starting memory (the conservation oracle, checked by EraRun); both eras start equal.
+        var held = after.Series.MemoryBytes[^1] - before.Series.MemoryBytes[^1];
+        Assert.That(after.Batches, Is.LessThan(1000), "the series keeps the first 1000 batches: the last one must be in it");
+        Assert.That(held, Is.EqualTo(lastBatch * 4288));
+        Assert.That(held, Is.GreaterThan(0));
+    }
+
+    /// <summary>
+    /// 2de79ee27fdb (5.10, "net: try to avoid unneeded backlog flush"): flush_all_backlogs queues flush_backlog only
+    /// on CPUs whose backlog is not empty (flush_required); with no packets in flight no CPU gets a work item, so on
+    /// 64 CPUs each unregister round pays 64 checks (60 ns) instead of 64 work items (1.5 µs). v5.3 still queues one on
+    /// every online CPU.
+    /// </summary>
+    [Test]
+    public void Burst64_V5_18_FlushAllBacklogsOnlyCpusWithBacklog()
+    {
+        var w = EraRun.Workload("burst-50-64cpu");
+        var shipped = KernelProfileLoader.Load("v5.18");
+        var everyCpu = EraRun.Run(shipped with { Structure = shipped.Structure with { FlushAllBacklogs = FlushAllBacklogsKind.EveryOnlineCpu } }, w);
+        var after = EraRun.Run(shipped, w);
+        var v5_3 = EraRun.Run("v5.3", w);
+
+        Assert.That(KernelProfileLoader.Load("v5.3").Structure.FlushAllBacklogs, Is.EqualTo(FlushAllBacklogsKind.EveryOnlineCpu));
+        Assert.That(shipped.Structure.FlushAllBacklogs, Is.EqualTo(FlushAllBacklogsKind.CpusWithBacklog));
+        Assert.That(EraRun.SelfMs(after, "flush_all_backlogs") / EraRun.SelfMs(everyCpu, "flush_all_backlogs"), Is.EqualTo(60.0 / 1500).Within(0.004));
+        Assert.That(EraRun.SelfMs(v5_3, "flush_all_backlogs"), Is.GreaterThan(EraRun.SelfMs(after, "flush_all_backlogs") * 10));
+    }
+
+    /// <summary>
+    /// Jan 2022 (5.18), "ipv4: do not use per netns icmp sockets" and "ipv4/tcp: do not use per netns ctl sockets"
+    /// (Dumazet): the control sockets are global per-CPU sockets created once in init_net (icmp_init,
+    /// DEFINE_PER_CPU ipv4_icmp_sk); a netns creates none and icmp_sk_ops lost its exit. 200 serial creations on
+    /// v5.18 pay only the sysctl part of icmp_sk_init/icmpv6_sk_init (2 µs) and tcp_sk_init (4 µs), no icmp exit.
+    /// </summary>
+    [Test]
+    public void Serial48_V5_18_ControlSocketsGlobalNoneCreatedPerNetns()
+    {
+        var r = EraRun.Run("v5.18", EraRun.Workload("serial-200-48cpu"));
+        const int nets = 200;
+
+        Assert.That(EraRun.SelfMs(r, "icmp_sk_init") / nets, Is.EqualTo(0.002).Within(1).Percent, "one of 200 creations may fall outside the profile window");
+        Assert.That(EraRun.SelfMs(r, "icmpv6_sk_init") / nets, Is.EqualTo(0.002).Within(1).Percent, "one of 200 creations may fall outside the profile window");
+        Assert.That(EraRun.SelfMs(r, "tcp_sk_init") / nets, Is.EqualTo(0.004).Within(1).Percent);
+        Assert.That(EraRun.SelfMs(r, "icmp_sk_exit") + EraRun.SelfMs(r, "icmpv6_sk_exit"), Is.Zero);
+    }
+
     /// <summary>6.x netdev_run_todo: dev_unreg_count is an atomic; ≤5.x took RTNL once per device to decrement it.</summary>
     [Test]
     public void Burst64_NetdevRunTodo_NoRtnlRoundTripPerDeviceOn6x()

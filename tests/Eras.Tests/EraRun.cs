@@ -24,10 +24,12 @@ internal static class EraRun
         throw new DirectoryNotFoundException("NetnsPolicy.sln not found above " + TestContext.CurrentContext.TestDirectory);
     }
 
-    public static RunResult Run(string profileId, string workloadJson)
+    public static RunResult Run(string profileId, string workloadJson) => Run(KernelProfileLoader.Load(profileId), workloadJson);
+
+    public static RunResult Run(KernelProfile profile, string workloadJson)
     {
+        var profileId = profile.Id;
         var workload = WorkloadLoader.Parse(workloadJson);
-        var profile = KernelProfileLoader.Load(profileId);
         var result = SimulationEngine.Run(SimulationRequest.Upstream(workload, profile));
         Assert.That(result.Status, Is.EqualTo(RunStatus.Ok), $"{profileId}: {result.StatusDetail}");
         Assert.That(result.OracleViolations, Is.Empty, $"{profileId} broke a kernel rule");

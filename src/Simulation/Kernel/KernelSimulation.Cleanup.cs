@@ -8,6 +8,8 @@ namespace NetnsPolicy.Simulation.Kernel;
 internal sealed partial class KernelSimulation
 {
     private long _cleanupRcuWaitNs;
+
+    private readonly DeferFreeList _deferFree = new();
     private readonly List<double[]> _batchSeries = [];
 
     /// <summary>
@@ -202,11 +204,19 @@ internal sealed partial class KernelSimulation
         yield return Step.Call(F.RcuBarrier, Barrier());
         _cleanupRcuWaitNs += _s.Now - waitStart;
 
-        // 11. Per net: release the ucount, free struct net; memory returns only now.
+        // net_complete_free (6.13, 0f6ede9fbc74): the previous run's struct nets go back to net_cachep now.
+        var deferFree = _structure.NetFinalFree == NetFinalFree.AfterNextCleanup;
+        if (deferFree && _deferFree.Bytes > 0)
+        {
+            ChargeMemory(-_deferFree.TakeAll());
+        }
+
+        // 11. Per net: release the ucount, free struct net; memory returns only now (struct net itself one run
+        // later from 6.13: net_passive_dec puts it on defer_free_list).
         foreach (var net in batch.Nets)
         {
             yield return Step.Run(F.NetDropNs, Cpu(_costs.NetFreeNs));
-            FreeNet(net);
+            FreeNet(net, deferFree ? _profile.Memory.StructNetBytes : 0);
         }
 
         _batches++;
@@ -464,7 +474,8 @@ internal sealed partial class KernelSimulation
         yield return Step.Unlock(_locks.UeventSock);
     }
 
-    private void FreeNet(Net net)
+    /// <summary>Frees a net; <paramref name="deferredBytes"/> of its memory (struct net) stay on defer_free_list.</summary>
+    private void FreeNet(Net net, long deferredBytes)
     {
         if (net.State == NetState.Freed)
         {
@@ -484,7 +495,8 @@ internal sealed partial class KernelSimulation
         _probeBacklog -= net.FromProbe ? 1 : 0;
         _netsFreed++;
         _lastFree = _s.Now;
-        ChargeMemory(-net.MemoryBytes);
+        _deferFree.Add(deferredBytes);
+        ChargeMemory(-(net.MemoryBytes - deferredBytes));
         RecordCleanupLatency(_s.Now - net.ReleasedAt);
         if (net.FromBurst && --_burstNetsLeft == 0)
         {

@@ -135,7 +135,10 @@ internal sealed partial class KernelSimulation
             yield return Step.Unlock(_locks.Rtnl);
         }
 
-        yield return Step.Run(F.FlushAllBacklogs, Cpu(_costs.FlushBacklogPerCpuNs * _s.Cpus));
+        // flush_all_backlogs: a work item per online CPU (≤5.9); from 5.10 (2de79ee27fdb) only on CPUs with a backlog,
+        // none here (no packets are modelled), leaving flush_required's check per CPU.
+        var flushPerCpu = _structure.FlushAllBacklogs == FlushAllBacklogsKind.CpusWithBacklog ? _costs.FlushRequiredPerCpuNs : _costs.FlushBacklogPerCpuNs;
+        yield return Step.Run(F.FlushAllBacklogs, Cpu(flushPerCpu * _s.Cpus));
         foreach (var step in SynchronizeNet(mode1, cookie))
         {
             yield return step;

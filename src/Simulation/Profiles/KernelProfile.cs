@@ -118,6 +118,23 @@ public sealed record StructureSpec
     /// <see cref="CoreCosts.Inet6AddrWalkPerAddressNs"/>.
     /// </summary>
     public Inet6AddrHash Inet6AddrHash { get; init; } = Inet6AddrHash.Global;
+
+    /// <summary>
+    /// When <c>struct net</c> itself returns to <c>net_cachep</c>: at the end of its own cleanup_net run, or one run
+    /// later (6.13, 0f6ede9fbc74 "net: defer final 'struct net' free in netns dismantle": net/core/net_namespace.c
+    /// <c>net_passive_dec</c> puts it on <c>defer_free_list</c>, <c>net_complete_free()</c> frees that list after the
+    /// next run's <c>rcu_barrier()</c>). Sized by <see cref="MemorySpec.StructNetBytes"/>.
+    /// </summary>
+    public NetFinalFree NetFinalFree { get; init; } = NetFinalFree.Immediate;
+
+    /// <summary>
+    /// Which CPUs flush_all_backlogs (net/core/dev.c) queues a <c>flush_backlog</c> work item on and waits for: every
+    /// online CPU (≤5.9, costed by <see cref="CoreCosts.FlushBacklogPerCpuNs"/>), or only those whose backlog
+    /// (<c>input_pkt_queue</c>, <c>process_queue</c>) is not empty, checked by <c>flush_required(cpu)</c> (5.10,
+    /// 2de79ee27fdb "net: try to avoid unneeded backlog flush", Abeni). The model carries no packets, so from 5.10
+    /// no CPU needs a work item and only the check is paid (<see cref="CoreCosts.FlushRequiredPerCpuNs"/>).
+    /// </summary>
+    public FlushAllBacklogsKind FlushAllBacklogs { get; init; } = FlushAllBacklogsKind.EveryOnlineCpu;
 }
 
 /// <summary>The lock setup_net and cleanup_net take.</summary>
@@ -211,6 +228,22 @@ public enum Inet6AddrHash
     PerNetns,
 }
 
+/// <summary>The CPUs flush_all_backlogs queues work on.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<FlushAllBacklogsKind>))]
+public enum FlushAllBacklogsKind
+{
+    EveryOnlineCpu,
+    CpusWithBacklog,
+}
+
+/// <summary>When the last passive reference frees <c>struct net</c>.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<NetFinalFree>))]
+public enum NetFinalFree
+{
+    Immediate,
+    AfterNextCleanup,
+}
+
 /// <summary>What a pernet operation does beyond its costs.</summary>
 [JsonConverter(typeof(ProfileEnumConverter<PernetOpBehaviour>))]
 public enum PernetOpBehaviour
@@ -286,8 +319,13 @@ public sealed record CoreCosts
     public long UeventNetExitBaseNs { get; init; }
     /// <summary>dev_close_many + unlist per device.</summary>
     public long DeviceUnlistNs { get; init; }
-    /// <summary>flush_all_backlogs: work on every online CPU.</summary>
+    /// <summary>flush_all_backlogs: queue_work_on, the work and flush_work per online CPU (≤5.9).</summary>
     public long FlushBacklogPerCpuNs { get; init; }
+    /// <summary>
+    /// flush_all_backlogs from 5.10 (2de79ee27fdb): <c>flush_required(cpu)</c> per online CPU (backlog lock with irqs
+    /// off, two queue-empty tests) when no CPU needs a work item.
+    /// </summary>
+    public long FlushRequiredPerCpuNs { get; init; }
     /// <summary>NETDEV_UNREGISTER notifier chain (routes, addresses, neighbours, multicast).</summary>
     public long DeviceNotifierNs { get; init; }
     /// <summary>RTM_DELLINK + address-list flush.</summary>
@@ -360,6 +398,13 @@ public sealed record MemorySpec
     public long NetBaseBytes { get; init; }
     /// <summary>One per-CPU control socket (icmp, icmpv6, tcp…), per possible CPU.</summary>
     public long PerCpuSocketBytes { get; init; }
+
+    /// <summary>
+    /// The <c>struct net</c> object (the <c>net_namespace</c> slab's object size), part of <see cref="NetBaseBytes"/>:
+    /// the part held until the next cleanup_net run when <see cref="StructureSpec.NetFinalFree"/> is
+    /// <c>after_next_cleanup</c>.
+    /// </summary>
+    public long StructNetBytes { get; init; }
 }
 
 /// <summary>Debug-kernel (lockdep, DEBUG_LIST, DEBUG_SPINLOCK…) cost multipliers.</summary>

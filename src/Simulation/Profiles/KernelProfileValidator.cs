@@ -17,7 +17,7 @@ internal static class KernelProfileValidator
         Check(p.FormatVersion == KernelProfile.CurrentFormatVersion, "format_version", $"must be {KernelProfile.CurrentFormatVersion}, got {p.FormatVersion}");
         Check(!string.IsNullOrWhiteSpace(p.Id), "id", "must be a non-empty id");
         var s = p.Structure;
-        foreach (var (name, value) in new (string, Enum)[] { ("setup_lock", s.SetupLock), ("cleanup_list", s.CleanupList), ("uevent_delivery", s.UeventDelivery), ("dying_netns_uevents", s.DyingNetnsUevents), ("net_list_lock", s.NetListLock), ("nsid_unhash", s.NsidUnhash), ("cleanup_sync", s.CleanupSync), ("synchronize_net_expedited", s.SynchronizeNetExpedited), ("nsid_removal", s.NsidRemoval), ("todo_free_order", s.TodoFreeOrder), ("inet6_addr_hash", s.Inet6AddrHash) })
+        foreach (var (name, value) in new (string, Enum)[] { ("setup_lock", s.SetupLock), ("cleanup_list", s.CleanupList), ("uevent_delivery", s.UeventDelivery), ("dying_netns_uevents", s.DyingNetnsUevents), ("net_list_lock", s.NetListLock), ("nsid_unhash", s.NsidUnhash), ("cleanup_sync", s.CleanupSync), ("synchronize_net_expedited", s.SynchronizeNetExpedited), ("nsid_removal", s.NsidRemoval), ("todo_free_order", s.TodoFreeOrder), ("inet6_addr_hash", s.Inet6AddrHash), ("net_final_free", s.NetFinalFree), ("flush_all_backlogs", s.FlushAllBacklogs) })
         {
             Check(Enum.IsDefined(value.GetType(), value), "structure." + name, $"undefined value {value}");
         }
@@ -37,6 +37,8 @@ internal static class KernelProfileValidator
         }
 
         Check(p.Memory.NetBaseBytes > 0, "memory.net_base_bytes", "must be > 0");
+        Check(p.Memory.StructNetBytes >= 0 && p.Memory.StructNetBytes <= p.Memory.NetBaseBytes, "memory.struct_net_bytes", "must be between 0 and memory.net_base_bytes (struct net is part of the per-net memory)");
+        Check(p.Structure.NetFinalFree != NetFinalFree.AfterNextCleanup || p.Memory.StructNetBytes > 0, "memory.struct_net_bytes", "must be > 0 when structure.net_final_free is after_next_cleanup");
         Check(p.DefaultMaxNetNamespaces > 0, "default_max_net_namespaces", "must be > 0");
         Check(p.Costs.SchedSliceNs > 0, "costs.sched_slice_ns", "must be > 0");
         foreach (var prop in typeof(CoreCosts).GetProperties())
