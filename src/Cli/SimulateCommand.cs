@@ -54,13 +54,7 @@ internal static class SimulateCommand
                 }
 
                 // The service's plugins under its trust rules, without its sandbox: untrusted plugins are refused here.
-                var plugins = parse.GetValue(pluginsOpt) ?? (Environment.GetEnvironmentVariable(ConnectionOptions.PluginsVariable) is { Length: > 0 } fromEnv ? fromEnv : null);
-                if (plugins is not null && !Directory.Exists(plugins))
-                {
-                    throw new InputValidationException(parse.GetValue(pluginsOpt) is null ? ConnectionOptions.PluginsVariable : "--plugins", $"plugins folder '{plugins}' does not exist");
-                }
-
-                using var catalog = InProcessCatalog.Open(plugins);
+                using var catalog = InProcessCatalog.Open(ConnectionOptions.PluginsFolder(parse.GetValue(pluginsOpt)));
                 using var lease = catalog.Acquire(parse.GetValue(policyOpt)!, parameters);
                 var request = new SimulationRequest(workload, profile, lease.Policy, lease.Parameters, parse.GetValue(seedOpt) ?? workload.Seed, parse.GetValue(replicationOpt));
                 var result = SimulationEngine.Run(request);

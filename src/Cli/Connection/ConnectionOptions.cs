@@ -46,13 +46,19 @@ internal sealed class ConnectionOptions
     public ConnectionSettings Read(ParseResult parse)
     {
         var server = parse.GetValue(Server);
-        var plugins = parse.GetValue(Plugins) ?? (Environment.GetEnvironmentVariable(PluginsVariable) is { Length: > 0 } fromEnv ? fromEnv : null);
+        return new ConnectionSettings(server is null ? null : TryParseServer(server, out var uri) ? uri : null, parse.GetValue(Data), PluginsFolder(parse.GetValue(Plugins)));
+    }
+
+    /// <summary>The plugins folder from <c>--plugins</c>, else <see cref="PluginsVariable"/>, as a full path; null for the default.</summary>
+    internal static string? PluginsFolder(string? fromOption)
+    {
+        var plugins = fromOption ?? (Environment.GetEnvironmentVariable(PluginsVariable) is { Length: > 0 } fromEnv ? fromEnv : null);
         if (plugins is not null && !Directory.Exists(plugins))
         {
-            throw new Simulation.InputValidationException(parse.GetValue(Plugins) is null ? PluginsVariable : "--plugins", $"plugins folder '{plugins}' does not exist");
+            throw new Simulation.InputValidationException(fromOption is null ? PluginsVariable : "--plugins", $"plugins folder '{plugins}' does not exist");
         }
 
-        return new ConnectionSettings(server is null ? null : TryParseServer(server, out var uri) ? uri : null, parse.GetValue(Data), plugins is null ? null : Path.GetFullPath(plugins));
+        return plugins is null ? null : Path.GetFullPath(plugins);
     }
 
     /// <summary>An http(s) URL, or host:port taken as http://host:port (the form the Python client uses).</summary>
