@@ -22,7 +22,9 @@ internal static class CliAction
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(args);
+        StartupTimings.Mark("commands created");
         var parse = root.Parse(args);
+        StartupTimings.Mark("arguments parsed");
         configuration ??= new InvocationConfiguration();
         var unknown = UnknownTokens(root, args);
         if (unknown.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)

@@ -1,3 +1,4 @@
 using NetnsPolicy.Cli;
 
+StartupTimings.Mark("main");
 return await CliAction.InvokeAsync(CliCommands.CreateRoot(), args).ConfigureAwait(false);

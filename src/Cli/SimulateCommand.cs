@@ -36,11 +36,14 @@ internal static class SimulateCommand
         };
         cmd.SetAction(parse =>
         {
+            StartupTimings.Mark("command invoked");
             var console = CliConsole.From(parse);
             try
             {
                 var workload = WorkloadLoader.Load(parse.GetValue(workloadArg)!);
+                StartupTimings.Mark("workload loaded");
                 var profile = KernelProfileLoader.Load(parse.GetValue(profileOpt) ?? workload.Machine.KernelProfile);
+                StartupTimings.Mark("profile loaded");
                 var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var p in parse.GetValue(paramOpt) ?? [])
                 {
@@ -56,9 +59,14 @@ internal static class SimulateCommand
                 // The service's plugins under its trust rules, without its sandbox: untrusted plugins are refused here.
                 using var catalog = InProcessCatalog.Open(ConnectionOptions.PluginsFolder(parse.GetValue(pluginsOpt)));
                 using var lease = catalog.Acquire(parse.GetValue(policyOpt)!, parameters);
+                StartupTimings.Mark("policy leased");
                 var request = new SimulationRequest(workload, profile, lease.Policy, lease.Parameters, parse.GetValue(seedOpt) ?? workload.Seed, parse.GetValue(replicationOpt));
                 var result = SimulationEngine.Run(request);
-                console.Out.WriteLine(parse.GetValue(formatOpt) == "json" ? RunResultJson.Serialize(result) : TextSummary(result));
+                StartupTimings.Mark("simulated");
+                var text = parse.GetValue(formatOpt) == "json" ? RunResultJson.Serialize(result) : TextSummary(result);
+                StartupTimings.Mark("formatted");
+                console.Out.WriteLine(text);
+                StartupTimings.Mark("written");
                 return result.Status == RunStatus.Ok ? 0 : 3;
             }
             catch (InputValidationException e)

@@ -18,6 +18,7 @@ internal static class InProcessCatalog
     {
         PluginsDirectory = pluginsDirectory ?? PluginCatalogOptions.DefaultPluginsDirectory,
         Watch = false,
+        ScanOnFirstUse = true,
         Trust = new PluginTrustOptions
         {
             Sandbox = null,

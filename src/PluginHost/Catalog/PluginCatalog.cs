@@ -27,21 +27,31 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
     private Dictionary<string, (LoadedPlugin? Plugin, PolicyEntry Entry)> _policies = new(StringComparer.Ordinal);
     private IReadOnlyList<PluginProblem> _problems = [];
     private bool _disposed;
+    private bool _scanned;
 
-    /// <summary>Scans <see cref="PluginCatalogOptions.PluginsDirectory"/> once and, if asked, starts watching it.</summary>
+    /// <summary>
+    /// Scans <see cref="PluginCatalogOptions.PluginsDirectory"/> once (at first use with
+    /// <see cref="PluginCatalogOptions.ScanOnFirstUse"/>) and, if asked, starts watching it.
+    /// </summary>
     public PluginCatalog(PluginCatalogOptions? options = null)
     {
         _options = options ?? new PluginCatalogOptions();
-        var shadowParent = Path.Combine(Path.GetTempPath(), "netns-policy-shadow");
-        if (_options.ShadowCopyDirectory is null)
+        if (_options.ScanOnFirstUse && _options.Watch)
         {
-            PluginFiles.DeleteStaleShadowRoots(shadowParent);
+            throw new ArgumentException("a watched plugin catalog scans at once: ScanOnFirstUse needs Watch = false", nameof(options));
         }
 
+        var shadowParent = Path.Combine(Path.GetTempPath(), "netns-policy-shadow");
         _shadowRoot = _options.ShadowCopyDirectory ?? Path.Combine(shadowParent, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
         var upstream = new UpstreamPolicy().Descriptor;
         _upstream = new PolicyEntry(upstream, typeof(UpstreamPolicy),
             new PolicyInfo(upstream.Id, upstream.Version, upstream.Description, upstream.Overrides, upstream.Parameters, SdkInfo.Major, "builtin", "builtin"));
+        _policies[_upstream.Descriptor.Id] = (null, _upstream);
+        if (_options.ScanOnFirstUse)
+        {
+            return;
+        }
+
         Reload();
         if (_options.Watch)
         {
@@ -64,6 +74,7 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
     {
         get
         {
+            EnsureScanned();
             lock (_gate)
             {
                 return _problems;
@@ -73,6 +84,7 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
 
     public IReadOnlyList<PolicyInfo> List()
     {
+        EnsureScanned();
         lock (_gate)
         {
             return _policies.Values.Select(p => Describe(p.Plugin, p.Entry)).OrderBy(i => i.Id, StringComparer.Ordinal).ToList();
@@ -82,6 +94,11 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
     public PolicyLease Acquire(string policySpec, IReadOnlyDictionary<string, string>? parameters)
     {
         var spec = PolicySpec.Parse(policySpec);
+        if (spec.Members.Any(m => m.Id != _upstream.Descriptor.Id))
+        {
+            EnsureScanned();
+        }
+
         var resolved = new List<(LoadedPlugin? Plugin, PolicyEntry Entry)>();
         lock (_gate)
         {
@@ -157,6 +174,11 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
     {
         lock (_scanGate)
         {
+            if (!_scanned && _options.ShadowCopyDirectory is null)
+            {
+                PluginFiles.DeleteStaleShadowRoots(Path.GetDirectoryName(_shadowRoot)!);
+            }
+
             var problems = new List<PluginProblem>();
             var next = new Dictionary<string, LoadedPlugin>(StringComparer.Ordinal);
             var fresh = new List<LoadedPlugin>();
@@ -236,6 +258,7 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
                 _plugins = next;
                 _policies = policies;
                 _problems = problems;
+                Volatile.Write(ref _scanned, true);
             }
 
             foreach (var (folder, old) in retired)
@@ -256,6 +279,7 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
     /// </summary>
     internal WeakReference? ContextOf(string policyId)
     {
+        EnsureScanned();
         lock (_gate)
         {
             return _policies.GetValueOrDefault(policyId).Plugin?.ContextReference;
@@ -289,6 +313,23 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
         if (_options.ShadowCopyDirectory is null && Directory.Exists(_shadowRoot) && Directory.GetFileSystemEntries(_shadowRoot).Length == 0)
         {
             PluginFiles.TryDelete(_shadowRoot);
+        }
+    }
+
+    /// <summary>The first scan of a <see cref="PluginCatalogOptions.ScanOnFirstUse"/> catalog (a no-op once scanned).</summary>
+    private void EnsureScanned()
+    {
+        if (Volatile.Read(ref _scanned))
+        {
+            return;
+        }
+
+        lock (_scanGate)
+        {
+            if (!_scanned)
+            {
+                Reload();
+            }
         }
     }
 

@@ -14,6 +14,13 @@ public sealed record PluginCatalogOptions
     /// <summary>Watch the folder and apply added, updated and removed plugins without a restart.</summary>
     public bool Watch { get; init; } = true;
 
+    /// <summary>
+    /// Leave the folder unread until a policy other than the built-in <c>upstream</c> is acquired, or the catalog is
+    /// listed or asked for its problems: a command that runs <c>upstream</c> (the CLI's <c>simulate</c> by default) then
+    /// never scans, hashes or loads a plugin (issue 16, start-up). Only without <see cref="Watch"/>.
+    /// </summary>
+    public bool ScanOnFirstUse { get; init; }
+
     /// <summary>Quiet time after the last file change before the folder is rescanned (a copy in progress settles).</summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(500);
 

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace NetnsPolicy.Simulation.Metrics;
 
@@ -14,7 +15,15 @@ public static class RunResultJson
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static string Serialize(RunResult result) => JsonSerializer.Serialize(result, Options);
+    // Writing through generated metadata (SimulationJsonContext), with the same options: the same bytes without the
+    // reflection-built metadata. Reading stays on Options: generated metadata would lose the defaults of the init-only
+    // properties a document leaves out (dotnet/runtime#84484).
+    private static readonly JsonSerializerOptions WriteOptions = new(Options)
+    {
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(SimulationJsonContext.Default, new DefaultJsonTypeInfoResolver()),
+    };
+
+    public static string Serialize(RunResult result) => JsonSerializer.Serialize(result, WriteOptions);
 
     public static RunResult Deserialize(string json) =>
         JsonSerializer.Deserialize<RunResult>(json, Options) ?? throw new JsonException("empty run result");
