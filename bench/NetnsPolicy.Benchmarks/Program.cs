@@ -21,6 +21,12 @@ if (args is ["--sandbox", ..])
     return SandboxCost.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 2);
 }
 
+// dotnet NetnsPolicy.Benchmarks.dll --tournament FILE [PAIRS]   one worker against two, alternated: parallel efficiency
+if (args is ["--tournament", var tournamentFile, ..])
+{
+    return TournamentEfficiency.Run(tournamentFile, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+}
+
 if (args is ["--memory", var scenario])
 {
     var (r, wall, _, pause, gcs) = Measure(scenario);

@@ -118,6 +118,19 @@ public sealed partial class HtmlPage
         _body.Append(CultureInfo.InvariantCulture, $"<figure class=\"plot\" id=\"plot-{PlotCount}\"{areaAttribute}><img alt=\"{Encode(caption)}\" src=\"data:image/svg+xml;base64,{data}\"></figure>\n");
     }
 
+    /// <summary>
+    /// Appends <paramref name="section"/>'s body, a part of this page rendered on its own page (in parallel with other
+    /// parts): its plots are renumbered to follow this page's, so the result is the same bytes as rendering it here.
+    /// </summary>
+    public void Append(HtmlPage section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var offset = PlotCount;
+        _body.Append(offset == 0 ? section._body.ToString() : PlotId().Replace(section._body.ToString(), m =>
+            string.Create(CultureInfo.InvariantCulture, $"<figure class=\"plot\" id=\"plot-{int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) + offset}\"")));
+        PlotCount += section.PlotCount;
+    }
+
     public string Render()
     {
         var html = new StringBuilder();
@@ -128,6 +141,10 @@ public sealed partial class HtmlPage
         html.Append("<script>\nvar MIN_INK = ").Append(MinInkPixels.ToString(CultureInfo.InvariantCulture)).Append(";\n").Append(RenderCheck).Append("\n</script>\n</body>\n</html>\n");
         return html.ToString();
     }
+
+    /// <summary>The opening of a plot's figure as <see cref="AddPlot"/> writes it.</summary>
+    [GeneratedRegex("<figure class=\"plot\" id=\"plot-([0-9]+)\"", RegexOptions.CultureInvariant)]
+    private static partial Regex PlotId();
 
     /// <summary>The data area <see cref="PlotFactory"/> writes on the SVG root.</summary>
     [GeneratedRegex("<svg data-area=\"([-0-9.]+) ([-0-9.]+) ([0-9.]+) ([0-9.]+)\"", RegexOptions.CultureInvariant)]

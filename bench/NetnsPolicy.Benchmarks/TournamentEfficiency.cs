@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Globalization;
+using NetnsPolicy.PluginHost.Catalog;
+using NetnsPolicy.Tournaments;
+using NetnsPolicy.Tournaments.Definition;
+using NetnsPolicy.Tournaments.Execution;
+
+namespace NetnsPolicy.Benchmarks;
+
+/// <summary>
+/// <c>--tournament FILE [PAIRS]</c>: a shipped tournament run in process (the shipped plugins, <c>InProcessRunExecutor</c>,
+/// <c>TournamentRunner</c>) with one worker and with two, alternating which goes first in each pair so a load change on a
+/// shared machine hits both alike, after one unmeasured warm-up run. Prints per run the wall and process CPU time of
+/// the simulations and of rendering (JSON, Markdown, JUnit, HTML), and at the end the medians and the parallel
+/// efficiency, one-worker wall over twice the two-worker wall. Checks that both give the same tournament.json.
+/// </summary>
+internal static class TournamentEfficiency
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    public static int Run(string file, int pairs)
+    {
+        using var catalog = new PluginCatalog(new PluginCatalogOptions { PluginsDirectory = Path.Combine(AppContext.BaseDirectory, "plugins"), Watch = false });
+        var tournament = TournamentLoader.Load(file, catalog);
+        Console.WriteLine($"{tournament.Name}: {tournament.Tracks.Count * tournament.Entries.Count * tournament.Replications} simulations, {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        var reference = Once(catalog, tournament, 2, "warm-up").Json;
+        var walls = new Dictionary<int, List<double>> { [1] = [], [2] = [] };
+        var renders = new List<double>();
+        for (var p = 0; p < pairs; p++)
+        {
+            foreach (var workers in p % 2 == 0 ? new[] { 1, 2 } : [2, 1])
+            {
+                var (json, wall, render) = Once(catalog, tournament, workers, $"pair {p + 1}");
+                if (json != reference)
+                {
+                    Console.WriteLine($"tournament.json DIFFERS with {workers} worker(s) in pair {p + 1}");
+                    return 1;
+                }
+
+                walls[workers].Add(wall);
+                renders.Add(render);
+            }
+        }
+
+        var one = Median(walls[1]);
+        var two = Median(walls[2]);
+        Console.WriteLine(string.Create(C, $"tournament.json identical in every run; simulations median wall: 1 worker {one:F2} s ({walls[1].Min():F2}–{walls[1].Max():F2}), 2 workers {two:F2} s ({walls[2].Min():F2}–{walls[2].Max():F2}); " +
+            $"parallel efficiency {one / (2 * two):F2}; rendering median {Median(renders):F2} s"));
+        return 0;
+    }
+
+    private static (string Json, double Wall, double Render) Once(PluginCatalog catalog, Tournament tournament, int workers, string label)
+    {
+        var options = new TournamentRunnerOptions { MaxParallelism = workers, TimeBudget = TimeSpan.FromDays(1) };
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        var result = new TournamentRunner(new InProcessRunExecutor(catalog), options).RunAsync(tournament).GetAwaiter().GetResult();
+        var wall = sw.Elapsed.TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        sw.Restart();
+        var json = TournamentRenderer.ToJson(result);
+        var jsonTime = sw.Elapsed.TotalSeconds;
+        _ = TournamentRenderer.ToMarkdown(result);
+        _ = TournamentRenderer.ToJUnit(result);
+        var textTime = sw.Elapsed.TotalSeconds - jsonTime;
+        _ = TournamentRenderer.ToHtml(result);
+        var render = sw.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(C, $"  {label}, {workers} worker(s): simulations {wall:F2} s wall, {cpu:F2} s CPU; rendering {render:F2} s (JSON {jsonTime:F2}, Markdown+JUnit {textTime:F2}, HTML {render - jsonTime - textTime:F2}); load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+        return (json, wall, render);
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
