@@ -13,6 +13,7 @@ namespace NetnsPolicy.Simulation.Kernel;
 internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, NsidTable nsid, UeventBroadcast uevents, DeviceUnregistration devices, NetRcu rcu, bool burstWorkload)
 {
     private readonly WaitQueue _workerWait = new(k.S);
+    private readonly Stack<PlainOpsExit> _plainOpsExits = new();
     private bool _workPending;
     private bool _workerBusy;
 
@@ -206,7 +207,10 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
         var sinceRelease = 0;
         for (var i = ops.Count - 1; i >= 0; i--)
         {
-            yield return Step.Call(k.F.OpsExitList, OpsExitList(ops[i], batch, batch.OpModes[i]));
+            var op = ops[i];
+            yield return Step.Call(k.F.OpsExitList, op.Behaviour is PernetOpBehaviour.Tunnel or PernetOpBehaviour.DefaultDevice or PernetOpBehaviour.Uevent or PernetOpBehaviour.Loopback
+                ? OpsExitList(op, batch, batch.OpModes[i])
+                : PlainOpsExit.Rent(_plainOpsExits, k, this, op, batch, batch.OpModes[i]));
             if (scope.ReleaseEveryOps > 0 && ++sinceRelease >= scope.ReleaseEveryOps && i > 0)
             {
                 // The policy lets creators in mid-batch; under the exclusive lock that breaks exclusion (§8).
@@ -344,7 +348,6 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
 
     private IEnumerable<Step> OpsExitList(PernetOp op, CleanupBatch batch, GracePeriodMode mode)
     {
-        var preExitDone = batch.PreExitDone;
         switch (op.Behaviour)
         {
             case PernetOpBehaviour.Tunnel:
@@ -389,27 +392,8 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
             case PernetOpBehaviour.Loopback:
                 break;
             default:
-                if (op.HasPerNetExitWork)
-                {
-                    var simple = op.Spec.ExitSyncs == 0 && !op.Spec.ExitTakesRtnl && op.Spec.ExitCallRcu == 0;
-                    foreach (var net in batch.Nets)
-                    {
-                        var cost = k.Cpu(op.Spec.ExitNs + (op.Spec.ExitPerLiveNetNs * k.Accounting.Allocated));
-
-                        // Most exits are pure CPU work: one segment charged to the op's function, no coroutine.
-                        yield return simple
-                            ? Step.Run(op.ExitFunc, cost)
-                            : Step.Call(op.ExitFunc, PlainExit(op, mode, preExitDone, cost, op.Spec.ExitSyncs, op.Spec.ExitTakesRtnl, op.Spec.ExitCallRcu));
-                    }
-                }
-
-                if (op.Spec.ExitBatchNs > 0 || op.Spec.ExitBatchPerNetNs > 0 || op.Spec.ExitBatchSyncs > 0)
-                {
-                    var cost = k.Cpu(op.Spec.ExitBatchNs + (op.Spec.ExitBatchPerNetNs * batch.Count));
-                    yield return Step.Call(op.BatchFunc, PlainExit(op, mode, preExitDone, cost, op.Spec.ExitBatchSyncs, op.Spec.ExitBatchTakesRtnl, 0));
-                }
-
-                break;
+                // Every other op: PlainOpsExit, a pooled coroutine (the caller picks it).
+                throw new InvalidOperationException($"ops_exit_list of {op.Name}: behaviour {op.Behaviour} runs as {nameof(PlainOpsExit)}");
         }
     }
 
@@ -417,7 +401,7 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
     /// An exit (or exit_batch) method: work, and for each synchronize call it makes, unpublish → wait → tear down.
     /// Overlapped: the unpublish part already ran in the pre-exit pass, so the batch's grace period covers it.
     /// </summary>
-    private IEnumerable<Step> PlainExit(PernetOp op, GracePeriodMode mode, Engine.RcuSnapshot preExitDone, long cost, int syncs, bool takesRtnl, int callRcu)
+    internal IEnumerable<Step> PlainExit(PernetOp op, GracePeriodMode mode, Engine.RcuSnapshot preExitDone, long cost, int syncs, bool takesRtnl, int callRcu)
     {
         if (takesRtnl)
         {
