@@ -9,6 +9,8 @@ namespace NetnsPolicy.Simulation.Engine;
 /// </summary>
 internal sealed class Scheduler
 {
+    private readonly Stack<OneStep> _oneSteps = new();
+
     private readonly KThread?[] _running;
     private readonly Queue<KThread> _runQueue = new();
     private readonly long _slice;
@@ -173,6 +175,9 @@ internal sealed class Scheduler
             }
         }
     }
+
+    /// <summary>A pooled coroutine yielding <paramref name="step"/> once, for a called function whose body is that step.</summary>
+    public IEnumerable<Step> One(Step step) => OneStep.Rent(_oneSteps, step);
 
     private void Advance(KThread t)
     {

@@ -14,6 +14,7 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
 {
     private readonly WaitQueue _workerWait = new(k.S);
     private readonly Stack<PlainOpsExit> _plainOpsExits = new();
+    private readonly Stack<PlainExitCall> _plainExitCalls = new();
     private bool _workPending;
     private bool _workerBusy;
 
@@ -187,13 +188,13 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
         switch (batch.UnlinkMode)
         {
             case GracePeriodMode.Normal:
-                yield return Step.Call(k.F.SynchronizeRcu, NetRcu.Wait(Step.SyncRcu()));
+                yield return Step.Call(k.F.SynchronizeRcu, rcu.Wait(Step.SyncRcu()));
                 break;
             case GracePeriodMode.Expedited:
-                yield return Step.Call(k.F.SynchronizeRcu, NetRcu.Wait(Step.SyncRcuExpedited()));
+                yield return Step.Call(k.F.SynchronizeRcu, rcu.Wait(Step.SyncRcuExpedited()));
                 break;
             case GracePeriodMode.Overlapped:
-                yield return Step.Call(k.F.SynchronizeRcu, NetRcu.Wait(Step.CondSyncRcu(batch.PreExitDone.Normal)));
+                yield return Step.Call(k.F.SynchronizeRcu, rcu.Wait(Step.CondSyncRcu(batch.PreExitDone.Normal)));
                 break;
         }
 
@@ -398,65 +399,11 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
     }
 
     /// <summary>
-    /// An exit (or exit_batch) method: work, and for each synchronize call it makes, unpublish → wait → tear down.
-    /// Overlapped: the unpublish part already ran in the pre-exit pass, so the batch's grace period covers it.
+    /// An exit (or exit_batch) method: work, and for each synchronize call it makes, unpublish → wait → tear down
+    /// (<see cref="PlainExitCall"/>, pooled).
     /// </summary>
-    internal IEnumerable<Step> PlainExit(PernetOp op, GracePeriodMode mode, Engine.RcuSnapshot preExitDone, long cost, int syncs, bool takesRtnl, int callRcu)
-    {
-        if (takesRtnl)
-        {
-            yield return Step.Lock(k.Locks.Rtnl);
-        }
-
-        if (syncs == 0)
-        {
-            yield return Step.Self(cost);
-        }
-        else if (mode == GracePeriodMode.Overlapped)
-        {
-            var waitStart = k.S.Now;
-            if (!k.Rcu.Elapsed(preExitDone))
-            {
-                yield return Step.Call(k.F.SynchronizeRcu, NetRcu.Wait(Step.CondSyncRcu(preExitDone.Normal)));
-            }
-
-            rcu.AddWait(k.S.Now - waitStart);
-            yield return Step.Self(cost - (cost / (syncs + 1)));
-        }
-        else
-        {
-            var part = cost / (syncs + 1);
-            yield return Step.Self(part);
-            for (var j = 0; j < syncs; j++)
-            {
-                var unpublished = k.Rcu.Snapshot();
-                var waitStart = k.S.Now;
-                if (NetRcu.SyncStep(mode) is { } wait)
-                {
-                    yield return Step.Call(takesRtnl ? k.F.SynchronizeNet : k.F.SynchronizeRcu, NetRcu.Wait(wait));
-                }
-
-                rcu.AddWait(k.S.Now - waitStart);
-                if (!k.Rcu.Elapsed(unpublished))
-                {
-                    k.Violation(OracleRule.RcuSafety, op.Name, $"{op.Name} tore down state it had unpublished without waiting for a grace period ({mode})");
-                }
-
-                yield return Step.Self(part);
-            }
-        }
-
-        if (callRcu > 0)
-        {
-            k.Rcu.CallRcu(callRcu, k.Cpu(callRcu * op.Spec.CallbackNs));
-            yield return Step.Run(k.F.CallRcu, k.Cpu(callRcu * k.Profile.Rcu.CallRcuNs));
-        }
-
-        if (takesRtnl)
-        {
-            yield return Step.Unlock(k.Locks.Rtnl);
-        }
-    }
+    internal IEnumerable<Step> PlainExit(PernetOp op, GracePeriodMode mode, Engine.RcuSnapshot preExitDone, long cost, int syncs, bool takesRtnl, int callRcu) =>
+        PlainExitCall.Rent(_plainExitCalls, k, rcu, op, mode, preExitDone, cost, syncs, takesRtnl, callRcu);
 
     /// <summary>
     /// The kernel's mode for an op's exit syncs: synchronize_rcu is normal; synchronize_rcu_expedited expedited;

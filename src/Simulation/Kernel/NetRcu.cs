@@ -15,11 +15,11 @@ internal sealed class NetRcu(KernelContext k)
 
     public void AddWait(long ns) => CleanupWaitNs += ns;
 
-    /// <summary>A wait as a call of its own (so the profile shows it under synchronize_rcu / synchronize_net).</summary>
-    public static IEnumerable<Step> Wait(Step wait)
-    {
-        yield return wait;
-    }
+    /// <summary>
+    /// A wait as a call of its own (so the profile shows it under synchronize_rcu / synchronize_net); a pooled
+    /// one-step coroutine, not an object per wait.
+    /// </summary>
+    public IEnumerable<Step> Wait(Step wait) => k.S.One(wait);
 
     public static Step? SyncStep(GracePeriodMode mode) => mode switch
     {
