@@ -11,6 +11,10 @@ namespace NetnsPolicy.Simulation.Kernel;
 /// </summary>
 internal sealed class UeventBroadcast(KernelContext k)
 {
+    private readonly Stack<UeventCall> _uevents = new();
+
+    private KernelContext Context => k;
+
     /// <summary>uevent sockets on uevent_sock_list (init_net's included).</summary>
     public int Sockets { get; set; } = 1;
 
@@ -79,51 +83,129 @@ internal sealed class UeventBroadcast(KernelContext k)
     /// socket; a socket counts as listened whenever anybody listens anywhere (netlink_has_listeners is per protocol),
     /// and then pays an skb allocation, copy and broadcast walk. One aggregated cost: no event per socket visit.
     /// </summary>
-    public IEnumerable<Step> KobjectUevent(NetDevice dev, KobjectKind kind, UeventAction action, UeventEmission emission = UeventEmission.Send)
+    /// <remarks>A pooled coroutine (<see cref="UeventCall"/>; issue 16: the iterator was the largest allocation left in a churn).</remarks>
+    public IEnumerable<Step> KobjectUevent(NetDevice dev, KobjectKind kind, UeventAction action, UeventEmission emission = UeventEmission.Send) =>
+        UeventCall.Rent(this, dev, kind, action, emission);
+
+    /// <summary>
+    /// One <see cref="KobjectUevent"/>, hand-written: the emission decision and the environment, the socket mutex, the
+    /// walk, the unlock. Each decision, counter and read of the socket counts happens at the step the iterator it
+    /// replaces made it (the walk's sockets are counted once the mutex is held), so results are byte-identical.
+    /// </summary>
+    private sealed class UeventCall : IEnumerable<Step>, IEnumerator<Step>
     {
-        var deliveryDefault = k.Structure.UeventDelivery == UeventDeliveryKind.OwningNetns ? UeventDelivery.OwningNetnsOnly : UeventDelivery.AllSockets;
-        var ctx = new UeventContext(k.Policy.State, dev.Kind, kind, action, dev.Owner.Id, dev.Owner.IsDying, emission, deliveryDefault);
-        if (k.Policy.DecideEmission(ctx) == UeventEmission.Suppress)
+        private readonly UeventBroadcast _owner;
+        private NetDevice _dev = null!;
+        private KobjectKind _kind;
+        private UeventAction _action;
+        private UeventEmission _emission;
+        private UeventDelivery _delivery;
+        private int _state;
+        private bool _rented;
+
+        private UeventCall(UeventBroadcast owner) => _owner = owner;
+
+        public Step Current { get; private set; }
+
+        object System.Collections.IEnumerator.Current => Current;
+
+        public static UeventCall Rent(UeventBroadcast owner, NetDevice dev, KobjectKind kind, UeventAction action, UeventEmission emission)
         {
-            Suppressed++;
-            if (!dev.Owner.IsDying)
+            var e = owner._uevents.Count > 0 ? owner._uevents.Pop() : new UeventCall(owner);
+            e._rented = true;
+            e._dev = dev;
+            e._kind = kind;
+            e._action = action;
+            e._emission = emission;
+            e._state = 0;
+            e.Current = default;
+            return e;
+        }
+
+        public bool MoveNext()
+        {
+            var o = _owner;
+            var k = o.Context;
+            switch (_state)
             {
-                k.Violation(OracleRule.Uevent, dev.ToString(), $"{action} uevent of a {kind} kobject suppressed although its netns is live");
+                case 0:
+                    var deliveryDefault = k.Structure.UeventDelivery == UeventDeliveryKind.OwningNetns ? UeventDelivery.OwningNetnsOnly : UeventDelivery.AllSockets;
+                    var ctx = new UeventContext(k.Policy.State, _dev.Kind, _kind, _action, _dev.Owner.Id, _dev.Owner.IsDying, _emission, deliveryDefault);
+                    if (k.Policy.DecideEmission(ctx) == UeventEmission.Suppress)
+                    {
+                        o.Suppressed++;
+                        if (!_dev.Owner.IsDying)
+                        {
+                            k.Violation(OracleRule.Uevent, _dev.ToString(), $"{_action} uevent of a {_kind} kobject suppressed although its netns is live");
+                        }
+
+                        _state = 4;
+                        return false;
+                    }
+
+                    _delivery = k.Policy.DecideDelivery(ctx);
+                    o.Sent++;
+                    _state = 1;
+                    Current = Step.Run(k.F.UeventEnv, k.UeventCpu(k.Costs.UeventEnvNs));
+                    return true;
+                case 1:
+                    _state = 2;
+                    Current = Step.Lock(k.Locks.UeventSock);
+                    return true;
+                case 2:
+                    long visits;
+                    bool listened;
+                    if (_delivery == UeventDelivery.AllSockets)
+                    {
+                        visits = o.Sockets;
+                        listened = o.ListenerNets > 0;
+                    }
+                    else
+                    {
+                        visits = _dev.Owner.HasUeventSocket ? 1 : 0;
+                        listened = _dev.Owner.UeventListener;
+                    }
+
+                    long perVisit;
+                    if (!listened)
+                    {
+                        perVisit = k.Costs.UeventSocketCheckNs;
+                    }
+                    else
+                    {
+                        perVisit = k.Structure.UeventSkbShared ? k.Costs.UeventSocketDeliverSharedNs : k.Costs.UeventSocketDeliverNs;
+                        o.SkbAllocations += k.Structure.UeventSkbShared ? 1 : visits;
+                    }
+
+                    o.SocketVisits += visits;
+                    _state = 3;
+                    Current = Step.Run(k.F.UeventBroadcast, k.UeventCpu(visits * perVisit));
+                    return true;
+                case 3:
+                    _state = 4;
+                    Current = Step.Unlock(k.Locks.UeventSock);
+                    return true;
+                default:
+                    return false;
             }
-
-            yield break;
         }
 
-        var delivery = k.Policy.DecideDelivery(ctx);
-        Sent++;
-        yield return Step.Run(k.F.UeventEnv, k.UeventCpu(k.Costs.UeventEnvNs));
-        yield return Step.Lock(k.Locks.UeventSock);
-        long visits;
-        bool listened;
-        if (delivery == UeventDelivery.AllSockets)
+        /// <summary>Back to the pool (once; a second call does nothing).</summary>
+        public void Dispose()
         {
-            visits = Sockets;
-            listened = ListenerNets > 0;
-        }
-        else
-        {
-            visits = dev.Owner.HasUeventSocket ? 1 : 0;
-            listened = dev.Owner.UeventListener;
+            if (_rented)
+            {
+                _rented = false;
+                _dev = null!;
+                _state = 4;
+                _owner._uevents.Push(this);
+            }
         }
 
-        long perVisit;
-        if (!listened)
-        {
-            perVisit = k.Costs.UeventSocketCheckNs;
-        }
-        else
-        {
-            perVisit = k.Structure.UeventSkbShared ? k.Costs.UeventSocketDeliverSharedNs : k.Costs.UeventSocketDeliverNs;
-            SkbAllocations += k.Structure.UeventSkbShared ? 1 : visits;
-        }
+        public void Reset() => throw new NotSupportedException();
 
-        SocketVisits += visits;
-        yield return Step.Run(k.F.UeventBroadcast, k.UeventCpu(visits * perVisit));
-        yield return Step.Unlock(k.Locks.UeventSock);
+        public IEnumerator<Step> GetEnumerator() => this;
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => this;
     }
 }
