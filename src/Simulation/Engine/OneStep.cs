@@ -1,36 +1,28 @@
-using System.Collections;
-
 namespace NetnsPolicy.Simulation.Engine;
 
 /// <summary>
-/// A function whose body is one step (the wait inside <c>synchronize_rcu</c>), as a coroutine taken from a
-/// scheduler's pool and returned to it when the thread pops its frame (<see cref="Scheduler.One"/>): a called wait
-/// then allocates nothing, where an iterator cost an object per call (issue 16, churn allocations).
+/// A function whose body is one step (the wait inside <c>synchronize_rcu</c>), pooled by its scheduler
+/// (<see cref="Scheduler.One"/>): a called wait allocates nothing, where an iterator cost an object per call.
 /// </summary>
-internal sealed class OneStep : IEnumerable<Step>, IEnumerator<Step>
+internal sealed class OneStep : PooledCoroutine<OneStep>
 {
-    private readonly Stack<OneStep> _pool;
     private Step _step;
     private bool _yielded;
-    private bool _rented;
 
-    private OneStep(Stack<OneStep> pool) => _pool = pool;
-
-    public Step Current { get; private set; }
-
-    object IEnumerator.Current => Current;
+    private OneStep(Stack<OneStep> pool)
+        : base(pool)
+    {
+    }
 
     public static OneStep Rent(Stack<OneStep> pool, Step step)
     {
         var e = pool.Count > 0 ? pool.Pop() : new OneStep(pool);
         e._step = step;
         e._yielded = false;
-        e._rented = true;
-        e.Current = default;
-        return e;
+        return e.Begin();
     }
 
-    public bool MoveNext()
+    public override bool MoveNext()
     {
         if (_yielded)
         {
@@ -38,24 +30,8 @@ internal sealed class OneStep : IEnumerable<Step>, IEnumerator<Step>
         }
 
         _yielded = true;
-        Current = _step;
-        return true;
+        return Yield(_step);
     }
 
-    /// <summary>Back to the pool (once; a second call does nothing).</summary>
-    public void Dispose()
-    {
-        if (_rented)
-        {
-            _rented = false;
-            _step = default;
-            _pool.Push(this);
-        }
-    }
-
-    public void Reset() => throw new NotSupportedException();
-
-    public IEnumerator<Step> GetEnumerator() => this;
-
-    IEnumerator IEnumerable.GetEnumerator() => this;
+    protected override void Clear() => _step = default;
 }

@@ -1,4 +1,3 @@
-using System.Collections;
 using NetnsPolicy.Sdk;
 using NetnsPolicy.Simulation.Engine;
 
@@ -12,7 +11,7 @@ namespace NetnsPolicy.Simulation.Kernel;
 /// the iterator was 11% of a long churn's bytes once <see cref="PlainOpsExit"/> had gone). Every step, and every read
 /// of the clock and of RCU state, happens at the moment the iterator it replaces made it: results are byte-identical.
 /// </summary>
-internal sealed class PlainExitCall : IEnumerable<Step>, IEnumerator<Step>
+internal sealed class PlainExitCall : PooledCoroutine<PlainExitCall>
 {
     private const int Start = 0;
     private const int Work = 1;
@@ -23,7 +22,6 @@ internal sealed class PlainExitCall : IEnumerable<Step>, IEnumerator<Step>
     private const int Unlock = 6;
     private const int Done = 7;
 
-    private readonly Stack<PlainExitCall> _pool;
     private readonly KernelContext _k;
     private readonly NetRcu _rcu;
     private PernetOp _op = null!;
@@ -38,23 +36,17 @@ internal sealed class PlainExitCall : IEnumerable<Step>, IEnumerator<Step>
     private int _j;
     private bool _takesRtnl;
     private int _state;
-    private bool _rented;
 
     private PlainExitCall(Stack<PlainExitCall> pool, KernelContext k, NetRcu rcu)
+        : base(pool)
     {
-        _pool = pool;
         _k = k;
         _rcu = rcu;
     }
 
-    public Step Current { get; private set; }
-
-    object IEnumerator.Current => Current;
-
     public static PlainExitCall Rent(Stack<PlainExitCall> pool, KernelContext k, NetRcu rcu, PernetOp op, GracePeriodMode mode, RcuSnapshot preExitDone, long cost, int syncs, bool takesRtnl, int callRcu)
     {
         var e = pool.Count > 0 ? pool.Pop() : new PlainExitCall(pool, k, rcu);
-        e._rented = true;
         e._op = op;
         e._mode = mode;
         e._preExitDone = preExitDone;
@@ -64,11 +56,10 @@ internal sealed class PlainExitCall : IEnumerable<Step>, IEnumerator<Step>
         e._callRcu = callRcu;
         e._j = 0;
         e._state = Start;
-        e.Current = default;
-        return e;
+        return e.Begin();
     }
 
-    public bool MoveNext()
+    public override bool MoveNext()
     {
         var k = _k;
         switch (_state)
@@ -154,27 +145,9 @@ internal sealed class PlainExitCall : IEnumerable<Step>, IEnumerator<Step>
         }
     }
 
-    /// <summary>Back to the pool (once; a second call does nothing).</summary>
-    public void Dispose()
+    protected override void Clear()
     {
-        if (_rented)
-        {
-            _rented = false;
-            _op = null!;
-            _state = Done;
-            _pool.Push(this);
-        }
-    }
-
-    public void Reset() => throw new NotSupportedException();
-
-    public IEnumerator<Step> GetEnumerator() => this;
-
-    IEnumerator IEnumerable.GetEnumerator() => this;
-
-    private bool Yield(Step step)
-    {
-        Current = step;
-        return true;
+        _op = null!;
+        _state = Done;
     }
 }

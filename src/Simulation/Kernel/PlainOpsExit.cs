@@ -1,4 +1,3 @@
-using System.Collections;
 using NetnsPolicy.Sdk;
 using NetnsPolicy.Simulation.Engine;
 
@@ -12,14 +11,13 @@ namespace NetnsPolicy.Simulation.Kernel;
 /// costs, the batch's pre-exit snapshot and the batch size are read when the step is produced, as the iterator read
 /// them, so results are byte-identical (tests/Identity.Tests).
 /// </summary>
-internal sealed class PlainOpsExit : IEnumerable<Step>, IEnumerator<Step>
+internal sealed class PlainOpsExit : PooledCoroutine<PlainOpsExit>
 {
     private const int NotStarted = 0;
     private const int PerNet = 1;
     private const int Batch = 2;
     private const int Done = 3;
 
-    private readonly Stack<PlainOpsExit> _pool;
     private readonly KernelContext _k;
     private readonly NetCleanup _owner;
     private PernetOp _op = null!;
@@ -29,34 +27,27 @@ internal sealed class PlainOpsExit : IEnumerable<Step>, IEnumerator<Step>
     private bool _simple;
     private int _next;
     private int _state;
-    private bool _rented;
 
     private PlainOpsExit(Stack<PlainOpsExit> pool, KernelContext k, NetCleanup owner)
+        : base(pool)
     {
-        _pool = pool;
         _k = k;
         _owner = owner;
     }
-
-    public Step Current { get; private set; }
-
-    object IEnumerator.Current => Current;
 
     /// <summary>A coroutine for <paramref name="op"/> on <paramref name="batch"/>, reused from the pool when one is free.</summary>
     public static PlainOpsExit Rent(Stack<PlainOpsExit> pool, KernelContext k, NetCleanup owner, PernetOp op, CleanupBatch batch, GracePeriodMode mode)
     {
         var e = pool.Count > 0 ? pool.Pop() : new PlainOpsExit(pool, k, owner);
-        e._rented = true;
         e._op = op;
         e._batch = batch;
         e._mode = mode;
         e._state = NotStarted;
         e._next = 0;
-        e.Current = default;
-        return e;
+        return e.Begin();
     }
 
-    public bool MoveNext()
+    public override bool MoveNext()
     {
         var spec = _op.Spec;
         if (_state == NotStarted)
@@ -74,10 +65,9 @@ internal sealed class PlainOpsExit : IEnumerable<Step>, IEnumerator<Step>
                 var cost = _k.Cpu(spec.ExitNs + (spec.ExitPerLiveNetNs * _k.Accounting.Allocated));
 
                 // Most exits are pure CPU work: one segment charged to the op's function, no coroutine.
-                Current = _simple
+                return Yield(_simple
                     ? Step.Run(_op.ExitFunc, cost)
-                    : Step.Call(_op.ExitFunc, _owner.PlainExit(_op, _mode, _preExitDone, cost, spec.ExitSyncs, spec.ExitTakesRtnl, spec.ExitCallRcu));
-                return true;
+                    : Step.Call(_op.ExitFunc, _owner.PlainExit(_op, _mode, _preExitDone, cost, spec.ExitSyncs, spec.ExitTakesRtnl, spec.ExitCallRcu)));
             }
 
             _state = Batch;
@@ -89,32 +79,17 @@ internal sealed class PlainOpsExit : IEnumerable<Step>, IEnumerator<Step>
             if (spec.ExitBatchNs > 0 || spec.ExitBatchPerNetNs > 0 || spec.ExitBatchSyncs > 0)
             {
                 var cost = _k.Cpu(spec.ExitBatchNs + (spec.ExitBatchPerNetNs * _batch.Count));
-                Current = Step.Call(_op.BatchFunc, _owner.PlainExit(_op, _mode, _preExitDone, cost, spec.ExitBatchSyncs, spec.ExitBatchTakesRtnl, 0));
-                return true;
+                return Yield(Step.Call(_op.BatchFunc, _owner.PlainExit(_op, _mode, _preExitDone, cost, spec.ExitBatchSyncs, spec.ExitBatchTakesRtnl, 0)));
             }
         }
 
         return false;
     }
 
-    /// <summary>Called once, when the thread pops the frame: back to the pool, holding no batch.</summary>
-    public void Dispose()
+    protected override void Clear()
     {
-        if (!_rented)
-        {
-            return;
-        }
-
-        _rented = false;
         _op = null!;
         _batch = null!;
         _state = Done;
-        _pool.Push(this);
     }
-
-    public void Reset() => throw new NotSupportedException();
-
-    public IEnumerator<Step> GetEnumerator() => this;
-
-    IEnumerator IEnumerable.GetEnumerator() => this;
 }

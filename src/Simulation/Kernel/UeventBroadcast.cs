@@ -92,7 +92,7 @@ internal sealed class UeventBroadcast(KernelContext k)
     /// walk, the unlock. Each decision, counter and read of the socket counts happens at the step the iterator it
     /// replaces made it (the walk's sockets are counted once the mutex is held), so results are byte-identical.
     /// </summary>
-    private sealed class UeventCall : IEnumerable<Step>, IEnumerator<Step>
+    private sealed class UeventCall : PooledCoroutine<UeventCall>
     {
         private readonly UeventBroadcast _owner;
         private NetDevice _dev = null!;
@@ -101,28 +101,22 @@ internal sealed class UeventBroadcast(KernelContext k)
         private UeventEmission _emission;
         private UeventDelivery _delivery;
         private int _state;
-        private bool _rented;
 
-        private UeventCall(UeventBroadcast owner) => _owner = owner;
-
-        public Step Current { get; private set; }
-
-        object System.Collections.IEnumerator.Current => Current;
+        private UeventCall(UeventBroadcast owner)
+            : base(owner._uevents) => _owner = owner;
 
         public static UeventCall Rent(UeventBroadcast owner, NetDevice dev, KobjectKind kind, UeventAction action, UeventEmission emission)
         {
             var e = owner._uevents.Count > 0 ? owner._uevents.Pop() : new UeventCall(owner);
-            e._rented = true;
             e._dev = dev;
             e._kind = kind;
             e._action = action;
             e._emission = emission;
             e._state = 0;
-            e.Current = default;
-            return e;
+            return e.Begin();
         }
 
-        public bool MoveNext()
+        public override bool MoveNext()
         {
             var o = _owner;
             var k = o.Context;
@@ -146,12 +140,10 @@ internal sealed class UeventBroadcast(KernelContext k)
                     _delivery = k.Policy.DecideDelivery(ctx);
                     o.Sent++;
                     _state = 1;
-                    Current = Step.Run(k.F.UeventEnv, k.UeventCpu(k.Costs.UeventEnvNs));
-                    return true;
+                    return Yield(Step.Run(k.F.UeventEnv, k.UeventCpu(k.Costs.UeventEnvNs)));
                 case 1:
                     _state = 2;
-                    Current = Step.Lock(k.Locks.UeventSock);
-                    return true;
+                    return Yield(Step.Lock(k.Locks.UeventSock));
                 case 2:
                     long visits;
                     bool listened;
@@ -179,33 +171,19 @@ internal sealed class UeventBroadcast(KernelContext k)
 
                     o.SocketVisits += visits;
                     _state = 3;
-                    Current = Step.Run(k.F.UeventBroadcast, k.UeventCpu(visits * perVisit));
-                    return true;
+                    return Yield(Step.Run(k.F.UeventBroadcast, k.UeventCpu(visits * perVisit)));
                 case 3:
                     _state = 4;
-                    Current = Step.Unlock(k.Locks.UeventSock);
-                    return true;
+                    return Yield(Step.Unlock(k.Locks.UeventSock));
                 default:
                     return false;
             }
         }
 
-        /// <summary>Back to the pool (once; a second call does nothing).</summary>
-        public void Dispose()
+        protected override void Clear()
         {
-            if (_rented)
-            {
-                _rented = false;
-                _dev = null!;
-                _state = 4;
-                _owner._uevents.Push(this);
-            }
+            _dev = null!;
+            _state = 4;
         }
-
-        public void Reset() => throw new NotSupportedException();
-
-        public IEnumerator<Step> GetEnumerator() => this;
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => this;
     }
 }
