@@ -13,8 +13,15 @@ namespace NetnsPolicy.Simulation.Kernel;
 /// </summary>
 internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast uevents, DeviceRegistration registration, NetRcu rcu)
 {
+    private readonly Stack<KobjectRemoveCall> _kobjectRemoves = new();
+    private readonly Stack<QueueKobjectsCall> _queueKobjects = new();
+
     /// <summary>The random stream deciding which devices leak a reference (created on first use).</summary>
     private RandomStream? _leakRandom;
+
+    private KernelContext Context => k;
+
+    private UeventBroadcast Uevents => uevents;
 
     public long DevicesWaited { get; private set; }
 
@@ -233,25 +240,16 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
         yield return Step.Call(k.F.TxQueueKobjects, QueueKobjects(dev, KobjectKind.TxQueue, dev.Type.TxQueues));
     }
 
-    private IEnumerable<Step> QueueKobjects(NetDevice dev, KobjectKind kind, int count)
-    {
-        for (var q = 0; q < count; q++)
-        {
-            yield return Step.Call(k.F.KobjectPut, KobjectRemove(dev, kind));
-        }
-    }
+    /// <summary>The rx or tx queue kobjects of a device, one kobject_put each (pooled: <see cref="QueueKobjectsCall"/>).</summary>
+    private IEnumerable<Step> QueueKobjects(NetDevice dev, KobjectKind kind, int count) => QueueKobjectsCall.Rent(this, dev, kind, count);
 
     /// <summary>
     /// device_del / kobject_put of one kobject. From 4.10 (002d8a1a6c11) netdev_unregister_kobject and the rx/tx queue
     /// removal set <c>uevent_suppress</c> when the device's netns refcount is zero, so a dying net's devices send
     /// no KOBJ_REMOVE; devices of live nets (a veth peer in the host) still announce.
     /// </summary>
-    private IEnumerable<Step> KobjectRemove(NetDevice dev, KobjectKind kind)
-    {
-        yield return Step.Self(k.Cpu(k.Costs.KobjectRemoveNs));
-        var suppressed = k.Structure.DyingNetnsUevents == DyingNetnsUevents.Suppressed && dev.Owner.IsDying;
-        yield return Step.Call(k.F.KobjectUevent, uevents.KobjectUevent(dev, kind, UeventAction.Remove, suppressed ? UeventEmission.Suppress : UeventEmission.Send));
-    }
+    /// <remarks>Pooled (<see cref="KobjectRemoveCall"/>; issue 16, churn allocations).</remarks>
+    private IEnumerable<Step> KobjectRemove(NetDevice dev, KobjectKind kind) => KobjectRemoveCall.Rent(this, dev, kind);
 
     /// <summary>rtnl_unlock: releases RTNL, then netdev_run_todo for the devices this round unregistered.</summary>
     public IEnumerable<Step> RtnlUnlock(List<NetDevice> todo)
@@ -365,4 +363,91 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     private long Inet6Addresses() => (long)k.Accounting.Allocated * k.Machine.Ipv6AddressesPerNetns;
 
     private static long Ms(double ms) => (long)Math.Round(ms * 1e6);
+
+    /// <summary>
+    /// <see cref="KobjectRemove"/> by hand: its CPU, then the KOBJ_REMOVE uevent, suppressed or not as the device's
+    /// netns is dying at that step (as the iterator decided it). Byte-identical results.
+    /// </summary>
+    private sealed class KobjectRemoveCall : PooledCoroutine<KobjectRemoveCall>
+    {
+        private readonly DeviceUnregistration _owner;
+        private NetDevice _dev = null!;
+        private KobjectKind _kind;
+        private int _state;
+
+        private KobjectRemoveCall(DeviceUnregistration owner)
+            : base(owner._kobjectRemoves) => _owner = owner;
+
+        public static KobjectRemoveCall Rent(DeviceUnregistration owner, NetDevice dev, KobjectKind kind)
+        {
+            var e = owner._kobjectRemoves.Count > 0 ? owner._kobjectRemoves.Pop() : new KobjectRemoveCall(owner);
+            e._dev = dev;
+            e._kind = kind;
+            e._state = 0;
+            return e.Begin();
+        }
+
+        public override bool MoveNext()
+        {
+            var k = _owner.Context;
+            switch (_state)
+            {
+                case 0:
+                    _state = 1;
+                    return Yield(Step.Self(k.Cpu(k.Costs.KobjectRemoveNs)));
+                case 1:
+                    _state = 2;
+                    var suppressed = k.Structure.DyingNetnsUevents == DyingNetnsUevents.Suppressed && _dev.Owner.IsDying;
+                    return Yield(Step.Call(k.F.KobjectUevent, _owner.Uevents.KobjectUevent(_dev, _kind, UeventAction.Remove, suppressed ? UeventEmission.Suppress : UeventEmission.Send)));
+                default:
+                    return false;
+            }
+        }
+
+        protected override void Clear()
+        {
+            _dev = null!;
+            _state = 2;
+        }
+    }
+
+    /// <summary><see cref="QueueKobjects"/> by hand: one kobject_put (a <see cref="KobjectRemove"/>) per queue.</summary>
+    private sealed class QueueKobjectsCall : PooledCoroutine<QueueKobjectsCall>
+    {
+        private readonly DeviceUnregistration _owner;
+        private NetDevice _dev = null!;
+        private KobjectKind _kind;
+        private int _count;
+        private int _next;
+
+        private QueueKobjectsCall(DeviceUnregistration owner)
+            : base(owner._queueKobjects) => _owner = owner;
+
+        public static QueueKobjectsCall Rent(DeviceUnregistration owner, NetDevice dev, KobjectKind kind, int count)
+        {
+            var e = owner._queueKobjects.Count > 0 ? owner._queueKobjects.Pop() : new QueueKobjectsCall(owner);
+            e._dev = dev;
+            e._kind = kind;
+            e._count = count;
+            e._next = 0;
+            return e.Begin();
+        }
+
+        public override bool MoveNext()
+        {
+            if (_next >= _count)
+            {
+                return false;
+            }
+
+            _next++;
+            return Yield(Step.Call(_owner.Context.F.KobjectPut, _owner.KobjectRemove(_dev, _kind)));
+        }
+
+        protected override void Clear()
+        {
+            _dev = null!;
+            _next = _count;
+        }
+    }
 }
