@@ -169,13 +169,13 @@ public sealed class StoreLifecycleTests
         query.Parameters.AddWithValue("$id", runId);
         var json = (string)query.ExecuteScalar()!;
         Assert.That(json, Does.StartWith("{\"schema_version\":1,"));
-        Assert.That(Persistence.StoredRequest.FromJson(json).ToRequest(), Is.EqualTo(request), "the stored record gives back the request");
+        Assert.That(Api.RunMapping.ToMessage(Persistence.StoredRequest.FromJson(json).ToRequest()), Is.EqualTo(request), "the stored record gives back the request");
     }
 
     [Test]
     public void FromJson_UnknownSchemaVersion_RefusedNamingIt()
     {
-        var json = Persistence.StoredRequest.From(Requests.Comparison(Workloads.Burst(10), 1)).ToJson().Replace("\"schema_version\":1", "\"schema_version\":7", StringComparison.Ordinal);
+        var json = Persistence.StoredRequest.From(Api.RunMapping.ToRequest(Requests.Comparison(Workloads.Burst(10), 1))).ToJson().Replace("\"schema_version\":1", "\"schema_version\":7", StringComparison.Ordinal);
 
         var e = Assert.Throws<InvalidDataException>(() => Persistence.StoredRequest.FromJson(json));
 

@@ -1,4 +1,4 @@
-using NetnsPolicy.Contracts.V1;
+using NetnsPolicy.Service.Runs;
 
 namespace NetnsPolicy.Service.Persistence;
 

@@ -1,4 +1,4 @@
-using NetnsPolicy.Contracts.V1;
+using NetnsPolicy.Service.Runs;
 
 namespace NetnsPolicy.Service.Persistence;
 
@@ -13,7 +13,7 @@ internal sealed record StoredRun(
     string Baseline,
     IReadOnlyList<string> Policies,
     string Description,
-    SubmitComparisonRequest Request,
+    RunRequest Request,
     string RequestHash,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
@@ -21,4 +21,9 @@ internal sealed record StoredRun(
     int SimulationsTotal,
     int SimulationsDone,
     int SimulationsFromStore,
-    string Owner = "");
+    string Owner = "")
+{
+    /// <summary>The run as the service shows it.</summary>
+    public RunSnapshot ToSnapshot() => new(Id, Kind, State, StatusDetail, Workload, KernelProfile, Baseline, Policies, Description, RequestHash,
+        CreatedAt, StartedAt, FinishedAt, SimulationsTotal, SimulationsDone, SimulationsFromStore);
+}

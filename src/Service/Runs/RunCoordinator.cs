@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
-using NetnsPolicy.Contracts.V1;
 using NetnsPolicy.Reports;
 using NetnsPolicy.Service.Hosting;
 using NetnsPolicy.Service.Persistence;
@@ -21,14 +19,14 @@ internal sealed partial class RunCoordinator : IDisposable
 {
     private readonly ConcurrentDictionary<string, LiveRun> _live = new(StringComparer.Ordinal);
     private readonly RunPlanner _planner;
-    private readonly RunStore _store;
+    private readonly IRunStore _store;
     private readonly IRunScheduler _scheduler;
     private readonly TimeProvider _time;
     private readonly ILogger<RunCoordinator> _logger;
     private readonly ServiceOptions _options;
     private volatile bool _stopping;
 
-    public RunCoordinator(RunPlanner planner, RunStore store, IRunScheduler scheduler, TimeProvider time, IOptions<ServiceOptions> options, ILogger<RunCoordinator> logger)
+    public RunCoordinator(RunPlanner planner, IRunStore store, IRunScheduler scheduler, TimeProvider time, IOptions<ServiceOptions> options, ILogger<RunCoordinator> logger)
     {
         _planner = planner;
         _store = store;
@@ -39,7 +37,7 @@ internal sealed partial class RunCoordinator : IDisposable
     }
 
     /// <summary>Validates, stores and queues a run; simulations already in the store are not run again.</summary>
-    public Run Submit(RunKind kind, SubmitComparisonRequest request, string client = "")
+    public RunSnapshot Submit(RunKind kind, RunRequest request, string client = "")
     {
         var plan = _planner.Plan(kind, request);
         MemoryGuard.ThrowIfOverLimit(_options);
@@ -71,25 +69,20 @@ internal sealed partial class RunCoordinator : IDisposable
             Start(live, reservation, pending);
         }
 
-        return live.ToRun();
+        return live.ToSnapshot();
     }
 
     /// <summary>The run now; per-simulation detail on request.</summary>
-    public Run Get(string id, bool includeSimulations, bool includeResults)
+    public RunSnapshot Get(string id, bool includeSimulations, bool includeResults)
     {
-        var run = _live.TryGetValue(id, out var live) ? live.ToRun() : RunMessages.ToRun(_store.GetRun(id) ?? throw new RunNotFoundException(id));
-        if (includeSimulations || includeResults)
-        {
-            AddSimulations(run, includeResults);
-        }
-
-        return run;
+        var run = _live.TryGetValue(id, out var live) ? live.ToSnapshot() : (_store.GetRun(id) ?? throw new RunNotFoundException(id)).ToSnapshot();
+        return includeSimulations || includeResults ? WithSimulations(run, includeResults) : run;
     }
 
-    public (List<Run> Runs, string NextPageToken) List(int pageSize, string? pageToken, IReadOnlyCollection<RunState> states)
+    public (List<RunSnapshot> Runs, string NextPageToken) List(int pageSize, string? pageToken, IReadOnlyCollection<RunState> states)
     {
         var stored = _store.ListRuns(pageSize + 1, pageToken, states);
-        var page = stored.Take(pageSize).Select(s => _live.TryGetValue(s.Id, out var live) ? live.ToRun() : RunMessages.ToRun(s)).ToList();
+        var page = stored.Take(pageSize).Select(s => _live.TryGetValue(s.Id, out var live) ? live.ToSnapshot() : s.ToSnapshot()).ToList();
         return (page, stored.Count > pageSize ? page[^1].Id : "");
     }
 
@@ -98,7 +91,7 @@ internal sealed partial class RunCoordinator : IDisposable
     /// with FAILED_PRECONDITION and keeps its state; a run submitted under a key is refused to any other caller unless
     /// <paramref name="admin"/> (<see cref="RunOwnership"/>).
     /// </summary>
-    public Run Cancel(string id, string? caller = null, bool admin = true)
+    public RunSnapshot Cancel(string id, string? caller = null, bool admin = true)
     {
         if (_live.TryGetValue(id, out var live))
         {
@@ -117,7 +110,7 @@ internal sealed partial class RunCoordinator : IDisposable
             Log.RunCancelRequested(_logger, id);
             live.Cancellation.Cancel();
             FinishIfStopped(live);
-            return live.ToRun();
+            return live.ToSnapshot();
         }
 
         var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
@@ -126,7 +119,7 @@ internal sealed partial class RunCoordinator : IDisposable
             throw new RunStateException(id, stored.State, $"the run has finished ({stored.State}); it can no longer be cancelled");
         }
 
-        return RunMessages.ToRun(stored);
+        return stored.ToSnapshot();
     }
 
     /// <summary>
@@ -193,7 +186,7 @@ internal sealed partial class RunCoordinator : IDisposable
     }
 
     /// <summary>Progress messages until the run is terminal; the last carries the final run.</summary>
-    public async IAsyncEnumerable<RunProgress> Watch(string id, TimeSpan minInterval, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<RunProgressUpdate> Watch(string id, TimeSpan minInterval, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (!_live.TryGetValue(id, out var live))
         {
@@ -220,8 +213,7 @@ internal sealed partial class RunCoordinator : IDisposable
                 var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
                 if (stored.State is RunState.Queued or RunState.Running)
                 {
-                    progress.FinalRun = live.ToRun();
-                    yield return progress;
+                    yield return progress with { FinalRun = live.ToSnapshot() };
                 }
                 else
                 {
@@ -238,7 +230,7 @@ internal sealed partial class RunCoordinator : IDisposable
     }
 
     /// <summary>The stored report of a succeeded run.</summary>
-    public (Run Run, ComparisonReport Report) GetReport(string id)
+    public (RunSnapshot Run, ComparisonReport Report) GetReport(string id)
     {
         var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
         if (stored.State != RunState.Succeeded)
@@ -247,7 +239,7 @@ internal sealed partial class RunCoordinator : IDisposable
         }
 
         var json = _store.GetReport(id) ?? throw new InvalidOperationException($"run {id} succeeded but has no stored report");
-        return (RunMessages.ToRun(stored), NetnsPolicy.Reports.Rendering.ReportJson.Deserialize<ComparisonReport>(json));
+        return (stored.ToSnapshot(), NetnsPolicy.Reports.Rendering.ReportJson.Deserialize<ComparisonReport>(json));
     }
 
     /// <summary>Resumes (or marks interrupted) the runs a previous process left queued or running.</summary>
@@ -442,41 +434,28 @@ internal sealed partial class RunCoordinator : IDisposable
         Log.RunInterrupted(_logger, id, detail);
     }
 
-    private void AddSimulations(Run run, bool includeResults)
+    private RunSnapshot WithSimulations(RunSnapshot run, bool includeResults)
     {
         var simulations = _store.GetSimulations(run.Id);
         var results = includeResults ? _store.ReadResults(simulations.Where(s => s.Status.Length > 0).Select(s => s.ResultKey)) : [];
-        foreach (var s in simulations)
+        return run with
         {
-            run.Simulations.Add(new SimulationOutcome
-            {
-                Policy = s.Label,
-                Parameters = s.Parameters,
-                Seed = s.Seed,
-                Replication = s.Replication,
-                Status = s.Status,
-                FromStore = s.FromStore,
-                ResultKey = s.ResultKey,
-                ResultJson = results.GetValueOrDefault(s.ResultKey, ""),
-            });
-        }
-    }
-
-    private RunProgress FinalProgress(StoredRun stored)
-    {
-        var run = RunMessages.ToRun(stored);
-        AddSimulations(run, includeResults: false);
-        return new RunProgress
-        {
-            RunId = stored.Id,
-            State = stored.State,
-            Phase = StateName(stored.State),
-            FractionDone = stored.State == RunState.Succeeded ? 1 : stored.SimulationsTotal == 0 ? 0 : (double)stored.SimulationsDone / stored.SimulationsTotal,
-            SimulationsDone = stored.SimulationsDone,
-            SimulationsTotal = stored.SimulationsTotal,
-            FinalRun = run,
+            Simulations = [.. simulations.Select(s => new SimulationRecord(s.Label, s.Parameters, s.Seed, s.Replication, s.Status, s.FromStore, s.ResultKey,
+                results.GetValueOrDefault(s.ResultKey, "")))],
         };
     }
+
+    private RunProgressUpdate FinalProgress(StoredRun stored) => new(
+        stored.Id,
+        stored.State,
+        StateName(stored.State),
+        SimulatedNs: 0,
+        stored.State == RunState.Succeeded ? 1 : stored.SimulationsTotal == 0 ? 0 : (double)stored.SimulationsDone / stored.SimulationsTotal,
+        stored.SimulationsDone,
+        stored.SimulationsTotal,
+        Events: 0,
+        Eta: null,
+        WithSimulations(stored.ToSnapshot(), includeResults: false));
 
     private static string StateName(RunState state) =>
         state.ToString().ToLowerInvariant() switch { "deadlineexceeded" => "deadline-exceeded", var s => s };

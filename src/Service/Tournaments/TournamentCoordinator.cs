@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using NetnsPolicy.Contracts.V1;
 using NetnsPolicy.PluginHost;
 using NetnsPolicy.Service.Hosting;
 using NetnsPolicy.Service.Persistence;
@@ -11,8 +10,6 @@ using NetnsPolicy.Simulation.Workloads;
 using NetnsPolicy.Tournaments.Definition;
 using NetnsPolicy.Tournaments.Execution;
 using Tournament = NetnsPolicy.Tournaments.Definition.Tournament;
-using TournamentMessage = NetnsPolicy.Contracts.V1.Tournament;
-using TournamentProgressMessage = NetnsPolicy.Contracts.V1.TournamentProgress;
 
 namespace NetnsPolicy.Service.Tournaments;
 
@@ -24,7 +21,7 @@ internal sealed partial class TournamentCoordinator(
     IRunScheduler scheduler,
     IPolicyCatalog catalog,
     RunPlanner planner,
-    RunStore store,
+    IRunStore store,
     TimeProvider time,
     IOptions<ServiceOptions> options,
     ILogger<TournamentCoordinator> logger) : IDisposable
@@ -36,20 +33,21 @@ internal sealed partial class TournamentCoordinator(
     private int _running;
     private volatile bool _stopping;
 
-    public TournamentMessage Start(StartTournamentRequest request, string client = "")
+    /// <summary>Validates, stores and starts a tournament file (its JSON text) under an optional time budget.</summary>
+    public TournamentSnapshot Start(string tournamentJson, RequestDuration? timeBudget, string client = "")
     {
-        if (request.TournamentJson.Length == 0)
+        if (tournamentJson.Length == 0)
         {
             throw new InputValidationException("tournament_json", "must be set to the tournament file's JSON text");
         }
 
         var durationErrors = new List<FieldError>();
-        if (request.TimeBudget is { } d && !RunPlanner.CheckDuration(d, "time_budget", MaxBudget, durationErrors))
+        if (timeBudget is { } d && !RunPlanner.CheckDuration(d, "time_budget", MaxBudget, durationErrors))
         {
             throw new InputValidationException(durationErrors);
         }
 
-        if (request.TimeBudget is { } b && (b.ToTimeSpan() <= TimeSpan.Zero || b.ToTimeSpan() > MaxBudget))
+        if (timeBudget is { } b && (b.ToTimeSpan() <= TimeSpan.Zero || b.ToTimeSpan() > MaxBudget))
         {
             throw new InputValidationException("time_budget", $"must be positive and at most {MaxBudget.TotalHours} h, or unset");
         }
@@ -57,7 +55,7 @@ internal sealed partial class TournamentCoordinator(
         Tournament tournament;
         try
         {
-            tournament = TournamentLoader.Parse(request.TournamentJson, baseDirectory: null, catalog);
+            tournament = TournamentLoader.Parse(tournamentJson, baseDirectory: null, catalog);
         }
         catch (InputValidationException e)
         {
@@ -99,8 +97,8 @@ internal sealed partial class TournamentCoordinator(
         var total = tournament.Tracks.Count * tournament.Entries.Count * tournament.Replications;
         try
         {
-            store.InsertTournament(new StoredTournament(id, tournament.Name, client, StateNames.Running, "", request.TournamentJson,
-                request.TimeBudget?.ToTimeSpan(), total, now, null));
+            store.InsertTournament(new StoredTournament(id, tournament.Name, client, StateNames.Running, "", tournamentJson,
+                timeBudget?.ToTimeSpan(), total, now, null));
         }
         catch
         {
@@ -111,8 +109,8 @@ internal sealed partial class TournamentCoordinator(
         var live = new LiveTournament(id, tournament.Name, now, total) { Owner = client };
         _tournaments[id] = live;
         Log.TournamentStarted(logger, id, tournament.Name, tournament.Entries.Count, tournament.Tracks.Count);
-        _ = Task.Run(() => ExecuteAsync(live, tournament, request.TimeBudget?.ToTimeSpan(), client));
-        return live.ToMessage();
+        _ = Task.Run(() => ExecuteAsync(live, tournament, timeBudget?.ToTimeSpan(), client));
+        return live.ToSnapshot();
     }
 
     /// <summary>
@@ -164,22 +162,17 @@ internal sealed partial class TournamentCoordinator(
         }
     }
 
-    public TournamentMessage Get(string id) =>
-        _tournaments.TryGetValue(id, out var live) ? live.ToMessage()
-        : store.ListTournaments().FirstOrDefault(t => t.Id == id) is { } stored ? ToMessage(stored)
+    public TournamentSnapshot Get(string id) =>
+        _tournaments.TryGetValue(id, out var live) ? live.ToSnapshot()
+        : store.ListTournaments().FirstOrDefault(t => t.Id == id) is { } stored ? ToSnapshot(stored)
         : throw new TournamentNotFoundException(id);
 
     /// <summary>Tournaments newest first, from the store (live ones as they are now), without artifacts.</summary>
-    public (List<TournamentMessage> Page, string Next) List(int pageSize, string? pageToken)
+    public (List<TournamentSnapshot> Page, string Next) List(int pageSize, string? pageToken)
     {
         var all = store.ListTournaments().OrderByDescending(t => t.Id, StringComparer.Ordinal)
             .Where(t => pageToken is null || string.CompareOrdinal(t.Id, pageToken) < 0).Take(pageSize + 1).ToList();
-        var page = all.Take(pageSize).Select(t =>
-        {
-            var m = _tournaments.TryGetValue(t.Id, out var live) ? live.ToMessage() : ToMessage(t);
-            m.Markdown = m.Json = m.JunitXml = m.Html = "";
-            return m;
-        }).ToList();
+        var page = all.Take(pageSize).Select(t => (_tournaments.TryGetValue(t.Id, out var live) ? live.ToSnapshot() : ToSnapshot(t)).WithoutArtifacts()).ToList();
         return (page, all.Count > pageSize ? page[^1].Id : "");
     }
 
@@ -202,26 +195,10 @@ internal sealed partial class TournamentCoordinator(
         return deleted;
     }
 
-    private static TournamentMessage ToMessage(StoredTournament t)
-    {
-        var message = new TournamentMessage
-        {
-            Id = t.Id,
-            Name = t.Name,
-            State = StateNames.Parse(t.State),
-            StatusDetail = t.StatusDetail,
-            CreatedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(t.CreatedAt),
-            SimulationsTotal = t.SimulationsTotal,
-        };
-        if (t.FinishedAt is { } f)
-        {
-            message.FinishedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(f);
-        }
+    private static TournamentSnapshot ToSnapshot(StoredTournament t) =>
+        new(t.Id, t.Name, StateNames.Parse(t.State), t.StatusDetail, t.CreatedAt, t.FinishedAt, 0, t.SimulationsTotal);
 
-        return message;
-    }
-
-    public TournamentMessage Cancel(string id, string? caller = null, bool admin = true)
+    public TournamentSnapshot Cancel(string id, string? caller = null, bool admin = true)
     {
         var live = Find(id);
         if (!RunOwnership.MayChange(live.Owner, caller, admin))
@@ -230,11 +207,11 @@ internal sealed partial class TournamentCoordinator(
         }
 
         live.Cancellation.Cancel();
-        return live.ToMessage();
+        return live.ToSnapshot();
     }
 
     /// <summary>Progress until the tournament has finished; the last message carries the final tournament.</summary>
-    public async IAsyncEnumerable<TournamentProgressMessage> Watch(string id, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<TournamentProgressUpdate> Watch(string id, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var live = Find(id);
         while (true)
