@@ -169,15 +169,15 @@ public sealed class StoreLifecycleTests
         query.Parameters.AddWithValue("$id", runId);
         var json = (string)query.ExecuteScalar()!;
         Assert.That(json, Does.StartWith("{\"schema_version\":1,"));
-        Assert.That(Api.RunMapping.ToMessage(Persistence.StoredRequest.FromJson(json).ToRequest()), Is.EqualTo(request), "the stored record gives back the request");
+        Assert.That(Api.RunMapping.ToMessage(Service.Persistence.StoredRequest.FromJson(json).ToRequest()), Is.EqualTo(request), "the stored record gives back the request");
     }
 
     [Test]
     public void FromJson_UnknownSchemaVersion_RefusedNamingIt()
     {
-        var json = Persistence.StoredRequest.From(Api.RunMapping.ToRequest(Requests.Comparison(Workloads.Burst(10), 1))).ToJson().Replace("\"schema_version\":1", "\"schema_version\":7", StringComparison.Ordinal);
+        var json = Service.Persistence.StoredRequest.From(Api.RunMapping.ToRequest(Requests.Comparison(Workloads.Burst(10), 1))).ToJson().Replace("\"schema_version\":1", "\"schema_version\":7", StringComparison.Ordinal);
 
-        var e = Assert.Throws<InvalidDataException>(() => Persistence.StoredRequest.FromJson(json));
+        var e = Assert.Throws<InvalidDataException>(() => Service.Persistence.StoredRequest.FromJson(json));
 
         Assert.That(e!.Message, Does.Contain("schema_version 7"));
     }
