@@ -1,4 +1,5 @@
 using NetnsPolicy.Service.Runs;
+using NetnsPolicy.Service.Tournaments;
 
 namespace NetnsPolicy.Service.Persistence;
 
@@ -72,8 +73,8 @@ internal interface IRunStore : IDisposable
     /// <summary>Stores an accepted tournament: its definition (the file's text), owner and budget.</summary>
     void InsertTournament(StoredTournament tournament);
 
-    /// <summary>Stores a tournament's terminal state by its stored name.</summary>
-    void FinishTournament(string id, string state, string detail, DateTimeOffset at);
+    /// <summary>Stores a tournament's terminal state.</summary>
+    void FinishTournament(string id, TournamentState state, string detail, DateTimeOffset at);
 
     /// <summary>Stores one simulation a tournament used: its result (inserted if absent, shared with runs) and the reference.</summary>
     void AddTournamentResult(string tournamentId, string resultKey, string status, string json);

@@ -82,9 +82,14 @@ internal sealed class PostgresRunStore : SqlRunStore
                 $"the run store '{_name}' has schema version {version}, newer than this build's {CurrentSchemaVersion}; run the build that wrote it, or point Store:ConnectionString at another database");
         }
 
-        // A PostgreSQL store starts at schema 3 (schemas 1 and 2 were SQLite only): an empty database gets the
-        // current tables. A later version migrates here, in this transaction, as SqliteRunStore does.
-        command.CommandText = Tables("BIGINT", "TEXT COLLATE \"C\"");
+        // A PostgreSQL store started at schema 3 (schemas 1 and 2 were SQLite only); an empty database gets the
+        // current tables. Migrations run here, in this transaction, as in SqliteRunStore.
+        if (version == 3)
+        {
+            MigrateResultsToCompressed(connection, tx, "BYTEA NOT NULL DEFAULT ''::bytea");
+        }
+
+        command.CommandText = Tables("BIGINT", "TEXT COLLATE \"C\"", "BYTEA");
         command.ExecuteNonQuery();
         if (version < CurrentSchemaVersion)
         {

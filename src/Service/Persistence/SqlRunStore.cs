@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using NetnsPolicy.Service.Runs;
+using NetnsPolicy.Service.Tournaments;
 
 namespace NetnsPolicy.Service.Persistence;
 
@@ -15,8 +16,12 @@ namespace NetnsPolicy.Service.Persistence;
 /// </summary>
 internal abstract class SqlRunStore : IRunStore
 {
-    /// <summary>1: runs, run_simulations, results. 2: runs.owner, states and kinds by name; tournaments and tournament_simulations; store_probe. 3: runs.request_json.</summary>
-    public const int CurrentSchemaVersion = 3;
+    /// <summary>
+    /// 1: runs, run_simulations, results. 2: runs.owner, states and kinds by name; tournaments and
+    /// tournament_simulations; store_probe. 3: runs.request_json. 4: results.body, the result JSON gzipped, in place
+    /// of results.json.
+    /// </summary>
+    public const int CurrentSchemaVersion = 4;
 
     private readonly Lock _deferredGate = new();
     private readonly List<(string Id, RunState State, string Detail, DateTimeOffset At)> _deferred = [];
@@ -32,9 +37,10 @@ internal abstract class SqlRunStore : IRunStore
 
     /// <summary>
     /// The tables, for an engine's type names: <paramref name="integer"/> for 64-bit integer columns,
-    /// <paramref name="key"/> for the text ids listings are ordered by (byte order on either engine).
+    /// <paramref name="key"/> for the text ids listings are ordered by (byte order on either engine),
+    /// <paramref name="bytes"/> for binary columns.
     /// </summary>
-    protected static string Tables(string integer, string key) => $"""
+    protected static string Tables(string integer, string key, string bytes) => $"""
         CREATE TABLE IF NOT EXISTS runs (
             id             {key} PRIMARY KEY,
             kind           TEXT NOT NULL,
@@ -90,7 +96,7 @@ internal abstract class SqlRunStore : IRunStore
         CREATE TABLE IF NOT EXISTS results (
             key    TEXT PRIMARY KEY,
             status TEXT NOT NULL,
-            json   TEXT NOT NULL
+            body   {bytes} NOT NULL
         );
         """;
 
@@ -188,11 +194,11 @@ internal abstract class SqlRunStore : IRunStore
         tx.Commit();
     });
 
-    public Dictionary<string, string> FindResults(IEnumerable<string> keys) => ReadResultColumn(keys, "status");
+    public Dictionary<string, string> FindResults(IEnumerable<string> keys) => ReadResultColumn(keys, "status", value => (string)value);
 
-    public Dictionary<string, string> ReadResults(IEnumerable<string> keys) => ReadResultColumn(keys, "json");
+    public Dictionary<string, string> ReadResults(IEnumerable<string> keys) => ReadResultColumn(keys, "body", value => ResultCompression.Decompress((byte[])value));
 
-    private Dictionary<string, string> ReadResultColumn(IEnumerable<string> keys, string column)
+    private Dictionary<string, string> ReadResultColumn(IEnumerable<string> keys, string column, Func<object, string> read)
     {
         var found = new Dictionary<string, string>(StringComparer.Ordinal);
         using var connection = Connect();
@@ -201,9 +207,9 @@ internal abstract class SqlRunStore : IRunStore
         foreach (var key in keys.Distinct(StringComparer.Ordinal))
         {
             p.Value = key;
-            if (command.ExecuteScalar() is string value)
+            if (command.ExecuteScalar() is { } value and not DBNull)
             {
-                found[key] = value;
+                found[key] = read(value);
             }
         }
 
@@ -227,8 +233,8 @@ internal abstract class SqlRunStore : IRunStore
     /// server's budget allowed, not what the simulation gives: a later complete one replaces it.
     /// </summary>
     private const string InsertResultSql = """
-        INSERT INTO results (key, status, json) VALUES (@key, @status, @json)
-        ON CONFLICT (key) DO UPDATE SET status = excluded.status, json = excluded.json WHERE results.status = 'budget-exceeded'
+        INSERT INTO results (key, status, body) VALUES (@key, @status, @body)
+        ON CONFLICT (key) DO UPDATE SET status = excluded.status, body = excluded.body WHERE results.status = 'budget-exceeded'
         """;
 
     public void CompleteSimulation(string runId, int index, string resultKey, string status, string json) => Write(() =>
@@ -408,14 +414,50 @@ internal abstract class SqlRunStore : IRunStore
             }
 
             tx.Commit();
-            AfterDelete();
+            AfterDelete(connection);
         });
         return deleted;
     }
 
-    /// <summary>Called after rows were deleted (an engine may give the space back).</summary>
-    protected virtual void AfterDelete()
+    /// <summary>Called after rows were deleted and committed (an engine may give the space back).</summary>
+    protected virtual void AfterDelete(DbConnection connection)
     {
+    }
+
+    /// <summary>
+    /// Migration 3 → 4: each result's JSON (<c>results.json</c>) goes gzipped into <c>results.body</c>
+    /// (<see cref="ResultCompression"/>), read back byte for byte; the text column is dropped. In the caller's
+    /// transaction, one result at a time (a store of thousands never holds them all in memory).
+    /// </summary>
+    /// <param name="bodyColumn">The new column's declaration: its type, NOT NULL and a default for the rows being converted.</param>
+    protected static void MigrateResultsToCompressed(DbConnection connection, DbTransaction transaction, string bodyColumn)
+    {
+        using (var add = Command(connection, $"ALTER TABLE results ADD COLUMN body {bodyColumn}", transaction))
+        {
+            add.ExecuteNonQuery();
+        }
+
+        var keys = new List<string>();
+        using (var list = Command(connection, "SELECT key FROM results ORDER BY key", transaction))
+        {
+            keys.AddRange(ReadIds(list));
+        }
+
+        using var read = Command(connection, "SELECT json FROM results WHERE key = @key", transaction);
+        var readKey = Add(read, "key", "");
+        using var write = Command(connection, "UPDATE results SET body = @body WHERE key = @key", transaction);
+        var body = Add(write, "body", Array.Empty<byte>());
+        var writeKey = Add(write, "key", "");
+        foreach (var key in keys)
+        {
+            readKey.Value = key;
+            writeKey.Value = key;
+            body.Value = ResultCompression.Compress((string)read.ExecuteScalar()!);
+            write.ExecuteNonQuery();
+        }
+
+        using var drop = Command(connection, "ALTER TABLE results DROP COLUMN json", transaction);
+        drop.ExecuteNonQuery();
     }
 
     public long UsedBytes()
@@ -435,7 +477,7 @@ internal abstract class SqlRunStore : IRunStore
         Add(command, "id", t.Id);
         Add(command, "name", t.Name);
         Add(command, "owner", t.Owner);
-        Add(command, "state", t.State);
+        Add(command, "state", StoreNames.Of(t.State));
         Add(command, "definition", t.Definition);
         Add(command, "budget", t.TimeBudget is { } b ? (long)b.TotalMilliseconds : null);
         Add(command, "total", (long)t.SimulationsTotal);
@@ -443,11 +485,11 @@ internal abstract class SqlRunStore : IRunStore
         command.ExecuteNonQuery();
     });
 
-    public void FinishTournament(string id, string state, string detail, DateTimeOffset at) => Write(() =>
+    public void FinishTournament(string id, TournamentState state, string detail, DateTimeOffset at) => Write(() =>
     {
         using var connection = Connect();
         using var command = Command(connection, "UPDATE tournaments SET state = @state, status_detail = @detail, finished_at = @at WHERE id = @id");
-        Add(command, "state", state);
+        Add(command, "state", StoreNames.Of(state));
         Add(command, "detail", detail);
         Add(command, "at", at.ToUnixTimeMilliseconds());
         Add(command, "id", id);
@@ -485,7 +527,7 @@ internal abstract class SqlRunStore : IRunStore
         var list = new List<StoredTournament>();
         while (r.Read())
         {
-            list.Add(new StoredTournament(Text(r, "id"), Text(r, "name"), Text(r, "owner"), Text(r, "state"), Text(r, "status_detail"), Text(r, "definition"),
+            list.Add(new StoredTournament(Text(r, "id"), Text(r, "name"), Text(r, "owner"), StoreNames.ParseTournamentState(Text(r, "state")), Text(r, "status_detail"), Text(r, "definition"),
                 OptionalInteger(r, "time_budget_ms") is { } budget ? TimeSpan.FromMilliseconds(budget) : null, (int)Integer(r, "simulations_total"),
                 DateTimeOffset.FromUnixTimeMilliseconds(Integer(r, "created_at")), Time(r, "finished_at")));
         }
@@ -642,11 +684,14 @@ internal abstract class SqlRunStore : IRunStore
     {
         Add(command, "key", key);
         Add(command, "status", status);
-        Add(command, "json", json);
+        Add(command, "body", ResultCompression.Compress(json));
     }
 
     /// <summary>A text parameter (typed when null, so either engine knows what it is).</summary>
     protected static DbParameter Add(DbCommand command, string name, string? value) => Add(command, name, value, DbType.String);
+
+    /// <summary>A binary parameter.</summary>
+    protected static DbParameter Add(DbCommand command, string name, byte[] value) => Add(command, name, value, DbType.Binary);
 
     /// <summary>A 64-bit integer parameter (typed when null).</summary>
     protected static DbParameter Add(DbCommand command, string name, long? value) => Add(command, name, value, DbType.Int64);

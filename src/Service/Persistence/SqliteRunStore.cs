@@ -8,7 +8,8 @@ namespace NetnsPolicy.Service.Persistence;
 /// <summary>
 /// The embedded store: one SQLite file (<see cref="ServiceOptions.DatabasePath"/>) in WAL mode. At open,
 /// <c>PRAGMA quick_check</c> and <c>PRAGMA user_version</c> (the schema version) are checked before anything is read
-/// or written, and stores of schema 1 and 2 are migrated.
+/// or written, and stores of schemas 1 to 3 are migrated. The file shrinks after deletions
+/// (<c>auto_vacuum = INCREMENTAL</c>, and <c>PRAGMA incremental_vacuum</c> after each delete).
 /// </summary>
 internal sealed class SqliteRunStore : SqlRunStore
 {
@@ -75,16 +76,42 @@ internal sealed class SqliteRunStore : SqlRunStore
             MigrateRequestsToJson(connection);
         }
 
-        // WAL lets readers (GetRun, WatchRun) proceed while a worker commits a result. The last statement writes: a
-        // store that opened read-only (a read-only mount) shows as such at start.
+        if (version is >= 1 and <= 3)
+        {
+            using var tx = connection.BeginTransaction();
+            MigrateResultsToCompressed(connection, tx, "BLOB NOT NULL DEFAULT x''");
+            tx.Commit();
+        }
+
+        // auto_vacuum takes effect on a new file when set before its first table (an older file: VACUUM below). WAL
+        // lets readers (GetRun, WatchRun) proceed while a worker commits a result. The last statement writes: a store
+        // that opened read-only (a read-only mount) shows as such at start.
         command.CommandText = $"""
+            PRAGMA auto_vacuum = INCREMENTAL;
             PRAGMA journal_mode = WAL;
             PRAGMA foreign_keys = ON;
-            {Tables("INTEGER", "TEXT")}
+            {Tables("INTEGER", "TEXT", "BLOB")}
             PRAGMA user_version = {CurrentSchemaVersion};
             {ProbeSql};
             """;
         command.Parameters.AddWithValue("@at", 0);
+        command.ExecuteNonQuery();
+
+        // A store created before schema 4 has no auto-vacuum: one VACUUM rewrites it with it (and gives back the
+        // space the migration freed). It needs as much free disk as the file takes, once.
+        command.Parameters.Clear();
+        command.CommandText = "PRAGMA auto_vacuum";
+        if ((long)command.ExecuteScalar()! != 2)
+        {
+            command.CommandText = "VACUUM";
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Gives the pages the deleted rows freed back to the file system.</summary>
+    protected override void AfterDelete(DbConnection connection)
+    {
+        using var command = Command(connection, "PRAGMA incremental_vacuum");
         command.ExecuteNonQuery();
     }
 

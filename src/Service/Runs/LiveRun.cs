@@ -1,3 +1,4 @@
+using NetnsPolicy.Service.Persistence;
 using NetnsPolicy.Simulation;
 
 namespace NetnsPolicy.Service.Runs;
@@ -184,7 +185,7 @@ internal sealed class LiveRun : IDisposable
             return new RunProgressUpdate(
                 Id,
                 _state,
-                _running.Count > 0 ? lead.Phase : PhaseName(_state),
+                _running.Count > 0 ? lead.Phase : StoreNames.Of(_state),
                 _running.Count > 0 ? lead.SimulatedNs : 0,
                 _state == RunState.Succeeded ? 1 : fraction,
                 doneCount,
@@ -209,18 +210,6 @@ internal sealed class LiveRun : IDisposable
     }
 
     public void Dispose() => Cancellation.Dispose();
-
-    private static string PhaseName(RunState state) => state switch
-    {
-        RunState.Queued => "queued",
-        RunState.Running => "running",
-        RunState.Succeeded => "succeeded",
-        RunState.Failed => "failed",
-        RunState.Cancelled => "cancelled",
-        RunState.DeadlineExceeded => "deadline-exceeded",
-        RunState.Interrupted => "interrupted",
-        _ => "unknown",
-    };
 
     private void Signal() => Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
 

@@ -257,7 +257,7 @@ internal sealed partial class RunCoordinator : IDisposable
             var stored = _store.GetRun(id)!;
             if (!_options.ResumeInterruptedRuns)
             {
-                Interrupt(id, $"the service stopped while the run was {StateName(stored.State)} and resuming is disabled; resubmit it");
+                Interrupt(id, $"the service stopped while the run was {StoreNames.Of(stored.State)} and resuming is disabled; resubmit it");
                 continue;
             }
 
@@ -268,13 +268,13 @@ internal sealed partial class RunCoordinator : IDisposable
             }
             catch (Exception e) when (e is InputValidationException or LimitExceededException)
             {
-                Interrupt(id, $"the service stopped while the run was {StateName(stored.State)}, and the run is no longer valid: {e.Message}");
+                Interrupt(id, $"the service stopped while the run was {StoreNames.Of(stored.State)}, and the run is no longer valid: {e.Message}");
                 continue;
             }
 
             if (plan.RequestHash != stored.RequestHash)
             {
-                Interrupt(id, $"the service stopped while the run was {StateName(stored.State)}, and a policy, profile or the engine changed since; resubmit it");
+                Interrupt(id, $"the service stopped while the run was {StoreNames.Of(stored.State)}, and a policy, profile or the engine changed since; resubmit it");
                 continue;
             }
 
@@ -448,7 +448,7 @@ internal sealed partial class RunCoordinator : IDisposable
     private RunProgressUpdate FinalProgress(StoredRun stored) => new(
         stored.Id,
         stored.State,
-        StateName(stored.State),
+        StoreNames.Of(stored.State),
         SimulatedNs: 0,
         stored.State == RunState.Succeeded ? 1 : stored.SimulationsTotal == 0 ? 0 : (double)stored.SimulationsDone / stored.SimulationsTotal,
         stored.SimulationsDone,
@@ -456,9 +456,6 @@ internal sealed partial class RunCoordinator : IDisposable
         Events: 0,
         Eta: null,
         WithSimulations(stored.ToSnapshot(), includeResults: false));
-
-    private static string StateName(RunState state) =>
-        state.ToString().ToLowerInvariant() switch { "deadlineexceeded" => "deadline-exceeded", var s => s };
 
     /// <summary>Receives the scheduler's calls for one run.</summary>
     private sealed class Observer(RunCoordinator owner, LiveRun live) : IRunObserver

@@ -97,7 +97,7 @@ internal sealed partial class TournamentCoordinator(
         var total = tournament.Tracks.Count * tournament.Entries.Count * tournament.Replications;
         try
         {
-            store.InsertTournament(new StoredTournament(id, tournament.Name, client, StateNames.Running, "", tournamentJson,
+            store.InsertTournament(new StoredTournament(id, tournament.Name, client, TournamentState.Running, "", tournamentJson,
                 timeBudget?.ToTimeSpan(), total, now, null));
         }
         catch
@@ -126,8 +126,8 @@ internal sealed partial class TournamentCoordinator(
         }
 
         var stored = store.ListTournaments();
-        var rebuild = stored.Where(t => t.State != StateNames.Running).TakeLast(KeptFinished).Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var t in stored.Where(t => t.State == StateNames.Running || rebuild.Contains(t.Id)))
+        var rebuild = stored.Where(t => t.State != TournamentState.Running).TakeLast(KeptFinished).Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var t in stored.Where(t => t.State == TournamentState.Running || rebuild.Contains(t.Id)))
         {
             var live = new LiveTournament(t.Id, t.Name, t.CreatedAt, t.SimulationsTotal) { Owner = t.Owner };
             _tournaments[t.Id] = live;
@@ -145,7 +145,7 @@ internal sealed partial class TournamentCoordinator(
                 continue;
             }
 
-            var state = StateNames.Parse(t.State);
+            var state = t.State;
             if (state is TournamentState.Cancelled or TournamentState.Failed)
             {
                 live.Finish(state, t.StatusDetail, null, t.FinishedAt ?? t.CreatedAt);
@@ -185,7 +185,7 @@ internal sealed partial class TournamentCoordinator(
             throw new RunAccessDeniedException(id, "tournament_id");
         }
 
-        if (stored.State == StateNames.Running || (_tournaments.TryGetValue(id, out var live) && !live.IsFinished))
+        if (stored.State == TournamentState.Running || (_tournaments.TryGetValue(id, out var live) && !live.IsFinished))
         {
             throw new RunStateException(id, RunState.Running, "the tournament is running; cancel it first", "tournament_id");
         }
@@ -196,7 +196,7 @@ internal sealed partial class TournamentCoordinator(
     }
 
     private static TournamentSnapshot ToSnapshot(StoredTournament t) =>
-        new(t.Id, t.Name, StateNames.Parse(t.State), t.StatusDetail, t.CreatedAt, t.FinishedAt, 0, t.SimulationsTotal);
+        new(t.Id, t.Name, t.State, t.StatusDetail, t.CreatedAt, t.FinishedAt, 0, t.SimulationsTotal);
 
     public TournamentSnapshot Cancel(string id, string? caller = null, bool admin = true)
     {
@@ -301,37 +301,13 @@ internal sealed partial class TournamentCoordinator(
 
         try
         {
-            store.FinishTournament(id, StateNames.Of(state), detail, time.GetUtcNow());
+            store.FinishTournament(id, state, detail, time.GetUtcNow());
         }
         catch (StoreUnavailableException e)
         {
             // Left stored as running: the next start runs it again from its stored results.
             Log.TournamentFailed(logger, e, id);
         }
-    }
-
-    /// <summary>The service's own names for tournament states in the store (not the proto's enum numbers).</summary>
-    internal static class StateNames
-    {
-        public const string Running = "running";
-
-        public static string Of(TournamentState state) => state switch
-        {
-            TournamentState.Running => Running,
-            TournamentState.Passed => "passed",
-            TournamentState.GateFailed => "gate-failed",
-            TournamentState.Cancelled => "cancelled",
-            _ => "failed",
-        };
-
-        public static TournamentState Parse(string name) => name switch
-        {
-            Running => TournamentState.Running,
-            "passed" => TournamentState.Passed,
-            "gate-failed" => TournamentState.GateFailed,
-            "cancelled" => TournamentState.Cancelled,
-            _ => TournamentState.Failed,
-        };
     }
 
     private void ForgetOldest()

@@ -55,11 +55,18 @@ public sealed class PostgresStoreEngine : StoreEngine
         }
     }
 
+    public override System.Data.Common.DbConnection Connect()
+    {
+        var connection = new NpgsqlConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
     private object? Scalar(string sql)
     {
-        using var connection = new NpgsqlConnection(_connectionString);
-        connection.Open();
-        using var command = new NpgsqlCommand(sql, connection);
+        using var connection = Connect();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
         return command.ExecuteScalar();
     }
 }

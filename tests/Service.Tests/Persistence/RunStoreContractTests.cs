@@ -3,6 +3,7 @@ using NetnsPolicy.Service.Persistence;
 using NetnsPolicy.Service.Runs;
 using NetnsPolicy.Service.Scheduling;
 using NetnsPolicy.Service.Tests.Support;
+using TournamentState = NetnsPolicy.Service.Tournaments.TournamentState;
 using RunKind = NetnsPolicy.Service.Runs.RunKind;
 using RunState = NetnsPolicy.Service.Runs.RunState;
 
@@ -51,7 +52,7 @@ public sealed class RunStoreContractTests(Type engineType)
     {
         var store = Open();
 
-        Assert.That(store.SchemaVersion, Is.EqualTo(3));
+        Assert.That(store.SchemaVersion, Is.EqualTo(4));
         Assert.That(_engine.StoredSchemaVersion(), Is.EqualTo(store.SchemaVersion));
         Assert.That(store.IsReachable(), Is.True);
         Assert.That(store.Fault, Is.Null);
@@ -66,7 +67,7 @@ public sealed class RunStoreContractTests(Type engineType)
         var again = Open();
 
         Assert.That(again.GetRun("01AAAAAAAAAAAAAAAAAAAAAAAA")?.Owner, Is.EqualTo("key:alice"));
-        Assert.That(_engine.StoredSchemaVersion(), Is.EqualTo(3));
+        Assert.That(_engine.StoredSchemaVersion(), Is.EqualTo(4));
     }
 
     [Test]
@@ -77,7 +78,31 @@ public sealed class RunStoreContractTests(Type engineType)
 
         var e = Assert.Throws<InvalidOperationException>(() => Open());
 
-        Assert.That(e!.Message, Does.Contain("schema version 99").And.Contain("newer than this build's 3"));
+        Assert.That(e!.Message, Does.Contain("schema version 99").And.Contain("newer than this build's 4"));
+    }
+
+    [Test]
+    public void Open_Schema3Store_ResultsMigratedToGzipAndReadBackByteForByte()
+    {
+        var store = Open();
+        store.InsertRun("01AAAAAAAAAAAAAAAAAAAAAAAA", Plan(("a", "k1"), ("b", "k2")), T0, new Dictionary<int, string>());
+        store.CompleteSimulation("01AAAAAAAAAAAAAAAAAAAAAAAA", 0, "k1", "ok", "{\n  \"a\": \"é ∞ \\u0000\"\n}");
+        store.CompleteSimulation("01AAAAAAAAAAAAAAAAAAAAAAAA", 1, "k2", "budget-exceeded", new string('x', 100_000));
+        store.Dispose();
+        Dictionary<string, string> results;
+        using (var connection = _engine.Connect())
+        {
+            results = SchemaDowngrade.ResultsToText(connection);
+        }
+
+        _engine.SetStoredSchemaVersion(3);
+
+        var migrated = Open();
+
+        Assert.That(_engine.StoredSchemaVersion(), Is.EqualTo(4));
+        Assert.That(migrated.ReadResults(["k1", "k2"]), Is.EqualTo(results));
+        Assert.That(migrated.FindResults(["k1", "k2"]), Is.EqualTo(new Dictionary<string, string> { ["k1"] = "ok", ["k2"] = "budget-exceeded" }));
+        Assert.That(results["k1"], Is.EqualTo("{\n  \"a\": \"é ∞ \\u0000\"\n}"));
     }
 
     [Test]
@@ -227,13 +252,13 @@ public sealed class RunStoreContractTests(Type engineType)
         store.InsertTournament(Tournament("01TTTTTTTTTTTTTTTTTTTTTTTB", TimeSpan.FromSeconds(90)));
         store.InsertTournament(Tournament("01TTTTTTTTTTTTTTTTTTTTTTTA", null));
 
-        store.FinishTournament("01TTTTTTTTTTTTTTTTTTTTTTTB", "gate-failed", "at least one gate failed", T0.AddMinutes(1));
+        store.FinishTournament("01TTTTTTTTTTTTTTTTTTTTTTTB", TournamentState.GateFailed, "at least one gate failed", T0.AddMinutes(1));
         var listed = store.ListTournaments();
 
         Assert.That(listed.Select(t => t.Id), Is.EqualTo(new[] { "01TTTTTTTTTTTTTTTTTTTTTTTA", "01TTTTTTTTTTTTTTTTTTTTTTTB" }));
         Assert.That(listed[1], Is.EqualTo(Tournament("01TTTTTTTTTTTTTTTTTTTTTTTB", TimeSpan.FromSeconds(90)) with
         {
-            State = "gate-failed",
+            State = TournamentState.GateFailed,
             StatusDetail = "at least one gate failed",
             FinishedAt = T0.AddMinutes(1),
         }));
@@ -244,16 +269,19 @@ public sealed class RunStoreContractTests(Type engineType)
     public void UsedBytes_AfterDeletingARun_Smaller()
     {
         var store = Open();
-        var big = "{\"series\":\"" + new string('x', 256 * 1024) + "\"}";
+        // Incompressible (gzip keeps its size), so that the rows span many pages.
+        var noise = new byte[192 * 1024];
+        new Random(7).NextBytes(noise);
+        var big = "{\"series\":\"" + Convert.ToBase64String(noise) + "\"}";
         store.InsertRun("01AAAAAAAAAAAAAAAAAAAAAAAA", Plan(("a", "k1"), ("a", "k2")), T0, new Dictionary<int, string>());
         store.CompleteSimulation("01AAAAAAAAAAAAAAAAAAAAAAAA", 0, "k1", "ok", big);
-        store.CompleteSimulation("01AAAAAAAAAAAAAAAAAAAAAAAA", 1, "k2", "ok", big.Replace('x', 'y'));
+        store.CompleteSimulation("01AAAAAAAAAAAAAAAAAAAAAAAA", 1, "k2", "ok", big[..^3] + "==\"}");
         store.Finish("01AAAAAAAAAAAAAAAAAAAAAAAA", RunState.Succeeded, "", T0, "{}");
         var before = store.UsedBytes();
 
         store.DeleteRun("01AAAAAAAAAAAAAAAAAAAAAAAA");
 
-        Assert.That(store.UsedBytes(), Is.LessThan(before));
+        Assert.That(store.UsedBytes(), Is.LessThan(before - (256 * 1024)), "two results of about 190 KB each are gone");
     }
 
     [Test]
@@ -285,7 +313,7 @@ public sealed class RunStoreContractTests(Type engineType)
     }
 
     private static StoredTournament Tournament(string id, TimeSpan? budget = null) =>
-        new(id, "t", "key:alice", "running", "", "{\"name\":\"t\"}", budget, 12, T0, null);
+        new(id, "t", "key:alice", TournamentState.Running, "", "{\"name\":\"t\"}", budget, 12, T0, null);
 
     /// <summary>A comparison plan of the given (label, result key) simulations; the store keeps what it is given.</summary>
     private static RunPlan Plan(params (string Label, string Key)[] simulations)

@@ -38,10 +38,16 @@ public sealed class SqliteStoreEngine : StoreEngine
         return ValueTask.CompletedTask;
     }
 
+    public override System.Data.Common.DbConnection Connect()
+    {
+        var connection = new SqliteConnection($"Data Source={Path};Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
     private object? Scalar(string sql)
     {
-        using var connection = new SqliteConnection($"Data Source={Path};Pooling=False");
-        connection.Open();
+        using var connection = Connect();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         return command.ExecuteScalar();

@@ -25,6 +25,9 @@ public abstract class StoreEngine : IAsyncDisposable
     /// <summary>Records another schema version in the current store (as a newer build would).</summary>
     public abstract void SetStoredSchemaVersion(long version);
 
+    /// <summary>A connection of its own to the current store.</summary>
+    public abstract System.Data.Common.DbConnection Connect();
+
     /// <summary>Rows of a table of the current store.</summary>
     public abstract long Count(string table);
 
