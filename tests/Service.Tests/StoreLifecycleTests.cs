@@ -183,7 +183,7 @@ public sealed class StoreLifecycleTests
         using (var connection = new SqliteConnection($"Data Source={db.Path};Pooling=False"))
         {
             connection.Open();
-            results = Persistence.SchemaDowngrade.ResultsToText(connection);
+            results = Persistence.SchemaDowngrade.ToSchema3(connection);
             using var downgrade = connection.CreateCommand();
             downgrade.CommandText = "ALTER TABLE runs ADD COLUMN request BLOB NOT NULL DEFAULT x''; UPDATE runs SET request = $bytes; ALTER TABLE runs DROP COLUMN request_json; PRAGMA user_version = 2;";
             downgrade.Parameters.AddWithValue("$bytes", Google.Protobuf.MessageExtensions.ToByteArray(request));

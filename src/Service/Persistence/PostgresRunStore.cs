@@ -86,7 +86,7 @@ internal sealed class PostgresRunStore : SqlRunStore
         // current tables. Migrations run here, in this transaction, as in SqliteRunStore.
         if (version == 3)
         {
-            MigrateResultsToCompressed(connection, tx, "BYTEA NOT NULL DEFAULT ''::bytea");
+            MigrateToCompressed(connection, tx, "BYTEA", "''::bytea");
         }
 
         command.CommandText = Tables("BIGINT", "TEXT COLLATE \"C\"", "BYTEA");

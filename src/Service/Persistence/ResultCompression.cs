@@ -4,9 +4,10 @@ using System.Text;
 namespace NetnsPolicy.Service.Persistence;
 
 /// <summary>
-/// How a result's JSON is kept in <c>results.body</c> (schema 4): gzip of its UTF-8 bytes. A result is mostly its
-/// time series and profile, indented: about 247 KB of JSON that gzip makes about 37 KB (burst-1000-veth), and it
-/// reads back byte for byte, so what clients get (<c>result_json</c>) and what reports are built from are unchanged.
+/// How a result's JSON and a run's report are kept (<c>results.body</c>, <c>runs.report_body</c>, schema 4): gzip
+/// of their UTF-8 bytes. A result is mostly its time series and profile, indented: about 247 KB of JSON that gzip
+/// makes about 37 KB (burst-1000-veth); it reads back byte for byte, so what clients get (<c>result_json</c>, the
+/// report artifacts) and what reports are built from are unchanged.
 /// </summary>
 internal static class ResultCompression
 {

@@ -18,8 +18,8 @@ internal abstract class SqlRunStore : IRunStore
 {
     /// <summary>
     /// 1: runs, run_simulations, results. 2: runs.owner, states and kinds by name; tournaments and
-    /// tournament_simulations; store_probe. 3: runs.request_json. 4: results.body, the result JSON gzipped, in place
-    /// of results.json.
+    /// tournament_simulations; store_probe. 3: runs.request_json. 4: results.body and runs.report_body, the result
+    /// and report JSON gzipped, in place of results.json and runs.report.
     /// </summary>
     public const int CurrentSchemaVersion = 4;
 
@@ -56,7 +56,7 @@ internal abstract class SqlRunStore : IRunStore
             created_at     {integer} NOT NULL,
             started_at     {integer},
             finished_at    {integer},
-            report         TEXT,
+            report_body    {bytes},
             owner          TEXT NOT NULL DEFAULT ''
         );
         CREATE INDEX IF NOT EXISTS runs_state ON runs (state);
@@ -276,14 +276,14 @@ internal abstract class SqlRunStore : IRunStore
         using var connection = Connect();
         using var tx = connection.BeginTransaction();
         using var command = Command(connection, """
-            UPDATE runs SET state = @state, status_detail = @detail, finished_at = @at, report = @report,
+            UPDATE runs SET state = @state, status_detail = @detail, finished_at = @at, report_body = @report,
                             started_at = coalesce(started_at, @at)
             WHERE id = @id
             """, tx);
         Add(command, "state", StoreNames.Of(state));
         Add(command, "detail", detail);
         Add(command, "at", at.ToUnixTimeMilliseconds());
-        Add(command, "report", reportJson);
+        Add(command, "report", reportJson is null ? null : ResultCompression.Compress(reportJson));
         Add(command, "id", id);
         command.ExecuteNonQuery();
         tx.Commit();
@@ -378,9 +378,9 @@ internal abstract class SqlRunStore : IRunStore
     public string? GetReport(string runId)
     {
         using var connection = Connect();
-        using var command = Command(connection, "SELECT report FROM runs WHERE id = @id");
+        using var command = Command(connection, "SELECT report_body FROM runs WHERE id = @id");
         Add(command, "id", runId);
-        return command.ExecuteScalar() as string;
+        return command.ExecuteScalar() is byte[] body ? ResultCompression.Decompress(body) : null;
     }
 
     // The results the run releases go first (while its rows still say which they are), unless another run or a
@@ -425,38 +425,46 @@ internal abstract class SqlRunStore : IRunStore
     }
 
     /// <summary>
-    /// Migration 3 → 4: each result's JSON (<c>results.json</c>) goes gzipped into <c>results.body</c>
-    /// (<see cref="ResultCompression"/>), read back byte for byte; the text column is dropped. In the caller's
-    /// transaction, one result at a time (a store of thousands never holds them all in memory).
+    /// Migration 3 → 4: each result's JSON (<c>results.json</c>) and each run's report (<c>runs.report</c>) go
+    /// gzipped into <c>results.body</c> and <c>runs.report_body</c> (<see cref="ResultCompression"/>), read back byte
+    /// for byte; the text columns are dropped. In the caller's transaction.
     /// </summary>
-    /// <param name="bodyColumn">The new column's declaration: its type, NOT NULL and a default for the rows being converted.</param>
-    protected static void MigrateResultsToCompressed(DbConnection connection, DbTransaction transaction, string bodyColumn)
+    /// <param name="bytes">The engine's binary type; <paramref name="emptyBytes"/>, its empty value (the default of converted rows).</param>
+    protected static void MigrateToCompressed(DbConnection connection, DbTransaction transaction, string bytes, string emptyBytes)
     {
-        using (var add = Command(connection, $"ALTER TABLE results ADD COLUMN body {bodyColumn}", transaction))
+        CompressColumn(connection, transaction, "results", "key", "json", $"body {bytes} NOT NULL DEFAULT {emptyBytes}");
+        CompressColumn(connection, transaction, "runs", "id", "report", $"report_body {bytes}");
+    }
+
+    /// <summary>Moves a text column gzipped into a new binary one, one row at a time (a large store never sits in memory whole).</summary>
+    private static void CompressColumn(DbConnection connection, DbTransaction transaction, string table, string key, string from, string to)
+    {
+        var target = to[..to.IndexOf(' ', StringComparison.Ordinal)];
+        using (var add = Command(connection, $"ALTER TABLE {table} ADD COLUMN {to}", transaction))
         {
             add.ExecuteNonQuery();
         }
 
         var keys = new List<string>();
-        using (var list = Command(connection, "SELECT key FROM results ORDER BY key", transaction))
+        using (var list = Command(connection, $"SELECT {key} FROM {table} WHERE {from} IS NOT NULL ORDER BY {key}", transaction))
         {
             keys.AddRange(ReadIds(list));
         }
 
-        using var read = Command(connection, "SELECT json FROM results WHERE key = @key", transaction);
+        using var read = Command(connection, $"SELECT {from} FROM {table} WHERE {key} = @key", transaction);
         var readKey = Add(read, "key", "");
-        using var write = Command(connection, "UPDATE results SET body = @body WHERE key = @key", transaction);
+        using var write = Command(connection, $"UPDATE {table} SET {target} = @body WHERE {key} = @key", transaction);
         var body = Add(write, "body", Array.Empty<byte>());
         var writeKey = Add(write, "key", "");
-        foreach (var key in keys)
+        foreach (var k in keys)
         {
-            readKey.Value = key;
-            writeKey.Value = key;
+            readKey.Value = k;
+            writeKey.Value = k;
             body.Value = ResultCompression.Compress((string)read.ExecuteScalar()!);
             write.ExecuteNonQuery();
         }
 
-        using var drop = Command(connection, "ALTER TABLE results DROP COLUMN json", transaction);
+        using var drop = Command(connection, $"ALTER TABLE {table} DROP COLUMN {from}", transaction);
         drop.ExecuteNonQuery();
     }
 
@@ -690,8 +698,8 @@ internal abstract class SqlRunStore : IRunStore
     /// <summary>A text parameter (typed when null, so either engine knows what it is).</summary>
     protected static DbParameter Add(DbCommand command, string name, string? value) => Add(command, name, value, DbType.String);
 
-    /// <summary>A binary parameter.</summary>
-    protected static DbParameter Add(DbCommand command, string name, byte[] value) => Add(command, name, value, DbType.Binary);
+    /// <summary>A binary parameter (typed when null).</summary>
+    protected static DbParameter Add(DbCommand command, string name, byte[]? value) => Add(command, name, value, DbType.Binary);
 
     /// <summary>A 64-bit integer parameter (typed when null).</summary>
     protected static DbParameter Add(DbCommand command, string name, long? value) => Add(command, name, value, DbType.Int64);

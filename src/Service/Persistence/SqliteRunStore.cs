@@ -79,7 +79,7 @@ internal sealed class SqliteRunStore : SqlRunStore
         if (version is >= 1 and <= 3)
         {
             using var tx = connection.BeginTransaction();
-            MigrateResultsToCompressed(connection, tx, "BLOB NOT NULL DEFAULT x''");
+            MigrateToCompressed(connection, tx, "BLOB", "x''");
             tx.Commit();
         }
 

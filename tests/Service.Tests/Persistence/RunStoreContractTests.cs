@@ -82,17 +82,19 @@ public sealed class RunStoreContractTests(Type engineType)
     }
 
     [Test]
-    public void Open_Schema3Store_ResultsMigratedToGzipAndReadBackByteForByte()
+    public void Open_Schema3Store_ResultsAndReportsMigratedToGzipAndReadBackByteForByte()
     {
         var store = Open();
         store.InsertRun("01AAAAAAAAAAAAAAAAAAAAAAAA", Plan(("a", "k1"), ("b", "k2")), T0, new Dictionary<int, string>());
         store.CompleteSimulation("01AAAAAAAAAAAAAAAAAAAAAAAA", 0, "k1", "ok", "{\n  \"a\": \"é ∞ \\u0000\"\n}");
         store.CompleteSimulation("01AAAAAAAAAAAAAAAAAAAAAAAA", 1, "k2", "budget-exceeded", new string('x', 100_000));
+        store.Finish("01AAAAAAAAAAAAAAAAAAAAAAAA", RunState.Succeeded, "", T0, "{\"report\": \"∞\"}");
+        store.InsertRun("01AAAAAAAAAAAAAAAAAAAAAAAB", Plan(("a", "k1")), T0, new Dictionary<int, string>());
         store.Dispose();
         Dictionary<string, string> results;
         using (var connection = _engine.Connect())
         {
-            results = SchemaDowngrade.ResultsToText(connection);
+            results = SchemaDowngrade.ToSchema3(connection);
         }
 
         _engine.SetStoredSchemaVersion(3);
@@ -102,6 +104,8 @@ public sealed class RunStoreContractTests(Type engineType)
         Assert.That(_engine.StoredSchemaVersion(), Is.EqualTo(4));
         Assert.That(migrated.ReadResults(["k1", "k2"]), Is.EqualTo(results));
         Assert.That(migrated.FindResults(["k1", "k2"]), Is.EqualTo(new Dictionary<string, string> { ["k1"] = "ok", ["k2"] = "budget-exceeded" }));
+        Assert.That(migrated.GetReport("01AAAAAAAAAAAAAAAAAAAAAAAA"), Is.EqualTo("{\"report\": \"∞\"}"));
+        Assert.That(migrated.GetReport("01AAAAAAAAAAAAAAAAAAAAAAAB"), Is.Null);
         Assert.That(results["k1"], Is.EqualTo("{\n  \"a\": \"é ∞ \\u0000\"\n}"));
     }
 

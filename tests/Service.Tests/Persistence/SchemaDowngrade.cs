@@ -6,40 +6,49 @@ namespace NetnsPolicy.Service.Tests.Persistence;
 /// <summary>Turns a store's tables back into an older schema's layout, as that build wrote them, to test the migrations.</summary>
 internal static class SchemaDowngrade
 {
-    /// <summary>Schema 3's results: the JSON as text in <c>results.json</c>, no <c>body</c>. Returns the JSON by key.</summary>
-    public static Dictionary<string, string> ResultsToText(DbConnection connection)
+    /// <summary>
+    /// Schema 3's layout: result JSON as text in <c>results.json</c> and reports in <c>runs.report</c>, no gzipped
+    /// columns. Returns the result JSON by key.
+    /// </summary>
+    public static Dictionary<string, string> ToSchema3(DbConnection connection)
     {
-        var results = new Dictionary<string, string>(StringComparer.Ordinal);
+        Decompress(connection, "runs", "id", "report_body", "report TEXT");
+        return Decompress(connection, "results", "key", "body", "json TEXT NOT NULL DEFAULT ''");
+    }
+
+    private static Dictionary<string, string> Decompress(DbConnection connection, string table, string key, string from, string to)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
         using (var read = connection.CreateCommand())
         {
-            read.CommandText = "SELECT key, body FROM results";
+            read.CommandText = $"SELECT {key}, {from} FROM {table} WHERE {from} IS NOT NULL";
             using var reader = read.ExecuteReader();
             while (reader.Read())
             {
-                results[reader.GetString(0)] = ResultCompression.Decompress((byte[])reader.GetValue(1));
+                values[reader.GetString(0)] = ResultCompression.Decompress((byte[])reader.GetValue(1));
             }
         }
 
         using var command = connection.CreateCommand();
-        command.CommandText = "ALTER TABLE results ADD COLUMN json TEXT NOT NULL DEFAULT ''";
+        command.CommandText = $"ALTER TABLE {table} ADD COLUMN {to}";
         command.ExecuteNonQuery();
-        command.CommandText = "UPDATE results SET json = @json WHERE key = @key";
-        var json = command.CreateParameter();
-        json.ParameterName = "@json";
-        var key = command.CreateParameter();
-        key.ParameterName = "@key";
-        command.Parameters.Add(json);
-        command.Parameters.Add(key);
-        foreach (var (k, v) in results)
+        command.CommandText = $"UPDATE {table} SET {to[..to.IndexOf(' ', StringComparison.Ordinal)]} = @value WHERE {key} = @key";
+        var value = command.CreateParameter();
+        value.ParameterName = "@value";
+        var id = command.CreateParameter();
+        id.ParameterName = "@key";
+        command.Parameters.Add(value);
+        command.Parameters.Add(id);
+        foreach (var (k, v) in values)
         {
-            key.Value = k;
-            json.Value = v;
+            id.Value = k;
+            value.Value = v;
             command.ExecuteNonQuery();
         }
 
         command.Parameters.Clear();
-        command.CommandText = "ALTER TABLE results DROP COLUMN body";
+        command.CommandText = $"ALTER TABLE {table} DROP COLUMN {from}";
         command.ExecuteNonQuery();
-        return results;
+        return values;
     }
 }
