@@ -237,21 +237,30 @@ internal abstract class SqlRunStore : IRunStore
         ON CONFLICT (key) DO UPDATE SET status = excluded.status, body = excluded.body WHERE results.status = 'budget-exceeded'
         """;
 
-    public void CompleteSimulation(string runId, int index, string resultKey, string status, string json) => Write(() =>
+    public void CompleteSimulation(string runId, int index, string resultKey, string status, string json) =>
+        StoreResult(resultKey, status, json, "UPDATE run_simulations SET status = @status WHERE run_id = @run AND idx = @idx", command =>
+        {
+            Add(command, "status", status);
+            Add(command, "run", runId);
+            Add(command, "idx", (long)index);
+        });
+
+    /// <summary>Inserts a result (<see cref="InsertResultSql"/>) and, in the same transaction, records who used it.</summary>
+    private void StoreResult(string key, string status, string json, string useSql, Action<DbCommand> bindUse) => Write(() =>
     {
         using var connection = Connect();
         using var tx = connection.BeginTransaction();
         using (var command = Command(connection, InsertResultSql, tx))
         {
-            AddResult(command, resultKey, status, json);
+            Add(command, "key", key);
+            Add(command, "status", status);
+            Add(command, "body", ResultCompression.Compress(json));
             command.ExecuteNonQuery();
         }
 
-        using (var command = Command(connection, "UPDATE run_simulations SET status = @status WHERE run_id = @run AND idx = @idx", tx))
+        using (var command = Command(connection, useSql, tx))
         {
-            Add(command, "status", status);
-            Add(command, "run", runId);
-            Add(command, "idx", (long)index);
+            bindUse(command);
             command.ExecuteNonQuery();
         }
 
@@ -504,25 +513,12 @@ internal abstract class SqlRunStore : IRunStore
         command.ExecuteNonQuery();
     });
 
-    public void AddTournamentResult(string tournamentId, string resultKey, string status, string json) => Write(() =>
-    {
-        using var connection = Connect();
-        using var tx = connection.BeginTransaction();
-        using (var command = Command(connection, InsertResultSql, tx))
-        {
-            AddResult(command, resultKey, status, json);
-            command.ExecuteNonQuery();
-        }
-
-        using (var command = Command(connection, "INSERT INTO tournament_simulations (tournament_id, result_key) VALUES (@tournament, @key) ON CONFLICT DO NOTHING", tx))
+    public void AddTournamentResult(string tournamentId, string resultKey, string status, string json) =>
+        StoreResult(resultKey, status, json, "INSERT INTO tournament_simulations (tournament_id, result_key) VALUES (@tournament, @key) ON CONFLICT DO NOTHING", command =>
         {
             Add(command, "tournament", tournamentId);
             Add(command, "key", resultKey);
-            command.ExecuteNonQuery();
-        }
-
-        tx.Commit();
-    });
+        });
 
     public List<StoredTournament> ListTournaments()
     {
@@ -640,23 +636,24 @@ internal abstract class SqlRunStore : IRunStore
 
     // Columns are read by name: a migration that adds or reorders columns cannot shift what a field reads.
     private static StoredRun ReadRun(DbDataReader r) => new(
-        Text(r, "id"),
-        StoreNames.ParseKind(Text(r, "kind")),
-        StoreNames.ParseState(Text(r, "state")),
-        Text(r, "status_detail"),
-        Text(r, "workload"),
-        Text(r, "kernel_profile"),
-        Text(r, "baseline"),
-        JsonSerializer.Deserialize<string[]>(Text(r, "policies")) ?? [],
-        Text(r, "description"),
+        new RunSnapshot(
+            Text(r, "id"),
+            StoreNames.ParseKind(Text(r, "kind")),
+            StoreNames.ParseState(Text(r, "state")),
+            Text(r, "status_detail"),
+            Text(r, "workload"),
+            Text(r, "kernel_profile"),
+            Text(r, "baseline"),
+            JsonSerializer.Deserialize<string[]>(Text(r, "policies")) ?? [],
+            Text(r, "description"),
+            Text(r, "request_hash"),
+            DateTimeOffset.FromUnixTimeMilliseconds(Integer(r, "created_at")),
+            Time(r, "started_at"),
+            Time(r, "finished_at"),
+            (int)Integer(r, "simulations_total"),
+            (int)Integer(r, "simulations_done"),
+            (int)Integer(r, "simulations_from_store")),
         StoredRequest.FromJson(Text(r, "request_json")).ToRequest(),
-        Text(r, "request_hash"),
-        DateTimeOffset.FromUnixTimeMilliseconds(Integer(r, "created_at")),
-        Time(r, "started_at"),
-        Time(r, "finished_at"),
-        (int)Integer(r, "simulations_total"),
-        (int)Integer(r, "simulations_done"),
-        (int)Integer(r, "simulations_from_store"),
         Text(r, "owner"));
 
     private static List<string> ReadIds(DbCommand command)
@@ -686,13 +683,6 @@ internal abstract class SqlRunStore : IRunStore
         command.CommandText = sql;
         command.Transaction = transaction;
         return command;
-    }
-
-    private static void AddResult(DbCommand command, string key, string status, string json)
-    {
-        Add(command, "key", key);
-        Add(command, "status", status);
-        Add(command, "body", ResultCompression.Compress(json));
     }
 
     /// <summary>A text parameter (typed when null, so either engine knows what it is).</summary>

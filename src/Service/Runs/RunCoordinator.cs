@@ -75,14 +75,14 @@ internal sealed partial class RunCoordinator : IDisposable
     /// <summary>The run now; per-simulation detail on request.</summary>
     public RunSnapshot Get(string id, bool includeSimulations, bool includeResults)
     {
-        var run = _live.TryGetValue(id, out var live) ? live.ToSnapshot() : (_store.GetRun(id) ?? throw new RunNotFoundException(id)).ToSnapshot();
+        var run = _live.TryGetValue(id, out var live) ? live.ToSnapshot() : (_store.GetRun(id) ?? throw new RunNotFoundException(id)).Run;
         return includeSimulations || includeResults ? WithSimulations(run, includeResults) : run;
     }
 
     public (List<RunSnapshot> Runs, string NextPageToken) List(int pageSize, string? pageToken, IReadOnlyCollection<RunState> states)
     {
         var stored = _store.ListRuns(pageSize + 1, pageToken, states);
-        var page = stored.Take(pageSize).Select(s => _live.TryGetValue(s.Id, out var live) ? live.ToSnapshot() : s.ToSnapshot()).ToList();
+        var page = stored.Take(pageSize).Select(s => _live.TryGetValue(s.Run.Id, out var live) ? live.ToSnapshot() : s.Run).ToList();
         return (page, stored.Count > pageSize ? page[^1].Id : "");
     }
 
@@ -114,12 +114,12 @@ internal sealed partial class RunCoordinator : IDisposable
         }
 
         var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
-        if (stored.State is not (RunState.Queued or RunState.Running))
+        if (!stored.Run.IsUnfinished)
         {
-            throw new RunStateException(id, stored.State, $"the run has finished ({stored.State}); it can no longer be cancelled");
+            throw new RunStateException(id, stored.Run.State, $"the run has finished ({stored.Run.State}); it can no longer be cancelled");
         }
 
-        return stored.ToSnapshot();
+        return stored.Run;
     }
 
     /// <summary>
@@ -134,9 +134,9 @@ internal sealed partial class RunCoordinator : IDisposable
             throw new RunAccessDeniedException(id);
         }
 
-        if (_live.ContainsKey(id) || stored.State is RunState.Queued or RunState.Running)
+        if (_live.ContainsKey(id) || stored.Run.IsUnfinished)
         {
-            throw new RunStateException(id, stored.State, "the run has not finished; cancel it first");
+            throw new RunStateException(id, stored.Run.State, "the run has not finished; cancel it first");
         }
 
         var deleted = _store.DeleteRun(id);
@@ -191,7 +191,7 @@ internal sealed partial class RunCoordinator : IDisposable
         if (!_live.TryGetValue(id, out var live))
         {
             var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
-            if (stored.State is RunState.Queued or RunState.Running && _live.TryGetValue(id, out live))
+            if (stored.Run.IsUnfinished && _live.TryGetValue(id, out live))
             {
                 // Became live between the two looks (resume at start-up).
             }
@@ -211,7 +211,7 @@ internal sealed partial class RunCoordinator : IDisposable
                 // The terminal state is stored before it is shown, so the stored run is the final word; unless the
                 // store could not write it (then the live run is, until the store has it).
                 var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
-                if (stored.State is RunState.Queued or RunState.Running)
+                if (stored.Run.IsUnfinished)
                 {
                     yield return progress with { FinalRun = live.ToSnapshot() };
                 }
@@ -233,13 +233,13 @@ internal sealed partial class RunCoordinator : IDisposable
     public (RunSnapshot Run, ComparisonReport Report) GetReport(string id)
     {
         var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
-        if (stored.State != RunState.Succeeded)
+        if (stored.Run.State != RunState.Succeeded)
         {
-            throw new RunNotReadyException(id, stored.State);
+            throw new RunNotReadyException(id, stored.Run.State);
         }
 
         var json = _store.GetReport(id) ?? throw new InvalidOperationException($"run {id} succeeded but has no stored report");
-        return (stored.ToSnapshot(), NetnsPolicy.Reports.Rendering.ReportJson.Deserialize<ComparisonReport>(json));
+        return (stored.Run, NetnsPolicy.Reports.Rendering.ReportJson.Deserialize<ComparisonReport>(json));
     }
 
     /// <summary>Resumes (or marks interrupted) the runs a previous process left queued or running.</summary>
@@ -257,24 +257,24 @@ internal sealed partial class RunCoordinator : IDisposable
             var stored = _store.GetRun(id)!;
             if (!_options.ResumeInterruptedRuns)
             {
-                Interrupt(id, $"the service stopped while the run was {StoreNames.Of(stored.State)} and resuming is disabled; resubmit it");
+                Interrupt(id, $"the service stopped while the run was {StoreNames.Of(stored.Run.State)} and resuming is disabled; resubmit it");
                 continue;
             }
 
             RunPlan plan;
             try
             {
-                plan = _planner.Plan(stored.Kind, stored.Request);
+                plan = _planner.Plan(stored.Run.Kind, stored.Request);
             }
             catch (Exception e) when (e is InputValidationException or LimitExceededException)
             {
-                Interrupt(id, $"the service stopped while the run was {StoreNames.Of(stored.State)}, and the run is no longer valid: {e.Message}");
+                Interrupt(id, $"the service stopped while the run was {StoreNames.Of(stored.Run.State)}, and the run is no longer valid: {e.Message}");
                 continue;
             }
 
-            if (plan.RequestHash != stored.RequestHash)
+            if (plan.RequestHash != stored.Run.RequestHash)
             {
-                Interrupt(id, $"the service stopped while the run was {StoreNames.Of(stored.State)}, and a policy, profile or the engine changed since; resubmit it");
+                Interrupt(id, $"the service stopped while the run was {StoreNames.Of(stored.Run.State)}, and a policy, profile or the engine changed since; resubmit it");
                 continue;
             }
 
@@ -289,7 +289,7 @@ internal sealed partial class RunCoordinator : IDisposable
                 continue;
             }
 
-            var live = new LiveRun(id, plan, stored.CreatedAt, done, fromStore, stored.StartedAt) { Owner = stored.Owner };
+            var live = new LiveRun(id, plan, stored.Run.CreatedAt, done, fromStore, stored.Run.StartedAt) { Owner = stored.Owner };
             _live[id] = live;
             Log.RunResumed(_logger, id, pending.Count, plan.Simulations.Count);
             if (reservation is null)
@@ -446,16 +446,16 @@ internal sealed partial class RunCoordinator : IDisposable
     }
 
     private RunProgressUpdate FinalProgress(StoredRun stored) => new(
-        stored.Id,
-        stored.State,
-        StoreNames.Of(stored.State),
+        stored.Run.Id,
+        stored.Run.State,
+        StoreNames.Of(stored.Run.State),
         SimulatedNs: 0,
-        stored.State == RunState.Succeeded ? 1 : stored.SimulationsTotal == 0 ? 0 : (double)stored.SimulationsDone / stored.SimulationsTotal,
-        stored.SimulationsDone,
-        stored.SimulationsTotal,
+        stored.Run.State == RunState.Succeeded ? 1 : stored.Run.SimulationsTotal == 0 ? 0 : (double)stored.Run.SimulationsDone / stored.Run.SimulationsTotal,
+        stored.Run.SimulationsDone,
+        stored.Run.SimulationsTotal,
         Events: 0,
         Eta: null,
-        WithSimulations(stored.ToSnapshot(), includeResults: false));
+        WithSimulations(stored.Run, includeResults: false));
 
     /// <summary>Receives the scheduler's calls for one run.</summary>
     private sealed class Observer(RunCoordinator owner, LiveRun live) : IRunObserver

@@ -44,8 +44,6 @@ public sealed class PostgresStoreEngine : StoreEngine
 
     public override void SetStoredSchemaVersion(long version) => Scalar($"UPDATE store_schema SET version = {version}");
 
-    public override long Count(string table) => (long)Scalar($"SELECT count(*) FROM {table}")!;
-
     public override async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
@@ -60,13 +58,5 @@ public sealed class PostgresStoreEngine : StoreEngine
         var connection = new NpgsqlConnection(_connectionString);
         connection.Open();
         return connection;
-    }
-
-    private object? Scalar(string sql)
-    {
-        using var connection = Connect();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
     }
 }

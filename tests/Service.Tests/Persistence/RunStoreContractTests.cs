@@ -116,18 +116,19 @@ public sealed class RunStoreContractTests(Type engineType)
         var plan = Plan(("a", "k1"), ("b", "k2"), ("a", "k3"));
 
         store.InsertRun("01AAAAAAAAAAAAAAAAAAAAAAAA", plan, T0, new Dictionary<int, string> { [1] = "ok" }, "key:alice");
-        var run = store.GetRun("01AAAAAAAAAAAAAAAAAAAAAAAA")!;
+        var stored = store.GetRun("01AAAAAAAAAAAAAAAAAAAAAAAA")!;
+        var run = stored.Run;
         var simulations = store.GetSimulations(run.Id);
 
         Assert.That(run.Kind, Is.EqualTo(RunKind.Comparison));
         Assert.That(run.State, Is.EqualTo(RunState.Queued));
-        Assert.That((run.Workload, run.KernelProfile, run.Baseline, run.Description, run.RequestHash, run.Owner),
+        Assert.That((run.Workload, run.KernelProfile, run.Baseline, run.Description, run.RequestHash, stored.Owner),
             Is.EqualTo(("w", "v4.9", "a", "described", "hash-1", "key:alice")));
         Assert.That(run.Policies, Is.EqualTo(new[] { "a", "b" }));
         Assert.That((run.CreatedAt, run.StartedAt, run.FinishedAt), Is.EqualTo((T0, (DateTimeOffset?)null, (DateTimeOffset?)null)));
         Assert.That((run.SimulationsTotal, run.SimulationsDone, run.SimulationsFromStore), Is.EqualTo((3, 1, 1)));
-        Assert.That(StoredRequest.From(run.Request).ToJson(), Is.EqualTo(StoredRequest.From(plan.Request).ToJson()));
-        Assert.That(run.Request.Timeout, Is.EqualTo(new RequestDuration(90, 5)));
+        Assert.That(StoredRequest.From(stored.Request).ToJson(), Is.EqualTo(StoredRequest.From(plan.Request).ToJson()));
+        Assert.That(stored.Request.Timeout, Is.EqualTo(new RequestDuration(90, 5)));
         Assert.That(simulations.Select(s => (s.Index, s.Label, s.Seed, s.ResultKey, s.Status, s.FromStore)),
             Is.EqualTo(new[] { (0, "a", 18446744073709551615UL, "k1", "", false), (1, "b", 18446744073709551615UL, "k2", "ok", true), (2, "a", 18446744073709551615UL, "k3", "", false) }));
         Assert.That(store.GetRun("01BBBBBBBBBBBBBBBBBBBBBBBB"), Is.Null);
@@ -182,7 +183,7 @@ public sealed class RunStoreContractTests(Type engineType)
         Assert.That(_engine.Count("results"), Is.EqualTo(Simulations));
         Assert.That(silos[0].ReadResults(keys), Is.EqualTo(silos[1].ReadResults(keys)));
         Assert.That(silos[0].ReadResults(keys).Values.Distinct().Order(), Is.SubsetOf(new[] { "{\"silo\":0}", "{\"silo\":1}" }));
-        Assert.That(silos[1].GetRun("01AAAAAAAAAAAAAAAAAAAAAAAA")!.SimulationsDone, Is.EqualTo(Simulations));
+        Assert.That(silos[1].GetRun("01AAAAAAAAAAAAAAAAAAAAAAAA")!.Run.SimulationsDone, Is.EqualTo(Simulations));
     }
 
     [Test]
@@ -193,9 +194,9 @@ public sealed class RunStoreContractTests(Type engineType)
 
         store.MarkStarted("01AAAAAAAAAAAAAAAAAAAAAAAA", T0.AddSeconds(1));
         store.MarkStarted("01AAAAAAAAAAAAAAAAAAAAAAAA", T0.AddSeconds(2));
-        var running = store.GetRun("01AAAAAAAAAAAAAAAAAAAAAAAA")!;
+        var running = store.GetRun("01AAAAAAAAAAAAAAAAAAAAAAAA")!.Run;
         store.Finish("01AAAAAAAAAAAAAAAAAAAAAAAA", RunState.Succeeded, "", T0.AddSeconds(3), "{\"report\":true}");
-        var finished = store.GetRun("01AAAAAAAAAAAAAAAAAAAAAAAA")!;
+        var finished = store.GetRun("01AAAAAAAAAAAAAAAAAAAAAAAA")!.Run;
 
         Assert.That((running.State, running.StartedAt), Is.EqualTo((RunState.Running, (DateTimeOffset?)T0.AddSeconds(1))));
         Assert.That((finished.State, finished.StartedAt, finished.FinishedAt), Is.EqualTo((RunState.Succeeded, (DateTimeOffset?)T0.AddSeconds(1), (DateTimeOffset?)T0.AddSeconds(3))));
@@ -215,9 +216,9 @@ public sealed class RunStoreContractTests(Type engineType)
         store.Finish(ids[1], RunState.Failed, "broken", T0, null);
         store.Finish(ids[2], RunState.DeadlineExceeded, "late", T0, null);
 
-        Assert.That(store.ListRuns(2, null, []).Select(r => r.Id), Is.EqualTo(new[] { ids[3], ids[2] }));
-        Assert.That(store.ListRuns(2, ids[2], []).Select(r => r.Id), Is.EqualTo(new[] { ids[1], ids[0] }));
-        Assert.That(store.ListRuns(10, null, [RunState.Failed, RunState.DeadlineExceeded]).Select(r => (r.Id, r.State, r.StatusDetail)),
+        Assert.That(store.ListRuns(2, null, []).Select(r => r.Run.Id), Is.EqualTo(new[] { ids[3], ids[2] }));
+        Assert.That(store.ListRuns(2, ids[2], []).Select(r => r.Run.Id), Is.EqualTo(new[] { ids[1], ids[0] }));
+        Assert.That(store.ListRuns(10, null, [RunState.Failed, RunState.DeadlineExceeded]).Select(r => (r.Run.Id, r.Run.State, r.Run.StatusDetail)),
             Is.EqualTo(new[] { (ids[2], RunState.DeadlineExceeded, "late"), (ids[1], RunState.Failed, "broken") }));
         Assert.That(store.UnfinishedRunIds(), Is.EqualTo(new[] { ids[0], ids[3] }));
         Assert.That(store.FinishedRunIds(null, 1), Is.EqualTo(new[] { ids[1] }));

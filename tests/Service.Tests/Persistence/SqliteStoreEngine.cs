@@ -25,8 +25,6 @@ public sealed class SqliteStoreEngine : StoreEngine
 
     public override void SetStoredSchemaVersion(long version) => Scalar($"PRAGMA user_version = {version}");
 
-    public override long Count(string table) => (long)Scalar($"SELECT count(*) FROM {table}")!;
-
     public override ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
@@ -43,13 +41,5 @@ public sealed class SqliteStoreEngine : StoreEngine
         var connection = new SqliteConnection($"Data Source={Path};Pooling=False");
         connection.Open();
         return connection;
-    }
-
-    private object? Scalar(string sql)
-    {
-        using var connection = Connect();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
     }
 }

@@ -29,7 +29,16 @@ public abstract class StoreEngine : IAsyncDisposable
     public abstract System.Data.Common.DbConnection Connect();
 
     /// <summary>Rows of a table of the current store.</summary>
-    public abstract long Count(string table);
+    public long Count(string table) => Convert.ToInt64(Scalar($"SELECT count(*) FROM {table}"), System.Globalization.CultureInfo.InvariantCulture);
 
     public abstract ValueTask DisposeAsync();
+
+    /// <summary>One value a query of the current store gives.</summary>
+    protected object? Scalar(string sql)
+    {
+        using var connection = Connect();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
 }
