@@ -614,6 +614,10 @@ internal abstract class SqlRunStore : IRunStore
     private string Describe(DbException e) =>
         $"the run store '{Name}' cannot write ({e.Message.TrimEnd('.')}); new runs are refused until it can (free space, or make it writable)";
 
+    /// <summary>
+    /// An open connection; a store that cannot be reached (a server gone, a file that cannot open) is UNAVAILABLE
+    /// for reads too, and faulted until a probe write succeeds again.
+    /// </summary>
     private DbConnection Connect()
     {
         if (!_initialized && !TryRecover())
@@ -621,7 +625,15 @@ internal abstract class SqlRunStore : IRunStore
             throw new StoreUnavailableException(_fault ?? "the run store is not open");
         }
 
-        return OpenConnection();
+        try
+        {
+            return OpenConnection();
+        }
+        catch (DbException e) when (IsWriteFault(e))
+        {
+            _fault = Describe(e);
+            throw new StoreUnavailableException(_fault, e);
+        }
     }
 
     private const string SelectRun = """

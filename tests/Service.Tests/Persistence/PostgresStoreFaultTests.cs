@@ -55,6 +55,31 @@ public sealed class PostgresStoreFaultTests
     }
 
     [Test]
+    public async Task SubmitComparison_ServerStoppedThenBack_UnavailableNotServingThenRecovers()
+    {
+        await using var server = await PostgresInstance.StartAsync(CancellationToken.None).WaitAsync(Timeout);
+        var options = TestService.OptionsFor(Path.Combine(Path.GetTempPath(), "netns-policy-unused-sqlite.db"));
+        options.StoreConnectionString = server.ConnectionString;
+        await using var service = await TestService.StartAsync(options);
+        var health = new Health.HealthClient(service.Channel);
+        var first = await service.CompleteAsync(await service.Runs.SubmitComparisonAsync(Requests.Comparison(Workloads.Burst(10), 1), deadline: TestService.Deadline()));
+
+        using var cts = new CancellationTokenSource(Timeout);
+        await server.StopAsync(cts.Token).WaitAsync(Timeout);
+        var refused = await RpcAssert.FailsWith(StatusCode.Unavailable,
+            () => service.Runs.SubmitComparisonAsync(Requests.Comparison(Workloads.Burst(10), 2), deadline: TestService.Deadline()).ResponseAsync);
+        var notServing = await health.CheckAsync(new HealthCheckRequest(), deadline: TestService.Deadline());
+        await server.RestartAsync(cts.Token).WaitAsync(Timeout);
+        var serving = await health.CheckAsync(new HealthCheckRequest(), deadline: TestService.Deadline());
+        var listed = await service.Runs.ListRunsAsync(new ListRunsRequest(), deadline: TestService.Deadline());
+
+        Assert.That(refused.Status.Detail, Does.Contain("cannot write").And.Contain($"postgresql://127.0.0.1:{server.Port}/postgres"));
+        Assert.That(notServing.Status, Is.EqualTo(HealthCheckResponse.Types.ServingStatus.NotServing));
+        Assert.That(serving.Status, Is.EqualTo(HealthCheckResponse.Types.ServingStatus.Serving));
+        Assert.That(listed.Runs.Select(r => r.Id), Is.EqualTo(new[] { first.Id }), "the store's runs are served again");
+    }
+
+    [Test]
     public async Task StartAsync_ServerNotAnswering_NotServingAndUnavailable()
     {
         var options = TestService.OptionsFor(Path.Combine(Path.GetTempPath(), "netns-policy-unused-sqlite.db"));
