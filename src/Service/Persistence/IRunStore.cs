@@ -79,6 +79,9 @@ internal interface IRunStore : IDisposable
     /// <summary>Stores one simulation a tournament used: its result (inserted if absent, shared with runs) and the reference.</summary>
     void AddTournamentResult(string tournamentId, string resultKey, string status, string json);
 
+    /// <summary>How many results a tournament has stored (its simulations done, as far as the store knows).</summary>
+    int CountTournamentResults(string id);
+
     /// <summary>Every stored tournament, oldest first.</summary>
     List<StoredTournament> ListTournaments();
 

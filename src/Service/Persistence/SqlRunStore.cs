@@ -520,6 +520,14 @@ internal abstract class SqlRunStore : IRunStore
             Add(command, "key", resultKey);
         });
 
+    public int CountTournamentResults(string id)
+    {
+        using var connection = Connect();
+        using var command = Command(connection, "SELECT count(*) FROM tournament_simulations WHERE tournament_id = @id");
+        Add(command, "id", id);
+        return (int)Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
     public List<StoredTournament> ListTournaments()
     {
         using var connection = Connect();

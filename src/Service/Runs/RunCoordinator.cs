@@ -190,14 +190,19 @@ internal sealed partial class RunCoordinator : IDisposable
     {
         if (!_live.TryGetValue(id, out var live))
         {
+            // Not run by this process: followed in the store until it ends, as another process sharing the store (a
+            // silo of a cluster) runs it; unless it becomes live here meanwhile (resumed at start-up).
             var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
-            if (stored.Run.IsUnfinished && _live.TryGetValue(id, out live))
+            while (stored.Run.IsUnfinished && !_live.TryGetValue(id, out live))
             {
-                // Became live between the two looks (resume at start-up).
+                yield return StoredProgress(stored, final: false);
+                await Task.Delay(minInterval, _time, cancellationToken).ConfigureAwait(false);
+                stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
             }
-            else
+
+            if (live is null)
             {
-                yield return FinalProgress(stored);
+                yield return StoredProgress(stored, final: true);
                 yield break;
             }
         }
@@ -217,7 +222,7 @@ internal sealed partial class RunCoordinator : IDisposable
                 }
                 else
                 {
-                    yield return FinalProgress(stored);
+                    yield return StoredProgress(stored, final: true);
                 }
 
                 yield break;
@@ -445,7 +450,8 @@ internal sealed partial class RunCoordinator : IDisposable
         };
     }
 
-    private RunProgressUpdate FinalProgress(StoredRun stored) => new(
+    /// <summary>A progress message from the stored run; the final one carries the run with its simulations.</summary>
+    private RunProgressUpdate StoredProgress(StoredRun stored, bool final) => new(
         stored.Run.Id,
         stored.Run.State,
         StoreNames.Of(stored.Run.State),
@@ -455,7 +461,7 @@ internal sealed partial class RunCoordinator : IDisposable
         stored.Run.SimulationsTotal,
         Events: 0,
         Eta: null,
-        WithSimulations(stored.Run, includeResults: false));
+        final ? WithSimulations(stored.Run, includeResults: false) : null);
 
     /// <summary>Receives the scheduler's calls for one run.</summary>
     private sealed class Observer(RunCoordinator owner, LiveRun live) : IRunObserver

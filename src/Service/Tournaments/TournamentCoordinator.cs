@@ -213,7 +213,29 @@ internal sealed partial class TournamentCoordinator(
     /// <summary>Progress until the tournament has finished; the last message carries the final tournament.</summary>
     public async IAsyncEnumerable<TournamentProgressUpdate> Watch(string id, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var live = Find(id);
+        if (!_tournaments.TryGetValue(id, out var live))
+        {
+            // Not held by this process: followed in the store until it ends, as another process sharing the store (a
+            // silo of a cluster) runs it. Its results and artifacts are that process's (and, after a restart, any
+            // process's that rebuilds it); the final message here carries its outcome.
+            var stored = store.ListTournaments().FirstOrDefault(t => t.Id == id) ?? throw new TournamentNotFoundException(id);
+            while (stored.State == TournamentState.Running && !_tournaments.TryGetValue(id, out live))
+            {
+                var done = store.CountTournamentResults(id);
+                yield return new TournamentProgressUpdate(id, stored.State, done, stored.SimulationsTotal,
+                    stored.SimulationsTotal == 0 ? 0 : Math.Min(1, (double)done / stored.SimulationsTotal), null, null);
+                await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken).ConfigureAwait(false);
+                stored = store.ListTournaments().FirstOrDefault(t => t.Id == id) ?? throw new TournamentNotFoundException(id);
+            }
+
+            if (live is null)
+            {
+                var final = ToSnapshot(stored);
+                yield return new TournamentProgressUpdate(id, final.State, final.SimulationsDone, final.SimulationsTotal, 1, null, final);
+                yield break;
+            }
+        }
+
         while (true)
         {
             var changed = live.Changed;

@@ -310,6 +310,71 @@ public sealed class RunStoreContractTests(Type engineType)
         Assert.That(_engine.Count("results"), Is.EqualTo(4));
     }
 
+    [Test]
+    public async Task Service_TwoProcessesOnThisStore_EachListsAndWatchesTheOthersRunToItsEnd()
+    {
+        // Two service processes share the store (silos of a cluster): B lists A's run and follows it, while A runs it,
+        // to its end.
+        using var gate = new GatedExecutor();
+        await using var b = await TestService.StartAsync(_engine.ServiceOptions());
+        await using var a = await TestService.StartAsync(_engine.ServiceOptions(),
+            builder => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<ISimulationExecutor>(builder.Services, gate));
+        var run = await a.Runs.SubmitComparisonAsync(Requests.Comparison(Workloads.Burst(10), 1), deadline: TestService.Deadline());
+        await gate.WaitStartedAsync(2).WaitAsync(Timeout);
+
+        var listed = await b.Runs.ListRunsAsync(new ListRunsRequest(), deadline: TestService.Deadline());
+        using var watch = b.Runs.WatchRun(new WatchRunRequest { RunId = run.Id }, deadline: TestService.Deadline());
+        Assert.That(await watch.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Timeout), Is.True);
+        var first = watch.ResponseStream.Current;
+        gate.Release(2);
+        var messages = new List<RunProgress> { first };
+        while (await watch.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Timeout))
+        {
+            messages.Add(watch.ResponseStream.Current);
+        }
+
+        Assert.That(listed.Runs.Select(r => (r.Id, r.State)), Is.EqualTo(new[] { (run.Id, Contracts.V1.RunState.Running) }));
+        Assert.That((first.State, first.FinalRun), Is.EqualTo((Contracts.V1.RunState.Running, (Run?)null)), "B follows the run while A runs it");
+        Assert.That(messages[^1].FinalRun?.State, Is.EqualTo(Contracts.V1.RunState.Succeeded));
+        Assert.That(messages[^1].FinalRun?.Simulations.Select(s => s.Status), Is.EqualTo(new[] { "ok", "ok" }));
+    }
+
+    [Test]
+    public async Task Service_TwoProcessesOnThisStore_EachWatchesTheOthersTournamentToItsEnd()
+    {
+        const string Tournament = """
+            {
+              "format_version": 1, "name": "shared-store", "baseline": "upstream",
+              "policies": [ { "policy": "upstream" }, { "policy": "batching", "parameters": { "batch_size": 4 } } ],
+              "tracks": [ { "name": "burst-10", "workload": "seed-1000-maxcpus1", "workload_patch": { "name": "burst-10", "burst": { "count": 10 } } } ],
+              "replications": 2
+            }
+            """;
+        using var gate = new GatedExecutor();
+        await using var b = await TestService.StartAsync(_engine.ServiceOptions());
+        await using var a = await TestService.StartAsync(_engine.ServiceOptions(),
+            builder => Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<ISimulationExecutor>(builder.Services, gate));
+        var onA = new TournamentService.TournamentServiceClient(a.Channel);
+        var onB = new TournamentService.TournamentServiceClient(b.Channel);
+        var started = await onA.StartTournamentAsync(new StartTournamentRequest { TournamentJson = Tournament }, deadline: TestService.Deadline());
+        await gate.WaitStartedAsync(2).WaitAsync(Timeout);
+
+        using var watch = onB.WatchTournament(new WatchTournamentRequest { TournamentId = started.Id }, deadline: TestService.Deadline());
+        Assert.That(await watch.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Timeout), Is.True);
+        var first = watch.ResponseStream.Current;
+        gate.Release(4);
+        var last = first;
+        while (await watch.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(Timeout))
+        {
+            last = watch.ResponseStream.Current;
+        }
+
+        var onItsSilo = await onA.GetTournamentAsync(new GetTournamentRequest { TournamentId = started.Id }, deadline: TestService.Deadline());
+        Assert.That((first.State, first.SimulationsTotal, first.FinalTournament), Is.EqualTo((Contracts.V1.TournamentState.Running, 4, (Contracts.V1.Tournament?)null)));
+        Assert.That(last.FinalTournament?.State, Is.Not.EqualTo(Contracts.V1.TournamentState.Running).And.EqualTo(onItsSilo.State));
+        Assert.That(last.FinalTournament?.Id, Is.EqualTo(started.Id));
+    }
+
     private IRunStore Open()
     {
         var store = _engine.Open();
