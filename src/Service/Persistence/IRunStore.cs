@@ -27,6 +27,16 @@ internal interface IRunStore : IDisposable
     /// <summary>Throws <see cref="StoreUnavailableException"/> while the store cannot write.</summary>
     void ThrowIfUnwritable();
 
+    /// <summary>
+    /// Claims a run or tournament for this process, where several processes share the store: false while another
+    /// live process holds it (it is running it). Held until <see cref="Release"/> or this process ends. An embedded
+    /// store, which one process owns, always grants it.
+    /// </summary>
+    bool TryHold(string id);
+
+    /// <summary>Gives up what <see cref="TryHold"/> claimed (the run or tournament has ended here).</summary>
+    void Release(string id);
+
     /// <summary>Stores an accepted run with its simulations; those in <paramref name="fromStore"/> (index → status) are stored finished.</summary>
     void InsertRun(string id, RunPlan plan, DateTimeOffset createdAt, IReadOnlyDictionary<int, string> fromStore, string owner = "");
 

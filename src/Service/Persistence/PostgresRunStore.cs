@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
 using Npgsql;
 
 namespace NetnsPolicy.Service.Persistence;
@@ -17,6 +19,9 @@ internal sealed class PostgresRunStore : SqlRunStore
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _name;
+    private readonly Lock _holdGate = new();
+    private readonly HashSet<string> _held = new(StringComparer.Ordinal);
+    private NpgsqlConnection? _holdConnection;
 
     public PostgresRunStore(string connectionString)
     {
@@ -49,7 +54,98 @@ internal sealed class PostgresRunStore : SqlRunStore
              + (SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM tournament_simulations t)
         """;
 
-    public override void Dispose() => _dataSource.Dispose();
+    public override void Dispose()
+    {
+        lock (_holdGate)
+        {
+            _holdConnection?.Dispose();
+            _holdConnection = null;
+        }
+
+        _dataSource.Dispose();
+    }
+
+    /// <summary>
+    /// A session-level advisory lock per run or tournament, on one connection this process keeps open: another silo
+    /// starting sees it held and leaves the run to this one; when this process dies its session ends and the locks go
+    /// with it, so the next silo to start resumes what it left.
+    /// </summary>
+    public override bool TryHold(string id)
+    {
+        lock (_holdGate)
+        {
+            if (_held.Contains(id))
+            {
+                return true;
+            }
+
+            try
+            {
+                using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", HoldConnection());
+                command.Parameters.AddWithValue("key", HoldKey(id));
+                var granted = (bool)command.ExecuteScalar()!;
+                if (granted)
+                {
+                    _held.Add(id);
+                }
+
+                return granted;
+            }
+            catch (NpgsqlException)
+            {
+                // The server is not answering: nothing can be claimed now.
+                return false;
+            }
+        }
+    }
+
+    public override void Release(string id)
+    {
+        lock (_holdGate)
+        {
+            if (!_held.Remove(id) || _holdConnection is null)
+            {
+                return;
+            }
+
+            try
+            {
+                using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", _holdConnection);
+                command.Parameters.AddWithValue("key", HoldKey(id));
+                command.ExecuteScalar();
+            }
+            catch (NpgsqlException)
+            {
+                // The connection is gone, and the lock with it.
+            }
+        }
+    }
+
+    private NpgsqlConnection HoldConnection()
+    {
+        if (_holdConnection is { State: System.Data.ConnectionState.Open })
+        {
+            return _holdConnection;
+        }
+
+        // A new session: the locks of the one that broke went with it; they are taken again where still free.
+        _holdConnection?.Dispose();
+        _holdConnection = _dataSource.OpenConnection();
+        foreach (var id in _held.ToList())
+        {
+            using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", _holdConnection);
+            command.Parameters.AddWithValue("key", HoldKey(id));
+            if (!(bool)command.ExecuteScalar()!)
+            {
+                _held.Remove(id);
+            }
+        }
+
+        return _holdConnection;
+    }
+
+    /// <summary>The lock key of an id: the first 8 bytes of its SHA-256 (the same in every process, unlike string hashes).</summary>
+    private static long HoldKey(string id) => BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes("netnspolicy-hold/" + id)), 0);
 
     protected override DbConnection OpenConnection() => _dataSource.OpenConnection();
 

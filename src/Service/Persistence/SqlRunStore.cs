@@ -131,6 +131,13 @@ internal abstract class SqlRunStore : IRunStore
         }
     }
 
+    /// <summary>Granted: an embedded store belongs to one process (an engine shared by several overrides it).</summary>
+    public virtual bool TryHold(string id) => true;
+
+    public virtual void Release(string id)
+    {
+    }
+
     public bool IsReachable()
     {
         using var connection = Connect();

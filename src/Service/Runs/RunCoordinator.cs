@@ -57,6 +57,7 @@ internal sealed partial class RunCoordinator : IDisposable
         var now = _time.GetUtcNow();
         var id = RunIds.New(now);
         _store.InsertRun(id, plan, now, fromStore, client);
+        _store.TryHold(id);
         var live = new LiveRun(id, plan, now, fromStore.Keys.ToHashSet(), fromStore.Keys.ToHashSet(), startedAt: null) { Owner = client };
         _live[id] = live;
         Log.RunAccepted(_logger, id, plan.Kind, plan.WorkloadName, plan.Simulations.Count, fromStore.Count);
@@ -259,6 +260,12 @@ internal sealed partial class RunCoordinator : IDisposable
 
         foreach (var id in _store.UnfinishedRunIds())
         {
+            if (!_store.TryHold(id))
+            {
+                // Another live process sharing the store runs it: left to that one (watchers here follow the store).
+                continue;
+            }
+
             var stored = _store.GetRun(id)!;
             if (!_options.ResumeInterruptedRuns)
             {
@@ -414,6 +421,7 @@ internal sealed partial class RunCoordinator : IDisposable
 
         live.Terminate(state, detail, now);
         _live.TryRemove(live.Id, out _);
+        _store.Release(live.Id);
         Log.RunFinished(_logger, live.Id, state, detail);
         live.DisarmTimeout();
     }
@@ -436,6 +444,7 @@ internal sealed partial class RunCoordinator : IDisposable
     private void Interrupt(string id, string detail)
     {
         _store.Finish(id, RunState.Interrupted, detail, _time.GetUtcNow(), null);
+        _store.Release(id);
         Log.RunInterrupted(_logger, id, detail);
     }
 

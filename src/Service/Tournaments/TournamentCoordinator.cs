@@ -106,6 +106,7 @@ internal sealed partial class TournamentCoordinator(
             throw;
         }
 
+        store.TryHold(id);
         var live = new LiveTournament(id, tournament.Name, now, total) { Owner = client };
         _tournaments[id] = live;
         Log.TournamentStarted(logger, id, tournament.Name, tournament.Entries.Count, tournament.Tracks.Count);
@@ -129,6 +130,12 @@ internal sealed partial class TournamentCoordinator(
         var rebuild = stored.Where(t => t.State != TournamentState.Running).TakeLast(KeptFinished).Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var t in stored.Where(t => t.State == TournamentState.Running || rebuild.Contains(t.Id)))
         {
+            if (t.State == TournamentState.Running && !store.TryHold(t.Id))
+            {
+                // Another live process sharing the store runs it: left to that one (watchers here follow the store).
+                continue;
+            }
+
             var live = new LiveTournament(t.Id, t.Name, t.CreatedAt, t.SimulationsTotal) { Owner = t.Owner };
             _tournaments[t.Id] = live;
             Tournament tournament;
@@ -308,6 +315,10 @@ internal sealed partial class TournamentCoordinator(
             if (!rebuilding)
             {
                 Interlocked.Decrement(ref _running);
+                if (!_stopping)
+                {
+                    store.Release(live.Id);
+                }
             }
 
             ForgetOldest();
