@@ -188,6 +188,18 @@ public sealed class BadInputTests
         Assert.That(RpcAssert.Fields(error), Is.EqualTo(new[] { "page_size" }));
     }
 
+    [Test]
+    public async Task ListRuns_StateFilterNotARunState_InvalidArgumentNamingItsPosition()
+    {
+        var request = new ListRunsRequest { States = { RunState.Succeeded, RunState.Unspecified, (RunState)42 } };
+
+        var error = await RpcAssert.FailsWith(StatusCode.InvalidArgument,
+            () => _service.Runs.ListRunsAsync(request, deadline: TestService.Deadline()).ResponseAsync);
+
+        Assert.That(RpcAssert.Fields(error), Is.EqualTo(new[] { "states[1]" }));
+        Assert.That(error.Status.Detail, Does.Contain("must be a run state"));
+    }
+
     private async Task AssertNothingStoredAndServing()
     {
         var listed = await _service.Runs.ListRunsAsync(new ListRunsRequest(), deadline: TestService.Deadline());

@@ -55,6 +55,42 @@ public sealed class StoreLifecycleTests
     }
 
     [Test]
+    public async Task DeleteRun_FinishedRuns_TheFileGivesTheirPagesBack()
+    {
+        using var db = new TempDatabase();
+        await using var service = await TestService.StartAsync(TestService.OptionsFor(db.Path));
+        var runs = new List<Run>();
+        for (var seed = 1UL; seed <= 4; seed++)
+        {
+            runs.Add(await service.CompleteAsync(await service.Runs.SubmitComparisonAsync(Requests.Comparison(Workloads.Burst(50), seed), deadline: TestService.Deadline())));
+        }
+
+        var before = Pages(db.Path);
+        foreach (var run in runs.Skip(1))
+        {
+            await service.Runs.DeleteRunAsync(new DeleteRunRequest { RunId = run.Id }, deadline: TestService.Deadline());
+        }
+
+        var after = Pages(db.Path);
+
+        TestContext.Out.WriteLine($"page_count {before.Count} → {after.Count} (page size {before.Size}), freelist {before.Free} → {after.Free}");
+        Assert.That(after.Count, Is.LessThan(before.Count * 0.6), "three of four runs' pages are given back");
+        Assert.That(after.Free, Is.Zero, "incremental_vacuum leaves no free pages in the file");
+    }
+
+    /// <summary>The file's page count, free pages and page size, read through a connection of its own.</summary>
+    private static (long Count, long Free, long Size) Pages(string path)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT page_count, freelist_count, page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
+    [Test]
     public async Task Retention_MaxAge_FinishedRunsOlderDeletedAtStart()
     {
         using var db = new TempDatabase();
@@ -87,7 +123,7 @@ public sealed class StoreLifecycleTests
     }
 
     [Test]
-    public async Task StartAsync_SchemaVersion1Store_MigratedTo3AndServed()
+    public async Task StartAsync_SchemaVersion1Store_MigratedTo4AndServed()
     {
         using var db = new TempDatabase();
         using (var connection = new SqliteConnection($"Data Source={db.Path};Pooling=False"))
@@ -121,7 +157,9 @@ public sealed class StoreLifecycleTests
         check.Open();
         using var version = check.CreateCommand();
         version.CommandText = "PRAGMA user_version";
-        Assert.That((long)version.ExecuteScalar()!, Is.EqualTo(3));
+        Assert.That((long)version.ExecuteScalar()!, Is.EqualTo(4));
+        version.CommandText = "PRAGMA auto_vacuum";
+        Assert.That((long)version.ExecuteScalar()!, Is.EqualTo(2), "the file, created without auto-vacuum, was rewritten with INCREMENTAL");
         version.CommandText = "SELECT owner || '|' || state || '|' || kind FROM runs";
         Assert.That(version.ExecuteScalar(), Is.EqualTo("|failed|single"), "owner added, state and kind by name");
     }
@@ -139,10 +177,13 @@ public sealed class StoreLifecycleTests
             runId = (await service.CompleteAsync(await service.Runs.SubmitComparisonAsync(request, deadline: TestService.Deadline()))).Id;
         }
 
-        // Back to schema 2 as its build wrote it: the request as protobuf bytes in `request`, no `request_json`.
+        // Back to schema 2 as its build wrote it: the request as protobuf bytes in `request`, no `request_json`; results
+        // as text.
+        Dictionary<string, string> results;
         using (var connection = new SqliteConnection($"Data Source={db.Path};Pooling=False"))
         {
             connection.Open();
+            results = Persistence.SchemaDowngrade.ToSchema3(connection);
             using var downgrade = connection.CreateCommand();
             downgrade.CommandText = "ALTER TABLE runs ADD COLUMN request BLOB NOT NULL DEFAULT x''; UPDATE runs SET request = $bytes; ALTER TABLE runs DROP COLUMN request_json; PRAGMA user_version = 2;";
             downgrade.Parameters.AddWithValue("$bytes", Google.Protobuf.MessageExtensions.ToByteArray(request));
@@ -162,22 +203,29 @@ public sealed class StoreLifecycleTests
         check.Open();
         using var query = check.CreateCommand();
         query.CommandText = "PRAGMA user_version";
-        Assert.That((long)query.ExecuteScalar()!, Is.EqualTo(3));
+        Assert.That((long)query.ExecuteScalar()!, Is.EqualTo(4));
+        query.CommandText = "SELECT count(*) FROM pragma_table_info('results') WHERE name = 'json'";
+        Assert.That((long)query.ExecuteScalar()!, Is.Zero, "results are stored gzipped (body), not as text");
+        using (var store = new Service.Persistence.SqliteRunStore(Microsoft.Extensions.Options.Options.Create(TestService.OptionsFor(db.Path)), new Api.ProtobufRequestReader()))
+        {
+            Assert.That(store.ReadResults(results.Keys), Is.EqualTo(results), "each result reads back byte for byte");
+        }
+
         query.CommandText = "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'request'";
         Assert.That((long)query.ExecuteScalar()!, Is.Zero, "the bytes column is dropped");
         query.CommandText = "SELECT request_json FROM runs WHERE id = $id";
         query.Parameters.AddWithValue("$id", runId);
         var json = (string)query.ExecuteScalar()!;
         Assert.That(json, Does.StartWith("{\"schema_version\":1,"));
-        Assert.That(Persistence.StoredRequest.FromJson(json).ToRequest(), Is.EqualTo(request), "the stored record gives back the request");
+        Assert.That(Api.RunMapping.ToMessage(Service.Persistence.StoredRequest.FromJson(json).ToRequest()), Is.EqualTo(request), "the stored record gives back the request");
     }
 
     [Test]
     public void FromJson_UnknownSchemaVersion_RefusedNamingIt()
     {
-        var json = Persistence.StoredRequest.From(Requests.Comparison(Workloads.Burst(10), 1)).ToJson().Replace("\"schema_version\":1", "\"schema_version\":7", StringComparison.Ordinal);
+        var json = Service.Persistence.StoredRequest.From(Api.RunMapping.ToRequest(Requests.Comparison(Workloads.Burst(10), 1))).ToJson().Replace("\"schema_version\":1", "\"schema_version\":7", StringComparison.Ordinal);
 
-        var e = Assert.Throws<InvalidDataException>(() => Persistence.StoredRequest.FromJson(json));
+        var e = Assert.Throws<InvalidDataException>(() => Service.Persistence.StoredRequest.FromJson(json));
 
         Assert.That(e!.Message, Does.Contain("schema_version 7"));
     }

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using TypeRegistry = Google.Protobuf.Reflection.TypeRegistry;
 using Grpc.Core;
 using NetnsPolicy.Contracts.V1;
+using RunKind = NetnsPolicy.Service.Runs.RunKind;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using NetnsPolicy.PluginHost;
@@ -40,12 +41,12 @@ internal static class JsonGateway
         v1.MapPost("/runs", async (HttpRequest http, RunCoordinator runs, IOptions<ServiceOptions> options) =>
         {
             var body = await ReadAsync<SubmitRunRequest>(http, options.Value.MaxMessageBytes).ConfigureAwait(false);
-            return Answer(() => runs.Submit(RunKind.Single, RunPlanner.Normalize(body.Message ?? throw body.Error!), ClientIdentity.Of(http.HttpContext)));
+            return Answer(() => RunMapping.ToMessage(runs.Submit(RunKind.Single, RunMapping.ToRequest(body.Message ?? throw body.Error!), ClientIdentity.Of(http.HttpContext))));
         });
         v1.MapPost("/comparisons", async (HttpRequest http, RunCoordinator runs, IOptions<ServiceOptions> options) =>
         {
             var body = await ReadAsync<SubmitComparisonRequest>(http, options.Value.MaxMessageBytes).ConfigureAwait(false);
-            return Answer(() => runs.Submit(RunKind.Comparison, body.Message ?? throw body.Error!, ClientIdentity.Of(http.HttpContext)));
+            return Answer(() => RunMapping.ToMessage(runs.Submit(RunKind.Comparison, RunMapping.ToRequest(body.Message ?? throw body.Error!), ClientIdentity.Of(http.HttpContext))));
         });
         v1.MapGet("/runs", (RunCoordinator runs, string? page_size, string? page_token) => Answer(() =>
         {
@@ -58,7 +59,7 @@ internal static class JsonGateway
 
             var (page, next) = runs.List(size, string.IsNullOrEmpty(page_token) ? null : page_token, []);
             var response = new ListRunsResponse { NextPageToken = next };
-            response.Runs.Add(page);
+            response.Runs.Add(page.Select(RunMapping.ToMessage));
             return response;
         }));
         v1.MapGet("/tournaments", (TournamentCoordinator tournaments, string? page_size, string? page_token) => Answer(() =>
@@ -71,7 +72,7 @@ internal static class JsonGateway
 
             var (page, next) = tournaments.List(size, string.IsNullOrEmpty(page_token) ? null : page_token);
             var response = new ListTournamentsResponse { NextPageToken = next };
-            response.Tournaments.Add(page);
+            response.Tournaments.Add(page.Select(TournamentMapping.ToMessage));
             return response;
         }));
         v1.MapGet("/tournaments/{id}", (string id, TournamentCoordinator tournaments) => Answer(() =>
@@ -81,17 +82,17 @@ internal static class JsonGateway
                 throw new InputValidationException("tournament_id", "is not a tournament id (26 characters of Crockford base 32)");
             }
 
-            return tournaments.Get(id);
+            return TournamentMapping.ToMessage(tournaments.Get(id));
         }));
         v1.MapGet("/runs/{id}", (string id, RunCoordinator runs) => Answer(() =>
         {
             RunApi.CheckRunId(id);
-            return runs.Get(id, includeSimulations: true, includeResults: false);
+            return RunMapping.ToMessage(runs.Get(id, includeSimulations: true, includeResults: false));
         }));
         v1.MapPost("/runs/{id}/cancel", (string id, HttpContext http, RunCoordinator runs) => Answer(() =>
         {
             RunApi.CheckRunId(id);
-            return runs.Cancel(id, ClientIdentity.Of(http), ClientIdentity.IsAdmin(http));
+            return RunMapping.ToMessage(runs.Cancel(id, ClientIdentity.Of(http), ClientIdentity.IsAdmin(http)));
         }));
         v1.MapDelete("/runs/{id}", (string id, HttpContext http, RunCoordinator runs) => Answer(() =>
         {

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using NetnsPolicy.Contracts.V1;
+using RunKind = NetnsPolicy.Service.Runs.RunKind;
 using NetnsPolicy.Service.Runs;
 using NetnsPolicy.Simulation;
 
@@ -13,16 +14,16 @@ internal sealed class RunApi(RunCoordinator runs) : RunService.RunServiceBase
     private static readonly TimeSpan MaxWatchInterval = TimeSpan.FromSeconds(10);
 
     public override Task<Run> SubmitRun(SubmitRunRequest request, ServerCallContext context) =>
-        Task.FromResult(runs.Submit(RunKind.Single, RunPlanner.Normalize(request), ClientIdentity.Of(context)));
+        Task.FromResult(RunMapping.ToMessage(runs.Submit(RunKind.Single, RunMapping.ToRequest(request), ClientIdentity.Of(context))));
 
     public override Task<Run> SubmitComparison(SubmitComparisonRequest request, ServerCallContext context) =>
-        Task.FromResult(runs.Submit(RunKind.Comparison, request, ClientIdentity.Of(context)));
+        Task.FromResult(RunMapping.ToMessage(runs.Submit(RunKind.Comparison, RunMapping.ToRequest(request), ClientIdentity.Of(context))));
 
     public override async Task WatchRun(WatchRunRequest request, IServerStreamWriter<RunProgress> responseStream, ServerCallContext context)
     {
         CheckRunId(request.RunId);
         var errors = new List<FieldError>();
-        if (request.MinInterval is { } d && !RunPlanner.CheckDuration(d, "min_interval", TimeSpan.FromDays(1), errors))
+        if (RunMapping.ToDuration(request.MinInterval) is { } d && !RunPlanner.CheckDuration(d, "min_interval", TimeSpan.FromDays(1), errors))
         {
             throw new InputValidationException(errors);
         }
@@ -32,14 +33,14 @@ internal sealed class RunApi(RunCoordinator runs) : RunService.RunServiceBase
             : DefaultWatchInterval;
         await foreach (var progress in runs.Watch(request.RunId, interval, context.CancellationToken).ConfigureAwait(false))
         {
-            await responseStream.WriteAsync(progress, context.CancellationToken).ConfigureAwait(false);
+            await responseStream.WriteAsync(RunMapping.ToMessage(progress), context.CancellationToken).ConfigureAwait(false);
         }
     }
 
     public override Task<Run> GetRun(GetRunRequest request, ServerCallContext context)
     {
         CheckRunId(request.RunId);
-        return Task.FromResult(runs.Get(request.RunId, request.IncludeSimulations, request.IncludeResults));
+        return Task.FromResult(RunMapping.ToMessage(runs.Get(request.RunId, request.IncludeSimulations, request.IncludeResults)));
     }
 
     public override Task<ListRunsResponse> ListRuns(ListRunsRequest request, ServerCallContext context)
@@ -54,16 +55,16 @@ internal sealed class RunApi(RunCoordinator runs) : RunService.RunServiceBase
             throw new InputValidationException("page_token", "is not a token returned by ListRuns");
         }
 
-        var (page, next) = runs.List(request.PageSize == 0 ? 100 : request.PageSize, request.PageToken.Length > 0 ? request.PageToken : null, [.. request.States.Distinct()]);
+        var (page, next) = runs.List(request.PageSize == 0 ? 100 : request.PageSize, request.PageToken.Length > 0 ? request.PageToken : null, RunMapping.ToStates(request.States));
         var response = new ListRunsResponse { NextPageToken = next };
-        response.Runs.Add(page);
+        response.Runs.Add(page.Select(RunMapping.ToMessage));
         return Task.FromResult(response);
     }
 
     public override Task<Run> CancelRun(CancelRunRequest request, ServerCallContext context)
     {
         CheckRunId(request.RunId);
-        return Task.FromResult(runs.Cancel(request.RunId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context)));
+        return Task.FromResult(RunMapping.ToMessage(runs.Cancel(request.RunId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context))));
     }
 
     public override Task<DeleteRunResponse> DeleteRun(DeleteRunRequest request, ServerCallContext context)
@@ -91,7 +92,7 @@ internal sealed class RunApi(RunCoordinator runs) : RunService.RunServiceBase
     internal static GetReportResponse Report(RunCoordinator runs, string runId, IEnumerable<ReportFormat> formats)
     {
         var (run, report) = runs.GetReport(runId);
-        var response = new GetReportResponse { Run = run, Report = ReportMapping.ToProto(report) };
+        var response = new GetReportResponse { Run = RunMapping.ToMessage(run), Report = ReportMapping.ToProto(report) };
         response.Artifacts.Add(formats.Distinct().Select(f => ReportMapping.Render(report, f)));
         return response;
     }

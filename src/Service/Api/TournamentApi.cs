@@ -10,27 +10,27 @@ namespace NetnsPolicy.Service.Api;
 internal sealed class TournamentApi(TournamentCoordinator tournaments) : TournamentService.TournamentServiceBase
 {
     public override Task<Tournament> StartTournament(StartTournamentRequest request, ServerCallContext context) =>
-        Task.FromResult(tournaments.Start(request, ClientIdentity.Of(context)));
+        Task.FromResult(TournamentMapping.ToMessage(tournaments.Start(request.TournamentJson, RunMapping.ToDuration(request.TimeBudget), ClientIdentity.Of(context))));
 
     public override async Task WatchTournament(WatchTournamentRequest request, IServerStreamWriter<TournamentProgress> responseStream, ServerCallContext context)
     {
         CheckId(request.TournamentId);
         await foreach (var progress in tournaments.Watch(request.TournamentId, context.CancellationToken).ConfigureAwait(false))
         {
-            await responseStream.WriteAsync(progress, context.CancellationToken).ConfigureAwait(false);
+            await responseStream.WriteAsync(TournamentMapping.ToMessage(progress), context.CancellationToken).ConfigureAwait(false);
         }
     }
 
     public override Task<Tournament> GetTournament(GetTournamentRequest request, ServerCallContext context)
     {
         CheckId(request.TournamentId);
-        return Task.FromResult(tournaments.Get(request.TournamentId));
+        return Task.FromResult(TournamentMapping.ToMessage(tournaments.Get(request.TournamentId)));
     }
 
     public override Task<Tournament> CancelTournament(CancelTournamentRequest request, ServerCallContext context)
     {
         CheckId(request.TournamentId);
-        return Task.FromResult(tournaments.Cancel(request.TournamentId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context)));
+        return Task.FromResult(TournamentMapping.ToMessage(tournaments.Cancel(request.TournamentId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context))));
     }
 
     public override Task<ListTournamentsResponse> ListTournaments(ListTournamentsRequest request, ServerCallContext context)
@@ -47,7 +47,7 @@ internal sealed class TournamentApi(TournamentCoordinator tournaments) : Tournam
 
         var (page, next) = tournaments.List(request.PageSize == 0 ? 100 : request.PageSize, request.PageToken.Length > 0 ? request.PageToken : null);
         var response = new ListTournamentsResponse { NextPageToken = next };
-        response.Tournaments.Add(page);
+        response.Tournaments.Add(page.Select(TournamentMapping.ToMessage));
         return Task.FromResult(response);
     }
 

@@ -134,7 +134,8 @@ public static class NetnsPolicyServer
         services.AddSingleton<ISimulationExecutor>(sp => new EngineSimulationExecutor(sp.GetRequiredService<IPolicyCatalog>(), sp.GetRequiredService<PluginExecution>()));
         services.AddSingleton<LocalRunScheduler>();
         services.AddSingleton<IRunScheduler>(sp => sp.GetRequiredService<LocalRunScheduler>());
-        services.AddSingleton<RunStore>();
+        services.AddSingleton<IProtobufRequestReader, ProtobufRequestReader>();
+        services.AddRunStore(options);
         services.AddSingleton<RunPlanner>();
         services.AddSingleton<RunCoordinator>();
         services.AddSingleton<TournamentCoordinator>();

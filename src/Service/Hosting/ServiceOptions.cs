@@ -22,8 +22,14 @@ public sealed class ServiceOptions
     [Range(-1, 65535)]
     public int WebPort { get; set; } = 5181;
 
-    /// <summary>SQLite database file holding runs, results and reports.</summary>
+    /// <summary>SQLite database file holding runs, results and reports (unless <see cref="StoreConnectionString"/> is set).</summary>
     public string DatabasePath { get; set; } = "netns-policy.db";
+
+    /// <summary>
+    /// PostgreSQL connection string (<c>Host=…;Database=…;Username=…</c>) of a store several service processes share
+    /// (cluster mode); empty: the SQLite file <see cref="DatabasePath"/>. Also read from <c>Store:ConnectionString</c>.
+    /// </summary>
+    public string StoreConnectionString { get; set; } = "";
 
     /// <summary>Simulations executing at once; 0 means one per core.</summary>
     [Range(0, 1024)]

@@ -4,7 +4,7 @@ using NetnsPolicy.Service.Persistence;
 namespace NetnsPolicy.Service.Hosting;
 
 /// <summary>Healthy while the run store answers and can write; reported through grpc.health.v1 (NOT_SERVING otherwise).</summary>
-internal sealed class StoreHealthCheck(RunStore store) : IHealthCheck
+internal sealed class StoreHealthCheck(IRunStore store) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

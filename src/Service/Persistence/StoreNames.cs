@@ -1,10 +1,12 @@
-using NetnsPolicy.Contracts.V1;
+using NetnsPolicy.Service.Runs;
+using NetnsPolicy.Service.Tournaments;
 
 namespace NetnsPolicy.Service.Persistence;
 
 /// <summary>
-/// How the store spells run states and kinds: the service's own names, so that renumbering or renaming the API's
-/// enums never changes what stored rows mean (schema 1 stored the proto enum numbers; migration 1 → 2 converts them).
+/// How the service spells run and tournament states and run kinds, in the store and in progress phases: its own
+/// names, so that renumbering or renaming an enum never changes what stored rows mean (schema 1 stored the proto enum
+/// numbers; migration 1 → 2 converts them).
 /// </summary>
 internal static class StoreNames
 {
@@ -25,6 +27,25 @@ internal static class StoreNames
     public static RunState ParseState(string name) =>
         States.FirstOrDefault(s => s.Name == name) is { Name: not null } found ? found.State
         : throw new InvalidDataException($"stored run state '{name}' is not one this build knows");
+
+    public static string Of(TournamentState state) => state switch
+    {
+        TournamentState.Running => "running",
+        TournamentState.Passed => "passed",
+        TournamentState.GateFailed => "gate-failed",
+        TournamentState.Cancelled => "cancelled",
+        _ => "failed",
+    };
+
+    /// <summary>A stored tournament state; a name this build does not know reads as failed.</summary>
+    public static TournamentState ParseTournamentState(string name) => name switch
+    {
+        "running" => TournamentState.Running,
+        "passed" => TournamentState.Passed,
+        "gate-failed" => TournamentState.GateFailed,
+        "cancelled" => TournamentState.Cancelled,
+        _ => TournamentState.Failed,
+    };
 
     public static string Of(RunKind kind) => kind == RunKind.Comparison ? "comparison" : "single";
 

@@ -1,14 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Google.Protobuf.WellKnownTypes;
-using NetnsPolicy.Contracts.V1;
+using NetnsPolicy.Service.Runs;
 
 namespace NetnsPolicy.Service.Persistence;
 
 /// <summary>
 /// A run's normalized request as the store keeps it (<c>runs.request_json</c>): the service's own record, snake_case
 /// JSON with a <c>schema_version</c>, so that the stored form does not depend on the API's protobuf encoding. Mapped
-/// from and to the API's <see cref="SubmitComparisonRequest"/> at the store's edge.
+/// from and to the service's <see cref="RunRequest"/> at the store's edge (its fields, parameters sorted by name).
 /// </summary>
 /// <param name="SchemaVersion">The record's version; <see cref="CurrentSchemaVersion"/> is the only one read.</param>
 /// <param name="WorkloadJson">The workload's JSON text, when given as content.</param>
@@ -41,59 +40,33 @@ internal sealed record StoredRequest(
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static StoredRequest From(SubmitComparisonRequest request)
+    public static StoredRequest From(RunRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         return new StoredRequest(
             CurrentSchemaVersion,
-            request.Workload?.SourceCase == WorkloadSource.SourceOneofCase.Json ? request.Workload.Json : null,
-            request.Workload?.SourceCase == WorkloadSource.SourceOneofCase.Builtin ? request.Workload.Builtin : null,
+            request.WorkloadJson,
+            request.WorkloadBuiltin,
             request.KernelProfile,
-            request.Policies.Select(p => new StoredContender(p.Label, p.Policy, new SortedDictionary<string, string>(p.Parameters, StringComparer.Ordinal))).ToList(),
+            request.Contenders.Select(p => new StoredContender(p.Label, p.Policy, new SortedDictionary<string, string>(p.Parameters.ToDictionary(), StringComparer.Ordinal))).ToList(),
             request.Baseline,
-            request.Seeds?.Seeds.ToList() ?? [],
-            request.Seeds?.Replications ?? 0,
+            request.Seeds,
+            request.Replications,
             request.Timeout is { } t ? new StoredDuration(t.Seconds, t.Nanos) : null,
             request.Description);
     }
 
-    /// <summary>The API request this record stands for (what the coordinator plans from).</summary>
-    public SubmitComparisonRequest ToRequest()
-    {
-        var request = new SubmitComparisonRequest { KernelProfile = KernelProfile, Baseline = Baseline, Description = Description };
-        if (WorkloadJson is not null)
-        {
-            request.Workload = new WorkloadSource { Json = WorkloadJson };
-        }
-        else if (WorkloadBuiltin is not null)
-        {
-            request.Workload = new WorkloadSource { Builtin = WorkloadBuiltin };
-        }
-
-        foreach (var p in Policies)
-        {
-            var entry = new PolicyEntry { Label = p.Label, Policy = p.Policy };
-            foreach (var (name, value) in p.Parameters)
-            {
-                entry.Parameters[name] = value;
-            }
-
-            request.Policies.Add(entry);
-        }
-
-        if (Seeds.Count > 0 || Replications != 0)
-        {
-            request.Seeds = new SeedPlan { Replications = Replications };
-            request.Seeds.Seeds.Add(Seeds);
-        }
-
-        if (Timeout is { } timeout)
-        {
-            request.Timeout = new Duration { Seconds = timeout.Seconds, Nanos = timeout.Nanos };
-        }
-
-        return request;
-    }
+    /// <summary>The request this record stands for (what the coordinator plans from).</summary>
+    public RunRequest ToRequest() => new(
+        WorkloadJson,
+        WorkloadBuiltin,
+        KernelProfile,
+        [.. Policies.Select(p => new ContenderRequest(p.Label, p.Policy, p.Parameters))],
+        Baseline,
+        Seeds,
+        Replications,
+        Timeout is { } t ? new RequestDuration(t.Seconds, t.Nanos) : null,
+        Description);
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 

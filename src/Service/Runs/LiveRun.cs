@@ -1,5 +1,3 @@
-using Google.Protobuf.WellKnownTypes;
-using NetnsPolicy.Contracts.V1;
 using NetnsPolicy.Service.Persistence;
 using NetnsPolicy.Simulation;
 
@@ -156,19 +154,19 @@ internal sealed class LiveRun : IDisposable
         }
     }
 
-    /// <summary>The run as the API shows it now.</summary>
-    public Run ToRun()
+    /// <summary>The run as the service shows it now.</summary>
+    public RunSnapshot ToSnapshot()
     {
         lock (_gate)
         {
-            return RunMessages.ToRun(new StoredRun(Id, Plan.Kind, _state, _detail, Plan.WorkloadName, Plan.KernelProfile, Plan.Baseline,
-                [.. Plan.Contenders.Select(c => c.Label)], Plan.Request.Description, Plan.Request, Plan.RequestHash, CreatedAt, _startedAt, _finishedAt,
-                _done.Length, _done.Count(d => d), _fromStore.Count(d => d)));
+            return new RunSnapshot(Id, Plan.Kind, _state, _detail, Plan.WorkloadName, Plan.KernelProfile, Plan.Baseline,
+                [.. Plan.Contenders.Select(c => c.Label)], Plan.Request.Description, Plan.RequestHash, CreatedAt, _startedAt, _finishedAt,
+                _done.Length, _done.Count(d => d), _fromStore.Count(d => d));
         }
     }
 
     /// <summary>A progress message for watchers.</summary>
-    public RunProgress ToProgress(DateTimeOffset now)
+    public RunProgressUpdate ToProgress(DateTimeOffset now)
     {
         lock (_gate)
         {
@@ -177,24 +175,24 @@ internal sealed class LiveRun : IDisposable
             var lead = _running.Values.OrderByDescending(p => p.FractionDone).FirstOrDefault();
             var fraction = Math.Clamp((doneCount + _running.Values.Sum(p => Math.Clamp(p.FractionDone, 0, 1))) / total, 0, 1);
             var terminal = _state is not (RunState.Queued or RunState.Running);
-            var progress = new RunProgress
-            {
-                RunId = Id,
-                State = _state,
-                Phase = _running.Count > 0 ? lead.Phase : PhaseName(_state),
-                SimulatedNs = _running.Count > 0 ? lead.SimulatedNs : 0,
-                FractionDone = _state == RunState.Succeeded ? 1 : fraction,
-                SimulationsDone = doneCount,
-                SimulationsTotal = _done.Length,
-                Events = _running.Values.Sum(p => p.Events),
-            };
+            TimeSpan? eta = null;
             if (!terminal && _startedAt is { } started && fraction > 0)
             {
                 var elapsed = now - started;
-                progress.Eta = Duration.FromTimeSpan(TimeSpan.FromTicks((long)(elapsed.Ticks * (1 - fraction) / fraction)));
+                eta = TimeSpan.FromTicks((long)(elapsed.Ticks * (1 - fraction) / fraction));
             }
 
-            return progress;
+            return new RunProgressUpdate(
+                Id,
+                _state,
+                _running.Count > 0 ? lead.Phase : StoreNames.Of(_state),
+                _running.Count > 0 ? lead.SimulatedNs : 0,
+                _state == RunState.Succeeded ? 1 : fraction,
+                doneCount,
+                _done.Length,
+                _running.Values.Sum(p => p.Events),
+                eta,
+                FinalRun: null);
         }
     }
 
@@ -212,18 +210,6 @@ internal sealed class LiveRun : IDisposable
     }
 
     public void Dispose() => Cancellation.Dispose();
-
-    private static string PhaseName(RunState state) => state switch
-    {
-        RunState.Queued => "queued",
-        RunState.Running => "running",
-        RunState.Succeeded => "succeeded",
-        RunState.Failed => "failed",
-        RunState.Cancelled => "cancelled",
-        RunState.DeadlineExceeded => "deadline-exceeded",
-        RunState.Interrupted => "interrupted",
-        _ => "unknown",
-    };
 
     private void Signal() => Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
 

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
-using NetnsPolicy.Contracts.V1;
 using NetnsPolicy.Reports;
 using NetnsPolicy.Service.Hosting;
 using NetnsPolicy.Service.Persistence;
@@ -21,14 +19,14 @@ internal sealed partial class RunCoordinator : IDisposable
 {
     private readonly ConcurrentDictionary<string, LiveRun> _live = new(StringComparer.Ordinal);
     private readonly RunPlanner _planner;
-    private readonly RunStore _store;
+    private readonly IRunStore _store;
     private readonly IRunScheduler _scheduler;
     private readonly TimeProvider _time;
     private readonly ILogger<RunCoordinator> _logger;
     private readonly ServiceOptions _options;
     private volatile bool _stopping;
 
-    public RunCoordinator(RunPlanner planner, RunStore store, IRunScheduler scheduler, TimeProvider time, IOptions<ServiceOptions> options, ILogger<RunCoordinator> logger)
+    public RunCoordinator(RunPlanner planner, IRunStore store, IRunScheduler scheduler, TimeProvider time, IOptions<ServiceOptions> options, ILogger<RunCoordinator> logger)
     {
         _planner = planner;
         _store = store;
@@ -39,7 +37,7 @@ internal sealed partial class RunCoordinator : IDisposable
     }
 
     /// <summary>Validates, stores and queues a run; simulations already in the store are not run again.</summary>
-    public Run Submit(RunKind kind, SubmitComparisonRequest request, string client = "")
+    public RunSnapshot Submit(RunKind kind, RunRequest request, string client = "")
     {
         var plan = _planner.Plan(kind, request);
         MemoryGuard.ThrowIfOverLimit(_options);
@@ -59,6 +57,7 @@ internal sealed partial class RunCoordinator : IDisposable
         var now = _time.GetUtcNow();
         var id = RunIds.New(now);
         _store.InsertRun(id, plan, now, fromStore, client);
+        _store.TryHold(id);
         var live = new LiveRun(id, plan, now, fromStore.Keys.ToHashSet(), fromStore.Keys.ToHashSet(), startedAt: null) { Owner = client };
         _live[id] = live;
         Log.RunAccepted(_logger, id, plan.Kind, plan.WorkloadName, plan.Simulations.Count, fromStore.Count);
@@ -71,25 +70,20 @@ internal sealed partial class RunCoordinator : IDisposable
             Start(live, reservation, pending);
         }
 
-        return live.ToRun();
+        return live.ToSnapshot();
     }
 
     /// <summary>The run now; per-simulation detail on request.</summary>
-    public Run Get(string id, bool includeSimulations, bool includeResults)
+    public RunSnapshot Get(string id, bool includeSimulations, bool includeResults)
     {
-        var run = _live.TryGetValue(id, out var live) ? live.ToRun() : RunMessages.ToRun(_store.GetRun(id) ?? throw new RunNotFoundException(id));
-        if (includeSimulations || includeResults)
-        {
-            AddSimulations(run, includeResults);
-        }
-
-        return run;
+        var run = _live.TryGetValue(id, out var live) ? live.ToSnapshot() : (_store.GetRun(id) ?? throw new RunNotFoundException(id)).Run;
+        return includeSimulations || includeResults ? WithSimulations(run, includeResults) : run;
     }
 
-    public (List<Run> Runs, string NextPageToken) List(int pageSize, string? pageToken, IReadOnlyCollection<RunState> states)
+    public (List<RunSnapshot> Runs, string NextPageToken) List(int pageSize, string? pageToken, IReadOnlyCollection<RunState> states)
     {
         var stored = _store.ListRuns(pageSize + 1, pageToken, states);
-        var page = stored.Take(pageSize).Select(s => _live.TryGetValue(s.Id, out var live) ? live.ToRun() : RunMessages.ToRun(s)).ToList();
+        var page = stored.Take(pageSize).Select(s => _live.TryGetValue(s.Run.Id, out var live) ? live.ToSnapshot() : s.Run).ToList();
         return (page, stored.Count > pageSize ? page[^1].Id : "");
     }
 
@@ -98,7 +92,7 @@ internal sealed partial class RunCoordinator : IDisposable
     /// with FAILED_PRECONDITION and keeps its state; a run submitted under a key is refused to any other caller unless
     /// <paramref name="admin"/> (<see cref="RunOwnership"/>).
     /// </summary>
-    public Run Cancel(string id, string? caller = null, bool admin = true)
+    public RunSnapshot Cancel(string id, string? caller = null, bool admin = true)
     {
         if (_live.TryGetValue(id, out var live))
         {
@@ -117,16 +111,16 @@ internal sealed partial class RunCoordinator : IDisposable
             Log.RunCancelRequested(_logger, id);
             live.Cancellation.Cancel();
             FinishIfStopped(live);
-            return live.ToRun();
+            return live.ToSnapshot();
         }
 
         var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
-        if (stored.State is not (RunState.Queued or RunState.Running))
+        if (!stored.Run.IsUnfinished)
         {
-            throw new RunStateException(id, stored.State, $"the run has finished ({stored.State}); it can no longer be cancelled");
+            throw new RunStateException(id, stored.Run.State, $"the run has finished ({stored.Run.State}); it can no longer be cancelled");
         }
 
-        return RunMessages.ToRun(stored);
+        return stored.Run;
     }
 
     /// <summary>
@@ -141,9 +135,9 @@ internal sealed partial class RunCoordinator : IDisposable
             throw new RunAccessDeniedException(id);
         }
 
-        if (_live.ContainsKey(id) || stored.State is RunState.Queued or RunState.Running)
+        if (_live.ContainsKey(id) || stored.Run.IsUnfinished)
         {
-            throw new RunStateException(id, stored.State, "the run has not finished; cancel it first");
+            throw new RunStateException(id, stored.Run.State, "the run has not finished; cancel it first");
         }
 
         var deleted = _store.DeleteRun(id);
@@ -193,18 +187,23 @@ internal sealed partial class RunCoordinator : IDisposable
     }
 
     /// <summary>Progress messages until the run is terminal; the last carries the final run.</summary>
-    public async IAsyncEnumerable<RunProgress> Watch(string id, TimeSpan minInterval, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<RunProgressUpdate> Watch(string id, TimeSpan minInterval, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (!_live.TryGetValue(id, out var live))
         {
+            // Not run by this process: followed in the store until it ends, as another process sharing the store (a
+            // silo of a cluster) runs it; unless it becomes live here meanwhile (resumed at start-up).
             var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
-            if (stored.State is RunState.Queued or RunState.Running && _live.TryGetValue(id, out live))
+            while (stored.Run.IsUnfinished && !_live.TryGetValue(id, out live))
             {
-                // Became live between the two looks (resume at start-up).
+                yield return StoredProgress(stored, final: false);
+                await Task.Delay(minInterval, _time, cancellationToken).ConfigureAwait(false);
+                stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
             }
-            else
+
+            if (live is null)
             {
-                yield return FinalProgress(stored);
+                yield return StoredProgress(stored, final: true);
                 yield break;
             }
         }
@@ -218,14 +217,13 @@ internal sealed partial class RunCoordinator : IDisposable
                 // The terminal state is stored before it is shown, so the stored run is the final word; unless the
                 // store could not write it (then the live run is, until the store has it).
                 var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
-                if (stored.State is RunState.Queued or RunState.Running)
+                if (stored.Run.IsUnfinished)
                 {
-                    progress.FinalRun = live.ToRun();
-                    yield return progress;
+                    yield return progress with { FinalRun = live.ToSnapshot() };
                 }
                 else
                 {
-                    yield return FinalProgress(stored);
+                    yield return StoredProgress(stored, final: true);
                 }
 
                 yield break;
@@ -238,16 +236,16 @@ internal sealed partial class RunCoordinator : IDisposable
     }
 
     /// <summary>The stored report of a succeeded run.</summary>
-    public (Run Run, ComparisonReport Report) GetReport(string id)
+    public (RunSnapshot Run, ComparisonReport Report) GetReport(string id)
     {
         var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
-        if (stored.State != RunState.Succeeded)
+        if (stored.Run.State != RunState.Succeeded)
         {
-            throw new RunNotReadyException(id, stored.State);
+            throw new RunNotReadyException(id, stored.Run.State);
         }
 
         var json = _store.GetReport(id) ?? throw new InvalidOperationException($"run {id} succeeded but has no stored report");
-        return (RunMessages.ToRun(stored), NetnsPolicy.Reports.Rendering.ReportJson.Deserialize<ComparisonReport>(json));
+        return (stored.Run, NetnsPolicy.Reports.Rendering.ReportJson.Deserialize<ComparisonReport>(json));
     }
 
     /// <summary>Resumes (or marks interrupted) the runs a previous process left queued or running.</summary>
@@ -262,27 +260,33 @@ internal sealed partial class RunCoordinator : IDisposable
 
         foreach (var id in _store.UnfinishedRunIds())
         {
+            if (!_store.TryHold(id))
+            {
+                // Another live process sharing the store runs it: left to that one (watchers here follow the store).
+                continue;
+            }
+
             var stored = _store.GetRun(id)!;
             if (!_options.ResumeInterruptedRuns)
             {
-                Interrupt(id, $"the service stopped while the run was {StateName(stored.State)} and resuming is disabled; resubmit it");
+                Interrupt(id, $"the service stopped while the run was {StoreNames.Of(stored.Run.State)} and resuming is disabled; resubmit it");
                 continue;
             }
 
             RunPlan plan;
             try
             {
-                plan = _planner.Plan(stored.Kind, stored.Request);
+                plan = _planner.Plan(stored.Run.Kind, stored.Request);
             }
             catch (Exception e) when (e is InputValidationException or LimitExceededException)
             {
-                Interrupt(id, $"the service stopped while the run was {StateName(stored.State)}, and the run is no longer valid: {e.Message}");
+                Interrupt(id, $"the service stopped while the run was {StoreNames.Of(stored.Run.State)}, and the run is no longer valid: {e.Message}");
                 continue;
             }
 
-            if (plan.RequestHash != stored.RequestHash)
+            if (plan.RequestHash != stored.Run.RequestHash)
             {
-                Interrupt(id, $"the service stopped while the run was {StateName(stored.State)}, and a policy, profile or the engine changed since; resubmit it");
+                Interrupt(id, $"the service stopped while the run was {StoreNames.Of(stored.Run.State)}, and a policy, profile or the engine changed since; resubmit it");
                 continue;
             }
 
@@ -297,7 +301,7 @@ internal sealed partial class RunCoordinator : IDisposable
                 continue;
             }
 
-            var live = new LiveRun(id, plan, stored.CreatedAt, done, fromStore, stored.StartedAt) { Owner = stored.Owner };
+            var live = new LiveRun(id, plan, stored.Run.CreatedAt, done, fromStore, stored.Run.StartedAt) { Owner = stored.Owner };
             _live[id] = live;
             Log.RunResumed(_logger, id, pending.Count, plan.Simulations.Count);
             if (reservation is null)
@@ -417,6 +421,7 @@ internal sealed partial class RunCoordinator : IDisposable
 
         live.Terminate(state, detail, now);
         _live.TryRemove(live.Id, out _);
+        _store.Release(live.Id);
         Log.RunFinished(_logger, live.Id, state, detail);
         live.DisarmTimeout();
     }
@@ -439,47 +444,33 @@ internal sealed partial class RunCoordinator : IDisposable
     private void Interrupt(string id, string detail)
     {
         _store.Finish(id, RunState.Interrupted, detail, _time.GetUtcNow(), null);
+        _store.Release(id);
         Log.RunInterrupted(_logger, id, detail);
     }
 
-    private void AddSimulations(Run run, bool includeResults)
+    private RunSnapshot WithSimulations(RunSnapshot run, bool includeResults)
     {
         var simulations = _store.GetSimulations(run.Id);
         var results = includeResults ? _store.ReadResults(simulations.Where(s => s.Status.Length > 0).Select(s => s.ResultKey)) : [];
-        foreach (var s in simulations)
+        return run with
         {
-            run.Simulations.Add(new SimulationOutcome
-            {
-                Policy = s.Label,
-                Parameters = s.Parameters,
-                Seed = s.Seed,
-                Replication = s.Replication,
-                Status = s.Status,
-                FromStore = s.FromStore,
-                ResultKey = s.ResultKey,
-                ResultJson = results.GetValueOrDefault(s.ResultKey, ""),
-            });
-        }
-    }
-
-    private RunProgress FinalProgress(StoredRun stored)
-    {
-        var run = RunMessages.ToRun(stored);
-        AddSimulations(run, includeResults: false);
-        return new RunProgress
-        {
-            RunId = stored.Id,
-            State = stored.State,
-            Phase = StateName(stored.State),
-            FractionDone = stored.State == RunState.Succeeded ? 1 : stored.SimulationsTotal == 0 ? 0 : (double)stored.SimulationsDone / stored.SimulationsTotal,
-            SimulationsDone = stored.SimulationsDone,
-            SimulationsTotal = stored.SimulationsTotal,
-            FinalRun = run,
+            Simulations = [.. simulations.Select(s => new SimulationRecord(s.Label, s.Parameters, s.Seed, s.Replication, s.Status, s.FromStore, s.ResultKey,
+                results.GetValueOrDefault(s.ResultKey, "")))],
         };
     }
 
-    private static string StateName(RunState state) =>
-        state.ToString().ToLowerInvariant() switch { "deadlineexceeded" => "deadline-exceeded", var s => s };
+    /// <summary>A progress message from the stored run; the final one carries the run with its simulations.</summary>
+    private RunProgressUpdate StoredProgress(StoredRun stored, bool final) => new(
+        stored.Run.Id,
+        stored.Run.State,
+        StoreNames.Of(stored.Run.State),
+        SimulatedNs: 0,
+        stored.Run.State == RunState.Succeeded ? 1 : stored.Run.SimulationsTotal == 0 ? 0 : (double)stored.Run.SimulationsDone / stored.Run.SimulationsTotal,
+        stored.Run.SimulationsDone,
+        stored.Run.SimulationsTotal,
+        Events: 0,
+        Eta: null,
+        final ? WithSimulations(stored.Run, includeResults: false) : null);
 
     /// <summary>Receives the scheduler's calls for one run.</summary>
     private sealed class Observer(RunCoordinator owner, LiveRun live) : IRunObserver

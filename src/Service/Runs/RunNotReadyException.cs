@@ -1,9 +1,7 @@
-using NetnsPolicy.Contracts.V1;
-
 namespace NetnsPolicy.Service.Runs;
 
 /// <summary>A report was asked of a run that has not succeeded; answered with FAILED_PRECONDITION.</summary>
-public sealed class RunNotReadyException(string runId, RunState state)
+internal sealed class RunNotReadyException(string runId, RunState state)
     : Exception($"run_id: run '{runId}' is {state}; a report exists only for a succeeded run")
 {
     /// <summary>The run's state.</summary>

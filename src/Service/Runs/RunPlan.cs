@@ -1,5 +1,3 @@
-using NetnsPolicy.Contracts.V1;
-
 namespace NetnsPolicy.Service.Runs;
 
 /// <summary>A validated run: its contenders, every simulation with its result key, and the request's identity.</summary>
@@ -14,7 +12,7 @@ namespace NetnsPolicy.Service.Runs;
 /// <param name="RequestHash">Content hash of everything the results depend on.</param>
 internal sealed record RunPlan(
     RunKind Kind,
-    SubmitComparisonRequest Request,
+    RunRequest Request,
     string WorkloadName,
     string KernelProfile,
     string Baseline,

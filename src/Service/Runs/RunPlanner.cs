@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using NetnsPolicy.Contracts.V1;
 using NetnsPolicy.PluginHost;
 using NetnsPolicy.Service.Hosting;
 using NetnsPolicy.Service.Scheduling;
@@ -32,28 +31,11 @@ internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions
 
     private readonly ServiceOptions _options = options.Value;
 
-    /// <summary>A single run, normalized as a comparison of one contender labelled by its policy spec.</summary>
-    public static SubmitComparisonRequest Normalize(SubmitRunRequest request)
-    {
-        var entry = new PolicyEntry { Label = request.Policy, Policy = request.Policy };
-        entry.Parameters.Add(request.Parameters);
-        var normalized = new SubmitComparisonRequest
-        {
-            Workload = request.Workload,
-            KernelProfile = request.KernelProfile,
-            Seeds = request.Seeds,
-            Timeout = request.Timeout,
-            Description = request.Description,
-        };
-        normalized.Policies.Add(entry);
-        return normalized;
-    }
-
     /// <summary>Validates and plans. Throws <see cref="InputValidationException"/> or <see cref="LimitExceededException"/>.</summary>
-    public RunPlan Plan(RunKind kind, SubmitComparisonRequest request)
+    public RunPlan Plan(RunKind kind, RunRequest request)
     {
         var errors = new List<FieldError>();
-        var (workload, workloadJson) = ReadWorkload(request.Workload, errors);
+        var (workload, workloadJson) = ReadWorkload(request, errors);
 
         var profileField = request.KernelProfile.Length > 0 ? "kernel_profile" : "workload.machine.kernel_profile";
         var profileId = request.KernelProfile.Length > 0 ? request.KernelProfile : workload?.Machine.KernelProfile ?? "";
@@ -63,15 +45,15 @@ internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions
             errors.Add(new FieldError(profileField, $"unknown kernel profile '{profileId}' (known: {string.Join(", ", KernelProfileLoader.BuiltInIds)})"));
         }
 
-        var contenders = ResolveContenders(kind, request.Policies, errors);
+        var contenders = ResolveContenders(kind, request.Contenders, errors);
         var baseline = request.Baseline.Length > 0 ? request.Baseline : contenders.FirstOrDefault()?.Label ?? "";
-        if (kind == RunKind.Comparison && request.Baseline.Length > 0 && contenders.Count == request.Policies.Count
+        if (kind == RunKind.Comparison && request.Baseline.Length > 0 && contenders.Count == request.Contenders.Count
             && contenders.All(c => c.Label != request.Baseline))
         {
             errors.Add(new FieldError("baseline", $"'{request.Baseline}' is not the label of a contender ({string.Join(", ", contenders.Select(c => c.Label))})"));
         }
 
-        var seeds = ReadSeeds(request.Seeds, workload, errors, out var replications);
+        var seeds = ReadSeeds(request, workload, errors, out var replications);
         var maxTimeout = _options.MaxRunTimeout > TimeSpan.Zero ? _options.MaxRunTimeout : MaxTimeout;
         if (request.Timeout is { } t && CheckDuration(t, "timeout", maxTimeout, errors))
         {
@@ -109,7 +91,7 @@ internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions
 
         var simulations = new List<PlannedSimulation>((int)total);
         var budget = _options.SimulationBudget;
-        var byLabel = request.Policies.Select((p, i) => (p, c: contenders[i])).ToList();
+        var byLabel = request.Contenders.Select((p, i) => (p, c: contenders[i])).ToList();
         foreach (var seed in seeds)
         {
             for (var rep = 0; rep < replications; rep++)
@@ -131,13 +113,13 @@ internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions
         return new RunPlan(kind, request, workload!.Name, profileId, baseline, contenders, simulations, timeout, requestHash);
     }
 
-    private (Workload? Workload, string? CanonicalJson) ReadWorkload(WorkloadSource? source, List<FieldError> errors)
+    private (Workload? Workload, string? CanonicalJson) ReadWorkload(RunRequest request, List<FieldError> errors)
     {
         string text;
-        switch (source?.SourceCase ?? WorkloadSource.SourceOneofCase.None)
+        switch (request)
         {
-            case WorkloadSource.SourceOneofCase.Json:
-                text = source!.Json;
+            case { WorkloadJson: { } json }:
+                text = json;
                 var bytes = Encoding.UTF8.GetByteCount(text);
                 if (bytes > _options.MaxWorkloadBytes)
                 {
@@ -151,11 +133,11 @@ internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions
                 }
 
                 break;
-            case WorkloadSource.SourceOneofCase.Builtin:
-                var builtin = WorkloadLoader.ReadBuiltIn(source!.Builtin);
+            case { WorkloadBuiltin: { } name }:
+                var builtin = WorkloadLoader.ReadBuiltIn(name);
                 if (builtin is null)
                 {
-                    errors.Add(new FieldError("workload.builtin", $"unknown workload '{source.Builtin}' (shipped: {string.Join(", ", WorkloadLoader.BuiltInNames)})"));
+                    errors.Add(new FieldError("workload.builtin", $"unknown workload '{name}' (shipped: {string.Join(", ", WorkloadLoader.BuiltInNames)})"));
                     return (null, null);
                 }
 
@@ -176,13 +158,13 @@ internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions
         }
         catch (InputValidationException e)
         {
-            var root = source!.SourceCase == WorkloadSource.SourceOneofCase.Json ? "workload.json" : "workload.builtin";
+            var root = request.WorkloadJson is not null ? "workload.json" : "workload.builtin";
             errors.AddRange(e.Errors.Select(f => new FieldError(f.Field is "$" or "" ? root : "workload." + f.Field, f.Message)));
             return (null, null);
         }
     }
 
-    private List<ContenderPlan> ResolveContenders(RunKind kind, IList<PolicyEntry> entries, List<FieldError> errors)
+    private List<ContenderPlan> ResolveContenders(RunKind kind, IReadOnlyList<ContenderRequest> entries, List<FieldError> errors)
     {
         string Field(int i, string sub) => kind == RunKind.Single ? sub : $"policies[{i}].{sub}";
 
@@ -229,15 +211,15 @@ internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions
         return contenders;
     }
 
-    private static List<ulong> ReadSeeds(SeedPlan? plan, Workload? workload, List<FieldError> errors, out int replications)
+    private static List<ulong> ReadSeeds(RunRequest plan, Workload? workload, List<FieldError> errors, out int replications)
     {
-        replications = plan is { Replications: not 0 } ? plan.Replications : workload?.Replications ?? 1;
+        replications = plan.Replications != 0 ? plan.Replications : workload?.Replications ?? 1;
         if (replications is < 1 or > MaxReplications)
         {
             errors.Add(new FieldError("seeds.replications", $"must be between 1 and {MaxReplications} (0 for the workload's own), got {replications}"));
         }
 
-        if (plan is null || plan.Seeds.Count == 0)
+        if (plan.Seeds.Count == 0)
         {
             return [workload?.Seed ?? 1];
         }
@@ -263,7 +245,7 @@ internal sealed class RunPlanner(IPolicyCatalog catalog, IOptions<ServiceOptions
     /// Checks a protobuf Duration as protobuf defines it (nanos within ±999 999 999 with the sign of seconds) and,
     /// here, non-negative and at most <paramref name="max"/>. Returns true when it is valid.
     /// </summary>
-    internal static bool CheckDuration(Google.Protobuf.WellKnownTypes.Duration d, string field, TimeSpan max, List<FieldError> errors)
+    internal static bool CheckDuration(RequestDuration d, string field, TimeSpan max, List<FieldError> errors)
     {
         if (d.Nanos is < -999_999_999 or > 999_999_999 || (d.Seconds > 0 && d.Nanos < 0) || (d.Seconds < 0 && d.Nanos > 0))
         {

@@ -1,9 +1,7 @@
-using NetnsPolicy.Contracts.V1;
-
 namespace NetnsPolicy.Service.Runs;
 
 /// <summary>An operation the run's state does not allow (cancel of a finished run); answered with FAILED_PRECONDITION.</summary>
-public sealed class RunStateException(string runId, RunState state, string reason, string subject = "run_id") : Exception($"{subject}: '{runId}': {reason}")
+internal sealed class RunStateException(string runId, RunState state, string reason, string subject = "run_id") : Exception($"{subject}: '{runId}': {reason}")
 {
     /// <summary>The run.</summary>
     public string RunId { get; } = runId;
@@ -16,7 +14,7 @@ public sealed class RunStateException(string runId, RunState state, string reaso
 }
 
 /// <summary>A run submitted under another API key; answered with PERMISSION_DENIED.</summary>
-public sealed class RunAccessDeniedException(string runId, string subject = "run_id") : Exception($"{subject}: '{runId}' was submitted under another API key; only its owner or an admin may change it")
+internal sealed class RunAccessDeniedException(string runId, string subject = "run_id") : Exception($"{subject}: '{runId}' was submitted under another API key; only its owner or an admin may change it")
 {
     /// <summary>The run.</summary>
     public string RunId { get; } = runId;

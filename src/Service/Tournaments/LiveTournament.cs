@@ -1,7 +1,4 @@
-using Google.Protobuf.WellKnownTypes;
-using NetnsPolicy.Contracts.V1;
 using NetnsPolicy.Tournaments;
-using TournamentMessage = NetnsPolicy.Contracts.V1.Tournament;
 
 namespace NetnsPolicy.Service.Tournaments;
 
@@ -16,7 +13,7 @@ internal sealed class LiveTournament(string id, string name, DateTimeOffset crea
     private int _planned = planned;
     private DateTimeOffset? _finishedAt;
     private DateTimeOffset? _startedAt;
-    private TournamentMessage? _final;
+    private TournamentSnapshot? _final;
 
     public string Id { get; } = id;
 
@@ -53,36 +50,22 @@ internal sealed class LiveTournament(string id, string name, DateTimeOffset crea
     /// <summary>Records the outcome and renders the artifacts once.</summary>
     public void Finish(TournamentState state, string detail, TournamentResult? result, DateTimeOffset now)
     {
-        var message = Snapshot(state, detail, now);
+        var snapshot = Snapshot(state, detail, now);
         if (result is not null)
         {
-            message.BudgetExhausted = result.BudgetExhausted;
-            message.SimulationsDone = result.RunsCompleted;
-            message.SimulationsTotal = result.RunsPlanned;
             var heldOut = result.HeldOutRanking.ToDictionary(r => r.Entry, r => r.Score ?? 0, StringComparer.Ordinal);
-            message.Ranking.Add(result.Ranking.Select(r => new TournamentStanding
+            snapshot = snapshot with
             {
-                Rank = r.Rank ?? 0,
-                Contender = r.Entry,
-                Score = r.Score ?? 0,
-                Stability = r.WinShare,
-                HeldOutScore = heldOut.GetValueOrDefault(r.Entry),
-                Disqualified = r.Disqualified,
-                Note = r.Note,
-            }));
-            message.Gates.Add(result.Gates.Select(g => new GateResult
-            {
-                Gate = g.Gate,
-                Contender = g.Entry,
-                Track = g.Track,
-                Passed = g.Status == GateStatus.Pass,
-                Status = g.Status,
-                Detail = g.Message,
-            }));
-            message.Markdown = TournamentRenderer.ToMarkdown(result);
-            message.Json = TournamentRenderer.ToJson(result);
-            message.JunitXml = TournamentRenderer.ToJUnit(result);
-            message.Html = TournamentRenderer.ToHtml(result);
+                BudgetExhausted = result.BudgetExhausted,
+                SimulationsDone = result.RunsCompleted,
+                SimulationsTotal = result.RunsPlanned,
+                Ranking = [.. result.Ranking.Select(r => new TournamentStanding(r.Rank ?? 0, r.Entry, r.Score ?? 0, r.WinShare, heldOut.GetValueOrDefault(r.Entry), r.Disqualified, r.Note))],
+                Gates = [.. result.Gates.Select(g => new TournamentGateOutcome(g.Gate, g.Entry, g.Track, g.Status == GateStatus.Pass, g.Status, g.Message))],
+                Markdown = TournamentRenderer.ToMarkdown(result),
+                Json = TournamentRenderer.ToJson(result),
+                JunitXml = TournamentRenderer.ToJUnit(result),
+                Html = TournamentRenderer.ToHtml(result),
+            };
         }
 
         lock (_gate)
@@ -90,64 +73,40 @@ internal sealed class LiveTournament(string id, string name, DateTimeOffset crea
             _state = state;
             _detail = detail;
             _finishedAt = now;
-            _final = message;
+            _final = snapshot;
         }
 
         Signal();
     }
 
     /// <summary>The tournament now; once finished, the final message with its results.</summary>
-    public TournamentMessage ToMessage()
+    public TournamentSnapshot ToSnapshot()
     {
         lock (_gate)
         {
-            return _final?.Clone() ?? Snapshot(_state, _detail, null);
+            return _final ?? Snapshot(_state, _detail, null);
         }
     }
 
-    public TournamentProgress ToProgress(DateTimeOffset now)
+    public TournamentProgressUpdate ToProgress(DateTimeOffset now)
     {
         lock (_gate)
         {
-            var progress = new TournamentProgress
-            {
-                TournamentId = Id,
-                State = _state,
-                SimulationsDone = _done,
-                SimulationsTotal = _planned,
-                FractionDone = _final is not null ? 1 : _planned == 0 ? 0 : (double)_done / _planned,
-                FinalTournament = _final?.Clone(),
-            };
+            TimeSpan? eta = null;
             if (_final is null && _startedAt is { } started && _done > 0 && _planned > _done)
             {
-                var elapsed = now - started;
-                progress.Eta = Duration.FromTimeSpan(elapsed * ((double)(_planned - _done) / _done));
+                eta = (now - started) * ((double)(_planned - _done) / _done);
             }
 
-            return progress;
+            return new TournamentProgressUpdate(Id, _state, _done, _planned, _final is not null ? 1 : _planned == 0 ? 0 : (double)_done / _planned, eta, _final);
         }
     }
 
-    private TournamentMessage Snapshot(TournamentState state, string detail, DateTimeOffset? finishedAt)
+    private TournamentSnapshot Snapshot(TournamentState state, string detail, DateTimeOffset? finishedAt)
     {
         lock (_gate)
         {
-            var message = new TournamentMessage
-            {
-                Id = Id,
-                Name = name,
-                State = state,
-                StatusDetail = detail,
-                CreatedAt = Timestamp.FromDateTimeOffset(createdAt),
-                SimulationsDone = _done,
-                SimulationsTotal = _planned,
-            };
-            if ((finishedAt ?? _finishedAt) is { } f)
-            {
-                message.FinishedAt = Timestamp.FromDateTimeOffset(f);
-            }
-
-            return message;
+            return new TournamentSnapshot(Id, name, state, detail, createdAt, finishedAt ?? _finishedAt, _done, _planned);
         }
     }
 

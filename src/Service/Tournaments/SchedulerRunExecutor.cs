@@ -21,7 +21,7 @@ internal sealed class SchedulerRunExecutor(
     TimeProvider time,
     SimulationBudget budget,
     string client = "",
-    RunStore? store = null) : IRunExecutor
+    IRunStore? store = null) : IRunExecutor
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(50);
 

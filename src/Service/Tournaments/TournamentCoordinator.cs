@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using NetnsPolicy.Contracts.V1;
 using NetnsPolicy.PluginHost;
 using NetnsPolicy.Service.Hosting;
 using NetnsPolicy.Service.Persistence;
@@ -11,8 +10,6 @@ using NetnsPolicy.Simulation.Workloads;
 using NetnsPolicy.Tournaments.Definition;
 using NetnsPolicy.Tournaments.Execution;
 using Tournament = NetnsPolicy.Tournaments.Definition.Tournament;
-using TournamentMessage = NetnsPolicy.Contracts.V1.Tournament;
-using TournamentProgressMessage = NetnsPolicy.Contracts.V1.TournamentProgress;
 
 namespace NetnsPolicy.Service.Tournaments;
 
@@ -24,7 +21,7 @@ internal sealed partial class TournamentCoordinator(
     IRunScheduler scheduler,
     IPolicyCatalog catalog,
     RunPlanner planner,
-    RunStore store,
+    IRunStore store,
     TimeProvider time,
     IOptions<ServiceOptions> options,
     ILogger<TournamentCoordinator> logger) : IDisposable
@@ -36,20 +33,21 @@ internal sealed partial class TournamentCoordinator(
     private int _running;
     private volatile bool _stopping;
 
-    public TournamentMessage Start(StartTournamentRequest request, string client = "")
+    /// <summary>Validates, stores and starts a tournament file (its JSON text) under an optional time budget.</summary>
+    public TournamentSnapshot Start(string tournamentJson, RequestDuration? timeBudget, string client = "")
     {
-        if (request.TournamentJson.Length == 0)
+        if (tournamentJson.Length == 0)
         {
             throw new InputValidationException("tournament_json", "must be set to the tournament file's JSON text");
         }
 
         var durationErrors = new List<FieldError>();
-        if (request.TimeBudget is { } d && !RunPlanner.CheckDuration(d, "time_budget", MaxBudget, durationErrors))
+        if (timeBudget is { } d && !RunPlanner.CheckDuration(d, "time_budget", MaxBudget, durationErrors))
         {
             throw new InputValidationException(durationErrors);
         }
 
-        if (request.TimeBudget is { } b && (b.ToTimeSpan() <= TimeSpan.Zero || b.ToTimeSpan() > MaxBudget))
+        if (timeBudget is { } b && (b.ToTimeSpan() <= TimeSpan.Zero || b.ToTimeSpan() > MaxBudget))
         {
             throw new InputValidationException("time_budget", $"must be positive and at most {MaxBudget.TotalHours} h, or unset");
         }
@@ -57,7 +55,7 @@ internal sealed partial class TournamentCoordinator(
         Tournament tournament;
         try
         {
-            tournament = TournamentLoader.Parse(request.TournamentJson, baseDirectory: null, catalog);
+            tournament = TournamentLoader.Parse(tournamentJson, baseDirectory: null, catalog);
         }
         catch (InputValidationException e)
         {
@@ -99,8 +97,8 @@ internal sealed partial class TournamentCoordinator(
         var total = tournament.Tracks.Count * tournament.Entries.Count * tournament.Replications;
         try
         {
-            store.InsertTournament(new StoredTournament(id, tournament.Name, client, StateNames.Running, "", request.TournamentJson,
-                request.TimeBudget?.ToTimeSpan(), total, now, null));
+            store.InsertTournament(new StoredTournament(id, tournament.Name, client, TournamentState.Running, "", tournamentJson,
+                timeBudget?.ToTimeSpan(), total, now, null));
         }
         catch
         {
@@ -108,11 +106,12 @@ internal sealed partial class TournamentCoordinator(
             throw;
         }
 
+        store.TryHold(id);
         var live = new LiveTournament(id, tournament.Name, now, total) { Owner = client };
         _tournaments[id] = live;
         Log.TournamentStarted(logger, id, tournament.Name, tournament.Entries.Count, tournament.Tracks.Count);
-        _ = Task.Run(() => ExecuteAsync(live, tournament, request.TimeBudget?.ToTimeSpan(), client));
-        return live.ToMessage();
+        _ = Task.Run(() => ExecuteAsync(live, tournament, timeBudget?.ToTimeSpan(), client));
+        return live.ToSnapshot();
     }
 
     /// <summary>
@@ -128,9 +127,15 @@ internal sealed partial class TournamentCoordinator(
         }
 
         var stored = store.ListTournaments();
-        var rebuild = stored.Where(t => t.State != StateNames.Running).TakeLast(KeptFinished).Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var t in stored.Where(t => t.State == StateNames.Running || rebuild.Contains(t.Id)))
+        var rebuild = stored.Where(t => t.State != TournamentState.Running).TakeLast(KeptFinished).Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var t in stored.Where(t => t.State == TournamentState.Running || rebuild.Contains(t.Id)))
         {
+            if (t.State == TournamentState.Running && !store.TryHold(t.Id))
+            {
+                // Another live process sharing the store runs it: left to that one (watchers here follow the store).
+                continue;
+            }
+
             var live = new LiveTournament(t.Id, t.Name, t.CreatedAt, t.SimulationsTotal) { Owner = t.Owner };
             _tournaments[t.Id] = live;
             Tournament tournament;
@@ -147,7 +152,7 @@ internal sealed partial class TournamentCoordinator(
                 continue;
             }
 
-            var state = StateNames.Parse(t.State);
+            var state = t.State;
             if (state is TournamentState.Cancelled or TournamentState.Failed)
             {
                 live.Finish(state, t.StatusDetail, null, t.FinishedAt ?? t.CreatedAt);
@@ -164,22 +169,17 @@ internal sealed partial class TournamentCoordinator(
         }
     }
 
-    public TournamentMessage Get(string id) =>
-        _tournaments.TryGetValue(id, out var live) ? live.ToMessage()
-        : store.ListTournaments().FirstOrDefault(t => t.Id == id) is { } stored ? ToMessage(stored)
+    public TournamentSnapshot Get(string id) =>
+        _tournaments.TryGetValue(id, out var live) ? live.ToSnapshot()
+        : store.ListTournaments().FirstOrDefault(t => t.Id == id) is { } stored ? ToSnapshot(stored)
         : throw new TournamentNotFoundException(id);
 
     /// <summary>Tournaments newest first, from the store (live ones as they are now), without artifacts.</summary>
-    public (List<TournamentMessage> Page, string Next) List(int pageSize, string? pageToken)
+    public (List<TournamentSnapshot> Page, string Next) List(int pageSize, string? pageToken)
     {
         var all = store.ListTournaments().OrderByDescending(t => t.Id, StringComparer.Ordinal)
             .Where(t => pageToken is null || string.CompareOrdinal(t.Id, pageToken) < 0).Take(pageSize + 1).ToList();
-        var page = all.Take(pageSize).Select(t =>
-        {
-            var m = _tournaments.TryGetValue(t.Id, out var live) ? live.ToMessage() : ToMessage(t);
-            m.Markdown = m.Json = m.JunitXml = m.Html = "";
-            return m;
-        }).ToList();
+        var page = all.Take(pageSize).Select(t => (_tournaments.TryGetValue(t.Id, out var live) ? live.ToSnapshot() : ToSnapshot(t)).WithoutArtifacts()).ToList();
         return (page, all.Count > pageSize ? page[^1].Id : "");
     }
 
@@ -192,7 +192,7 @@ internal sealed partial class TournamentCoordinator(
             throw new RunAccessDeniedException(id, "tournament_id");
         }
 
-        if (stored.State == StateNames.Running || (_tournaments.TryGetValue(id, out var live) && !live.IsFinished))
+        if (stored.State == TournamentState.Running || (_tournaments.TryGetValue(id, out var live) && !live.IsFinished))
         {
             throw new RunStateException(id, RunState.Running, "the tournament is running; cancel it first", "tournament_id");
         }
@@ -202,26 +202,10 @@ internal sealed partial class TournamentCoordinator(
         return deleted;
     }
 
-    private static TournamentMessage ToMessage(StoredTournament t)
-    {
-        var message = new TournamentMessage
-        {
-            Id = t.Id,
-            Name = t.Name,
-            State = StateNames.Parse(t.State),
-            StatusDetail = t.StatusDetail,
-            CreatedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(t.CreatedAt),
-            SimulationsTotal = t.SimulationsTotal,
-        };
-        if (t.FinishedAt is { } f)
-        {
-            message.FinishedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(f);
-        }
+    private static TournamentSnapshot ToSnapshot(StoredTournament t) =>
+        new(t.Id, t.Name, t.State, t.StatusDetail, t.CreatedAt, t.FinishedAt, 0, t.SimulationsTotal);
 
-        return message;
-    }
-
-    public TournamentMessage Cancel(string id, string? caller = null, bool admin = true)
+    public TournamentSnapshot Cancel(string id, string? caller = null, bool admin = true)
     {
         var live = Find(id);
         if (!RunOwnership.MayChange(live.Owner, caller, admin))
@@ -230,13 +214,35 @@ internal sealed partial class TournamentCoordinator(
         }
 
         live.Cancellation.Cancel();
-        return live.ToMessage();
+        return live.ToSnapshot();
     }
 
     /// <summary>Progress until the tournament has finished; the last message carries the final tournament.</summary>
-    public async IAsyncEnumerable<TournamentProgressMessage> Watch(string id, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<TournamentProgressUpdate> Watch(string id, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var live = Find(id);
+        if (!_tournaments.TryGetValue(id, out var live))
+        {
+            // Not held by this process: followed in the store until it ends, as another process sharing the store (a
+            // silo of a cluster) runs it. Its results and artifacts are that process's (and, after a restart, any
+            // process's that rebuilds it); the final message here carries its outcome.
+            var stored = store.ListTournaments().FirstOrDefault(t => t.Id == id) ?? throw new TournamentNotFoundException(id);
+            while (stored.State == TournamentState.Running && !_tournaments.TryGetValue(id, out live))
+            {
+                var done = store.CountTournamentResults(id);
+                yield return new TournamentProgressUpdate(id, stored.State, done, stored.SimulationsTotal,
+                    stored.SimulationsTotal == 0 ? 0 : Math.Min(1, (double)done / stored.SimulationsTotal), null, null);
+                await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken).ConfigureAwait(false);
+                stored = store.ListTournaments().FirstOrDefault(t => t.Id == id) ?? throw new TournamentNotFoundException(id);
+            }
+
+            if (live is null)
+            {
+                var final = ToSnapshot(stored);
+                yield return new TournamentProgressUpdate(id, final.State, final.SimulationsDone, final.SimulationsTotal, 1, null, final);
+                yield break;
+            }
+        }
+
         while (true)
         {
             var changed = live.Changed;
@@ -309,6 +315,10 @@ internal sealed partial class TournamentCoordinator(
             if (!rebuilding)
             {
                 Interlocked.Decrement(ref _running);
+                if (!_stopping)
+                {
+                    store.Release(live.Id);
+                }
             }
 
             ForgetOldest();
@@ -324,37 +334,13 @@ internal sealed partial class TournamentCoordinator(
 
         try
         {
-            store.FinishTournament(id, StateNames.Of(state), detail, time.GetUtcNow());
+            store.FinishTournament(id, state, detail, time.GetUtcNow());
         }
         catch (StoreUnavailableException e)
         {
             // Left stored as running: the next start runs it again from its stored results.
             Log.TournamentFailed(logger, e, id);
         }
-    }
-
-    /// <summary>The service's own names for tournament states in the store (not the proto's enum numbers).</summary>
-    internal static class StateNames
-    {
-        public const string Running = "running";
-
-        public static string Of(TournamentState state) => state switch
-        {
-            TournamentState.Running => Running,
-            TournamentState.Passed => "passed",
-            TournamentState.GateFailed => "gate-failed",
-            TournamentState.Cancelled => "cancelled",
-            _ => "failed",
-        };
-
-        public static TournamentState Parse(string name) => name switch
-        {
-            Running => TournamentState.Running,
-            "passed" => TournamentState.Passed,
-            "gate-failed" => TournamentState.GateFailed,
-            "cancelled" => TournamentState.Cancelled,
-            _ => TournamentState.Failed,
-        };
     }
 
     private void ForgetOldest()

@@ -60,10 +60,9 @@ public sealed class PostgresInstance : IAsyncDisposable
             for (var attempt = 1; ; attempt++)
             {
                 var port = FreeLoopbackPort();
-                var options = string.Join(' ', $"-p {port}", "-c listen_addresses=127.0.0.1", $"-k {directory}", "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off");
                 try
                 {
-                    await RunAsync(runAs, Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(directory, "data"), "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60", "-o", options, "start"], cancellationToken).ConfigureAwait(false);
+                    await StartServerAsync(runAs, bin, directory, port, cancellationToken).ConfigureAwait(false);
                     return new PostgresInstance(directory, bin, runAs, port);
                 }
                 catch (InvalidOperationException) when (attempt < 3)
@@ -80,6 +79,22 @@ public sealed class PostgresInstance : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the server (fast shutdown) and keeps its folder, to start it again on the same port with
+    /// <see cref="RestartAsync"/>: what a client sees when its database goes away for a while.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        RunAsync(_runAs, Path.Combine(_binDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", "fast", "-w", "-t", "30", "stop"], cancellationToken);
+
+    /// <summary>Starts the server <see cref="StopAsync"/> stopped, on the same port and data.</summary>
+    public Task RestartAsync(CancellationToken cancellationToken) => StartServerAsync(_runAs, _binDirectory, Directory, Port, cancellationToken);
+
+    private static Task StartServerAsync(string? runAs, string bin, string directory, int port, CancellationToken cancellationToken)
+    {
+        var options = string.Join(' ', $"-p {port}", "-c listen_addresses=127.0.0.1", $"-k {directory}", "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off");
+        return RunAsync(runAs, Path.Combine(bin, "pg_ctl"), ["-D", Path.Combine(directory, "data"), "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60", "-o", options, "start"], cancellationToken);
+    }
+
     /// <summary>Stops the server (fast shutdown; immediate if that fails) and removes its folder.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -92,6 +107,12 @@ public sealed class PostgresInstance : IAsyncDisposable
         using var timeout = new CancellationTokenSource(CommandTimeout);
         try
         {
+            if (!File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
+            {
+                // Stopped by StopAsync and not restarted: nothing runs.
+                return;
+            }
+
             await RunAsync(_runAs, Path.Combine(_binDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", "fast", "-w", "-t", "30", "stop"], timeout.Token).ConfigureAwait(false);
         }
         catch (InvalidOperationException)
