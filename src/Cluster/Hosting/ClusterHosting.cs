@@ -26,8 +26,11 @@ public static partial class ClusterHosting
     public static Task<RunningService> StartAsync(ServiceOptions options, ClusterSettings cluster, CancellationToken cancellationToken = default) =>
         NetnsPolicyServer.StartAsync(options, builder => AddCluster(builder, options, cluster), cancellationToken);
 
-    /// <summary>Registers the silo and the cluster scheduler; call after the service's own registrations.</summary>
-    public static void AddCluster(WebApplicationBuilder builder, ServiceOptions options, ClusterSettings cluster)
+    /// <summary>
+    /// Registers the silo and the cluster scheduler; call after the service's own registrations (its
+    /// <see cref="ISimulationExecutor"/> is what the silo's grains execute with).
+    /// </summary>
+    public static void AddCluster(IHostApplicationBuilder builder, ServiceOptions options, ClusterSettings cluster)
     {
         var problems = new List<ValidationResult>();
         if (!Validator.TryValidateObject(cluster, new ValidationContext(cluster), problems, validateAllProperties: true))
