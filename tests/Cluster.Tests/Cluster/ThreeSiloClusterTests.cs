@@ -20,28 +20,8 @@ public sealed class ThreeSiloClusterTests
     private static readonly string[] Artifacts = ["tournament.json", "junit.xml", "summary.md", "report.html"];
     private const int Simulations = 300;
 
-    /// <summary>Three entries × two tracks × 50 replications of a small burst: many cheap simulations.</summary>
-    private const string Tournament = """
-        {
-          "format_version": 1,
-          "name": "cluster-300",
-          "description": "300 cheap simulations for the three-silo test",
-          "baseline": "upstream",
-          "policies": [
-            { "policy": "upstream" },
-            { "policy": "uevent-skip" },
-            { "policy": "batching", "sweep": { "batch_size": [8] } }
-          ],
-          "tracks": [
-            { "name": "burst", "workload": "seed-1000-maxcpus1", "workload_patch": { "name": "burst-20", "burst": { "count": 20 } } },
-            { "name": "probe", "workload": "seed-1000-maxcpus1", "workload_patch": { "name": "burst-24-probe", "burst": { "count": 24 }, "probe": { "interval_ms": 5, "stop_ms": 100 } } }
-          ],
-          "replications": 50,
-          "metrics": ["teardown_seconds", "creation_latency_max_ms", "peak_memory_mib"],
-          "gates": [ { "kind": "no-disqualified" } ],
-          "stability": { "resamples": 50, "seed": 1 }
-        }
-        """;
+    /// <summary>Three entries × two tracks × 50 replications of a small burst: many cheap simulations (also scripts/cluster-bench.sh's).</summary>
+    private static readonly string Tournament = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Cluster", "Tournaments", "cluster-300.json"));
 
     [Test]
     public async Task Tournament_ThreeSilosOneKilledMidway_EachSiloExecutesAFifthAndResultsMatchASingleNode()
