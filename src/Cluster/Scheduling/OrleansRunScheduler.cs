@@ -25,6 +25,7 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
     private readonly SiloSimulationSlots _slots;
     private readonly ILogger<OrleansRunScheduler> _logger;
     private readonly SemaphoreSlim _slotFreed = new(0);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _dispatches = new();
     private readonly int _capacity;
     private int _inFlight;
 
@@ -75,7 +76,9 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
 
                 var item = await _queue.TakeAsync(stoppingToken).ConfigureAwait(false);
                 Interlocked.Increment(ref _inFlight);
-                _ = DispatchAsync(item, stoppingToken);
+                var dispatch = DispatchAsync(item, stoppingToken);
+                _dispatches[dispatch] = true;
+                _ = dispatch.ContinueWith(d => _dispatches.TryRemove(d, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -140,6 +143,13 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
                 await Task.Delay(RetryDelay, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Stops dispatching, then waits for the calls in flight to end (their tokens are cancelled by the stop).</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(_dispatches.Keys).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public override void Dispose()

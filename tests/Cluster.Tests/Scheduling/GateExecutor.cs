@@ -41,6 +41,9 @@ internal sealed class GateExecutor : ISimulationExecutor
                 break;
             case "fail":
                 throw new ArgumentException($"simulation {input.Seed} failed on purpose");
+            case "refuse":
+                // As EngineSimulationExecutor refuses a policy whose assemblies are not the ones the run was accepted with.
+                throw new InvalidOperationException($"policy 'refuse' changed since the run was accepted (assembly hash {input.AssemblyHash} → other)");
         }
 
         return new SimulationOutput("ok", $$"""{"seed":{{input.Seed}}}""");

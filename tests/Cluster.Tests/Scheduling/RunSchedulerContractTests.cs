@@ -169,6 +169,18 @@ public sealed class RunSchedulerContractTests<TEngine>
     }
 
     [Test]
+    public async Task Fault_ExecutorRefusesThePluginVersion_FaultsOnceWithoutRetry()
+    {
+        var scheduler = await StartSchedulerAsync();
+        var run = Start(scheduler, "a", CancellationToken.None, GateExecutor.Input(7, "refuse"));
+
+        await run.Drained.WaitAsync(Timeout);
+
+        Assert.That(run.Faults[0].Message, Does.Contain("policy 'refuse' changed since the run was accepted"));
+        Assert.That(_engine.Executor.Started, Is.EqualTo(new ulong[] { 7 }), "a refusal is not a failed silo: not sent again");
+    }
+
+    [Test]
     public async Task Stop_WhileARunExecutes_LeavesItUndrainedAndTheNextSchedulerRunsTheRest()
     {
         var scheduler = (BackgroundService)await StartSchedulerAsync();
