@@ -55,19 +55,26 @@ public sealed class ThreeSiloClusterTests
         Assert.That(perSilo.Keys, Is.EquivalentTo(new[] { "silo-a", "silo-b", "silo-c" }));
         Assert.That(perSilo.Values, Has.All.GreaterThanOrEqualTo(Simulations / 5), "each silo executes at least 20 %: " + string.Join(", ", perSilo));
         Assert.That(await DistinctExecutedAsync(connection, cts.Token).WaitAsync(Timeout), Is.EqualTo(Simulations));
-        Assert.That(accepting.Output, Has.Some.Contains("sending it again"), "simulations in flight on the killed silo were sent again");
+        // Not asserted: whether silo-c had a call in flight at the very moment of the kill (it usually has; then
+        // silo-a logs "sending it again" and the simulation runs elsewhere) depends on the kill's instant.
 
-        // A client of the accepting silo lists the finished tournament; the survivor still answers.
+        // A client of the accepting silo lists the tournament and watches it to its end. (Until the run store is the
+        // cluster's database — issue 15 item 3 — the other silos keep their own stores and do not list it.)
         using (var channel = GrpcChannel.ForAddress(addresses[0]))
         {
-            var listed = await new TournamentService.TournamentServiceClient(channel).ListTournamentsAsync(new ListTournamentsRequest(), cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
+            var client = new TournamentService.TournamentServiceClient(channel);
+            var listed = await client.ListTournamentsAsync(new ListTournamentsRequest(), cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
             Assert.That(listed.Tournaments.Select(t => t.Name), Is.EqualTo(new[] { "cluster-300" }));
-        }
+            using var watch = client.WatchTournament(new WatchTournamentRequest { TournamentId = listed.Tournaments[0].Id }, cancellationToken: cts.Token);
+            TournamentProgress? last = null;
+            while (await watch.ResponseStream.MoveNext(cts.Token).WaitAsync(Timeout))
+            {
+                last = watch.ResponseStream.Current;
+            }
 
-        using (var channel = GrpcChannel.ForAddress(addresses[1]))
-        {
-            var policies = await new CatalogService.CatalogServiceClient(channel).ListPoliciesAsync(new ListPoliciesRequest(), cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
-            Assert.That(policies.Policies, Is.Not.Empty);
+            Assert.That(last, Is.Not.Null);
+            Assert.That(last!.State, Is.EqualTo(TournamentState.Passed));
+            Assert.That(last.SimulationsDone, Is.EqualTo(Simulations));
         }
 
         var singleOut = Path.Combine(folder.Path, "single");
