@@ -1,11 +1,41 @@
 using NetnsPolicy.Cli;
 using NetnsPolicy.Cli.Tests.Support;
+using Commands = NetnsPolicy.Cli.Commands;
 
 namespace NetnsPolicy.Cluster.Tests.Cluster;
 
-/// <summary><c>serve --cluster</c> refuses what it cannot use, naming the option, instead of starting without the cluster.</summary>
+/// <summary>
+/// <c>serve --cluster</c>: where its settings come from (option, environment), and what it refuses, naming the option,
+/// instead of starting without the cluster.
+/// </summary>
+[NonParallelizable]
 public sealed class ServeClusterCommandTests
 {
+    [Test]
+    public void ClusterConfiguration_EnvironmentThenOptions_OptionsWinAndNothingMeansNoCluster()
+    {
+        Assert.That(Commands.ServeCommand.ClusterConfiguration(null, null, null, null, null), Is.Null, "nothing configured: no cluster");
+        Environment.SetEnvironmentVariable("NETNSPOLICY_Cluster__ConnectionString", "Host=db;Database=from-env");
+        Environment.SetEnvironmentVariable("NETNSPOLICY_Cluster__SiloPort", "12000");
+        try
+        {
+            var fromEnvironment = Commands.ServeCommand.ClusterConfiguration(null, null, null, null, null);
+            var withOptions = Commands.ServeCommand.ClusterConfiguration("Host=db;Database=from-option", 13000, 13001, "10.0.0.7", "m7");
+
+            Assert.That(fromEnvironment, Is.Not.Null);
+            Assert.That(fromEnvironment!.ConnectionString, Is.EqualTo("Host=db;Database=from-env"));
+            Assert.That(fromEnvironment.SiloPort, Is.EqualTo(12000));
+            Assert.That(fromEnvironment.GatewayPort, Is.EqualTo(30000));
+            Assert.That(withOptions!.ConnectionString, Is.EqualTo("Host=db;Database=from-option"));
+            Assert.That((withOptions.SiloPort, withOptions.GatewayPort, withOptions.AdvertisedAddress, withOptions.SiloName), Is.EqualTo((13000, 13001, "10.0.0.7", "m7")));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("NETNSPOLICY_Cluster__ConnectionString", null);
+            Environment.SetEnvironmentVariable("NETNSPOLICY_Cluster__SiloPort", null);
+        }
+    }
+
     [Test]
     public async Task Serve_ClusterNotAConnectionString_BadInputNamingIt()
     {
