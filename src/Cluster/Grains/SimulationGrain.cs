@@ -21,7 +21,7 @@ internal sealed partial class SimulationGrain(
 {
     private SimulationReply? _done;
 
-    public async Task<SimulationReply> ExecuteAsync(SimulationWork work, CancellationToken cancellationToken)
+    public async Task<SimulationReply> ExecuteAsync(SimulationWork work, ISimulationProgressObserver? progress, CancellationToken cancellationToken)
     {
         // Calls are not interleaved: a second request for the same simulation waits for the first and gets its reply.
         if (_done is { } done)
@@ -41,7 +41,8 @@ internal sealed partial class SimulationGrain(
         {
             // The engine is synchronous and CPU-bound: off the grain's scheduler, on a pool thread.
             var input = work.ToInput();
-            output = await Task.Run(() => Execute(input, cancellationToken), cancellationToken);
+            IProgress<SimulationProgress> relay = progress is null ? NoProgress.Instance : new ProgressRelay(progress);
+            output = await Task.Run(() => Execute(input, relay, cancellationToken), cancellationToken);
         }
         finally
         {
@@ -54,17 +55,39 @@ internal sealed partial class SimulationGrain(
         return _done;
     }
 
-    private SimulationOutput Execute(SimulationInput input, CancellationToken cancellationToken)
+    private SimulationOutput Execute(SimulationInput input, IProgress<SimulationProgress> progress, CancellationToken cancellationToken)
     {
         try
         {
-            return executor.Execute(input, NoProgress.Instance, cancellationToken);
+            return executor.Execute(input, progress, cancellationToken);
         }
         catch (InvalidOperationException e)
         {
             // Another plugin version, a missing policy or profile: this silo refuses rather than run other bytes.
             Log.Refused(logger, e, slots.SiloName, input.PolicySpec);
             throw new InvalidOperationException($"silo {slots.SiloName} refused the simulation: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Sends progress to the dispatching silo: the first report, then at most one per <see cref="Interval"/> of wall time
+    /// (what a watcher sees, never what a result holds).
+    /// </summary>
+    private sealed class ProgressRelay(ISimulationProgressObserver observer) : IProgress<SimulationProgress>
+    {
+        private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+        private long _last = long.MinValue;
+
+        public void Report(SimulationProgress value)
+        {
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (_last != long.MinValue && System.Diagnostics.Stopwatch.GetElapsedTime(_last, now) < Interval)
+            {
+                return;
+            }
+
+            _last = now;
+            _ = observer.ReportAsync(new ProgressUpdate(value.Phase, value.SimulatedNs, value.FractionDone, value.Events));
         }
     }
 

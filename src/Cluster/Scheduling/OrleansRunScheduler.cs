@@ -98,7 +98,19 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
                 try
                 {
                     run.Observer.Started(item.Index);
-                    var reply = await ExecuteAsync(run.RunId, item.Index, SimulationWork.From(item.Input), linked.Token).ConfigureAwait(false);
+                    var relay = new ProgressRelay(run.Observer, item.Index);
+                    var reference = _grains.CreateObjectReference<ISimulationProgressObserver>(relay);
+                    SimulationReply reply;
+                    try
+                    {
+                        reply = await ExecuteAsync(run.RunId, item.Index, SimulationWork.From(item.Input), reference, linked.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        _grains.DeleteObjectReference<ISimulationProgressObserver>(reference);
+                        GC.KeepAlive(relay);
+                    }
+
                     run.Observer.Completed(item.Index, new SimulationOutput(reply.Status, reply.ResultJson));
                 }
                 catch (Exception e)
@@ -125,7 +137,7 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
         }
     }
 
-    private async Task<SimulationReply> ExecuteAsync(string runId, int index, SimulationWork work, CancellationToken cancellationToken)
+    private async Task<SimulationReply> ExecuteAsync(string runId, int index, SimulationWork work, ISimulationProgressObserver progress, CancellationToken cancellationToken)
     {
         var key = work.ContentHash();
         for (var attempt = 1; ; attempt++)
@@ -133,7 +145,7 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                return await _grains.GetGrain<ISimulationGrain>(key).ExecuteAsync(work, cancellationToken).ConfigureAwait(false);
+                return await _grains.GetGrain<ISimulationGrain>(key).ExecuteAsync(work, progress, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OrleansException or TimeoutException && !cancellationToken.IsCancellationRequested && attempt < MaxAttempts)
             {
@@ -157,6 +169,16 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
         _queue.Dispose();
         _slotFreed.Dispose();
         base.Dispose();
+    }
+
+    /// <summary>Hands a remote simulation's progress to the run's observer (held weakly by Orleans: kept alive by the dispatch).</summary>
+    private sealed class ProgressRelay(IRunObserver observer, int index) : ISimulationProgressObserver
+    {
+        public Task ReportAsync(ProgressUpdate progress)
+        {
+            observer.Progress(index, new NetnsPolicy.Simulation.SimulationProgress(progress.Phase, progress.SimulatedNs, progress.FractionDone, progress.Events));
+            return Task.CompletedTask;
+        }
     }
 
     private static partial class Log

@@ -39,6 +39,10 @@ internal sealed class GateExecutor : ISimulationExecutor
             case "gate":
                 _gate.Task.Wait(cancellationToken);
                 break;
+            case "progress":
+                progress.Report(new SimulationProgress("running workload", 1_000, 0.5, 42));
+                _gate.Task.Wait(cancellationToken);
+                break;
             case "fail":
                 throw new ArgumentException($"simulation {input.Seed} failed on purpose");
             case "refuse":
@@ -62,6 +66,10 @@ internal sealed class RecordingObserver : IRunObserver
 {
     private readonly ConcurrentQueue<string> _events = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<SimulationProgress> _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The first progress reported for any simulation of the run.</summary>
+    public Task<SimulationProgress> FirstProgress => _progress.Task;
 
     public IReadOnlyList<string> Events => [.. _events];
 
@@ -73,9 +81,7 @@ internal sealed class RecordingObserver : IRunObserver
 
     void IRunObserver.Started(int index) => _events.Enqueue($"started {index}");
 
-    void IRunObserver.Progress(int index, SimulationProgress progress)
-    {
-    }
+    void IRunObserver.Progress(int index, SimulationProgress progress) => _progress.TrySetResult(progress);
 
     void IRunObserver.Completed(int index, SimulationOutput output)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using NetnsPolicy.Service.Scheduling;
+using NetnsPolicy.Simulation;
 
 namespace NetnsPolicy.Cluster.Tests.Scheduling;
 
@@ -166,6 +167,20 @@ public sealed class RunSchedulerContractTests<TEngine>
         Assert.That(run.Faults.Keys, Is.EqualTo(new[] { 0 }));
         Assert.That(run.Faults[0].Message, Does.Contain("simulation 1 failed on purpose"));
         Assert.That(run.Outputs[1].Status, Is.EqualTo("ok"));
+    }
+
+    [Test]
+    public async Task Progress_ReportedWhileRunning_ReachesTheObserverBeforeTheSimulationEnds()
+    {
+        var scheduler = await StartSchedulerAsync();
+        var run = Start(scheduler, "a", CancellationToken.None, GateExecutor.Input(1, "progress"));
+
+        var progress = await run.FirstProgress.WaitAsync(Timeout);
+        Assert.That(run.Events, Does.Not.Contain("completed 0"), "the simulation still waits at the gate");
+        _engine.Executor.Open();
+        await run.Drained.WaitAsync(Timeout);
+
+        Assert.That(progress, Is.EqualTo(new SimulationProgress("running workload", 1_000, 0.5, 42)));
     }
 
     [Test]
