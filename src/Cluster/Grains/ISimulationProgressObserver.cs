@@ -3,13 +3,14 @@ using Orleans.Concurrency;
 namespace NetnsPolicy.Cluster.Grains;
 
 /// <summary>
-/// Receives a remote simulation's progress on the silo that dispatched it (an object reference of that silo), so a
-/// run's watchers see progress wherever its simulations execute. One-way: progress is never waited for.
+/// Receives remote simulations' progress on the silo that dispatched them (one object reference per scheduler, each
+/// simulation named by its dispatch number), so a run's watchers see progress wherever its simulations execute.
+/// One-way: progress is never waited for.
 /// </summary>
 public interface ISimulationProgressObserver : IGrainObserver
 {
     [OneWay]
-    Task ReportAsync(ProgressUpdate progress);
+    Task ReportAsync(long dispatch, ProgressUpdate progress);
 }
 
 /// <summary>A <see cref="NetnsPolicy.Simulation.SimulationProgress"/> as Orleans carries it.</summary>

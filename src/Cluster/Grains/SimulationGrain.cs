@@ -21,7 +21,7 @@ internal sealed partial class SimulationGrain(
 {
     private SimulationReply? _done;
 
-    public async Task<SimulationReply> ExecuteAsync(SimulationWork work, ISimulationProgressObserver? progress, CancellationToken cancellationToken)
+    public async Task<SimulationReply> ExecuteAsync(SimulationWork work, ISimulationProgressObserver? progress, long dispatch, CancellationToken cancellationToken)
     {
         // Calls are not interleaved: a second request for the same simulation waits for the first and gets its reply.
         if (_done is { } done)
@@ -41,7 +41,7 @@ internal sealed partial class SimulationGrain(
         {
             // The engine is synchronous and CPU-bound: off the grain's scheduler, on a pool thread.
             var input = work.ToInput();
-            IProgress<SimulationProgress> relay = progress is null ? NoProgress.Instance : new ProgressRelay(progress);
+            IProgress<SimulationProgress> relay = progress is null ? NoProgress.Instance : new ProgressRelay(progress, dispatch);
             output = await Task.Run(() => Execute(input, relay, cancellationToken), cancellationToken);
         }
         finally
@@ -70,24 +70,25 @@ internal sealed partial class SimulationGrain(
     }
 
     /// <summary>
-    /// Sends progress to the dispatching silo: the first report, then at most one per <see cref="Interval"/> of wall time
+    /// Sends progress to the dispatching silo at most once per <see cref="Interval"/> of wall time, the first once the
+    /// simulation has run that long: a short simulation sends none (its completion says it all), a long one is watched
     /// (what a watcher sees, never what a result holds).
     /// </summary>
-    private sealed class ProgressRelay(ISimulationProgressObserver observer) : IProgress<SimulationProgress>
+    private sealed class ProgressRelay(ISimulationProgressObserver observer, long dispatch) : IProgress<SimulationProgress>
     {
         private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
-        private long _last = long.MinValue;
+        private long _last = System.Diagnostics.Stopwatch.GetTimestamp();
 
         public void Report(SimulationProgress value)
         {
             var now = System.Diagnostics.Stopwatch.GetTimestamp();
-            if (_last != long.MinValue && System.Diagnostics.Stopwatch.GetElapsedTime(_last, now) < Interval)
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(_last, now) < Interval)
             {
                 return;
             }
 
             _last = now;
-            _ = observer.ReportAsync(new ProgressUpdate(value.Phase, value.SimulatedNs, value.FractionDone, value.Events));
+            _ = observer.ReportAsync(dispatch, new ProgressUpdate(value.Phase, value.SimulatedNs, value.FractionDone, value.Events));
         }
     }
 

@@ -26,6 +26,9 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
     private readonly ILogger<OrleansRunScheduler> _logger;
     private readonly SemaphoreSlim _slotFreed = new(0);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _dispatches = new();
+    private readonly ProgressRelay _progress = new();
+    private readonly Lazy<ISimulationProgressObserver> _progressReference;
+    private long _dispatchNumber;
     private readonly int _capacity;
     private int _inFlight;
 
@@ -38,6 +41,7 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
         _logger = logger;
         _capacity = options.Value.MaxQueuedRuns;
         _queue = new FairRunQueue(_capacity);
+        _progressReference = new Lazy<ISimulationProgressObserver>(() => grains.CreateObjectReference<ISimulationProgressObserver>(_progress));
     }
 
     /// <summary>Attempts after which a simulation whose silos keep failing is given up (its run records the fault).</summary>
@@ -98,17 +102,16 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
                 try
                 {
                     run.Observer.Started(item.Index);
-                    var relay = new ProgressRelay(run.Observer, item.Index);
-                    var reference = _grains.CreateObjectReference<ISimulationProgressObserver>(relay);
+                    var dispatch = Interlocked.Increment(ref _dispatchNumber);
+                    _progress.Watch(dispatch, run.Observer, item.Index);
                     SimulationReply reply;
                     try
                     {
-                        reply = await ExecuteAsync(run.RunId, item.Index, SimulationWork.From(item.Input), reference, linked.Token).ConfigureAwait(false);
+                        reply = await ExecuteAsync(run.RunId, item.Index, SimulationWork.From(item.Input), dispatch, linked.Token).ConfigureAwait(false);
                     }
                     finally
                     {
-                        _grains.DeleteObjectReference<ISimulationProgressObserver>(reference);
-                        GC.KeepAlive(relay);
+                        _progress.Forget(dispatch);
                     }
 
                     run.Observer.Completed(item.Index, new SimulationOutput(reply.Status, reply.ResultJson));
@@ -137,7 +140,7 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
         }
     }
 
-    private async Task<SimulationReply> ExecuteAsync(string runId, int index, SimulationWork work, ISimulationProgressObserver progress, CancellationToken cancellationToken)
+    private async Task<SimulationReply> ExecuteAsync(string runId, int index, SimulationWork work, long dispatch, CancellationToken cancellationToken)
     {
         var key = work.ContentHash();
         for (var attempt = 1; ; attempt++)
@@ -145,7 +148,7 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                return await _grains.GetGrain<ISimulationGrain>(key).ExecuteAsync(work, progress, cancellationToken).ConfigureAwait(false);
+                return await _grains.GetGrain<ISimulationGrain>(key).ExecuteAsync(work, _progressReference.Value, dispatch, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OrleansException or TimeoutException && !cancellationToken.IsCancellationRequested && attempt < MaxAttempts)
             {
@@ -166,17 +169,36 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
 
     public override void Dispose()
     {
+        if (_progressReference.IsValueCreated)
+        {
+            _grains.DeleteObjectReference<ISimulationProgressObserver>(_progressReference.Value);
+        }
+
         _queue.Dispose();
         _slotFreed.Dispose();
         base.Dispose();
     }
 
-    /// <summary>Hands a remote simulation's progress to the run's observer (held weakly by Orleans: kept alive by the dispatch).</summary>
-    private sealed class ProgressRelay(IRunObserver observer, int index) : ISimulationProgressObserver
+    /// <summary>
+    /// Hands remote simulations' progress to their runs' observers: one object for the scheduler's life (Orleans holds
+    /// object references weakly; the scheduler holds this one), simulations in flight by dispatch number.
+    /// </summary>
+    private sealed class ProgressRelay : ISimulationProgressObserver
     {
-        public Task ReportAsync(ProgressUpdate progress)
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (IRunObserver Observer, int Index)> _watched = new();
+
+        public void Watch(long dispatch, IRunObserver observer, int index) => _watched[dispatch] = (observer, index);
+
+        public void Forget(long dispatch) => _watched.TryRemove(dispatch, out _);
+
+        public Task ReportAsync(long dispatch, ProgressUpdate progress)
         {
-            observer.Progress(index, new NetnsPolicy.Simulation.SimulationProgress(progress.Phase, progress.SimulatedNs, progress.FractionDone, progress.Events));
+            // A report that arrives after its simulation ended is dropped.
+            if (_watched.TryGetValue(dispatch, out var target))
+            {
+                target.Observer.Progress(target.Index, new NetnsPolicy.Simulation.SimulationProgress(progress.Phase, progress.SimulatedNs, progress.FractionDone, progress.Events));
+            }
+
             return Task.CompletedTask;
         }
     }

@@ -40,8 +40,12 @@ internal sealed class GateExecutor : ISimulationExecutor
                 _gate.Task.Wait(cancellationToken);
                 break;
             case "progress":
-                progress.Report(new SimulationProgress("running workload", 1_000, 0.5, 42));
-                _gate.Task.Wait(cancellationToken);
+                // Reports while it waits, as the engine does while it runs (a relay may pass on only some reports).
+                while (!_gate.Task.Wait(10, cancellationToken))
+                {
+                    progress.Report(new SimulationProgress("running workload", 1_000, 0.5, 42));
+                }
+
                 break;
             case "fail":
                 throw new ArgumentException($"simulation {input.Seed} failed on purpose");
