@@ -5,23 +5,17 @@ using NetnsPolicy.Simulation;
 namespace NetnsPolicy.Service.Scheduling;
 
 /// <summary>
-/// The in-process scheduler: a bounded set of admitted runs whose simulations wait in one FIFO per client, drained in
-/// turns by one worker per core (<see cref="ServiceOptions.MaxConcurrentSimulations"/>). Simulations of one run spread
-/// over all workers; a client's runs are served in admission order, clients in turn (fair queueing).
+/// The in-process scheduler: a bounded set of admitted runs whose simulations wait in one FIFO per client
+/// (<see cref="FairRunQueue"/>), drained in turns by one worker per core (<see cref="ServiceOptions.MaxConcurrentSimulations"/>).
+/// Simulations of one run spread over all workers; a client's runs are served in admission order, clients in turn.
 /// </summary>
 internal sealed partial class LocalRunScheduler : BackgroundService, IRunScheduler
 {
-    // Fair queueing: one FIFO per client (ScheduledRun.Client), served in turns. A client with a thousand queued
-    // simulations holds a worker for one of them, then goes to the back of the line behind every other client.
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, Queue<WorkItem>> _queues = new(StringComparer.Ordinal);
-    private readonly LinkedList<string> _turns = new();
-    private readonly SemaphoreSlim _available = new(0);
+    private readonly FairRunQueue _queue;
     private readonly ISimulationExecutor _executor;
     private readonly ILogger<LocalRunScheduler> _logger;
     private readonly int _workers;
     private readonly int _capacity;
-    private int _active;
 
     public LocalRunScheduler(ISimulationExecutor executor, IOptions<ServiceOptions> options, ILogger<LocalRunScheduler> logger)
     {
@@ -29,26 +23,12 @@ internal sealed partial class LocalRunScheduler : BackgroundService, IRunSchedul
         _logger = logger;
         _workers = options.Value.EffectiveConcurrency;
         _capacity = options.Value.MaxQueuedRuns;
+        _queue = new FairRunQueue(_capacity);
     }
 
-    public int ActiveRuns => Volatile.Read(ref _active);
+    public int ActiveRuns => _queue.ActiveRuns;
 
-    public IRunReservation? TryReserve()
-    {
-        while (true)
-        {
-            var active = Volatile.Read(ref _active);
-            if (active >= _capacity)
-            {
-                return null;
-            }
-
-            if (Interlocked.CompareExchange(ref _active, active + 1, active) == active)
-            {
-                return new Reservation(this);
-            }
-        }
-    }
+    public IRunReservation? TryReserve() => _queue.TryReserve();
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -67,11 +47,8 @@ internal sealed partial class LocalRunScheduler : BackgroundService, IRunSchedul
         {
             while (true)
             {
-                await _available.WaitAsync(stoppingToken).ConfigureAwait(false);
-                if (TryTake(out var item))
-                {
-                    Execute(item, stoppingToken);
-                }
+                var item = await _queue.TakeAsync(stoppingToken).ConfigureAwait(false);
+                Execute(item, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -80,7 +57,7 @@ internal sealed partial class LocalRunScheduler : BackgroundService, IRunSchedul
         }
     }
 
-    private void Execute(WorkItem item, CancellationToken stoppingToken)
+    private void Execute(QueuedSimulation item, CancellationToken stoppingToken)
     {
         var run = item.Run;
         if (stoppingToken.IsCancellationRequested)
@@ -114,110 +91,18 @@ internal sealed partial class LocalRunScheduler : BackgroundService, IRunSchedul
             return;
         }
 
-        if (item.Remaining.Decrement())
-        {
-            Interlocked.Decrement(ref _active);
-            run.Observer.Drained();
-        }
-    }
-
-    private void Admit(ScheduledRun run)
-    {
-        if (run.Simulations.Count == 0)
-        {
-            Interlocked.Decrement(ref _active);
-            run.Observer.Drained();
-            return;
-        }
-
-        var remaining = new Countdown(run.Simulations.Count);
-        lock (_gate)
-        {
-            if (!_queues.TryGetValue(run.Client, out var queue))
-            {
-                queue = new Queue<WorkItem>();
-                _queues[run.Client] = queue;
-                _turns.AddLast(run.Client);
-            }
-
-            foreach (var (index, input) in run.Simulations)
-            {
-                queue.Enqueue(new WorkItem(run, index, input, remaining));
-            }
-        }
-
-        _available.Release(run.Simulations.Count);
-    }
-
-    /// <summary>The next simulation of the client whose turn it is; that client goes to the back of the line.</summary>
-    private bool TryTake(out WorkItem item)
-    {
-        lock (_gate)
-        {
-            if (_turns.First is not { } first)
-            {
-                item = null!;
-                return false;
-            }
-
-            var queue = _queues[first.Value];
-            item = queue.Dequeue();
-            _turns.RemoveFirst();
-            if (queue.Count > 0)
-            {
-                _turns.AddLast(first);
-            }
-            else
-            {
-                _queues.Remove(first.Value);
-            }
-
-            return true;
-        }
+        _queue.Finish(item);
     }
 
     public override void Dispose()
     {
-        _available.Dispose();
+        _queue.Dispose();
         base.Dispose();
-    }
-
-    private sealed record WorkItem(ScheduledRun Run, int Index, SimulationInput Input, Countdown Remaining);
-
-    private sealed class Countdown(int count)
-    {
-        private int _count = count;
-
-        /// <summary>True for the call that brings the count to zero.</summary>
-        public bool Decrement() => Interlocked.Decrement(ref _count) == 0;
     }
 
     private sealed class Progress(IRunObserver observer, int index) : IProgress<SimulationProgress>
     {
         public void Report(SimulationProgress value) => observer.Progress(index, value);
-    }
-
-    private sealed class Reservation(LocalRunScheduler owner) : IRunReservation
-    {
-        private int _state; // 0 reserved, 1 started, 2 released
-
-        public void Start(ScheduledRun run)
-        {
-            if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
-            {
-                throw new InvalidOperationException("The reservation was already used or released.");
-            }
-
-            owner.Admit(run);
-        }
-
-        public void Dispose()
-        {
-            if (Interlocked.CompareExchange(ref _state, 2, 0) == 0)
-            {
-                Interlocked.Decrement(ref owner._active);
-            }
-        }
     }
 
     private static partial class Log
