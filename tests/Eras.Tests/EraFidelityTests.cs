@@ -230,6 +230,55 @@ public sealed class EraFidelityTests
         Assert.That(after.Rcu.SynchronizeShortcut, Is.Zero);
     }
 
+    /// <summary>
+    /// 4207b556e62f (Heo, 6.9, "kernfs: RCU protect kernfs_nodes…"): kernfs_put frees every removed sysfs node with
+    /// call_rcu(kernfs_free_rcu). A 100-netns veth burst removes 300 devices (lo, the veth end, its host peer), each
+    /// with its device_del nodes and one rx and one tx queue kobject: that many more callbacks, run in rcu_do_batch,
+    /// than with the nodes freed at once (≤6.8).
+    /// </summary>
+    [TestCase("v6.9")]
+    [TestCase("v6.18")]
+    [TestCase("v7.0")]
+    public void Burst100Veth_KernfsNodesFreedByRcuCallbacksFrom6_9(string era)
+    {
+        var shipped = KernelProfileLoader.Load(era);
+        var immediate = shipped with { Structure = shipped.Structure with { KernfsNodeFree = KernfsNodeFree.Immediate } };
+        var veth = shipped.Devices.Single(d => d.Name == "veth");
+        var nodesPerDevice = veth.SysfsNodes + (veth.RxQueues * veth.RxQueueSysfsNodes) + (veth.TxQueues * veth.TxQueueSysfsNodes);
+
+        var after = EraRun.Run(shipped, VethBurst);
+        var before = EraRun.Run(immediate, VethBurst);
+
+        Assert.That(shipped.Structure.KernfsNodeFree, Is.EqualTo(KernfsNodeFree.Rcu));
+        Assert.That(KernelProfileLoader.Load("v5.18").Structure.KernfsNodeFree, Is.EqualTo(KernfsNodeFree.Immediate));
+        Assert.That(nodesPerDevice, Is.GreaterThanOrEqualTo(80), "net_class_attrs, statistics, power, queues: dozens of nodes per device");
+        Assert.That(after.Rcu.CallRcuCallbacks - before.Rcu.CallRcuCallbacks, Is.EqualTo(300L * nodesPerDevice));
+        Assert.That(EraRun.SelfMs(after, "rcu_do_batch") - EraRun.SelfMs(before, "rcu_do_batch"), Is.EqualTo(300 * nodesPerDevice * shipped.Costs.KernfsFreeRcuNs / 1e6).Within(1).Percent);
+    }
+
+    /// <summary>
+    /// netdev_unregister_kobject → device_del (drivers/base/core.c: device_remove_attrs, dpm_sysfs_remove,
+    /// device_remove_class_symlinks) removes the device's ~70 kernfs nodes; a queue kobject has 3 (rx) or 15 (tx). On
+    /// this VM's 6.18 device_del is 4–6 times the queue kobjects (calibration/vm-6.18.44-20261201/perf-*.folded); with
+    /// every kobject costed alike it was half of them.
+    /// </summary>
+    [Test]
+    public void Burst100Veth_V6_18_DeviceDelCostsPerKernfsNode()
+    {
+        var r = EraRun.Run("v6.18", VethBurst);
+        var deviceDel = EraRun.TotalMs(r, "device_del");
+        var queues = EraRun.TotalMs(r, "net_rx_queue_update_kobjects") + EraRun.TotalMs(r, "netdev_queue_update_kobjects");
+
+        Assert.That(deviceDel, Is.GreaterThan(1.5 * queues));
+        Assert.That(EraRun.SelfMs(r, "sysfs_remove_groups"), Is.GreaterThan(0.6 * (deviceDel + queues)), "attribute removal is most of it");
+    }
+
+    private static readonly string VethBurst = """
+        { "format_version": 1, "name": "burst-100-veth", "machine": { "cpus": 2, "hz": 250 },
+          "burst": { "count": 100, "destroy_after_ms": 10, "devices": { "veth_pairs": 1 } },
+          "stop": { "mode": "drain", "max_simulated_seconds": 600 }, "seed": 3 }
+        """;
+
     private static RunResult Run(string era, string workloadJson, ICleanupPolicy policy)
     {
         var workload = WorkloadLoader.Parse(workloadJson);

@@ -233,10 +233,23 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
         yield return Step.Call(k.F.TxQueueKobjects, QueueKobjects(dev, KobjectKind.TxQueue, dev.Type.TxQueues));
     }
 
+    /// <summary>
+    /// net_rx_queue_update_kobjects / netdev_queue_update_kobjects down to 0: per queue its attribute groups
+    /// (sysfs_remove_groups, when the profile counts the queue's nodes), then kobject_put.
+    /// </summary>
     private IEnumerable<Step> QueueKobjects(NetDevice dev, KobjectKind kind, int count)
     {
+        var nodes = kind == KobjectKind.RxQueue ? dev.Type.RxQueueSysfsNodes : dev.Type.TxQueueSysfsNodes;
         for (var q = 0; q < count; q++)
         {
+            if (nodes > 0)
+            {
+                foreach (var step in RemoveSysfsNodes(nodes))
+                {
+                    yield return step;
+                }
+            }
+
             yield return Step.Call(k.F.KobjectPut, KobjectRemove(dev, kind));
         }
     }
@@ -249,8 +262,32 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     private IEnumerable<Step> KobjectRemove(NetDevice dev, KobjectKind kind)
     {
         yield return Step.Self(k.Cpu(k.Costs.KobjectRemoveNs));
+        if (kind == KobjectKind.Device && dev.Type.SysfsNodes > 0)
+        {
+            // device_del: device_remove_attrs, the class groups, dpm_sysfs_remove, class symlinks, before KOBJ_REMOVE.
+            foreach (var step in RemoveSysfsNodes(dev.Type.SysfsNodes))
+            {
+                yield return step;
+            }
+        }
+
         var suppressed = k.Structure.DyingNetnsUevents == DyingNetnsUevents.Suppressed && dev.Owner.IsDying;
         yield return Step.Call(k.F.KobjectUevent, uevents.KobjectUevent(dev, kind, UeventAction.Remove, suppressed ? UeventEmission.Suppress : UeventEmission.Send));
+    }
+
+    /// <summary>
+    /// Removing <paramref name="nodes"/> kernfs nodes (kernfs_remove_by_name_ns per attribute, symlink, directory); from
+    /// 6.9 (4207b556e62f) kernfs_put frees each with call_rcu(kernfs_free_rcu), run later in rcu_core's rcu_do_batch,
+    /// which the round's rcu_barrier in netdev_run_todo then waits for.
+    /// </summary>
+    private IEnumerable<Step> RemoveSysfsNodes(int nodes)
+    {
+        // The call_rcu enqueue itself is part of kernfs_put, so of sysfs_node_remove_ns.
+        yield return Step.Run(k.F.SysfsRemoveGroups, k.Cpu(nodes * k.Costs.SysfsNodeRemoveNs));
+        if (k.Structure.KernfsNodeFree == KernfsNodeFree.Rcu)
+        {
+            k.Rcu.CallRcu(nodes, k.Cpu(nodes * k.Costs.KernfsFreeRcuNs));
+        }
     }
 
     /// <summary>rtnl_unlock: releases RTNL, then netdev_run_todo for the devices this round unregistered.</summary>
