@@ -156,6 +156,16 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
         // none here (no packets are modelled), leaving flush_required's check per CPU.
         var flushPerCpu = k.Structure.FlushAllBacklogs == FlushAllBacklogsKind.CpusWithBacklog ? k.Costs.FlushRequiredPerCpuNs : k.Costs.FlushBacklogPerCpuNs;
         yield return Step.Run(k.F.FlushAllBacklogs, k.Cpu(flushPerCpu * k.S.Cpus));
+        if (k.Structure.FlushAllBacklogs == FlushAllBacklogsKind.EveryOnlineCpu && k.Costs.FlushBacklogWorkNs > 0)
+        {
+            // ≤5.9: flush_work on every online CPU's flush_backlog item; a busy CPU runs it only at its next
+            // scheduling point, so the round (and RTNL, held here) waits for the slowest CPU.
+            var done = k.S.RunWorkOnEachCpu(k.Cpu(k.Costs.FlushBacklogWorkNs), k.F.KworkerHighpri, k.F.FlushBacklog);
+            if (done > k.S.Now)
+            {
+                yield return Step.Sleep(done - k.S.Now);
+            }
+        }
         foreach (var step in rcu.SynchronizeNet(mode1, cookie))
         {
             yield return step;
@@ -244,10 +254,8 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
         {
             if (nodes > 0)
             {
-                foreach (var step in RemoveSysfsNodes(nodes))
-                {
-                    yield return step;
-                }
+                yield return Step.Run(k.F.SysfsRemoveGroups, SysfsRemoveCost(nodes));
+                FreeKernfsNodes(nodes);
             }
 
             yield return Step.Call(k.F.KobjectPut, KobjectRemove(dev, kind));
@@ -265,10 +273,8 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
         if (kind == KobjectKind.Device && dev.Type.SysfsNodes > 0)
         {
             // device_del: device_remove_attrs, the class groups, dpm_sysfs_remove, class symlinks, before KOBJ_REMOVE.
-            foreach (var step in RemoveSysfsNodes(dev.Type.SysfsNodes))
-            {
-                yield return step;
-            }
+            yield return Step.Run(k.F.SysfsRemoveGroups, SysfsRemoveCost(dev.Type.SysfsNodes));
+            FreeKernfsNodes(dev.Type.SysfsNodes);
         }
 
         var suppressed = k.Structure.DyingNetnsUevents == DyingNetnsUevents.Suppressed && dev.Owner.IsDying;
@@ -276,14 +282,18 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     }
 
     /// <summary>
-    /// Removing <paramref name="nodes"/> kernfs nodes (kernfs_remove_by_name_ns per attribute, symlink, directory); from
-    /// 6.9 (4207b556e62f) kernfs_put frees each with call_rcu(kernfs_free_rcu), run later in rcu_core's rcu_do_batch,
-    /// which the round's rcu_barrier in netdev_run_todo then waits for.
+    /// Removing <paramref name="nodes"/> kernfs nodes: kernfs_remove_by_name_ns per attribute, symlink and directory
+    /// (the call_rcu enqueue of 6.9's kernfs_put included).
     /// </summary>
-    private IEnumerable<Step> RemoveSysfsNodes(int nodes)
+    private long SysfsRemoveCost(int nodes) => k.Cpu(nodes * k.Costs.SysfsNodeRemoveNs);
+
+    /// <summary>
+    /// The removed nodes' frees: at once in kernfs_put (≤6.8, part of the removal), or from 6.9 (4207b556e62f) each by
+    /// call_rcu(kernfs_free_rcu), run later in rcu_core's rcu_do_batch, which the round's rcu_barrier in
+    /// netdev_run_todo then waits for.
+    /// </summary>
+    private void FreeKernfsNodes(int nodes)
     {
-        // The call_rcu enqueue itself is part of kernfs_put, so of sysfs_node_remove_ns.
-        yield return Step.Run(k.F.SysfsRemoveGroups, k.Cpu(nodes * k.Costs.SysfsNodeRemoveNs));
         if (k.Structure.KernfsNodeFree == KernfsNodeFree.Rcu)
         {
             k.Rcu.CallRcu(nodes, k.Cpu(nodes * k.Costs.KernfsFreeRcuNs));

@@ -60,4 +60,6 @@ internal sealed class KernelFunctions(Profiler p)
 
     // Appended, not inserted: the ids above stay those of earlier builds.
     public int SysfsRemoveGroups { get; } = p.Func("sysfs_remove_groups");
+    public int KworkerHighpri { get; } = p.Func("kworker/N:1H");
+    public int FlushBacklog { get; } = p.Func("flush_backlog");
 }

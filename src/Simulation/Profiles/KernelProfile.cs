@@ -336,8 +336,19 @@ public sealed record CoreCosts
     public long UeventNetExitBaseNs { get; init; }
     /// <summary>dev_close_many + unlist per device.</summary>
     public long DeviceUnlistNs { get; init; }
-    /// <summary>flush_all_backlogs: queue_work_on, the work and flush_work per online CPU (≤5.9).</summary>
+    /// <summary>
+    /// flush_all_backlogs per online CPU (≤5.9), paid by the caller: queue_work_on and flush_work, and the work itself
+    /// unless <see cref="FlushBacklogWorkNs"/> models it apart.
+    /// </summary>
     public long FlushBacklogPerCpuNs { get; init; }
+
+    /// <summary>
+    /// ≤5.9 (<c>every_online_cpu</c>): the <c>flush_backlog</c> work item on each online CPU (the highpri kworker's
+    /// wakeup and the work), run on that CPU — on a busy one only when its thread reaches a scheduling point — while
+    /// the caller waits in flush_work (net/core/dev.c <c>flush_all_backlogs</c>: <c>queue_work_on(cpu,
+    /// system_highpri_wq, …)</c> for each online CPU, then <c>flush_work</c> for each). 0: not modelled apart.
+    /// </summary>
+    public long FlushBacklogWorkNs { get; init; }
     /// <summary>
     /// flush_all_backlogs from 5.10 (2de79ee27fdb): <c>flush_required(cpu)</c> per online CPU (backlog lock with irqs
     /// off, two queue-empty tests) when no CPU needs a work item.
