@@ -297,6 +297,26 @@ public sealed class EraFidelityTests
         Assert.That(after.Locks["rtnl_mutex"].HoldTotalMs - before.Locks["rtnl_mutex"].HoldTotalMs, Is.GreaterThan(0.5), "the waits for busy CPUs outweigh the caller's saved CPU");
     }
 
+    /// <summary>
+    /// netdev_unregister_kobject (net/core/net-sysfs.c, every era): <c>remove_queue_kobjects(ndev)</c>, then
+    /// <c>device_del(dev)</c>. Each device's KOBJ_REMOVEs come rx queue, tx queue, device — the device's last, so
+    /// /sys/class/net/&lt;peer&gt; goes after its queues (the model had device_del first).
+    /// </summary>
+    [TestCase("v4.9")]
+    [TestCase("v6.18")]
+    public void Burst100Veth_NetdevUnregisterKobject_QueuesBeforeDeviceDel(string era)
+    {
+        var recorder = new UeventOrder();
+        Run(era, VethBurst, recorder);
+        var removes = recorder.Removes;
+
+        Assert.That(removes, Has.Count.EqualTo(300 * 3), "lo, the veth end and its host peer: device, rx and tx queue each");
+        for (var i = 0; i < removes.Count; i += 3)
+        {
+            Assert.That(removes.Skip(i).Take(3), Is.EqualTo(new[] { KobjectKind.RxQueue, KobjectKind.TxQueue, KobjectKind.Device }), $"device {i / 3}");
+        }
+    }
+
     private static readonly string VethBurst = """
         { "format_version": 1, "name": "burst-100-veth", "machine": { "cpus": 2, "hz": 250 },
           "burst": { "count": 100, "destroy_after_ms": 10, "devices": { "veth_pairs": 1 } },
@@ -309,6 +329,24 @@ public sealed class EraFidelityTests
         var result = SimulationEngine.Run(new SimulationRequest(workload, KernelProfileLoader.Load(era), policy, PolicyParameters.Empty, workload.Seed));
         Assert.That(result.Status, Is.EqualTo(RunStatus.Ok), result.StatusDetail);
         return result;
+    }
+
+    /// <summary>Records the kobject of every KOBJ_REMOVE uevent, answering as the kernel does.</summary>
+    private sealed class UeventOrder : ICleanupPolicy
+    {
+        public PolicyDescriptor Descriptor { get; } = new("uevent-order", new Version(1, 0, 0), "records the order of REMOVE uevents", DecisionPoint.UeventEmission);
+
+        public List<KobjectKind> Removes { get; } = [];
+
+        public UeventEmission ChooseUeventEmission(in UeventContext context)
+        {
+            if (context.Action == UeventAction.Remove)
+            {
+                Removes.Add(context.Kobject);
+            }
+
+            return context.EmissionDefault;
+        }
     }
 
     /// <summary>The rule of the uevent-skip plugin (src/Policies/UeventSkip): suppress a dying net's devices' uevents.</summary>

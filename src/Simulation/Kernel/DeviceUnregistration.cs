@@ -229,18 +229,20 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
         }
     }
 
-    /// <summary>netdev_unregister_kobject: the device's kobject and one per rx and tx queue, each with its uevent.</summary>
+    /// <summary>
+    /// netdev_unregister_kobject (net/core/net-sysfs.c, the same order from 2.6.3x to 7.0): remove_queue_kobjects — one
+    /// kobject per rx and tx queue, each with its uevent — then device_del of the device's own kobject.
+    /// </summary>
     private IEnumerable<Step> UnregisterKobject(NetDevice dev)
     {
+        yield return Step.Call(k.F.RxQueueKobjects, QueueKobjects(dev, KobjectKind.RxQueue, dev.Type.RxQueues));
+        yield return Step.Call(k.F.TxQueueKobjects, QueueKobjects(dev, KobjectKind.TxQueue, dev.Type.TxQueues));
         yield return Step.Call(k.F.DeviceDel, KobjectRemove(dev, KobjectKind.Device));
         if (dev.Owner == k.InitNet)
         {
             // device_del removed /sys/class/net/<peer>: what a host-side observer (netns-policy probe) sees.
             LastHostPeerGone = k.S.Now;
         }
-
-        yield return Step.Call(k.F.RxQueueKobjects, QueueKobjects(dev, KobjectKind.RxQueue, dev.Type.RxQueues));
-        yield return Step.Call(k.F.TxQueueKobjects, QueueKobjects(dev, KobjectKind.TxQueue, dev.Type.TxQueues));
     }
 
     /// <summary>
