@@ -39,6 +39,12 @@ internal static class EraRun
     /// <summary>Self time of every profile node with this function name, in ms.</summary>
     public static double SelfMs(RunResult r, string function) => SelfMs(r.Profile, function);
 
+    /// <summary>Self and children time of every profile node with this function name (outermost only), in ms.</summary>
+    public static double TotalMs(RunResult r, string function) => TotalMs(r.Profile, function);
+
+    private static double TotalMs(ProfileNode node, string function) =>
+        node.Name == function ? node.TotalMs : node.Children.Sum(c => TotalMs(c, function));
+
     private static double SelfMs(ProfileNode node, string function) =>
         (node.Name == function ? node.SelfMs : 0) + node.Children.Sum(c => SelfMs(c, function));
 }

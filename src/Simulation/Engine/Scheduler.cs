@@ -179,6 +179,38 @@ internal sealed class Scheduler
     /// <summary>A pooled coroutine yielding <paramref name="step"/> once, for a called function whose body is that step.</summary>
     public IEnumerable<Step> One(Step step) => OneStep.Rent(_oneSteps, step);
 
+    /// <summary>
+    /// One work item queued on every online CPU (queue_work_on per CPU, then flush_work on each): on an idle CPU, or
+    /// the caller's own (the caller is between steps: it sleeps in flush_work), it runs now; on a CPU running another
+    /// thread it runs at that thread's next step boundary (the model's cond_resched points: the woken kworker
+    /// preempts there), and that thread's segment ends <paramref name="workNs"/> later. The work's time is charged to
+    /// <paramref name="workFunc"/> under <paramref name="rootFunc"/>. Returns when the last item has run. The work on an
+    /// idle CPU does not occupy it for the scheduler (a thread woken there meanwhile is not delayed).
+    /// </summary>
+    public long RunWorkOnEachCpu(long workNs, int rootFunc, int workFunc)
+    {
+        var node = Profiler.Child(Profiler.Child(Profiler.Root, rootFunc), workFunc);
+        var done = Now;
+        for (var c = 0; c < _running.Length; c++)
+        {
+            var t = _running[c];
+            var start = Now;
+            if (t is not null && t.PendingNs > 0 && t.RunEnd > Now)
+            {
+                start = t.RunEnd;
+                t.RunEnd += workNs;
+                t.RunVersion++;
+                Events.Schedule(t.RunEnd, t, KThread.EventRunDone, t.RunVersion);
+            }
+
+            CpuBusyNs += workNs;
+            Profiler.Add(node, workNs, start);
+            done = Math.Max(done, start + workNs);
+        }
+
+        return done;
+    }
+
     private void Advance(KThread t)
     {
         while (!Halted)

@@ -163,6 +163,16 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
         // none here (no packets are modelled), leaving flush_required's check per CPU.
         var flushPerCpu = k.Structure.FlushAllBacklogs == FlushAllBacklogsKind.CpusWithBacklog ? k.Costs.FlushRequiredPerCpuNs : k.Costs.FlushBacklogPerCpuNs;
         yield return Step.Run(k.F.FlushAllBacklogs, k.Cpu(flushPerCpu * k.S.Cpus));
+        if (k.Structure.FlushAllBacklogs == FlushAllBacklogsKind.EveryOnlineCpu && k.Costs.FlushBacklogWorkNs > 0)
+        {
+            // ≤5.9: flush_work on every online CPU's flush_backlog item; a busy CPU runs it only at its next
+            // scheduling point, so the round (and RTNL, held here) waits for the slowest CPU.
+            var done = k.S.RunWorkOnEachCpu(k.Cpu(k.Costs.FlushBacklogWorkNs), k.F.KworkerHighpri, k.F.FlushBacklog);
+            if (done > k.S.Now)
+            {
+                yield return Step.Sleep(done - k.S.Now);
+            }
+        }
         foreach (var step in rcu.SynchronizeNet(mode1, cookie))
         {
             yield return step;
@@ -226,21 +236,27 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
         }
     }
 
-    /// <summary>netdev_unregister_kobject: the device's kobject and one per rx and tx queue, each with its uevent.</summary>
+    /// <summary>
+    /// netdev_unregister_kobject (net/core/net-sysfs.c, the same order from 2.6.3x to 7.0): remove_queue_kobjects — one
+    /// kobject per rx and tx queue, each with its uevent — then device_del of the device's own kobject.
+    /// </summary>
     private IEnumerable<Step> UnregisterKobject(NetDevice dev)
     {
+        yield return Step.Call(k.F.RxQueueKobjects, QueueKobjects(dev, KobjectKind.RxQueue, dev.Type.RxQueues));
+        yield return Step.Call(k.F.TxQueueKobjects, QueueKobjects(dev, KobjectKind.TxQueue, dev.Type.TxQueues));
         yield return Step.Call(k.F.DeviceDel, KobjectRemove(dev, KobjectKind.Device));
         if (dev.Owner == k.InitNet)
         {
             // device_del removed /sys/class/net/<peer>: what a host-side observer (netns-policy probe) sees.
             LastHostPeerGone = k.S.Now;
         }
-
-        yield return Step.Call(k.F.RxQueueKobjects, QueueKobjects(dev, KobjectKind.RxQueue, dev.Type.RxQueues));
-        yield return Step.Call(k.F.TxQueueKobjects, QueueKobjects(dev, KobjectKind.TxQueue, dev.Type.TxQueues));
     }
 
-    /// <summary>The rx or tx queue kobjects of a device, one kobject_put each (pooled: <see cref="QueueKobjectsCall"/>).</summary>
+    /// <summary>
+    /// net_rx_queue_update_kobjects / netdev_queue_update_kobjects down to 0: per queue its attribute groups
+    /// (sysfs_remove_groups, when the profile counts the queue's nodes), then kobject_put (pooled:
+    /// <see cref="QueueKobjectsCall"/>).
+    /// </summary>
     private IEnumerable<Step> QueueKobjects(NetDevice dev, KobjectKind kind, int count) => QueueKobjectsCall.Rent(this, dev, kind, count);
 
     /// <summary>
@@ -250,6 +266,25 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     /// </summary>
     /// <remarks>Pooled (<see cref="KobjectRemoveCall"/>; issue 16, churn allocations).</remarks>
     private IEnumerable<Step> KobjectRemove(NetDevice dev, KobjectKind kind) => KobjectRemoveCall.Rent(this, dev, kind);
+
+    /// <summary>
+    /// Removing <paramref name="nodes"/> kernfs nodes: kernfs_remove_by_name_ns per attribute, symlink and directory
+    /// (the call_rcu enqueue of 6.9's kernfs_put included).
+    /// </summary>
+    private long SysfsRemoveCost(int nodes) => k.Cpu(nodes * k.Costs.SysfsNodeRemoveNs);
+
+    /// <summary>
+    /// The removed nodes' frees: at once in kernfs_put (≤6.8, part of the removal), or from 6.9 (4207b556e62f) each by
+    /// call_rcu(kernfs_free_rcu), run later in rcu_core's rcu_do_batch, which the round's rcu_barrier in
+    /// netdev_run_todo then waits for.
+    /// </summary>
+    private void FreeKernfsNodes(int nodes)
+    {
+        if (k.Structure.KernfsNodeFree == KernfsNodeFree.Rcu)
+        {
+            k.Rcu.CallRcu(nodes, k.Cpu(nodes * k.Costs.KernfsFreeRcuNs));
+        }
+    }
 
     /// <summary>rtnl_unlock: releases RTNL, then netdev_run_todo for the devices this round unregistered.</summary>
     public IEnumerable<Step> RtnlUnlock(List<NetDevice> todo)
@@ -396,22 +431,37 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
                     _state = 1;
                     return Yield(Step.Self(k.Cpu(k.Costs.KobjectRemoveNs)));
                 case 1:
-                    _state = 2;
-                    var suppressed = k.Structure.DyingNetnsUevents == DyingNetnsUevents.Suppressed && _dev.Owner.IsDying;
-                    return Yield(Step.Call(k.F.KobjectUevent, _owner.Uevents.KobjectUevent(_dev, _kind, UeventAction.Remove, suppressed ? UeventEmission.Suppress : UeventEmission.Send)));
+                    if (_kind == KobjectKind.Device && _dev.Type.SysfsNodes > 0)
+                    {
+                        // device_del: device_remove_attrs, the class groups, dpm_sysfs_remove, class symlinks, before KOBJ_REMOVE.
+                        _state = 2;
+                        return Yield(Step.Run(k.F.SysfsRemoveGroups, _owner.SysfsRemoveCost(_dev.Type.SysfsNodes)));
+                    }
+
+                    return Uevent(k);
+                case 2:
+                    _owner.FreeKernfsNodes(_dev.Type.SysfsNodes);
+                    return Uevent(k);
                 default:
                     return false;
             }
         }
 
+        private bool Uevent(KernelContext k)
+        {
+            _state = 3;
+            var suppressed = k.Structure.DyingNetnsUevents == DyingNetnsUevents.Suppressed && _dev.Owner.IsDying;
+            return Yield(Step.Call(k.F.KobjectUevent, _owner.Uevents.KobjectUevent(_dev, _kind, UeventAction.Remove, suppressed ? UeventEmission.Suppress : UeventEmission.Send)));
+        }
+
         protected override void Clear()
         {
             _dev = null!;
-            _state = 2;
+            _state = 3;
         }
     }
 
-    /// <summary><see cref="QueueKobjects"/> by hand: one kobject_put (a <see cref="KobjectRemove"/>) per queue.</summary>
+    /// <summary><see cref="QueueKobjects"/> by hand: per queue its attribute groups' removal, then one kobject_put (a <see cref="KobjectRemove"/>).</summary>
     private sealed class QueueKobjectsCall : PooledCoroutine<QueueKobjectsCall>
     {
         private readonly DeviceUnregistration _owner;
@@ -419,6 +469,8 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
         private KobjectKind _kind;
         private int _count;
         private int _next;
+        private int _nodes;
+        private bool _removingGroups;
 
         private QueueKobjectsCall(DeviceUnregistration owner)
             : base(owner._queueKobjects) => _owner = owner;
@@ -430,23 +482,42 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
             e._kind = kind;
             e._count = count;
             e._next = 0;
+            e._nodes = kind == KobjectKind.RxQueue ? dev.Type.RxQueueSysfsNodes : dev.Type.TxQueueSysfsNodes;
+            e._removingGroups = false;
             return e.Begin();
         }
 
         public override bool MoveNext()
         {
-            if (_next >= _count)
+            var k = _owner.Context;
+            if (_removingGroups)
             {
-                return false;
+                // The queue's attribute groups are gone: free their nodes, then its kobject_put.
+                _removingGroups = false;
+                _owner.FreeKernfsNodes(_nodes);
+            }
+            else
+            {
+                if (_next >= _count)
+                {
+                    return false;
+                }
+
+                if (_nodes > 0)
+                {
+                    _removingGroups = true;
+                    return Yield(Step.Run(k.F.SysfsRemoveGroups, _owner.SysfsRemoveCost(_nodes)));
+                }
             }
 
             _next++;
-            return Yield(Step.Call(_owner.Context.F.KobjectPut, _owner.KobjectRemove(_dev, _kind)));
+            return Yield(Step.Call(k.F.KobjectPut, _owner.KobjectRemove(_dev, _kind)));
         }
 
         protected override void Clear()
         {
             _dev = null!;
+            _removingGroups = false;
             _next = _count;
         }
     }

@@ -57,4 +57,9 @@ internal sealed class KernelFunctions(Profiler p)
     public int RtnlLock { get; } = p.Func("rtnl_lock");
     public int ListDelRcu { get; } = p.Func("list_del_rcu");
     public int AddrconfIfdown { get; } = p.Func("addrconf_ifdown");
+
+    // Appended, not inserted: the ids above stay those of earlier builds.
+    public int SysfsRemoveGroups { get; } = p.Func("sysfs_remove_groups");
+    public int KworkerHighpri { get; } = p.Func("kworker/N:1H");
+    public int FlushBacklog { get; } = p.Func("flush_backlog");
 }

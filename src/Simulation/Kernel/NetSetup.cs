@@ -90,9 +90,14 @@ internal sealed class NetSetup(KernelContext k, IReadOnlyList<PernetOp> ops, Nsi
         foreach (var op in ops)
         {
             // Most inits are pure CPU work: one segment charged to the op's function, no coroutine.
-            yield return op.Behaviour == PernetOpBehaviour.Plain && !op.Spec.InitTakesRtnl
-                ? Step.Run(op.InitFunc, InitCost(op))
-                : Step.Call(op.InitFunc, OpInit(op, net));
+            if (op.Behaviour == PernetOpBehaviour.Plain && !op.Spec.InitTakesRtnl)
+            {
+                yield return Step.Run(op.InitFunc, InitCost(op));
+            }
+            else
+            {
+                yield return Step.Call(op.InitFunc, op.Behaviour == PernetOpBehaviour.Uevent ? uevents.NetInit(net, InitCost(op)) : OpInit(op, net));
+            }
         }
     }
 
@@ -103,13 +108,6 @@ internal sealed class NetSetup(KernelContext k, IReadOnlyList<PernetOp> ops, Nsi
         var cost = InitCost(op);
         switch (op.Behaviour)
         {
-            case PernetOpBehaviour.Uevent:
-                foreach (var step in uevents.NetInit(net, cost))
-                {
-                    yield return step;
-                }
-
-                break;
             case PernetOpBehaviour.Loopback:
                 yield return Step.Lock(k.Locks.Rtnl);
                 yield return Step.Self(cost);

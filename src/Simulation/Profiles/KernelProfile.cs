@@ -135,6 +135,15 @@ public sealed record StructureSpec
     /// no CPU needs a work item and only the check is paid (<see cref="CoreCosts.FlushRequiredPerCpuNs"/>).
     /// </summary>
     public FlushAllBacklogsKind FlushAllBacklogs { get; init; } = FlushAllBacklogsKind.EveryOnlineCpu;
+
+    /// <summary>
+    /// How <c>kernfs_put</c> (fs/kernfs/dir.c) frees a removed sysfs node: at once (≤6.8), or with
+    /// <c>call_rcu(&amp;kn-&gt;rcu, kernfs_free_rcu)</c> (6.9, 4207b556e62f "kernfs: RCU protect kernfs_nodes and avoid
+    /// kernfs_idr_lock in kernfs_find_and_get_node_by_id()", Heo). With <c>rcu</c> every node device_del and the queue
+    /// kobjects remove (<see cref="DeviceTypeSpec.SysfsNodes"/>…) is a callback run in rcu_core/rcu_do_batch
+    /// (<see cref="CoreCosts.KernfsFreeRcuNs"/>) that netdev_run_todo's and cleanup_net's rcu_barrier wait for.
+    /// </summary>
+    public KernfsNodeFree KernfsNodeFree { get; init; } = KernfsNodeFree.Immediate;
 }
 
 /// <summary>The lock setup_net and cleanup_net take.</summary>
@@ -236,6 +245,14 @@ public enum FlushAllBacklogsKind
     CpusWithBacklog,
 }
 
+/// <summary>How a removed kernfs node is freed.</summary>
+[JsonConverter(typeof(ProfileEnumConverter<KernfsNodeFree>))]
+public enum KernfsNodeFree
+{
+    Immediate,
+    Rcu,
+}
+
 /// <summary>When the last passive reference frees <c>struct net</c>.</summary>
 [JsonConverter(typeof(ProfileEnumConverter<NetFinalFree>))]
 public enum NetFinalFree
@@ -319,8 +336,19 @@ public sealed record CoreCosts
     public long UeventNetExitBaseNs { get; init; }
     /// <summary>dev_close_many + unlist per device.</summary>
     public long DeviceUnlistNs { get; init; }
-    /// <summary>flush_all_backlogs: queue_work_on, the work and flush_work per online CPU (≤5.9).</summary>
+    /// <summary>
+    /// flush_all_backlogs per online CPU (≤5.9), paid by the caller: queue_work_on and flush_work, and the work itself
+    /// unless <see cref="FlushBacklogWorkNs"/> models it apart.
+    /// </summary>
     public long FlushBacklogPerCpuNs { get; init; }
+
+    /// <summary>
+    /// ≤5.9 (<c>every_online_cpu</c>): the <c>flush_backlog</c> work item on each online CPU (the highpri kworker's
+    /// wakeup and the work), run on that CPU — on a busy one only when its thread reaches a scheduling point — while
+    /// the caller waits in flush_work (net/core/dev.c <c>flush_all_backlogs</c>: <c>queue_work_on(cpu,
+    /// system_highpri_wq, …)</c> for each online CPU, then <c>flush_work</c> for each). 0: not modelled apart.
+    /// </summary>
+    public long FlushBacklogWorkNs { get; init; }
     /// <summary>
     /// flush_all_backlogs from 5.10 (2de79ee27fdb): <c>flush_required(cpu)</c> per online CPU (backlog lock with irqs
     /// off, two queue-empty tests) when no CPU needs a work item.
@@ -330,8 +358,23 @@ public sealed record CoreCosts
     public long DeviceNotifierNs { get; init; }
     /// <summary>RTM_DELLINK + address-list flush.</summary>
     public long DeviceDellinkNs { get; init; }
-    /// <summary>Removing one kobject from sysfs, without its uevent.</summary>
+    /// <summary>
+    /// Removing one kobject from sysfs, without its uevent: with <see cref="DeviceTypeSpec.SysfsNodes"/> set, the
+    /// kobject's own part (kobject_del, klist, pm) only; otherwise everything device_del does for it.
+    /// </summary>
     public long KobjectRemoveNs { get; init; }
+
+    /// <summary>
+    /// Removing one kernfs node (an attribute file, symlink or directory) in device_del's attribute-group removal
+    /// (<c>device_remove_attrs</c>, <c>sysfs_remove_groups</c>, <c>dpm_sysfs_remove</c>,
+    /// <c>device_remove_class_symlinks</c>: <c>kernfs_remove_by_name_ns</c> → <c>kernfs_find_ns</c>,
+    /// <c>__kernfs_remove</c>, <c>kernfs_put</c>) or a queue kobject's; the free itself is
+    /// <see cref="KernfsFreeRcuNs"/> when <see cref="StructureSpec.KernfsNodeFree"/> is <c>rcu</c>.
+    /// </summary>
+    public long SysfsNodeRemoveNs { get; init; }
+
+    /// <summary>kernfs_free_rcu: one removed node freed by its RCU callback (name, iattrs, the node's slab object).</summary>
+    public long KernfsFreeRcuNs { get; init; }
     public long KobjectAddNs { get; init; }
     public long TodoPerDeviceNs { get; init; }
     public long DeviceFreeNs { get; init; }
@@ -427,6 +470,20 @@ public sealed record DeviceTypeSpec
     public long Bytes { get; init; }
     /// <summary>Extra unregister work of this driver (dellink, uninit).</summary>
     public long UnregisterExtraNs { get; init; }
+
+    /// <summary>
+    /// kernfs nodes device_del removes for one device of this type, queues apart (net/core/net-sysfs.c
+    /// <c>net_class_attrs</c>, the <c>statistics</c> group, drivers/base: the <c>uevent</c> file, the <c>power</c>
+    /// group, class symlinks, the device's and its groups' directories); 0: not modelled apart (all of it in
+    /// <see cref="CoreCosts.KobjectRemoveNs"/>).
+    /// </summary>
+    public int SysfsNodes { get; init; }
+
+    /// <summary>kernfs nodes of one rx-N queue kobject (its directory, <c>rx_queue_default_attrs</c>).</summary>
+    public int RxQueueSysfsNodes { get; init; }
+
+    /// <summary>kernfs nodes of one tx-N queue kobject (its directory, <c>netdev_queue_default_attrs</c>, byte_queue_limits).</summary>
+    public int TxQueueSysfsNodes { get; init; }
 }
 
 /// <summary>A pernet operation, in registration order (subsystems first, device ops at the tail).</summary>

@@ -17,7 +17,7 @@ internal static class KernelProfileValidator
         Check(p.FormatVersion == KernelProfile.CurrentFormatVersion, "format_version", $"must be {KernelProfile.CurrentFormatVersion}, got {p.FormatVersion}");
         Check(!string.IsNullOrWhiteSpace(p.Id), "id", "must be a non-empty id");
         var s = p.Structure;
-        foreach (var (name, value) in new (string, Enum)[] { ("setup_lock", s.SetupLock), ("cleanup_list", s.CleanupList), ("uevent_delivery", s.UeventDelivery), ("dying_netns_uevents", s.DyingNetnsUevents), ("net_list_lock", s.NetListLock), ("nsid_unhash", s.NsidUnhash), ("cleanup_sync", s.CleanupSync), ("synchronize_net_expedited", s.SynchronizeNetExpedited), ("nsid_removal", s.NsidRemoval), ("todo_free_order", s.TodoFreeOrder), ("inet6_addr_hash", s.Inet6AddrHash), ("net_final_free", s.NetFinalFree), ("flush_all_backlogs", s.FlushAllBacklogs) })
+        foreach (var (name, value) in new (string, Enum)[] { ("setup_lock", s.SetupLock), ("cleanup_list", s.CleanupList), ("uevent_delivery", s.UeventDelivery), ("dying_netns_uevents", s.DyingNetnsUevents), ("net_list_lock", s.NetListLock), ("nsid_unhash", s.NsidUnhash), ("cleanup_sync", s.CleanupSync), ("synchronize_net_expedited", s.SynchronizeNetExpedited), ("nsid_removal", s.NsidRemoval), ("todo_free_order", s.TodoFreeOrder), ("inet6_addr_hash", s.Inet6AddrHash), ("net_final_free", s.NetFinalFree), ("flush_all_backlogs", s.FlushAllBacklogs), ("kernfs_node_free", s.KernfsNodeFree) })
         {
             Check(Enum.IsDefined(value.GetType(), value), "structure." + name, $"undefined value {value}");
         }
@@ -56,6 +56,7 @@ internal static class KernelProfileValidator
             Check(d.Kind is "loopback" or "veth" or "tunnel" or "physical", $"devices[{i}].kind", $"must be loopback, veth, tunnel or physical, got '{d.Kind}'");
             Check(kinds.Add(d.Name), $"devices[{i}].name", $"'{d.Name}' is defined twice");
             Check(d.RxQueues is >= 1 and <= 1024 && d.TxQueues is >= 1 and <= 1024, $"devices[{i}]", "rx_queues and tx_queues must be between 1 and 1024");
+            Check(d.SysfsNodes >= 0 && d.RxQueueSysfsNodes >= 0 && d.TxQueueSysfsNodes >= 0, $"devices[{i}]", "sysfs_nodes, rx_queue_sysfs_nodes and tx_queue_sysfs_nodes must be ≥ 0");
         }
 
         foreach (var needed in new[] { "loopback", "veth", "physical" })

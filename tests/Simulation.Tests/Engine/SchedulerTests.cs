@@ -149,4 +149,40 @@ public sealed class SchedulerTests
     {
         public void Fire(int kind, long version) => fired.Add(kind);
     }
+
+    /// <summary>
+    /// flush_all_backlogs ≤5.9 (net/core/dev.c): a work item on every online CPU, flushed one by one. On 3 CPUs, one
+    /// idle and one running a 10 ms segment, the caller's wait ends when the busy CPU's thread reaches its step boundary
+    /// and the item has run there; that thread finishes the item's time later.
+    /// </summary>
+    [Test]
+    public void RunWorkOnEachCpu_OneCpuBusy_WaitsForItsNextStepBoundary()
+    {
+        var h = new EngineHarness(cpus: 3);
+        var flush = h.Profiler.Func("flush_backlog");
+        var root = h.Profiler.Func("kworker");
+        long busyDone = 0, callerDone = 0, workDone = 0;
+        IEnumerable<Step> Busy()
+        {
+            yield return Step.Run(h.Work, 10_000_000);
+            busyDone = h.Now;
+        }
+
+        IEnumerable<Step> Caller()
+        {
+            yield return Step.Run(h.Work, 1_000_000);
+            workDone = h.Scheduler.RunWorkOnEachCpu(2_000, root, flush);
+            yield return Step.Sleep(workDone - h.Now);
+            callerDone = h.Now;
+        }
+
+        h.Spawn("busy", Busy());
+        h.Spawn("caller", Caller());
+        h.RunAll();
+
+        Assert.That(workDone, Is.EqualTo(10_002_000), "the busy CPU runs the item at 10 ms, for 2 µs");
+        Assert.That(callerDone, Is.EqualTo(workDone));
+        Assert.That(busyDone, Is.EqualTo(10_002_000), "the busy thread lost the item's 2 µs");
+        Assert.That(h.Scheduler.CpuBusyNs, Is.EqualTo(11_000_000 + (3 * 2_000)));
+    }
 }
