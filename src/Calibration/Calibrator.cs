@@ -26,7 +26,28 @@ public static class Calibrator
             return rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
         }
 
-        var (x, f, evaluations) = NelderMead.Minimise(Objective, new double[CostScales.Names.Count], Math.Log(2), options.MaxEvaluations, 1e-4, token);
+        // Stage 1a: the init scale alone on the creation quantities (a creation is setup_net's init costs, and nothing
+        // else moves it much), then all four from there. Starting the teardown scales from a point whose creations are
+        // already right keeps the 4-D search out of the valleys where a wrong init is traded against exit or RCU costs.
+        var creation = Central;
+        bool CreationOnly(Experiment e, MeasuredQuantity q) => creation(e, q) && q.Name.StartsWith("creation_", StringComparison.Ordinal);
+        double InitObjective(double[] logInit)
+        {
+            var rows = replay.Compare(CostScales.Apply(noVariation, [Math.Exp(logInit[0]), 1, 1, 1]), fittedOnly: true, CreationOnly, token);
+            return rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
+        }
+
+        var start1 = new double[CostScales.Names.Count];
+        var initEvaluations = 0;
+        if (set.Experiments.Any(e => e.Quantities.Any(q => CreationOnly(e, q))))
+        {
+            var (ix, _, ie) = NelderMead.MinimiseRobust(InitObjective, [0.0], Math.Log(2), Math.Max(6, options.MaxEvaluations / 6), 1e-5, token);
+            start1[0] = ix[0];
+            initEvaluations = ie;
+        }
+
+        var (x, f, evaluations) = NelderMead.MinimiseRobust(Objective, start1, Math.Log(2), Math.Max(CostScales.Names.Count + 2, options.MaxEvaluations - initEvaluations), 1e-4, token);
+        evaluations += initEvaluations;
 
         // Stage 2: how a device's unregistration divides between sysfs removal and the notifier chain, to the perf
         // profiles of the fitted bursts (shares of the host's top 10 functions), then stage 1 again from where it
@@ -52,7 +73,7 @@ public static class Calibrator
             kobjectScale = Math.Min(Math.Exp(cx[0]), maxScale);
             profileEvaluations = ce;
             noVariation = CostScales.SplitDevice(noVariation, kobjectScale, kobjects);
-            var (x2, f2, e2) = NelderMead.Minimise(Objective, x, Math.Log(1.5), Math.Max(8, options.MaxEvaluations / 2), 1e-4, token);
+            var (x2, f2, e2) = NelderMead.MinimiseRobust(Objective, x, Math.Log(1.5), Math.Max(8, options.MaxEvaluations / 2), 1e-4, token);
             (x, f, evaluations) = (x2, f2, evaluations + e2);
         }
 
@@ -113,7 +134,7 @@ public static class Calibrator
 }
 
 /// <summary>Options of <see cref="Calibrator.Fit"/>.</summary>
-public sealed record CalibrationOptions(string Id, string MeasurementsLabel, int MaxEvaluations = 80, int MaxVariationEvaluations = 40, int MaxProfileEvaluations = 24);
+public sealed record CalibrationOptions(string Id, string MeasurementsLabel, int MaxEvaluations = 160, int MaxVariationEvaluations = 40, int MaxProfileEvaluations = 24);
 
 /// <summary>The fitted profile, its scales, the objective reached and every quantity predicted vs measured.</summary>
 public sealed record CalibrationResult(KernelProfile Profile, IReadOnlyDictionary<string, double> Scales, double Objective, int Evaluations, IReadOnlyList<Comparison> Comparisons, double KobjectScale = 1);
