@@ -17,6 +17,19 @@ public static class Calibrator
         var memory = set.Experiments.SelectMany(e => e.Quantities.Where(q => q.Name == Quantities.BytesPerNetns)).FirstOrDefault();
         var start = memory is null ? baseProfile : CostScales.WithMeasuredMemory(baseProfile, memory.Value, Math.Max(1, set.Host.PossibleCpus));
 
+        // The host's own pernet ops: those its kernel has, with the exit costs its perf profiles measure (fitted bursts only).
+        var hostOpsText = "";
+        if (HostPernetOps.LoadSymbols(replay.Directory) is { } symbols)
+        {
+            var sampled = set.Experiments
+                .Where(e => e.Fit && e.Perf is not null && File.Exists(Path.Combine(replay.Directory, e.Perf)) && replay.Workload(e).Burst is not null)
+                .Select(e => (FoldedStacks.Load(Path.Combine(replay.Directory, e.Perf!)), replay.Workload(e).Burst!.Count))
+                .ToList();
+            var hostOps = HostPernetOps.Apply(start, symbols, sampled);
+            start = hostOps.Profile;
+            hostOpsText = HostPernetOps.Describe(hostOps);
+        }
+
         // Stage 1: the cost scales on the central quantities, without variation (every replication identical).
         bool Central(Experiment e, MeasuredQuantity q) => Replay.IsFitQuantity(e, q) && !Quantities.IsSpread(q.Name);
         var noVariation = start with { Variation = null };
@@ -93,7 +106,7 @@ public static class Calibrator
                 return rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
             }
 
-            var (vx, _, vEvaluations) = NelderMead.Minimise(VariationObjective, VariationFit.Start(cpus), Math.Log(3), options.MaxVariationEvaluations, 1e-4, token);
+            var (vx, _, vEvaluations) = NelderMead.MinimiseRobust(VariationObjective, VariationFit.Start(cpus), Math.Log(3), options.MaxVariationEvaluations, 1e-4, token);
             variation = VariationFit.ToSpec(vx, cpus);
             variationEvaluations = vEvaluations;
             fitted = fitted with { Variation = variation };
@@ -119,7 +132,7 @@ public static class Calibrator
             Description = $"Fitted to {h.Hostname} (Linux {h.KernelRelease}, {h.OnlineCpus} CPUs, HZ {h.Hz}) measured {h.TakenAt:yyyy-MM-dd}: {baseProfile.Id}'s structure with its costs scaled to the measurements.",
             Sources = [.. baseProfile.Sources, $"netns-policy probe on {h.Hostname}, Linux {h.KernelRelease}, {h.TakenAt:yyyy-MM-dd HH:mm} UTC ({options.MeasurementsLabel})"],
             Provenance = string.Create(c,
-                $"Structure: {baseProfile.Id}. Measured on this host: memory per netns ({(memory is null ? "not measured: kept from " + baseProfile.Id : memory.Value.ToString("F0", c) + " bytes, solved for net_base_bytes")}). " +
+                $"Structure: {baseProfile.Id}. {hostOpsText}Measured on this host: memory per netns ({(memory is null ? "not measured: kept from " + baseProfile.Id : memory.Value.ToString("F0", c) + " bytes, solved for net_base_bytes")}). " +
                 $"Fitted (netns-policy calibrate: Nelder–Mead on log scales, least squares of log errors, {evaluations} simulations of the fitted experiments): cost scales {scaleText} applied to {baseProfile.Id}'s init, exit, device-unregister and RCU costs; " +
                 $"fit RMS log error {Rms(fitRows):F3} over {fitRows.Count} quantities ({string.Join(", ", fitRows.Select(r => r.Experiment + "." + r.Quantity))}); " +
                 $"{perfText}{variationText}" +
