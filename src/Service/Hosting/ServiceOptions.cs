@@ -61,10 +61,12 @@ public sealed class ServiceOptions
 
     /// <summary>
     /// Events one simulation may process (queued events and CPU segments); more ends it as <c>budget-exceeded</c>.
-    /// The shipped workloads need at most a few million; the engine processes 5–7 million per second.
+    /// The shipped workloads need at most 0.46 million (vsftpd-churn) and a 100 000-namespace burst 7.2 million; the
+    /// engine processes 5–11 million per second on 2 cores (docs/service.md, Work budgets), so a runaway simulation
+    /// ends within about two seconds of one worker.
     /// </summary>
     [Range(4096, long.MaxValue)]
-    public long SimulationEventBudget { get; set; } = 50_000_000;
+    public long SimulationEventBudget { get; set; } = 10_000_000;
 
     /// <summary>Events one simulation may hold pending at once (timers, wake-ups); more ends it as <c>budget-exceeded</c>.</summary>
     [Range(1, long.MaxValue)]

@@ -33,6 +33,9 @@ internal sealed class KernelLocks
     /// <summary>The kernel's mode of the setup lock.</summary>
     public LockMode SetupMode { get; }
 
+    /// <summary>The mode this run takes the setup lock in: the policy's lock scope at the start of the run.</summary>
+    public LockMode RunMode { get; set; }
+
     public IEnumerable<SleepLock> All => [Setup, Rtnl, UeventSock, NetRwsem];
 
     public SleepLock Of(KernelLock id) => id switch

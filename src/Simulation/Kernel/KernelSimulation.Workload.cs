@@ -8,14 +8,16 @@ namespace NetnsPolicy.Simulation.Kernel;
 /// <summary>The workload's actors: processes creating and releasing namespaces, the probe, host RTNL users.</summary>
 internal sealed partial class KernelSimulation
 {
-    // Random stream ids: one per consumer, so adding one never shifts another's draws.
-    private const ulong StreamRcu = 1;
-    private const ulong StreamListeners = 2;
-    private const ulong StreamChurnArrivals = 3;
-    private const ulong StreamChurnLifetimes = 4;
-    private const ulong StreamLeaks = 5;
-    private const ulong StreamRtnlUsers = 100;
-
+    private RandomStream? _listenerRandom;
+    private int _generatorsActive;
+    private bool _workloadDone;
+    private bool _probeBusy;
+    private string _stopReason = "";
+    private long _expectedNets;
+    private long _burstRelease = -1;
+    private int _burstCount;
+    private long _baselineMemory;
+    private int _baselineCharged;
     private long _loopsLeft;
     private long _loopsDone = -1;
     private long _churnLeft;
@@ -50,20 +52,22 @@ internal sealed partial class KernelSimulation
 
         for (var i = 0; i < pop.Count; i++)
         {
-            var net = new Net(_nextNetId++) { MemoryBytes = _perNetBytes, State = NetState.Alive, HasUeventSocket = true };
-            _charged++;
-            _allocatedNets++;
+            var net = _accounting.NewNet(_setup.PerNetBytes);
+            net.State = NetState.Alive;
+            net.HasUeventSocket = true;
+            _accounting.Charged++;
+            _accounting.Allocated++;
             _nsid.ListedNets++;
             _uevents.Sockets++;
-            _memory += net.MemoryBytes;
+            _accounting.AddInitialMemory(net.MemoryBytes);
             _s.ChargeDevices(1 + (2 * pop.Devices.VethPairs));
             net.Devices.Add(new NetDevice(_loopbackType, DeviceKind.Loopback, net, "lo"));
             for (var v = 0; v < pop.Devices.VethPairs; v++)
             {
                 var inner = new NetDevice(_vethType, DeviceKind.Veth, net, "veth" + v);
-                inner.Peer = new NetDevice(_vethType, DeviceKind.Veth, _initNet, $"veth{net.Id}_{v}") { Peer = inner };
+                inner.Peer = new NetDevice(_vethType, DeviceKind.Veth, _k.InitNet, $"veth{net.Id}_{v}") { Peer = inner };
                 net.Devices.Add(inner);
-                _memory += 2 * _vethType.Bytes;
+                _accounting.AddInitialMemory(2 * _vethType.Bytes);
                 net.HostHasNsid = true;
             }
 
@@ -72,12 +76,12 @@ internal sealed partial class KernelSimulation
                 _nsid.HostNsids++;
             }
 
-            AddLive(net);
+            _accounting.AddLive(net);
         }
 
-        _baselineMemory = _memory;
-        _baselineCharged = _charged;
-        _peakMemory = _memory;
+        _baselineMemory = _accounting.Memory;
+        _baselineCharged = _accounting.Charged;
+        _accounting.PeakMemory = _accounting.Memory;
     }
 
     private void StartWorkload()
@@ -124,7 +128,7 @@ internal sealed partial class KernelSimulation
         {
             for (var i = 0; i < users.Count; i++)
             {
-                _s.Spawn("rtnl-user" + i, F.RtnlUserRoot, RtnlUser(users, Stream(StreamRtnlUsers + (ulong)i)));
+                _s.Spawn("rtnl-user" + i, F.RtnlUserRoot, RtnlUser(users, _k.Stream(StreamIds.RtnlUsers + (ulong)i)));
             }
         }
     }
@@ -154,13 +158,13 @@ internal sealed partial class KernelSimulation
 
         // "Destroyed at once": every owner exits now; each exit drops the last reference.
         _burstRelease = _s.Now;
-        _burstNetsLeft = created.Count;
+        _cleanup.BurstNetsLeft = created.Count;
         _burstCount = created.Count;
         _profiler.WindowStart = _s.Now;
         foreach (var net in created)
         {
             net.FromBurst = true;
-            yield return Step.Call(F.PutNet, PutNet(net));
+            yield return Step.Call(F.PutNet, _cleanup.PutNet(net));
         }
 
         _generatorsActive--;
@@ -171,7 +175,7 @@ internal sealed partial class KernelSimulation
         for (var i = 0; i < count; i++)
         {
             var c = new Creation(measured: false);
-            yield return Step.Call(F.CopyNetNs, CopyNetNs(c));
+            yield return Step.Call(F.CopyNetNs, _setup.CopyNetNs(c));
             if (c.Net is { } net)
             {
                 yield return Step.Call(F.ProcessRoot, AddDevices(net, devices));
@@ -187,9 +191,9 @@ internal sealed partial class KernelSimulation
     {
         for (var i = 0; i < loops.Cycles; i++)
         {
-            yield return Step.Run(F.ProcessRoot, Cpu(_costs.ProcessOverheadNs));
+            yield return Step.Run(F.ProcessRoot, _k.Cpu(_profile.Costs.ProcessOverheadNs));
             var c = new Creation(measured: true);
-            yield return Step.Call(F.CopyNetNs, CopyNetNs(c));
+            yield return Step.Call(F.CopyNetNs, _setup.CopyNetNs(c));
             if (c.Net is not { } net)
             {
                 continue;
@@ -201,7 +205,7 @@ internal sealed partial class KernelSimulation
                 yield return Step.Sleep(Ms(loops.LifetimeMs));
             }
 
-            yield return Step.Call(F.PutNet, PutNet(net));
+            yield return Step.Call(F.PutNet, _cleanup.PutNet(net));
         }
 
         if (--_loopsLeft == 0)
@@ -215,8 +219,8 @@ internal sealed partial class KernelSimulation
     /// <summary>Poisson arrivals for <c>duration_ms</c>, each a process with its own namespace (vsftpd).</summary>
     private IEnumerable<Step> ChurnArrivals(ChurnSpec churn)
     {
-        var arrivals = Stream(StreamChurnArrivals);
-        var lifetimes = Stream(StreamChurnLifetimes);
+        var arrivals = _k.Stream(StreamIds.ChurnArrivals);
+        var lifetimes = _k.Stream(StreamIds.ChurnLifetimes);
         var end = Ms(churn.DurationMs);
         var meanGapNs = 1e9 / churn.ArrivalsPerSecond;
         var n = 0;
@@ -252,14 +256,14 @@ internal sealed partial class KernelSimulation
 
     private IEnumerable<Step> ChurnProcess(ChurnSpec churn, long lifetime)
     {
-        yield return Step.Run(F.ProcessRoot, Cpu(_costs.ProcessOverheadNs));
+        yield return Step.Run(F.ProcessRoot, _k.Cpu(_profile.Costs.ProcessOverheadNs));
         var c = new Creation(measured: true);
-        yield return Step.Call(F.CopyNetNs, CopyNetNs(c));
+        yield return Step.Call(F.CopyNetNs, _setup.CopyNetNs(c));
         if (c.Net is { } net)
         {
             yield return Step.Call(F.ProcessRoot, AddDevices(net, churn.Devices));
             yield return Step.Sleep(lifetime);
-            yield return Step.Call(F.PutNet, PutNet(net));
+            yield return Step.Call(F.PutNet, _cleanup.PutNet(net));
         }
 
         ChurnFinished();
@@ -280,10 +284,10 @@ internal sealed partial class KernelSimulation
             var started = _s.Now;
             var c = new Creation(measured: true, probe: true);
             _probeBusy = true;
-            yield return Step.Call(F.CopyNetNs, CopyNetNs(c));
+            yield return Step.Call(F.CopyNetNs, _setup.CopyNetNs(c));
             if (c.Net is { } net)
             {
-                yield return Step.Call(F.PutNet, PutNet(net));
+                yield return Step.Call(F.PutNet, _cleanup.PutNet(net));
             }
 
             _probeBusy = false;
@@ -304,7 +308,7 @@ internal sealed partial class KernelSimulation
     /// <summary>A host RTNL user (<c>ip link</c>, netlink dumps): RTNL held, part of it inside an RCU reader.</summary>
     private IEnumerable<Step> RtnlUser(RtnlUsersSpec spec, RandomStream random)
     {
-        var hold = Cpu((long)(spec.HoldUs * 1000));
+        var hold = _k.Cpu((long)(spec.HoldUs * 1000));
         var reader = (long)(hold * spec.RcuReaderFraction);
         while (!_workloadDone)
         {
@@ -318,6 +322,112 @@ internal sealed partial class KernelSimulation
             }
 
             yield return Step.Self(hold - reader);
+            yield return Step.Unlock(_locks.Rtnl);
+        }
+    }
+
+    /// <summary>
+    /// Drain: once every generator is done and their nets are freed, the open-ended actors (probe, RTNL users) stop;
+    /// the run ends when nothing is in flight or in the backlog. Nets left on cleanup_list with no run queued or
+    /// running can never be freed: the run ends as stranded (the liveness oracle reports them).
+    /// </summary>
+    private bool ShouldStop()
+    {
+        if (_s.Halted)
+        {
+            return true;
+        }
+
+        if (_generatorsActive > 0 || _workload.Stop.Mode != "drain")
+        {
+            return false;
+        }
+
+        var idle = _cleanup.Idle;
+        var backlog = _accounting.Backlog;
+        if (!_workloadDone && _setup.CreationsInFlight - _setup.ProbeInFlight == 0 && (backlog - _accounting.ProbeBacklog == 0 || idle))
+        {
+            _workloadDone = true;
+        }
+
+        if (!_workloadDone || _setup.CreationsInFlight > 0 || _probeBusy)
+        {
+            return false;
+        }
+
+        if (backlog == 0)
+        {
+            _stopReason = "drained";
+            return true;
+        }
+
+        if (idle)
+        {
+            _stopReason = "stranded";
+            return true;
+        }
+
+        return false;
+    }
+
+    private void ReportProgress()
+    {
+        if (_progress is null)
+        {
+            return;
+        }
+
+        double fraction;
+        if (_workload.Stop.Mode == "duration")
+        {
+            fraction = _s.Now / (_workload.Stop.DurationMs * 1e6);
+        }
+        else
+        {
+            fraction = _expectedNets > 0 ? (double)_cleanup.NetsFreed / _expectedNets : 0;
+        }
+
+        var phase = _cleanup.TeardownInProgress ? "tearing down" : _generatorsActive > 0 ? "running workload" : "draining";
+        _progress.Report(new SimulationProgress(phase, _s.Now, Math.Clamp(fraction, 0, 1), _s.Events.Processed));
+    }
+
+    /// <summary>
+    /// What the workload does once the namespace exists: veth pairs created with one end in the namespace and the peer
+    /// in the host (the host learns an nsid for it), physical devices moved in. Also decides who listens to uevents.
+    /// </summary>
+    private IEnumerable<Step> AddDevices(Net net, DeviceMix mix)
+    {
+        var fraction = _workload.Machine.UeventListeners.NetnsFraction;
+        if (fraction > 0)
+        {
+            _listenerRandom ??= _k.Stream(StreamIds.Listeners);
+            if (_listenerRandom.NextDouble() < fraction)
+            {
+                _uevents.AddListener(net);
+            }
+        }
+
+        for (var i = 0; i < mix.VethPairs; i++)
+        {
+            yield return Step.Lock(_locks.Rtnl);
+            _s.ChargeDevices(2);
+            var inner = new NetDevice(_vethType, DeviceKind.Veth, net, "veth" + i);
+            var peer = new NetDevice(_vethType, DeviceKind.Veth, _k.InitNet, $"veth{net.Id}_{i}");
+            inner.Peer = peer;
+            peer.Peer = inner;
+            yield return Step.Call(F.VethNewlink, _registration.RegisterNetdevice(peer));
+            yield return Step.Call(F.VethNewlink, _registration.RegisterNetdevice(inner));
+            _nsid.AssignHostNsid(net);
+
+            yield return Step.Unlock(_locks.Rtnl);
+        }
+
+        for (var i = 0; i < mix.Physical; i++)
+        {
+            yield return Step.Lock(_locks.Rtnl);
+            _s.ChargeDevices(1);
+            var dev = new NetDevice(_physicalType, DeviceKind.Physical, _k.InitNet, $"eth{net.Id}_{i}");
+            yield return Step.Call(F.DevChangeNetNamespace, _registration.DeviceMove(dev, net));
             yield return Step.Unlock(_locks.Rtnl);
         }
     }

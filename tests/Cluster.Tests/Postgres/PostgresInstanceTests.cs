@@ -1,4 +1,4 @@
-using NetnsPolicy.Cluster.Tests.Support;
+using NetnsPolicy.TestSupport;
 using Npgsql;
 
 namespace NetnsPolicy.Cluster.Tests.Postgres;

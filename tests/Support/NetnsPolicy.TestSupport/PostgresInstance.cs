@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace NetnsPolicy.Cluster.Tests.Support;
+namespace NetnsPolicy.TestSupport;
 
 /// <summary>
 /// A private PostgreSQL server for one test: <c>initdb</c> in a temporary folder, <c>pg_ctl start</c> on a free
@@ -13,7 +13,7 @@ namespace NetnsPolicy.Cluster.Tests.Support;
 /// root. Programs come from <c>$NETNS_POLICY_PG_BIN</c>, PATH, or Debian's newest <c>/usr/lib/postgresql/N/bin</c>;
 /// scripts/deps/postgresql.sh installs them.
 /// </summary>
-internal sealed class PostgresInstance : IAsyncDisposable
+public sealed class PostgresInstance : IAsyncDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
     private readonly string _binDirectory;

@@ -4,19 +4,60 @@ using NetnsPolicy.Simulation.Profiles;
 
 namespace NetnsPolicy.Simulation.Kernel;
 
-/// <summary><c>__put_net</c>, the <c>netns_wq</c> worker and <c>cleanup_net</c> (KERNEL-MODEL.md §1, §3).</summary>
-internal sealed partial class KernelSimulation
+/// <summary>
+/// net/core/net_namespace.c's teardown (KERNEL-MODEL.md §1, §3): <c>__put_net</c> onto cleanup_list, the single
+/// <c>net_cleanup_work</c> item on <c>netns_wq</c>, and <c>cleanup_net</c> — unhash, the grace period, the pernet ops'
+/// pre_exit/exit/exit_batch/free passes in reverse registration order, <c>rcu_barrier</c> and the final free. It owns
+/// cleanup_list, the work item's pending bit, the batches run, and defer_free_list.
+/// </summary>
+internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, NsidTable nsid, UeventBroadcast uevents, DeviceUnregistration devices, NetRcu rcu, bool burstWorkload)
 {
-    private long _cleanupRcuWaitNs;
+    private readonly WaitQueue _workerWait = new(k.S);
+    private bool _workPending;
+    private bool _workerBusy;
 
-    private readonly DeferFreeList _deferFree = new();
-    private readonly List<double[]> _batchSeries = [];
+    /// <summary>Released nets waiting for a cleanup_net run (the model appends; a batch is taken from the end).</summary>
+    public List<Net> CleanupList { get; } = [];
+
+    /// <summary>defer_free_list (6.13): the struct nets the next run frees.</summary>
+    public DeferFreeList DeferFree { get; } = new();
+
+    /// <summary>Neither a run queued nor one running.</summary>
+    public bool Idle => !_workPending && !_workerBusy;
+
+    /// <summary>A cleanup_net batch holds the setup lock (between steps 2 and 9).</summary>
+    public bool TeardownInProgress { get; private set; }
+
+    public int Batches { get; private set; }
+
+    public int LastBatchSize { get; private set; }
+
+    public long LastBatchHold { get; private set; }
+
+    /// <summary>Per batch (the first 1000): lock taken (ms), lock released (ms), nets.</summary>
+    public List<double[]> BatchSeries { get; } = [];
+
+    public LatencyRecorder CleanupLatency { get; } = new();
+
+    public long NetsFreed { get; private set; }
+
+    /// <summary>The first release of a net, or -1.</summary>
+    public long FirstRelease { get; private set; } = -1;
+
+    /// <summary>The last free of a net, or -1.</summary>
+    public long LastFree { get; private set; } = -1;
+
+    /// <summary>The burst's nets not yet freed (set when the burst releases them).</summary>
+    public int BurstNetsLeft { get; set; }
+
+    /// <summary>When the burst's last net was freed, or -1.</summary>
+    public long BurstFreedAt { get; private set; } = -1;
 
     /// <summary>
     /// The single work item on the ordered, single-threaded <c>netns_wq</c>: queue_work on a pending item is a no-op,
     /// and the pending bit is cleared when a run starts, so a release during a run queues exactly one more run.
     /// </summary>
-    private IEnumerable<Step> Worker()
+    public IEnumerable<Step> Worker()
     {
         while (true)
         {
@@ -27,12 +68,12 @@ internal sealed partial class KernelSimulation
 
             _workPending = false;
             _workerBusy = true;
-            yield return Step.Call(F.CleanupNet, CleanupNet());
+            yield return Step.Call(k.F.CleanupNet, CleanupNet());
             _workerBusy = false;
         }
     }
 
-    private void QueueWork()
+    public void QueueWork()
     {
         if (_workPending)
         {
@@ -47,69 +88,67 @@ internal sealed partial class KernelSimulation
     /// __put_net: the last reference is gone. <c>list_add</c> puts the net at the head of cleanup_list (so a batch
     /// taken from the head holds the most recent releases); 4.18's llist queues the work only on the first add.
     /// </summary>
-    private IEnumerable<Step> PutNet(Net net)
+    public IEnumerable<Step> PutNet(Net net)
     {
-        yield return Step.Run(F.PutNet, Cpu(_costs.CleanupListSpinNs));
-        var wasEmpty = _cleanupList.Count == 0;
+        yield return Step.Run(k.F.PutNet, k.Cpu(k.Costs.CleanupListSpinNs));
+        var wasEmpty = CleanupList.Count == 0;
         net.State = NetState.Queued;
-        net.ReleasedAt = _s.Now;
-        RemoveLive(net);
+        net.ReleasedAt = k.S.Now;
+        k.Accounting.RemoveLive(net);
         // A listener holds a reference: a net can only die once its listener is gone (Biederman, seed thread).
-        _uevents.RemoveListener(net);
+        uevents.RemoveListener(net);
 
-        _backlog++;
-        _probeBacklog += net.FromProbe ? 1 : 0;
-        _peakBacklog = Math.Max(_peakBacklog, _backlog);
-        if (_firstRelease < 0)
+        k.Accounting.Released(net);
+        if (FirstRelease < 0)
         {
-            _firstRelease = _s.Now;
-            if (_workload.Burst is null)
+            FirstRelease = k.S.Now;
+            if (!burstWorkload)
             {
-                _profiler.WindowStart = _s.Now;
+                k.Profiler.WindowStart = k.S.Now;
             }
         }
 
-        _cleanupList.Add(net);
-        Sample();
-        if (_structure.CleanupList != CleanupListKind.Llist || wasEmpty)
+        CleanupList.Add(net);
+        k.Accounting.Sample();
+        if (k.Structure.CleanupList != CleanupListKind.Llist || wasEmpty)
         {
             QueueWork();
-            yield return Step.Run(F.QueueWork, Cpu(_costs.QueueWorkNs));
+            yield return Step.Run(k.F.QueueWork, k.Cpu(k.Costs.QueueWorkNs));
         }
     }
 
     private IEnumerable<Step> CleanupNet()
     {
         // 1. Snapshot cleanup_list under cleanup_list_lock (the policy decides how much of it).
-        yield return Step.Run(F.CleanupListLock, Cpu(_costs.CleanupListSpinNs));
-        var queued = _cleanupList.Count;
+        yield return Step.Run(k.F.CleanupListLock, k.Cpu(k.Costs.CleanupListSpinNs));
+        var queued = CleanupList.Count;
         if (queued == 0)
         {
             yield break;
         }
 
-        var admission = DecideBatch(queued);
+        var admission = k.Policy.DecideBatch(queued);
         var nets = new List<Net>(admission.Take);
         for (var i = 0; i < admission.Take; i++)
         {
-            nets.Add(_cleanupList[^1]);
-            _cleanupList.RemoveAt(_cleanupList.Count - 1);
+            nets.Add(CleanupList[^1]);
+            CleanupList.RemoveAt(CleanupList.Count - 1);
         }
 
-        var batch = new CleanupBatch(nets, _ops.Count);
+        var batch = new CleanupBatch(nets, ops.Count);
 
-        if (admission.Requeue && _cleanupList.Count > 0)
+        if (admission.Requeue && CleanupList.Count > 0)
         {
             QueueWork();
         }
 
-        var scope = DecideLockScope(batch.Count, new LockScope(_lockMode));
+        var scope = k.Policy.DecideLockScope(batch.Count, new LockScope(k.Locks.RunMode));
 
         // 2. net_mutex (exclusive) or pernet_ops_rwsem for read: waits for any setup_net in progress.
-        var exclusive = _lockMode == LockMode.Exclusive;
-        yield return exclusive ? Step.Lock(_locks.Setup) : Step.LockRead(_locks.Setup);
-        batch.LockedAt = _s.Now;
-        _teardownInProgress = true;
+        var exclusive = k.Locks.RunMode == LockMode.Exclusive;
+        yield return exclusive ? Step.Lock(k.Locks.Setup) : Step.LockRead(k.Locks.Setup);
+        batch.LockedAt = k.S.Now;
+        TeardownInProgress = true;
 
         // 3–5. Unlink from the global list and remove nsids, under RTNL (≤4.16) or net_rwsem (4.17+).
         foreach (var step in UnhashBatch(batch.Nets))
@@ -118,110 +157,110 @@ internal sealed partial class KernelSimulation
         }
 
         // Plan the batch's grace periods: the unlink site, and every op whose exit waits for one.
-        batch.UnlinkMode = DecideGracePeriod(SyncSite.CleanupNetUnlink, "", false, _structure.CleanupSync == CleanupSyncKind.Expedited ? GracePeriodMode.Expedited : GracePeriodMode.Normal);
-        for (var i = _ops.Count - 1; i >= 0; i--)
+        batch.UnlinkMode = k.Policy.DecideGracePeriod(SyncSite.CleanupNetUnlink, "", false, k.Structure.CleanupSync == CleanupSyncKind.Expedited ? GracePeriodMode.Expedited : GracePeriodMode.Normal);
+        for (var i = ops.Count - 1; i >= 0; i--)
         {
-            var op = _ops[i];
+            var op = ops[i];
             if (op.Spec.ExitSyncs > 0 || op.Spec.ExitBatchSyncs > 0)
             {
-                batch.OpModes[i] = DecideGracePeriod(SyncSite.PernetExit, op.Name, op.Spec.ExitTakesRtnl, ExitSyncDefault(op));
+                batch.OpModes[i] = k.Policy.DecideGracePeriod(SyncSite.PernetExit, op.Name, op.Spec.ExitTakesRtnl, ExitSyncDefault(op));
             }
         }
 
         // pre_exit pass (5.3, d7d99872c144): unpublish before the batch's one grace period. Ops whose syncs are
         // overlapped move their unpublish part here too, so the same grace period covers them.
-        for (var i = _ops.Count - 1; i >= 0; i--)
+        for (var i = ops.Count - 1; i >= 0; i--)
         {
-            var op = _ops[i];
-            var pre = (_structure.PreExit ? op.Spec.PreExitNs : 0) + (batch.OpModes[i] == GracePeriodMode.Overlapped ? UnpublishPart(op, batch.Count) : 0);
+            var op = ops[i];
+            var pre = (k.Structure.PreExit ? op.Spec.PreExitNs : 0) + (batch.OpModes[i] == GracePeriodMode.Overlapped ? UnpublishPart(op, batch.Count) : 0);
             if (pre > 0)
             {
-                yield return Step.Call(F.OpsPreExitList, PreExit(op, batch.Count, pre));
+                yield return Step.Call(k.F.OpsPreExitList, PreExit(op, batch.Count, pre));
             }
         }
 
-        batch.PreExitDone = _rcu.Snapshot();
+        batch.PreExitDone = k.Rcu.Snapshot();
 
         // 6. The grace period after unlinking: readers walking the net list must be done before any exit method.
-        var waitStart = _s.Now;
+        var waitStart = k.S.Now;
         switch (batch.UnlinkMode)
         {
             case GracePeriodMode.Normal:
-                yield return Step.Call(F.SynchronizeRcu, Wait(Step.SyncRcu()));
+                yield return Step.Call(k.F.SynchronizeRcu, NetRcu.Wait(Step.SyncRcu()));
                 break;
             case GracePeriodMode.Expedited:
-                yield return Step.Call(F.SynchronizeRcu, Wait(Step.SyncRcuExpedited()));
+                yield return Step.Call(k.F.SynchronizeRcu, NetRcu.Wait(Step.SyncRcuExpedited()));
                 break;
             case GracePeriodMode.Overlapped:
-                yield return Step.Call(F.SynchronizeRcu, Wait(Step.CondSyncRcu(batch.PreExitDone.Normal)));
+                yield return Step.Call(k.F.SynchronizeRcu, NetRcu.Wait(Step.CondSyncRcu(batch.PreExitDone.Normal)));
                 break;
         }
 
-        _cleanupRcuWaitNs += _s.Now - waitStart;
+        rcu.AddWait(k.S.Now - waitStart);
         foreach (var net in batch.Nets)
         {
-            CheckExitAllowed(net);
+            k.Oracles.CheckExitAllowed(net, k.Rcu);
         }
 
         // 7. Exit phase: every op in reverse registration order (device ops first): exit per net, then exit_batch.
         var sinceRelease = 0;
-        for (var i = _ops.Count - 1; i >= 0; i--)
+        for (var i = ops.Count - 1; i >= 0; i--)
         {
-            yield return Step.Call(F.OpsExitList, OpsExitList(_ops[i], batch, batch.OpModes[i]));
+            yield return Step.Call(k.F.OpsExitList, OpsExitList(ops[i], batch, batch.OpModes[i]));
             if (scope.ReleaseEveryOps > 0 && ++sinceRelease >= scope.ReleaseEveryOps && i > 0)
             {
                 // The policy lets creators in mid-batch; under the exclusive lock that breaks exclusion (§8).
                 sinceRelease = 0;
-                yield return exclusive ? Step.Unlock(_locks.Setup) : Step.UnlockRead(_locks.Setup);
-                yield return exclusive ? Step.Lock(_locks.Setup) : Step.LockRead(_locks.Setup);
+                yield return exclusive ? Step.Unlock(k.Locks.Setup) : Step.UnlockRead(k.Locks.Setup);
+                yield return exclusive ? Step.Lock(k.Locks.Setup) : Step.LockRead(k.Locks.Setup);
             }
         }
 
         // 8. Free phase: each op frees its per-net data.
         long free = 0;
-        foreach (var op in _ops)
+        foreach (var op in ops)
         {
             free += op.Spec.FreeNs;
         }
 
-        yield return Step.Run(F.OpsFreeList, Cpu(free * batch.Count));
+        yield return Step.Run(k.F.OpsFreeList, k.Cpu(free * batch.Count));
         foreach (var net in batch.Nets)
         {
             net.State = NetState.Exited;
         }
 
         // 9. Release the setup lock: creation may proceed only from here (in the exclusive mode).
-        _teardownInProgress = false;
-        yield return exclusive ? Step.Unlock(_locks.Setup) : Step.UnlockRead(_locks.Setup);
-        batch.HoldNs = _s.Now - batch.LockedAt;
-        if (_batchSeries.Count < 1000)
+        TeardownInProgress = false;
+        yield return exclusive ? Step.Unlock(k.Locks.Setup) : Step.UnlockRead(k.Locks.Setup);
+        batch.HoldNs = k.S.Now - batch.LockedAt;
+        if (BatchSeries.Count < 1000)
         {
-            _batchSeries.Add([batch.LockedAt / 1e6, _s.Now / 1e6, batch.Count]);
+            BatchSeries.Add([batch.LockedAt / 1e6, k.S.Now / 1e6, batch.Count]);
         }
 
         // 10. rcu_barrier: no callback may still use these nets.
-        waitStart = _s.Now;
-        yield return Step.Call(F.RcuBarrier, Barrier());
-        _cleanupRcuWaitNs += _s.Now - waitStart;
+        waitStart = k.S.Now;
+        yield return Step.Call(k.F.RcuBarrier, rcu.Barrier());
+        rcu.AddWait(k.S.Now - waitStart);
 
         // net_complete_free (6.13, 0f6ede9fbc74): the previous run's struct nets go back to net_cachep now.
-        var deferFree = _structure.NetFinalFree == NetFinalFree.AfterNextCleanup;
-        if (deferFree && _deferFree.Bytes > 0)
+        var deferFree = k.Structure.NetFinalFree == NetFinalFree.AfterNextCleanup;
+        if (deferFree && DeferFree.Bytes > 0)
         {
-            ChargeMemory(-_deferFree.TakeAll());
+            k.Accounting.ChargeMemory(-DeferFree.TakeAll());
         }
 
         // 11. Per net: release the ucount, free struct net; memory returns only now (struct net itself one run
         // later from 6.13: net_passive_dec puts it on defer_free_list).
         foreach (var net in batch.Nets)
         {
-            yield return Step.Run(F.NetDropNs, Cpu(_costs.NetFreeNs));
-            FreeNet(net, deferFree ? _profile.Memory.StructNetBytes : 0);
+            yield return Step.Run(k.F.NetDropNs, k.Cpu(k.Costs.NetFreeNs));
+            FreeNet(net, deferFree ? k.Profile.Memory.StructNetBytes : 0);
         }
 
-        _batches++;
-        _lastBatchSize = batch.Count;
-        _lastBatchHold = batch.HoldNs;
+        Batches++;
+        LastBatchSize = batch.Count;
+        LastBatchHold = batch.HoldNs;
     }
 
     /// <summary>
@@ -233,9 +272,9 @@ internal sealed partial class KernelSimulation
     /// </summary>
     private IEnumerable<Step> UnhashBatch(List<Net> batch)
     {
-        var listLock = _locks.NetList;
+        var listLock = k.Locks.NetList;
         yield return Step.Lock(listLock);
-        if (_nsid.ScanOutsideListLock)
+        if (nsid.ScanOutsideListLock)
         {
             long unlink = 0;
             foreach (var net in batch)
@@ -243,24 +282,24 @@ internal sealed partial class KernelSimulation
                 unlink += Unlink(net);
             }
 
-            yield return Step.Run(F.ListDelRcu, Cpu(unlink));
+            yield return Step.Run(k.F.ListDelRcu, k.Cpu(unlink));
             yield return Step.Unlock(listLock);
-            if (_structure.NsidRemoval == NsidRemovalKind.Batched)
+            if (k.Structure.NsidRemoval == NsidRemovalKind.Batched)
             {
-                yield return Step.Run(F.UnlinkNets, Cpu(_nsid.ScanCost));
+                yield return Step.Run(k.F.UnlinkNets, k.Cpu(nsid.ScanCost));
             }
             else
             {
-                for (var k = 0; k < batch.Count; k++)
+                for (var j = 0; j < batch.Count; j++)
                 {
-                    yield return Step.Run(F.PeernetRemove, Cpu(_nsid.ScanCost));
+                    yield return Step.Run(k.F.PeernetRemove, k.Cpu(nsid.ScanCost));
                 }
             }
 
             yield break;
         }
 
-        if (_structure.NsidRemoval == NsidRemovalKind.Batched)
+        if (k.Structure.NsidRemoval == NsidRemovalKind.Batched)
         {
             long cost = 0;
             foreach (var net in batch)
@@ -268,15 +307,15 @@ internal sealed partial class KernelSimulation
                 cost += Unlink(net);
             }
 
-            cost += _nsid.ScanCost;
-            yield return Step.Run(F.UnlinkNets, Cpu(cost));
+            cost += nsid.ScanCost;
+            yield return Step.Run(k.F.UnlinkNets, k.Cpu(cost));
         }
         else
         {
             foreach (var net in batch)
             {
-                var cost = Unlink(net) + _nsid.ScanCost;
-                yield return Step.Run(F.PeernetRemove, Cpu(cost));
+                var cost = Unlink(net) + nsid.ScanCost;
+                yield return Step.Run(k.F.PeernetRemove, k.Cpu(cost));
             }
         }
 
@@ -286,18 +325,13 @@ internal sealed partial class KernelSimulation
     private long Unlink(Net net)
     {
         net.State = NetState.Unlinked;
-        net.Unlinked = _rcu.Snapshot();
-        return _nsid.Unlink(net);
-    }
-
-    private IEnumerable<Step> Wait(Step wait)
-    {
-        yield return wait;
+        net.Unlinked = k.Rcu.Snapshot();
+        return nsid.Unlink(net);
     }
 
     private IEnumerable<Step> PreExit(PernetOp op, int nets, long perNet)
     {
-        yield return Step.Run(op.PreExitFunc, Cpu(perNet * nets));
+        yield return Step.Run(op.PreExitFunc, k.Cpu(perNet * nets));
     }
 
     /// <summary>The part of an op's exit that unpublishes state before its first synchronize call.</summary>
@@ -315,40 +349,40 @@ internal sealed partial class KernelSimulation
         {
             case PernetOpBehaviour.Tunnel:
                 var kernelGrouping = op.Spec.TunnelTeardown == TunnelTeardownKind.PerNet ? UnregisterGrouping.PerNet : UnregisterGrouping.PerBatch;
-                var grouping = DecideGrouping(op.Name, batch.Count, kernelGrouping);
+                var grouping = k.Policy.DecideGrouping(op.Name, batch.Count, kernelGrouping);
                 if (grouping == UnregisterGrouping.PerNet)
                 {
                     foreach (var net in batch.Nets)
                     {
-                        yield return Step.Call(op.ExitFunc, TunnelExit(op, [net]));
+                        yield return Step.Call(op.ExitFunc, devices.TunnelExit(op, [net]));
                     }
                 }
-                else if (op.Spec.TunnelTeardown == TunnelTeardownKind.BatchRtnl && _structure.ExitBatchRtnl)
+                else if (op.Spec.TunnelTeardown == TunnelTeardownKind.BatchRtnl && k.Structure.ExitBatchRtnl)
                 {
                     // exit_batch_rtnl (fd4f101edbd9): the devices join default_device_exit_batch's single round.
                     batch.JoinDefaultRound.Add(op);
                 }
                 else
                 {
-                    yield return Step.Call(op.BatchFunc, TunnelExit(op, batch.Nets));
+                    yield return Step.Call(op.BatchFunc, devices.TunnelExit(op, batch.Nets));
                 }
 
                 break;
             case PernetOpBehaviour.DefaultDevice:
-                if (_structure.DefaultDeviceExitPerNet)
+                if (k.Structure.DefaultDeviceExitPerNet)
                 {
                     foreach (var net in batch.Nets)
                     {
-                        yield return Step.Call(op.ExitFunc, DefaultDeviceExit(op, net));
+                        yield return Step.Call(op.ExitFunc, devices.DefaultDeviceExit(op, net));
                     }
                 }
 
-                yield return Step.Call(F.DefaultDeviceExitBatch, DefaultDeviceExitBatch(batch.Nets));
+                yield return Step.Call(k.F.DefaultDeviceExitBatch, devices.DefaultDeviceExitBatch(batch.Nets));
                 break;
             case PernetOpBehaviour.Uevent:
                 foreach (var net in batch.Nets)
                 {
-                    yield return Step.Call(op.ExitFunc, UeventNetExit(op, net));
+                    yield return Step.Call(op.ExitFunc, uevents.NetExit(op, net));
                 }
 
                 break;
@@ -360,7 +394,7 @@ internal sealed partial class KernelSimulation
                     var simple = op.Spec.ExitSyncs == 0 && !op.Spec.ExitTakesRtnl && op.Spec.ExitCallRcu == 0;
                     foreach (var net in batch.Nets)
                     {
-                        var cost = Cpu(op.Spec.ExitNs + (op.Spec.ExitPerLiveNetNs * _allocatedNets));
+                        var cost = k.Cpu(op.Spec.ExitNs + (op.Spec.ExitPerLiveNetNs * k.Accounting.Allocated));
 
                         // Most exits are pure CPU work: one segment charged to the op's function, no coroutine.
                         yield return simple
@@ -371,7 +405,7 @@ internal sealed partial class KernelSimulation
 
                 if (op.Spec.ExitBatchNs > 0 || op.Spec.ExitBatchPerNetNs > 0 || op.Spec.ExitBatchSyncs > 0)
                 {
-                    var cost = Cpu(op.Spec.ExitBatchNs + (op.Spec.ExitBatchPerNetNs * batch.Count));
+                    var cost = k.Cpu(op.Spec.ExitBatchNs + (op.Spec.ExitBatchPerNetNs * batch.Count));
                     yield return Step.Call(op.BatchFunc, PlainExit(op, mode, preExitDone, cost, op.Spec.ExitBatchSyncs, op.Spec.ExitBatchTakesRtnl, 0));
                 }
 
@@ -387,7 +421,7 @@ internal sealed partial class KernelSimulation
     {
         if (takesRtnl)
         {
-            yield return Step.Lock(_locks.Rtnl);
+            yield return Step.Lock(k.Locks.Rtnl);
         }
 
         if (syncs == 0)
@@ -396,32 +430,32 @@ internal sealed partial class KernelSimulation
         }
         else if (mode == GracePeriodMode.Overlapped)
         {
-            var waitStart = _s.Now;
-            if (!_rcu.Elapsed(preExitDone))
+            var waitStart = k.S.Now;
+            if (!k.Rcu.Elapsed(preExitDone))
             {
-                yield return Step.Call(F.SynchronizeRcu, Wait(Step.CondSyncRcu(preExitDone.Normal)));
+                yield return Step.Call(k.F.SynchronizeRcu, NetRcu.Wait(Step.CondSyncRcu(preExitDone.Normal)));
             }
 
-            _cleanupRcuWaitNs += _s.Now - waitStart;
+            rcu.AddWait(k.S.Now - waitStart);
             yield return Step.Self(cost - (cost / (syncs + 1)));
         }
         else
         {
             var part = cost / (syncs + 1);
             yield return Step.Self(part);
-            for (var k = 0; k < syncs; k++)
+            for (var j = 0; j < syncs; j++)
             {
-                var unpublished = _rcu.Snapshot();
-                var waitStart = _s.Now;
-                if (SyncStep(mode) is { } wait)
+                var unpublished = k.Rcu.Snapshot();
+                var waitStart = k.S.Now;
+                if (NetRcu.SyncStep(mode) is { } wait)
                 {
-                    yield return Step.Call(takesRtnl ? F.SynchronizeNet : F.SynchronizeRcu, Wait(wait));
+                    yield return Step.Call(takesRtnl ? k.F.SynchronizeNet : k.F.SynchronizeRcu, NetRcu.Wait(wait));
                 }
 
-                _cleanupRcuWaitNs += _s.Now - waitStart;
-                if (!_rcu.Elapsed(unpublished))
+                rcu.AddWait(k.S.Now - waitStart);
+                if (!k.Rcu.Elapsed(unpublished))
                 {
-                    Violation(OracleRule.RcuSafety, op.Name, $"{op.Name} tore down state it had unpublished without waiting for a grace period ({mode})");
+                    k.Violation(OracleRule.RcuSafety, op.Name, $"{op.Name} tore down state it had unpublished without waiting for a grace period ({mode})");
                 }
 
                 yield return Step.Self(part);
@@ -430,13 +464,13 @@ internal sealed partial class KernelSimulation
 
         if (callRcu > 0)
         {
-            _rcu.CallRcu(callRcu, Cpu(callRcu * op.Spec.CallbackNs));
-            yield return Step.Run(F.CallRcu, Cpu(callRcu * _profile.Rcu.CallRcuNs));
+            k.Rcu.CallRcu(callRcu, k.Cpu(callRcu * op.Spec.CallbackNs));
+            yield return Step.Run(k.F.CallRcu, k.Cpu(callRcu * k.Profile.Rcu.CallRcuNs));
         }
 
         if (takesRtnl)
         {
-            yield return Step.Unlock(_locks.Rtnl);
+            yield return Step.Unlock(k.Locks.Rtnl);
         }
     }
 
@@ -448,59 +482,33 @@ internal sealed partial class KernelSimulation
     {
         ExitSyncCall.SynchronizeRcuExpedited => GracePeriodMode.Expedited,
         ExitSyncCall.SynchronizeRcu => GracePeriodMode.Normal,
-        _ => op.Spec.ExitTakesRtnl || _structure.SynchronizeNetExpedited == SynchronizeNetExpedited.RtnlHeldOrCleanupNet ? GracePeriodMode.Expedited : GracePeriodMode.Normal,
+        _ => op.Spec.ExitTakesRtnl || k.Structure.SynchronizeNetExpedited == SynchronizeNetExpedited.RtnlHeldOrCleanupNet ? GracePeriodMode.Expedited : GracePeriodMode.Normal,
     };
-
-    private static Step? SyncStep(GracePeriodMode mode) => mode switch
-    {
-        GracePeriodMode.Normal => Step.SyncRcu(),
-        GracePeriodMode.Expedited => Step.SyncRcuExpedited(),
-        _ => null,
-    };
-
-    private IEnumerable<Step> Barrier()
-    {
-        yield return Step.Self(Cpu(_profile.Rcu.RcuBarrierBaseNs + (_profile.Rcu.RcuBarrierPerCpuNs * _s.Cpus)));
-        yield return Step.RcuBarrier();
-    }
-
-    /// <summary>uevent_net_exit: remove this net's uevent socket; ≤4.17 searches the socket list linearly.</summary>
-    private IEnumerable<Step> UeventNetExit(PernetOp op, Net net)
-    {
-        yield return Step.Lock(_locks.UeventSock);
-        var cost = _costs.UeventNetExitBaseNs + op.Spec.ExitNs + (_structure.UeventNetExitLinear ? _uevents.Sockets * _costs.UeventNetExitPerSocketNs : 0);
-        yield return Step.Self(UeventCpu(cost));
-        _uevents.RemoveSocket(net);
-        yield return Step.Unlock(_locks.UeventSock);
-    }
 
     /// <summary>Frees a net; <paramref name="deferredBytes"/> of its memory (struct net) stay on defer_free_list.</summary>
     private void FreeNet(Net net, long deferredBytes)
     {
         if (net.State == NetState.Freed)
         {
-            Violation(OracleRule.Conservation, net.ToString(), "freed twice");
+            k.Violation(OracleRule.Conservation, net.ToString(), "freed twice");
             return;
         }
 
-        if (!_rcu.Elapsed(net.Unlinked))
+        if (!k.Rcu.Elapsed(net.Unlinked))
         {
-            Violation(OracleRule.RcuSafety, net.ToString(), "struct net freed before a full grace period after it was unlinked");
+            k.Violation(OracleRule.RcuSafety, net.ToString(), "struct net freed before a full grace period after it was unlinked");
         }
 
         net.State = NetState.Freed;
-        _charged--;
-        _allocatedNets--;
-        _backlog--;
-        _probeBacklog -= net.FromProbe ? 1 : 0;
-        _netsFreed++;
-        _lastFree = _s.Now;
-        _deferFree.Add(deferredBytes);
-        ChargeMemory(-(net.MemoryBytes - deferredBytes));
-        RecordCleanupLatency(_s.Now - net.ReleasedAt);
-        if (net.FromBurst && --_burstNetsLeft == 0)
+        k.Accounting.Freed(net);
+        NetsFreed++;
+        LastFree = k.S.Now;
+        DeferFree.Add(deferredBytes);
+        k.Accounting.ChargeMemory(-(net.MemoryBytes - deferredBytes));
+        CleanupLatency.Record(k.S.Now - net.ReleasedAt);
+        if (net.FromBurst && --BurstNetsLeft == 0)
         {
-            _burstFreedAt = _s.Now;
+            BurstFreedAt = k.S.Now;
         }
     }
 }
