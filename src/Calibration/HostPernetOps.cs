@@ -30,9 +30,9 @@ public static class HostPernetOps
     public const int MinSamples = 3;
 
     /// <summary>
-    /// Ops whose function the era profile names by an older name: udp's pernet exit is udp_pernet_exit on 6.x
-    /// (net/ipv4/udp.c: udp_pernet_init / udp_pernet_exit, the per-netns UDP hash table of 6.2's 'udp: Introduce
-    /// optional per-netns hash table'), not udp_exit_net.
+    /// Ops whose function the era profile names by an older name: udp's pernet op runs udp_pernet_init /
+    /// udp_pernet_exit from 6.2 on (net/ipv4/udp.c, 'udp: Introduce optional per-netns hash table', Iwashima, Nov 2022:
+    /// the symbols are absent from 5.19 and present from 6.2), not udp_exit_net.
     /// </summary>
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
     {
