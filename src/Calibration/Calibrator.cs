@@ -17,6 +17,19 @@ public static class Calibrator
         var memory = set.Experiments.SelectMany(e => e.Quantities.Where(q => q.Name == Quantities.BytesPerNetns)).FirstOrDefault();
         var start = memory is null ? baseProfile : CostScales.WithMeasuredMemory(baseProfile, memory.Value, Math.Max(1, set.Host.PossibleCpus));
 
+        // The host's own pernet ops: those its kernel has, with the exit costs its perf profiles measure (fitted bursts only).
+        var hostOpsText = "";
+        if (HostPernetOps.LoadSymbols(replay.Directory) is { } symbols)
+        {
+            var sampled = set.Experiments
+                .Where(e => e.Fit && e.Perf is not null && File.Exists(Path.Combine(replay.Directory, e.Perf)) && replay.Workload(e).Burst is not null)
+                .Select(e => (FoldedStacks.Load(Path.Combine(replay.Directory, e.Perf!)), replay.Workload(e).Burst!.Count))
+                .ToList();
+            var hostOps = HostPernetOps.Apply(start, symbols, sampled);
+            start = hostOps.Profile;
+            hostOpsText = HostPernetOps.Describe(hostOps);
+        }
+
         // Stage 1: the cost scales on the central quantities, without variation (every replication identical).
         bool Central(Experiment e, MeasuredQuantity q) => Replay.IsFitQuantity(e, q) && !Quantities.IsSpread(q.Name);
         var noVariation = start with { Variation = null };
@@ -26,7 +39,28 @@ public static class Calibrator
             return rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
         }
 
-        var (x, f, evaluations) = NelderMead.Minimise(Objective, new double[CostScales.Names.Count], Math.Log(2), options.MaxEvaluations, 1e-4, token);
+        // Stage 1a: the init scale alone on the creation quantities (a creation is setup_net's init costs, and nothing
+        // else moves it much), then all four from there. Starting the teardown scales from a point whose creations are
+        // already right keeps the 4-D search out of the valleys where a wrong init is traded against exit or RCU costs.
+        var creation = Central;
+        bool CreationOnly(Experiment e, MeasuredQuantity q) => creation(e, q) && q.Name.StartsWith("creation_", StringComparison.Ordinal);
+        double InitObjective(double[] logInit)
+        {
+            var rows = replay.Compare(CostScales.Apply(noVariation, [Math.Exp(logInit[0]), 1, 1, 1]), fittedOnly: true, CreationOnly, token);
+            return rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
+        }
+
+        var start1 = new double[CostScales.Names.Count];
+        var initEvaluations = 0;
+        if (set.Experiments.Any(e => e.Quantities.Any(q => CreationOnly(e, q))))
+        {
+            var (ix, _, ie) = NelderMead.MinimiseRobust(InitObjective, [0.0], Math.Log(2), Math.Max(6, options.MaxEvaluations / 6), 1e-5, token);
+            start1[0] = ix[0];
+            initEvaluations = ie;
+        }
+
+        var (x, f, evaluations) = NelderMead.MinimiseRobust(Objective, start1, Math.Log(2), Math.Max(CostScales.Names.Count + 2, options.MaxEvaluations - initEvaluations), 1e-4, token);
+        evaluations += initEvaluations;
 
         // Stage 2: how a device's unregistration divides between sysfs removal and the notifier chain, to the perf
         // profiles of the fitted bursts (shares of the host's top 10 functions), then stage 1 again from where it
@@ -52,7 +86,7 @@ public static class Calibrator
             kobjectScale = Math.Min(Math.Exp(cx[0]), maxScale);
             profileEvaluations = ce;
             noVariation = CostScales.SplitDevice(noVariation, kobjectScale, kobjects);
-            var (x2, f2, e2) = NelderMead.Minimise(Objective, x, Math.Log(1.5), Math.Max(8, options.MaxEvaluations / 2), 1e-4, token);
+            var (x2, f2, e2) = NelderMead.MinimiseRobust(Objective, x, Math.Log(1.5), Math.Max(8, options.MaxEvaluations / 2), 1e-4, token);
             (x, f, evaluations) = (x2, f2, evaluations + e2);
         }
 
@@ -72,7 +106,10 @@ public static class Calibrator
                 return rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
             }
 
-            var (vx, _, vEvaluations) = NelderMead.Minimise(VariationObjective, VariationFit.Start(cpus), Math.Log(3), options.MaxVariationEvaluations, 1e-4, token);
+            var starts = VariationFit.Starts(cpus);
+            var best = starts.Select(s => (Start: s, F: VariationObjective(s))).OrderBy(s => s.F).First().Start;
+            var (vx, _, vEvaluations) = NelderMead.MinimiseRobust(VariationObjective, best, Math.Log(3), Math.Max(VariationFit.Names.Count + 2, options.MaxVariationEvaluations - starts.Count), 1e-4, token);
+            vEvaluations += starts.Count;
             variation = VariationFit.ToSpec(vx, cpus);
             variationEvaluations = vEvaluations;
             fitted = fitted with { Variation = variation };
@@ -91,14 +128,14 @@ public static class Calibrator
             : string.Create(c, $"sysfs removal (kobject_remove_ns) ×{kobjectScale:F3} against the notifier chain (device_notifier_ns, same sum per device) fitted to the perf profiles of {string.Join(", ", perf.Select(e => e.Name))} ({profileEvaluations} evaluations; squared share differences of the host's top 10 functions); ");
         var variationText = variation is null
             ? "no variation fitted; "
-            : string.Create(c, $"run-to-run variation fitted to the spread (CV) of the fitted experiments ({variationEvaluations} evaluations of {Replay.DefaultReplications}+ replications each): run_cost_cv {variation.RunCostCv:F3}, op_cost_cv {variation.OpCostCv:F3}, gp_cv {variation.GpCv:F3}, competing_cpus {variation.CompetingCpus:F3}, competing_burst_us {variation.CompetingBurstUs:F0}; ");
+            : string.Create(c, $"run-to-run variation fitted to the spread (CV) of the fitted experiments ({variationEvaluations} evaluations of {Replay.DefaultReplications}+ replications each): run_cost_cv {variation.RunCostCv:F3}, op_cost_cv {variation.OpCostCv:F3}, gp_cv {variation.GpCv:F3}, competing_cpus {variation.CompetingCpus:F3}, competing_burst_us {variation.CompetingBurstUs:F0}, stalls_per_second {variation.StallsPerSecond:F3}, stall_us {variation.StallUs:F0}; ");
         fitted = fitted with
         {
             Id = options.Id,
             Description = $"Fitted to {h.Hostname} (Linux {h.KernelRelease}, {h.OnlineCpus} CPUs, HZ {h.Hz}) measured {h.TakenAt:yyyy-MM-dd}: {baseProfile.Id}'s structure with its costs scaled to the measurements.",
             Sources = [.. baseProfile.Sources, $"netns-policy probe on {h.Hostname}, Linux {h.KernelRelease}, {h.TakenAt:yyyy-MM-dd HH:mm} UTC ({options.MeasurementsLabel})"],
             Provenance = string.Create(c,
-                $"Structure: {baseProfile.Id}. Measured on this host: memory per netns ({(memory is null ? "not measured: kept from " + baseProfile.Id : memory.Value.ToString("F0", c) + " bytes, solved for net_base_bytes")}). " +
+                $"Structure: {baseProfile.Id}. {hostOpsText}Measured on this host: memory per netns ({(memory is null ? "not measured: kept from " + baseProfile.Id : memory.Value.ToString("F0", c) + " bytes, solved for net_base_bytes")}). " +
                 $"Fitted (netns-policy calibrate: Nelder–Mead on log scales, least squares of log errors, {evaluations} simulations of the fitted experiments): cost scales {scaleText} applied to {baseProfile.Id}'s init, exit, device-unregister and RCU costs; " +
                 $"fit RMS log error {Rms(fitRows):F3} over {fitRows.Count} quantities ({string.Join(", ", fitRows.Select(r => r.Experiment + "." + r.Quantity))}); " +
                 $"{perfText}{variationText}" +
@@ -113,7 +150,7 @@ public static class Calibrator
 }
 
 /// <summary>Options of <see cref="Calibrator.Fit"/>.</summary>
-public sealed record CalibrationOptions(string Id, string MeasurementsLabel, int MaxEvaluations = 80, int MaxVariationEvaluations = 40, int MaxProfileEvaluations = 24);
+public sealed record CalibrationOptions(string Id, string MeasurementsLabel, int MaxEvaluations = 160, int MaxVariationEvaluations = 40, int MaxProfileEvaluations = 24);
 
 /// <summary>The fitted profile, its scales, the objective reached and every quantity predicted vs measured.</summary>
 public sealed record CalibrationResult(KernelProfile Profile, IReadOnlyDictionary<string, double> Scales, double Objective, int Evaluations, IReadOnlyList<Comparison> Comparisons, double KobjectScale = 1);

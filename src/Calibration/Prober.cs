@@ -83,6 +83,13 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
 
         var set = new MeasurementSet { Host = host, Command = command, Experiments = experiments };
         set.Save(outDir);
+        // The kernel's init/exit functions: which pernet ops this host has (HostPernetOps).
+        if (File.Exists("/proc/kallsyms"))
+        {
+            using var kallsyms = new StreamReader("/proc/kallsyms");
+            File.WriteAllLines(Path.Combine(outDir, HostPernetOps.SymbolsFile), [$"# init/exit text symbols of /proc/kallsyms, Linux {host.KernelRelease}, {host.TakenAt:yyyy-MM-dd}", .. HostPernetOps.ReadKallsyms(kallsyms)]);
+        }
+
         return set;
     }
 
@@ -213,6 +220,7 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
                 ["peers_gone_s_per_run"] = Round(runs.Select(r => r.Gone.Max()).ToList()),
                 ["peer_gone_s_first_run"] = Round(runs[0].Gone.Order().ToList()),
                 ["load_average_per_run"] = loads,
+                ["release_s_per_run"] = Round(runs.Select(r => r.ReleaseS).ToList()),
             },
         };
     }
@@ -225,6 +233,7 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
         var gone = new List<double>();
         var probeStarted = Stopwatch.GetTimestamp();
         var probeRanMs = 0.0;
+        var releaseS = 0.0;
         using var stopProbe = CancellationTokenSource.CreateLinkedTokenSource(token);
         Task? probe = null;
         PerfRecorder? perf = null;
@@ -250,6 +259,9 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
                 File.Delete(Path.Combine(NetnsDir, ns));
             }
 
+            // How long the release itself took: the netns reach cleanup_net's list over this stretch, not at one
+            // instant, which decides how the kernel batches them (docs/calibration.md).
+            releaseS = Stopwatch.GetElapsedTime(released).TotalSeconds;
             var remaining = new HashSet<string>(peers, StringComparer.Ordinal);
             while (remaining.Count > 0)
             {
@@ -298,10 +310,10 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
             throw new ProbeException("the creation probe failed: " + probe.Exception!.InnerException!.Message);
         }
 
-        return new BurstRun(gone, probeMs, probeRanMs);
+        return new BurstRun(gone, probeMs, probeRanMs, releaseS);
     }
 
-    private sealed record BurstRun(List<double> Gone, List<double> ProbeMs, double ProbeRanMs);
+    private sealed record BurstRun(List<double> Gone, List<double> ProbeMs, double ProbeRanMs, double ReleaseS);
 
     /// <summary>The creation probe: one unshare every interval, from before the burst's creation to the end of its teardown.</summary>
     private void Probe(List<double> ms, CancellationToken token)

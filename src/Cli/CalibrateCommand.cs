@@ -15,7 +15,7 @@ internal static class CalibrateCommand
         var profileOpt = new Option<string?>("--profile") { Description = "Base profile id or file (default: the shipped era closest below the measured kernel)." };
         var outOpt = new Option<string?>("--out") { Description = "Where to write the fitted profile (default: <measurements>/profile.json)." };
         var idOpt = new Option<string?>("--id") { Description = "Id of the fitted profile (default: host-<kernel major.minor>)." };
-        var evalOpt = new Option<int>("--max-evaluations") { Description = "Simulations the optimiser may run.", DefaultValueFactory = _ => 80 };
+        var evalOpt = new Option<int>("--max-evaluations") { Description = "Simulations the optimiser may run.", DefaultValueFactory = _ => 160 };
         var varEvalOpt = new Option<int>("--max-variation-evaluations") { Description = "Evaluations of the run-to-run variation fit (each several replications of the fitted experiments); 0: no variation.", DefaultValueFactory = _ => 40 };
         var cmd = new Command("calibrate", "Fit a kernel profile's cost parameters to probe measurements (Nelder–Mead, least squares on log errors) and write the fitted profile.")
         {

@@ -15,6 +15,7 @@ internal sealed class HostVariation
     private const ulong StreamRunFactor = 0x7661_0001;
     private const ulong StreamOpCost = 0x7661_0002;
     private const ulong StreamGracePeriod = 0x7661_0003;
+    internal const ulong StreamStall = 0x7661_0004;
     internal const ulong StreamCompeting = 0x7661_0100;
 
     private readonly RandomStream _op;

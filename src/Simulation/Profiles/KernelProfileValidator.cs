@@ -34,6 +34,8 @@ internal static class KernelProfileValidator
             Check(double.IsFinite(variation.GpCv) && variation.GpCv is >= 0 and <= 5, "variation.gp_cv", $"must be within [0, 5], got {variation.GpCv}");
             Check(double.IsFinite(variation.CompetingCpus) && variation.CompetingCpus is >= 0 and <= 64, "variation.competing_cpus", $"must be within [0, 64], got {variation.CompetingCpus}");
             Check(double.IsFinite(variation.CompetingBurstUs) && variation.CompetingBurstUs is >= 1 and <= 1e6, "variation.competing_burst_us", $"must be within [1, 1e6], got {variation.CompetingBurstUs}");
+            Check(double.IsFinite(variation.StallsPerSecond) && variation.StallsPerSecond is >= 0 and <= 1000, "variation.stalls_per_second", $"must be within [0, 1000], got {variation.StallsPerSecond}");
+            Check(double.IsFinite(variation.StallUs) && variation.StallUs is >= 1 and <= 1e6, "variation.stall_us", $"must be within [1, 1e6], got {variation.StallUs}");
         }
 
         Check(p.Memory.NetBaseBytes > 0, "memory.net_base_bytes", "must be > 0");

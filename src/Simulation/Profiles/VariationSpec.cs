@@ -21,4 +21,13 @@ public sealed record VariationSpec
 
     /// <summary>Mean length of one competing burst of CPU work (exponential), in microseconds.</summary>
     public double CompetingBurstUs { get; init; } = 3000;
+
+    /// <summary>
+    /// Stalls of the machine per second (Poisson): a VM's vCPUs descheduled by its host (steal time) or an interrupt
+    /// storm. A stall delays the work running on every CPU at its start by its length, locks held included; 0: none.
+    /// </summary>
+    public double StallsPerSecond { get; init; }
+
+    /// <summary>Mean length of one stall (exponential), in microseconds.</summary>
+    public double StallUs { get; init; } = 5000;
 }

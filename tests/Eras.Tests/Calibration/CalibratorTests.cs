@@ -42,17 +42,13 @@ public sealed class CalibratorTests
     {
         var replay = new Replay(_dir, MeasurementSet.Load(_dir));
         var before = replay.Compare(KernelProfileLoader.Load("v6.18"), fittedOnly: false);
-        var result = Calibrator.Fit(replay, KernelProfileLoader.Load("v6.18"), new CalibrationOptions("host-test", _dir, MaxEvaluations: 80));
+        var result = Calibrator.Fit(replay, KernelProfileLoader.Load("v6.18"), new CalibrationOptions("host-test", _dir));
         var fitted = result.Comparisons.Where(c => c.Fitted).ToList();
         var heldOut = result.Comparisons.Where(c => !c.Fitted).ToList();
 
         Assert.That(Calibrator.Rms(before.Where(c => !c.Fitted).ToList()), Is.GreaterThan(0.2), "the unfitted era is visibly off");
-        // Since teardown queues RCU callbacks (issue 10, item 5), rcu_barrier waits for grace periods: peers_gone of
-        // the bursts moves in GP-sized steps and Nelder–Mead stalls short of the truth (RMS 0.16 after 80 and after
-        // 240 evaluations, rcu scale 0.48 for a true 1.0). Until the fitter handles that (issue 11), the fit is held to
-        // improving on the unfitted era, and the held-out burst to being predicted at all.
-        Assert.That(Calibrator.Rms(fitted), Is.LessThan(Calibrator.Rms(before.Where(c => c.Fitted).ToList())), "the fit improves on the unfitted era");
-        Assert.That(heldOut.Select(c => c.RelativeError), Has.All.Not.Null, "held-out burst predicted");
+        Assert.That(Calibrator.Rms(fitted), Is.LessThan(0.05), "fitted quantities within ~5%");
+        Assert.That(heldOut.Select(c => c.RelativeError), Has.All.Not.Null.And.InRange(-0.15, 0.15), "held-out burst within 15%");
         Assert.That(result.Profile.Memory.NetBaseBytes, Is.EqualTo(90_000), "memory solved exactly");
         Assert.That(result.Profile.Id, Is.EqualTo("host-test"));
         Assert.That(result.Profile.Provenance, Does.Contain("Nelder–Mead"));

@@ -35,4 +35,17 @@ public sealed class NelderMeadTests
         Assert.That(b.X, Is.EqualTo(a.X));
         Assert.That(a.F, Is.LessThan(Rosenbrock([-1, 1])));
     }
+    [Test]
+    public void MinimiseRobust_SteppedObjective_ReachesTheLowestPiece()
+    {
+        // A quadratic read through steps of 0.25 (as a simulated teardown moves in whole grace periods): flat pieces
+        // with jumps between them, the minimum piece around (2, -1).
+        static double Stepped(double[] v) => Math.Pow(Math.Round(v[0] * 4) / 4 - 2, 2) + Math.Pow(Math.Round(v[1] * 4) / 4 + 1, 2);
+        var plain = NelderMead.Minimise(Stepped, [0, 0], 0.1, 200, 1e-4, CancellationToken.None);
+        var robust = NelderMead.MinimiseRobust(Stepped, [0, 0], 0.3, 200, 1e-4, CancellationToken.None);
+
+        Assert.That(plain.F, Is.GreaterThan(0.1), "a simplex inside one flat piece shrinks there and stops");
+        Assert.That(robust.F, Is.EqualTo(0), "the compass steps cross the jumps down to the lowest piece");
+        Assert.That(robust.Evaluations, Is.LessThanOrEqualTo(200));
+    }
 }

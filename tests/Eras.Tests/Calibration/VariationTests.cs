@@ -14,7 +14,7 @@ namespace NetnsPolicy.Eras.Tests.Calibration;
 [TestFixture]
 public sealed class VariationTests
 {
-    private static readonly VariationSpec Spread = new() { RunCostCv = 0.1, OpCostCv = 0.5, GpCv = 0.3, CompetingCpus = 0.5, CompetingBurstUs = 2000 };
+    private static readonly VariationSpec Spread = new() { RunCostCv = 0.1, OpCostCv = 0.5, GpCv = 0.3, CompetingCpus = 0.5, CompetingBurstUs = 2000, StallsPerSecond = 20, StallUs = 2000 };
 
     private static readonly Workload Burst = WorkloadLoader.Parse("""
         { "format_version": 1, "name": "burst-200-veth", "machine": { "cpus": 2, "hz": 250, "kernel_profile": "host-6.18", "uevent_listeners": { "host": false } },
@@ -22,7 +22,8 @@ public sealed class VariationTests
           "stop": { "mode": "drain", "max_simulated_seconds": 600 }, "seed": 7 }
         """);
 
-    private static KernelProfile Host => KernelProfileLoader.Load("host-6.18");
+    // host-6.18's own variation off: the tests set the variation they need.
+    private static KernelProfile Host => KernelProfileLoader.Load("host-6.18") with { Variation = null };
 
     private static string Json(KernelProfile p, int replication) =>
         RunResultJson.Serialize(SimulationEngine.Run(SimulationRequest.Upstream(Burst, p, replication)));
@@ -73,6 +74,29 @@ public sealed class VariationTests
 
         Assert.That(Json(off, 0), Is.EqualTo(Json(Host, 0)));
         Assert.That(Json(off, 3), Is.EqualTo(Json(Host, 3)));
+    }
+
+    [Test]
+    public void Run_Stalls_DelayTheWorkRunningAtTheirStart()
+    {
+        // Only stalls vary: 200 stalls/s of 2 ms (40 % of the time) against none.
+        var stalls = Host with { Variation = new VariationSpec { StallsPerSecond = 200, StallUs = 2000 } };
+        var r = SimulationEngine.Run(SimulationRequest.Upstream(Burst, stalls));
+        var without = SimulationEngine.Run(SimulationRequest.Upstream(Burst, Host));
+
+        Assert.That(r.Status, Is.EqualTo(RunStatus.Ok));
+        Assert.That(r.HostPeersGoneSeconds, Is.GreaterThan(without.HostPeersGoneSeconds * 1.2), "the teardown is stalled too");
+        Assert.That(r.CreationLatencyMs.P99, Is.GreaterThan(without.CreationLatencyMs.P99), "creations met stalls");
+        Assert.That(r.Profile.Children.Select(c => c.Name), Has.Member("host_stall"), "stalled time is charged to host_stall");
+    }
+
+    [TestCase("variation.stalls_per_second")]
+    [TestCase("variation.stall_us")]
+    public void Parse_BadStall_NamesTheField(string field)
+    {
+        var v = field == "variation.stall_us" ? new VariationSpec { StallsPerSecond = 1, StallUs = 0 } : new VariationSpec { StallsPerSecond = -1 };
+        var e = Assert.Throws<InputValidationException>(() => KernelProfileLoader.Parse(ProfileWriter.Serialize(Host with { Variation = v })))!;
+        Assert.That(e.Errors.Select(x => x.Field), Has.Member(field));
     }
 
     [Test]
