@@ -88,6 +88,9 @@ public static partial class ClusterHosting
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = options.MaxRunTimeout);
         });
 
+        // Every silo keeps runs, results and tournaments in the cluster's database, so any silo lists every run; the
+        // store's tables live beside the membership tables (docs/service.md, "Persistence").
+        services.AddPostgresRunStore(connection.ConnectionString);
         services.AddSingleton<OrleansRunScheduler>();
         services.AddSingleton<IRunScheduler>(sp => sp.GetRequiredService<OrleansRunScheduler>());
         services.AddHostedService(sp => sp.GetRequiredService<OrleansRunScheduler>());

@@ -58,8 +58,9 @@ public sealed class ThreeSiloClusterTests
         // Not asserted: whether silo-c had a call in flight at the very moment of the kill (it usually has; then
         // silo-a logs "sending it again" and the simulation runs elsewhere) depends on the kill's instant.
 
-        // A client of the accepting silo lists the tournament and watches it to its end. (Until the run store is the
-        // cluster's database — issue 15 item 3 — the other silos keep their own stores and do not list it.)
+        // A client of the accepting silo lists the tournament and watches it to its end; one of the survivor lists it and
+        // reads its final state from the cluster's store (its live progress and results are served by the accepting silo).
+        Tournament fromAccepting;
         using (var channel = GrpcChannel.ForAddress(addresses[0]))
         {
             var client = new TournamentService.TournamentServiceClient(channel);
@@ -75,6 +76,16 @@ public sealed class ThreeSiloClusterTests
             Assert.That(last, Is.Not.Null);
             Assert.That(last!.State, Is.EqualTo(TournamentState.Passed));
             Assert.That(last.SimulationsDone, Is.EqualTo(Simulations));
+            fromAccepting = await client.GetTournamentAsync(new GetTournamentRequest { TournamentId = listed.Tournaments[0].Id }, cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
+        }
+
+        using (var channel = GrpcChannel.ForAddress(addresses[1]))
+        {
+            var client = new TournamentService.TournamentServiceClient(channel);
+            var listed = await client.ListTournamentsAsync(new ListTournamentsRequest(), cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
+            Assert.That(listed.Tournaments.Select(t => t.Id), Is.EqualTo(new[] { fromAccepting.Id }), "the survivor lists the tournament silo-a accepted");
+            var fromSurvivor = await client.GetTournamentAsync(new GetTournamentRequest { TournamentId = fromAccepting.Id }, cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
+            Assert.That(fromSurvivor.State, Is.EqualTo(TournamentState.Passed), "the survivor reads its final state from the store");
         }
 
         var singleOut = Path.Combine(folder.Path, "single");
