@@ -67,25 +67,30 @@ public static class Calibrator
         // stopped. The teardown times cannot tell the two apart; device_del's share can.
         var perf = set.Experiments.Where(e => e.Fit && e.Perf is not null && File.Exists(Path.Combine(replay.Directory, e.Perf))).ToList();
         var kobjectScale = 1.0;
+        var rcuCallbackScale = 1.0;
         var profileEvaluations = 0;
         if (perf.Count > 0 && options.MaxProfileEvaluations > 0)
         {
             var hostProfiles = perf.Select(e => FoldedStacks.Load(Path.Combine(replay.Directory, e.Perf!))).ToList();
             var current = CostScales.Apply(noVariation, x.Select(Math.Exp).ToArray());
             // A veth's sysfs objects: the device and one rx and one tx queue (veth's default of one each).
-            var kobjects = 1 + (baseProfile.Devices.FirstOrDefault(d => d.Kind == "veth") is { } veth ? veth.RxQueues + veth.TxQueues : 2);
+            var veth = baseProfile.Devices.FirstOrDefault(d => d.Kind == "veth");
+            var kobjects = 1 + (veth is null ? 2 : veth.RxQueues + veth.TxQueues);
+            // Its sysfs nodes (attributes and directories, net-sysfs.c), removed one by one since kernfs frees by RCU.
+            var nodes = veth is null ? 0 : veth.SysfsNodes + (veth.RxQueues * veth.RxQueueSysfsNodes) + (veth.TxQueues * veth.TxQueueSysfsNodes);
             double ProfileObjective(double[] logScale)
             {
-                var p = CostScales.SplitDevice(current, Math.Exp(logScale[0]), kobjects);
+                var p = CostScales.ScaleRcuCallbacks(CostScales.SplitDevice(current, Math.Exp(logScale[0]), kobjects, nodes), Math.Exp(logScale[1]));
                 return perf.Select((e, i) => ProfileComparison.SquaredError(hostProfiles[i], replay.Run(p, e, token)[0].Profile, 10)).Sum();
             }
 
             // The notifier chain gives at most all of its cost to sysfs removal.
-            var maxScale = 1 + (noVariation.Costs.DeviceNotifierNs / (double)Math.Max(1, noVariation.Costs.KobjectRemoveNs * kobjects));
-            var (cx, _, ce) = NelderMead.Minimise(ProfileObjective, [0.0], Math.Log(3), options.MaxProfileEvaluations, 1e-3, token);
+            var maxScale = 1 + (noVariation.Costs.DeviceNotifierNs / (double)Math.Max(1, (noVariation.Costs.KobjectRemoveNs * kobjects) + (noVariation.Costs.SysfsNodeRemoveNs * nodes)));
+            var (cx, _, ce) = NelderMead.MinimiseRobust(ProfileObjective, [0.0, 0.0], Math.Log(3), options.MaxProfileEvaluations, 1e-3, token);
             kobjectScale = Math.Min(Math.Exp(cx[0]), maxScale);
+            rcuCallbackScale = Math.Clamp(Math.Exp(cx[1]), 0.01, 1000);
             profileEvaluations = ce;
-            noVariation = CostScales.SplitDevice(noVariation, kobjectScale, kobjects);
+            noVariation = CostScales.ScaleRcuCallbacks(CostScales.SplitDevice(noVariation, kobjectScale, kobjects, nodes), rcuCallbackScale);
             var (x2, f2, e2) = NelderMead.MinimiseRobust(Objective, x, Math.Log(1.5), Math.Max(8, options.MaxEvaluations / 2), 1e-4, token);
             (x, f, evaluations) = (x2, f2, evaluations + e2);
         }
@@ -125,7 +130,7 @@ public static class Calibrator
         var scaleText = string.Join(", ", CostScales.Names.Select((n, i) => string.Create(c, $"{n} ×{scales[i]:F3}")));
         var perfText = profileEvaluations == 0
             ? "no perf profile fitted; "
-            : string.Create(c, $"sysfs removal (kobject_remove_ns) ×{kobjectScale:F3} against the notifier chain (device_notifier_ns, same sum per device) fitted to the perf profiles of {string.Join(", ", perf.Select(e => e.Name))} ({profileEvaluations} evaluations; squared share differences of the host's top 10 functions); ");
+            : string.Create(c, $"sysfs removal (kobject_remove_ns, sysfs_node_remove_ns) ×{kobjectScale:F3} against the notifier chain (device_notifier_ns, same sum per device) and the devices' RCU callbacks (kernfs_free_rcu_ns, device_rcu_callback_ns) ×{rcuCallbackScale:F3} fitted to the perf profiles of {string.Join(", ", perf.Select(e => e.Name))} ({profileEvaluations} evaluations; squared share differences of the host's top 10 functions); ");
         var variationText = variation is null
             ? "no variation fitted; "
             : string.Create(c, $"run-to-run variation fitted to the spread (CV) of the fitted experiments ({variationEvaluations} evaluations of {Replay.DefaultReplications}+ replications each): run_cost_cv {variation.RunCostCv:F3}, op_cost_cv {variation.OpCostCv:F3}, gp_cv {variation.GpCv:F3}, competing_cpus {variation.CompetingCpus:F3}, competing_burst_us {variation.CompetingBurstUs:F0}, stalls_per_second {variation.StallsPerSecond:F3}, stall_us {variation.StallUs:F0}; ");

@@ -38,6 +38,8 @@ public static class CostScales
                 DeviceNotifierNs = S(c.DeviceNotifierNs, device),
                 DeviceDellinkNs = S(c.DeviceDellinkNs, device),
                 KobjectRemoveNs = S(c.KobjectRemoveNs, device),
+                SysfsNodeRemoveNs = S(c.SysfsNodeRemoveNs, device),
+                KernfsFreeRcuNs = S(c.KernfsFreeRcuNs, device),
                 TodoPerDeviceNs = S(c.TodoPerDeviceNs, device),
                 DeviceFreeNs = S(c.DeviceFreeNs, device),
                 UeventEnvNs = S(c.UeventEnvNs, device),
@@ -69,16 +71,29 @@ public static class CostScales
 
     /// <summary>
     /// Moves CPU time between the two largest parts of a device's unregistration while keeping their sum per device:
-    /// sysfs removal (<c>kobject_remove_ns</c>, charged once for the device in device_del and once per queue) ×
-    /// <paramref name="kobjectScale"/>, the NETDEV_UNREGISTER notifier chain (<c>device_notifier_ns</c>) taking or giving
-    /// the difference. The host's perf profile measures this split (device_del's share); the teardown times do not.
+    /// sysfs removal (<c>kobject_remove_ns</c>, charged once for the device in device_del and once per queue, and
+    /// <c>sysfs_node_remove_ns</c> per sysfs node of the device and its queues) × <paramref name="kobjectScale"/>, the
+    /// NETDEV_UNREGISTER notifier chain (<c>device_notifier_ns</c>) taking or giving the difference. The host's perf
+    /// profile measures this split (device_del's share); the teardown times do not.
     /// </summary>
-    public static KernelProfile SplitDevice(KernelProfile p, double kobjectScale, int kobjectsPerDevice)
+    public static KernelProfile SplitDevice(KernelProfile p, double kobjectScale, int kobjectsPerDevice, int sysfsNodesPerDevice = 0)
     {
         var c = p.Costs;
         var kobject = (long)Math.Round(c.KobjectRemoveNs * kobjectScale);
-        var notifier = Math.Max(1, c.DeviceNotifierNs + ((c.KobjectRemoveNs - kobject) * kobjectsPerDevice));
-        return p with { Costs = c with { KobjectRemoveNs = kobject, DeviceNotifierNs = notifier } };
+        var node = (long)Math.Round(c.SysfsNodeRemoveNs * kobjectScale);
+        var notifier = Math.Max(1, c.DeviceNotifierNs + ((c.KobjectRemoveNs - kobject) * kobjectsPerDevice) + ((c.SysfsNodeRemoveNs - node) * sysfsNodesPerDevice));
+        return p with { Costs = c with { KobjectRemoveNs = kobject, SysfsNodeRemoveNs = node, DeviceNotifierNs = notifier } };
+    }
+
+    /// <summary>
+    /// Scales the RCU callbacks a device's teardown queues (kernfs_free_rcu for every removed sysfs node from 6.9,
+    /// 4207b556e62f, and the device's own callbacks): their CPU time is rcu_core's / rcu_do_batch's share of the host's
+    /// perf profile, which the teardown times barely see (the callbacks run beside the cleanup, on any CPU).
+    /// </summary>
+    public static KernelProfile ScaleRcuCallbacks(KernelProfile p, double scale)
+    {
+        var c = p.Costs;
+        return p with { Costs = c with { KernfsFreeRcuNs = (long)Math.Round(c.KernfsFreeRcuNs * scale), DeviceRcuCallbackNs = (long)Math.Round(c.DeviceRcuCallbackNs * scale) } };
     }
 
     /// <summary>
