@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using NetnsPolicy.Contracts.V1;
 using NetnsPolicy.Service.Scheduling;
 using NetnsPolicy.Service.Tests.Support;
-using NetnsPolicy.TestSupport;
 using Npgsql;
 
 namespace NetnsPolicy.Service.Tests.Persistence;
@@ -14,26 +13,13 @@ namespace NetnsPolicy.Service.Tests.Persistence;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class PostgresSharedStoreTests
+public sealed class PostgresSharedStoreTests : PostgresServerFixture
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
-    private PostgresInstance _server = null!;
-
-    [OneTimeSetUp]
-    public async Task StartServer()
-    {
-        using var cts = new CancellationTokenSource(Timeout);
-        _server = await PostgresInstance.StartAsync(cts.Token).WaitAsync(Timeout);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopServer() => await _server.DisposeAsync().AsTask().WaitAsync(Timeout);
-
     [Test]
     public async Task StartAsync_AnotherProcessRunsARun_LeftToItThenResumedOnceItIsGone()
     {
         var options = TestService.OptionsFor(Path.Combine(Path.GetTempPath(), "netns-policy-unused-sqlite.db"));
-        options.StoreConnectionString = _server.ConnectionString;
+        options.StoreConnectionString = Server.ConnectionString;
         using var gateA = new GatedExecutor();
         using var gateC = new GatedExecutor();
         var a = await TestService.StartAsync(options, b => b.Services.AddSingleton<ISimulationExecutor>(gateA));

@@ -14,27 +14,14 @@ namespace NetnsPolicy.Service.Tests.Persistence;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class PostgresStoreFaultTests
+public sealed class PostgresStoreFaultTests : PostgresServerFixture
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
-    private PostgresInstance _server = null!;
-
-    [OneTimeSetUp]
-    public async Task StartServer()
-    {
-        using var cts = new CancellationTokenSource(Timeout);
-        _server = await PostgresInstance.StartAsync(cts.Token).WaitAsync(Timeout);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopServer() => await _server.DisposeAsync().AsTask().WaitAsync(Timeout);
-
     [Test]
     public async Task SubmitComparison_DatabaseReadOnly_UnavailableNotServingThenRecovers()
     {
         Execute("CREATE DATABASE store_faults");
         var options = TestService.OptionsFor(Path.Combine(Path.GetTempPath(), "netns-policy-unused-sqlite.db"));
-        options.StoreConnectionString = new NpgsqlConnectionStringBuilder(_server.ConnectionString) { Database = "store_faults" }.ConnectionString;
+        options.StoreConnectionString = new NpgsqlConnectionStringBuilder(Server.ConnectionString) { Database = "store_faults" }.ConnectionString;
         await using var service = await TestService.StartAsync(options);
         var health = new Health.HealthClient(service.Channel);
         await service.CompleteAsync(await service.Runs.SubmitComparisonAsync(Requests.Comparison(Workloads.Burst(10), 1), deadline: TestService.Deadline()));
@@ -48,7 +35,7 @@ public sealed class PostgresStoreFaultTests
         var serving = await health.CheckAsync(new HealthCheckRequest(), deadline: TestService.Deadline());
         var after = await service.CompleteAsync(await service.Runs.SubmitComparisonAsync(Requests.Comparison(Workloads.Burst(10), 2), deadline: TestService.Deadline()));
 
-        Assert.That(refused.Status.Detail, Does.Contain("cannot write").And.Contain($"postgresql://127.0.0.1:{_server.Port}/store_faults").And.Contain("read-only transaction"));
+        Assert.That(refused.Status.Detail, Does.Contain("cannot write").And.Contain($"postgresql://127.0.0.1:{Server.Port}/store_faults").And.Contain("read-only transaction"));
         Assert.That(notServing.Status, Is.EqualTo(HealthCheckResponse.Types.ServingStatus.NotServing));
         Assert.That(serving.Status, Is.EqualTo(HealthCheckResponse.Types.ServingStatus.Serving));
         Assert.That(after.State, Is.EqualTo(RunState.Succeeded));
@@ -97,7 +84,7 @@ public sealed class PostgresStoreFaultTests
 
     private void Execute(string sql)
     {
-        using var connection = new NpgsqlConnection(_server.ConnectionString);
+        using var connection = new NpgsqlConnection(Server.ConnectionString);
         connection.Open();
         using var command = new NpgsqlCommand(sql, connection);
         command.ExecuteNonQuery();
