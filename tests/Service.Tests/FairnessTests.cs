@@ -17,21 +17,35 @@ namespace NetnsPolicy.Service.Tests;
 [TestFixture]
 public sealed class FairnessTests
 {
-    /// <summary>Each simulation waits for one release; completions are recorded by seed, in order.</summary>
+    /// <summary>
+    /// Each simulation waits for its own release; releases go to simulations in the order the workers took them, so
+    /// completion order is the scheduler's order (one semaphore shared by all would wake whichever waiter spins first,
+    /// not the one taken first). Completions are recorded by seed, in order.
+    /// </summary>
     private sealed class OrderedGate : ISimulationExecutor, IDisposable
     {
-        private readonly SemaphoreSlim _release = new(0);
+        private readonly ConcurrentQueue<SemaphoreSlim> _waiting = new();
+        private readonly SemaphoreSlim _started = new(0);
         private readonly SemaphoreSlim _done = new(0);
 
         public ConcurrentQueue<ulong> Completed { get; } = new();
 
-        public void Release() => _release.Release();
+        /// <summary>Lets the longest-waiting simulation finish (waiting for one to start if none has).</summary>
+        public async Task ReleaseAsync()
+        {
+            Assert.That(await _started.WaitAsync(TestService.CallTimeout), Is.True, "no simulation started");
+            Assert.That(_waiting.TryDequeue(out var next), Is.True);
+            next!.Release();
+        }
 
         public Task WaitDoneAsync() => _done.WaitAsync(TestService.CallTimeout);
 
         public SimulationOutput Execute(SimulationInput input, IProgress<SimulationProgress> progress, CancellationToken cancellationToken)
         {
-            _release.Wait(cancellationToken);
+            using var release = new SemaphoreSlim(0);
+            _waiting.Enqueue(release);
+            _started.Release();
+            release.Wait(cancellationToken);
             Completed.Enqueue(input.Seed);
             _done.Release();
             return new SimulationOutput("ok", "{}");
@@ -39,7 +53,7 @@ public sealed class FairnessTests
 
         public void Dispose()
         {
-            _release.Dispose();
+            _started.Dispose();
             _done.Dispose();
         }
     }
@@ -66,7 +80,7 @@ public sealed class FairnessTests
         // One simulation at a time finishes, until B's has (or A has had 20).
         for (var i = 0; i < 40 && !gate.Completed.Contains(777UL) && gate.Completed.Count(s => s != 777) < 20; i++)
         {
-            gate.Release();
+            await gate.ReleaseAsync();
             await gate.WaitDoneAsync();
         }
 
@@ -104,7 +118,7 @@ public sealed class FairnessTests
 
             for (var i = 0; i < 20 && !gate.Completed.Contains(777UL); i++)
             {
-                gate.Release();
+                await gate.ReleaseAsync();
                 await gate.WaitDoneAsync();
             }
         }
