@@ -235,7 +235,7 @@ internal sealed partial class KernelSimulation
             yield return Step.Sleep(gap);
             _generatorsActive++;
             _churnLeft++;
-            _s.Spawn("conn" + n++, F.ProcessRoot, ChurnProcess(churn, Lifetime(churn.Lifetime, lifetimes)));
+            _s.Spawn("conn", n++, F.ProcessRoot, ChurnProcess(churn, Lifetime(churn.Lifetime, lifetimes)));
         }
 
         ChurnFinished();
