@@ -34,24 +34,12 @@ internal struct NetDeviceList : IEnumerable<NetDevice>
 
     public void Add(NetDevice dev)
     {
-        switch (_count)
+        if (_count >= 2 && (_more is null || _count - 2 == _more.Length))
         {
-            case 0:
-                _d0 = dev;
-                break;
-            case 1:
-                _d1 = dev;
-                break;
-            default:
-                if (_more is null || _count - 2 == _more.Length)
-                {
-                    Array.Resize(ref _more, Math.Max(2, (_more?.Length ?? 0) * 2));
-                }
-
-                _more[_count - 2] = dev;
-                break;
+            Array.Resize(ref _more, Math.Max(2, (_more?.Length ?? 0) * 2));
         }
 
+        Set(_count, dev);
         _count++;
     }
 
