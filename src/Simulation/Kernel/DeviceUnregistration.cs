@@ -16,6 +16,7 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     private readonly Stack<KobjectRemoveCall> _kobjectRemoves = new();
     private readonly Stack<QueueKobjectsCall> _queueKobjects = new();
     private readonly Stack<UnregisterManyCall> _unregisterManys = new();
+    private readonly Stack<DefaultDeviceExitCall> _defaultDeviceExits = new();
 
     /// <summary>The random stream deciding which devices leak a reference (created on first use).</summary>
     private RandomStream? _leakRandom;
@@ -56,17 +57,8 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     }
 
     /// <summary>default_device_exit (≤5.17, once per dying net): RTNL round trip, physical devices moved back to init_net.</summary>
-    public IEnumerable<Step> DefaultDeviceExit(PernetOp op, Net net)
-    {
-        yield return Step.Lock(k.Locks.Rtnl);
-        yield return Step.Self(k.Cpu(op.Spec.ExitNs));
-        foreach (var step in MovePhysicalDevicesHome(net))
-        {
-            yield return step;
-        }
-
-        yield return Step.Unlock(k.Locks.Rtnl);
-    }
+    /// <remarks>Pooled (<see cref="DefaultDeviceExitCall"/>): one per dying net up to 5.17.</remarks>
+    public IEnumerable<Step> DefaultDeviceExit(PernetOp op, Net net) => DefaultDeviceExitCall.Rent(this, op, net);
 
     /// <summary>
     /// default_device_exit_batch: one RTNL hold for the batch; every device of every dying net (a veth's dellink also
@@ -547,6 +539,67 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
         {
             _devs = null!;
             _started = true;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="DefaultDeviceExit"/> by hand: RTNL, the op's work, the steps of <see cref="MovePhysicalDevicesHome"/>
+    /// (asked for once RTNL is held and the work done, as the iterator asked), RTNL released.
+    /// </summary>
+    private sealed class DefaultDeviceExitCall : PooledCoroutine<DefaultDeviceExitCall>
+    {
+        private readonly DeviceUnregistration _owner;
+        private PernetOp _op = null!;
+        private Net _net = null!;
+        private IEnumerator<Step>? _moves;
+        private int _state;
+
+        private DefaultDeviceExitCall(DeviceUnregistration owner)
+            : base(owner._defaultDeviceExits) => _owner = owner;
+
+        public static DefaultDeviceExitCall Rent(DeviceUnregistration owner, PernetOp op, Net net)
+        {
+            var e = owner._defaultDeviceExits.Count > 0 ? owner._defaultDeviceExits.Pop() : new DefaultDeviceExitCall(owner);
+            e._op = op;
+            e._net = net;
+            e._state = 0;
+            return e.Begin();
+        }
+
+        public override bool MoveNext()
+        {
+            var k = _owner.Context;
+            switch (_state)
+            {
+                case 0:
+                    _state = 1;
+                    return Yield(Step.Lock(k.Locks.Rtnl));
+                case 1:
+                    _state = 2;
+                    return Yield(Step.Self(k.Cpu(_op.Spec.ExitNs)));
+                case 2:
+                    _moves ??= _owner.MovePhysicalDevicesHome(_net).GetEnumerator();
+                    if (_moves.MoveNext())
+                    {
+                        return Yield(_moves.Current);
+                    }
+
+                    _moves.Dispose();
+                    _moves = null;
+                    _state = 3;
+                    return Yield(Step.Unlock(k.Locks.Rtnl));
+                default:
+                    return false;
+            }
+        }
+
+        protected override void Clear()
+        {
+            _moves?.Dispose();
+            _moves = null;
+            _op = null!;
+            _net = null!;
+            _state = 3;
         }
     }
 }
