@@ -92,6 +92,9 @@ internal interface IRunStore : IDisposable
     /// <summary>How many results a tournament has stored (its simulations done, as far as the store knows).</summary>
     int CountTournamentResults(string id);
 
+    /// <summary>Ids of the tournaments stored as running, oldest first (what a cluster's sweep takes over when unheld).</summary>
+    List<string> RunningTournamentIds();
+
     /// <summary>Every stored tournament, oldest first.</summary>
     List<StoredTournament> ListTournaments();
 

@@ -535,6 +535,14 @@ internal abstract class SqlRunStore : IRunStore
         return (int)Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
+    public List<string> RunningTournamentIds()
+    {
+        using var connection = Connect();
+        using var command = Command(connection, "SELECT id FROM tournaments WHERE state = @running ORDER BY id");
+        Add(command, "running", StoreNames.Of(TournamentState.Running));
+        return ReadIds(command);
+    }
+
     public List<StoredTournament> ListTournaments()
     {
         using var connection = Connect();

@@ -47,6 +47,9 @@ internal sealed class SiloProcess : IAsyncDisposable
         // A killed silo is declared dead after two missed one-second probes (Orleans' defaults: 5 s, three).
         info.Environment["NETNSPOLICY_Cluster__ProbeTimeout"] = "00:00:01";
         info.Environment["NETNSPOLICY_Cluster__MissedProbesLimit"] = "2";
+
+        // What a dead silo held is looked for every second (default 5 s).
+        info.Environment["NETNSPOLICY_Cluster__SweepInterval"] = "00:00:01";
         var process = new Process { StartInfo = info };
         var silo = new SiloProcess(name, process);
         process.OutputDataReceived += (_, e) => silo.Line(e.Data);
