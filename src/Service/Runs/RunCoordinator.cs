@@ -60,7 +60,8 @@ internal sealed partial class RunCoordinator : IDisposable
 
         var now = _time.GetUtcNow();
         var id = RunIds.New(now);
-        _store.InsertRun(id, plan, now, fromStore, client);
+        // In a cluster the queue limit counts every silo's runs, from the shared store.
+        _store.InsertRun(id, plan, now, fromStore, client, _front is null || reservation is null ? 0 : _options.MaxQueuedRuns);
         _store.TryHold(id);
         var live = new LiveRun(id, plan, now, fromStore.Keys.ToHashSet(), fromStore.Keys.ToHashSet(), startedAt: null) { Owner = client };
         _live[id] = live;

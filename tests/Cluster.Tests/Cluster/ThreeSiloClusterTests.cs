@@ -55,7 +55,7 @@ public sealed class ThreeSiloClusterTests
         await runsC.CancelRunAsync(new CancelRunRequest { RunId = run.Id }, cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
         var cancelled = await WatchRunAsync(runsC, run.Id, cts.Token).WaitAsync(Timeout);
         Assert.That(cancelled.FinalRun.State, Is.EqualTo(RunState.Cancelled), cancelled.FinalRun.StatusDetail);
-        var beforeTournament = await ExecutedAsync(connection, cts.Token).WaitAsync(Timeout);
+        var beforeTournament = await ClusterLog.ExecutedPerSiloAsync(connection, cts.Token).WaitAsync(Timeout);
         var runExecuted = await DistinctExecutedAsync(connection, cts.Token).WaitAsync(Timeout);
 
         var started = await new TournamentService.TournamentServiceClient(channelA)
@@ -69,7 +69,7 @@ public sealed class ThreeSiloClusterTests
         // The accepting silo killed by progress, not by time: once it has executed a fifth of the simulations.
         var atKill = await KillOnceAsync(accepting, connection, beforeTournament.GetValueOrDefault(accepting.Name) + Simulations / 5 + 1, watch, cts.Token).WaitAsync(Timeout);
         await watch.WaitAsync(Timeout);
-        var perSilo = (await ExecutedAsync(connection, cts.Token).WaitAsync(Timeout)).ToDictionary(e => e.Key, e => e.Value - beforeTournament.GetValueOrDefault(e.Key));
+        var perSilo = (await ClusterLog.ExecutedPerSiloAsync(connection, cts.Token).WaitAsync(Timeout)).ToDictionary(e => e.Key, e => e.Value - beforeTournament.GetValueOrDefault(e.Key));
         TestContext.Out.WriteLine($"the cancelled run executed {runExecuted}; at the kill: {(atKill is null ? "-" : string.Join(", ", atKill))}; "
             + $"at the end (the tournament's): {string.Join(", ", perSilo)}; progress messages on silo-b: {watched.Count}");
 
@@ -144,7 +144,7 @@ public sealed class ThreeSiloClusterTests
     {
         while (!tournament.IsCompleted)
         {
-            var counts = await ExecutedAsync(connection, cancellationToken);
+            var counts = await ClusterLog.ExecutedPerSiloAsync(connection, cancellationToken);
             if (counts.GetValueOrDefault(victim.Name) >= threshold)
             {
                 victim.KillHard();
@@ -155,21 +155,6 @@ public sealed class ThreeSiloClusterTests
         }
 
         return null;
-    }
-
-    /// <summary>Distinct simulations each silo executed, from the cluster's execution log.</summary>
-    private static async Task<Dictionary<string, int>> ExecutedAsync(string connection, CancellationToken cancellationToken)
-    {
-        await using var source = NpgsqlDataSource.Create(connection);
-        await using var command = source.CreateCommand("SELECT silo, count(DISTINCT content_hash) FROM netns_cluster_executions GROUP BY silo");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            counts[reader.GetString(0)] = (int)reader.GetInt64(1);
-        }
-
-        return counts;
     }
 
     private static async Task<int> DistinctExecutedAsync(string connection, CancellationToken cancellationToken)
