@@ -1,4 +1,5 @@
 using NetnsPolicy.Cluster.Hosting;
+using NetnsPolicy.Cluster.Scheduling;
 using NetnsPolicy.Service.Persistence;
 using NetnsPolicy.Service.Runs;
 using NetnsPolicy.Service.Tournaments;
@@ -11,12 +12,11 @@ namespace NetnsPolicy.Cluster.Front;
 /// held. A live holder's activation answers at once; the work of a dead silo (its advisory locks went with its
 /// connection, and the directory forgot its activations) is taken over by the silo where the grain activates — the
 /// first to ask — and runs on from its stored results (completed simulations are served from the store, not re-run).
-/// Two small reads a sweep; nothing per watcher.
+/// Two small reads a sweep; nothing per watcher. Each tick also advertises this silo's catalog (<see cref="SiloCatalogs"/>).
 /// </summary>
 internal sealed partial class HoldSweep(
-    IRunStore store,
-    RunCoordinator runs,
-    TournamentCoordinator tournaments,
+    IServiceProvider services,
+    SiloCatalogs catalogs,
     IGrainFactory grains,
     ClusterSettings settings,
     ILogger<HoldSweep> logger) : BackgroundService
@@ -31,6 +31,8 @@ internal sealed partial class HoldSweep(
         {
             try
             {
+                // The catalog's hashes too, when they changed (plugins folders are watched).
+                await catalogs.AdvertiseAsync(stoppingToken).ConfigureAwait(false);
                 await SweepAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -43,7 +45,9 @@ internal sealed partial class HoldSweep(
 
     private async Task SweepAsync(CancellationToken cancellationToken)
     {
-        if (store.Fault is not null && !store.TryRecover())
+        // A host that runs the scheduler alone (the contract suite's) has no runs to take over.
+        if (services.GetService<IRunStore>() is not { } store || services.GetService<RunCoordinator>() is not { } runs
+            || services.GetService<TournamentCoordinator>() is not { } tournaments || (store.Fault is not null && !store.TryRecover()))
         {
             return;
         }

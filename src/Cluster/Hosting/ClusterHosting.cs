@@ -10,6 +10,7 @@ using NetnsPolicy.Service.Hosting;
 using NetnsPolicy.Service.Scheduling;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Placement;
 
 namespace NetnsPolicy.Cluster.Hosting;
 
@@ -93,6 +94,8 @@ public static partial class ClusterHosting
         // Every silo keeps runs, results and tournaments in the cluster's database, so any silo lists every run; the
         // store's tables live beside the membership tables (docs/service.md, "Persistence").
         services.AddPostgresRunStore(connection.ConnectionString);
+        services.AddSingleton<SiloCatalogs>();
+        services.AddPlacementFilter<CatalogPlacementFilterStrategy, CatalogPlacementFilterDirector>(ServiceLifetime.Singleton);
         services.AddSingleton<OrleansRunScheduler>();
         services.AddSingleton<IRunScheduler>(sp => sp.GetRequiredService<OrleansRunScheduler>());
         services.AddHostedService(sp => sp.GetRequiredService<OrleansRunScheduler>());

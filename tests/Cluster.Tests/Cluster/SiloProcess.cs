@@ -26,7 +26,7 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>Everything the process wrote (stdout and stderr), line by line.</summary>
     public IReadOnlyList<string> Output => [.. _output];
 
-    public static SiloProcess Start(string name, string connectionString, string dataDirectory)
+    public static SiloProcess Start(string name, string connectionString, string dataDirectory, params string[] options)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -42,6 +42,11 @@ internal sealed class SiloProcess : IAsyncDisposable
         })
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var option in options)
+        {
+            info.ArgumentList.Add(option);
         }
 
         // A killed silo is declared dead after two missed one-second probes (Orleans' defaults: 5 s, three).
