@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Google.Protobuf;
 using Grpc.Core;
 using NetnsPolicy.Service.Api;
 using V1 = NetnsPolicy.Contracts.V1;
@@ -28,34 +29,8 @@ internal sealed partial class ClusterFront(IGrainFactory grains, ILogger<Cluster
     public async Task<V1.Tournament> CancelTournamentAsync(string id, string? caller, bool admin, CancellationToken cancellationToken) =>
         V1.Tournament.Parser.ParseFrom((await CallAsync(id, () => grains.GetGrain<ITournamentGrain>(id).CancelAsync(caller, admin), cancellationToken).ConfigureAwait(false)).Message);
 
-    public async IAsyncEnumerable<V1.TournamentProgress> WatchTournamentAsync(string id, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var grain = grains.GetGrain<ITournamentGrain>(id);
-        var incarnation = Guid.Empty;
-        var version = -1L;
-        while (true)
-        {
-            var (since, of) = (version, incarnation);
-            var reply = await CallAsync(id, () => grain.WaitForUpdateAsync(of, since), cancellationToken).ConfigureAwait(false);
-            var progress = V1.TournamentProgress.Parser.ParseFrom(reply.Message);
-            var changed = reply.Incarnation != incarnation || reply.Version != version;
-            (incarnation, version) = (reply.Incarnation, reply.Version);
-            if (changed || progress.FinalTournament is not null)
-            {
-                yield return progress;
-            }
-
-            if (progress.FinalTournament is not null)
-            {
-                yield break;
-            }
-
-            if (changed)
-            {
-                await Task.Delay(TournamentInterval, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
+    public IAsyncEnumerable<V1.TournamentProgress> WatchTournamentAsync(string id, CancellationToken cancellationToken) =>
+        WatchAsync(id, grains.GetGrain<ITournamentGrain>(id).WaitForUpdateAsync, V1.TournamentProgress.Parser, p => p.FinalTournament is not null, TournamentInterval, cancellationToken);
 
     public async Task<V1.Run> GetRunAsync(string id, bool includeSimulations, bool includeResults, CancellationToken cancellationToken) =>
         V1.Run.Parser.ParseFrom((await CallAsync(id, () => grains.GetGrain<IRunGrain>(id).GetAsync(includeSimulations, includeResults), cancellationToken).ConfigureAwait(false)).Message);
@@ -63,31 +38,39 @@ internal sealed partial class ClusterFront(IGrainFactory grains, ILogger<Cluster
     public async Task<V1.Run> CancelRunAsync(string id, string? caller, bool admin, CancellationToken cancellationToken) =>
         V1.Run.Parser.ParseFrom((await CallAsync(id, () => grains.GetGrain<IRunGrain>(id).CancelAsync(caller, admin), cancellationToken).ConfigureAwait(false)).Message);
 
-    public async IAsyncEnumerable<V1.RunProgress> WatchRunAsync(string id, TimeSpan minInterval, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<V1.RunProgress> WatchRunAsync(string id, TimeSpan minInterval, CancellationToken cancellationToken) =>
+        WatchAsync(id, grains.GetGrain<IRunGrain>(id).WaitForUpdateAsync, V1.RunProgress.Parser, p => p.FinalRun is not null, minInterval, cancellationToken);
+
+    /// <summary>
+    /// A chain of long polls: each answer that changed (another version, or another incarnation after a take-over) is
+    /// yielded, then at least <paramref name="interval"/> passes before the next poll; the final message ends it.
+    /// </summary>
+    private async IAsyncEnumerable<T> WatchAsync<T>(string id, Func<Guid, long, Task<FaceReply>> poll, MessageParser<T> parser, Func<T, bool> isFinal,
+        TimeSpan interval, [EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : IMessage<T>
     {
-        var grain = grains.GetGrain<IRunGrain>(id);
         var incarnation = Guid.Empty;
         var version = -1L;
         while (true)
         {
             var (since, of) = (version, incarnation);
-            var reply = await CallAsync(id, () => grain.WaitForUpdateAsync(of, since), cancellationToken).ConfigureAwait(false);
-            var progress = V1.RunProgress.Parser.ParseFrom(reply.Message);
+            var reply = await CallAsync(id, () => poll(of, since), cancellationToken).ConfigureAwait(false);
+            var progress = parser.ParseFrom(reply.Message);
             var changed = reply.Incarnation != incarnation || reply.Version != version;
             (incarnation, version) = (reply.Incarnation, reply.Version);
-            if (changed || progress.FinalRun is not null)
+            if (changed || isFinal(progress))
             {
                 yield return progress;
             }
 
-            if (progress.FinalRun is not null)
+            if (isFinal(progress))
             {
                 yield break;
             }
 
             if (changed)
             {
-                await Task.Delay(minInterval, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
             }
         }
     }

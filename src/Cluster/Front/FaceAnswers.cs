@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using NetnsPolicy.Service.Api;
+using NetnsPolicy.Service.Runs;
 
 namespace NetnsPolicy.Cluster.Front;
 
@@ -21,6 +22,26 @@ internal static class FaceAnswers
         catch (Exception e) when (RpcErrors.From(e) is { } status)
         {
             return Refusal(status, incarnation);
+        }
+    }
+
+    /// <summary>
+    /// What a grain answers before it serves a call, from its silo's attempt to hold the work: null when this silo holds
+    /// it; NOT_FOUND (<paramref name="notFound"/>) for work the store lacks; else not held — another live silo holds it
+    /// (this activation came about while the directory had forgotten the holder's), so the activation goes away
+    /// (<paramref name="deactivate"/>) and the caller asks again, reaching the holder or, after its death, taking it over.
+    /// </summary>
+    public static FaceReply? Hold(AdoptOutcome outcome, Func<Exception> notFound, Action deactivate, Guid incarnation)
+    {
+        switch (outcome)
+        {
+            case AdoptOutcome.Held:
+                return null;
+            case AdoptOutcome.NotFound:
+                return Refusal(RpcErrors.From(notFound())!, incarnation);
+            default:
+                deactivate();
+                return NotHeld(incarnation);
         }
     }
 

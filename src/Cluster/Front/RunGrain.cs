@@ -56,17 +56,5 @@ internal sealed class RunGrain(RunCoordinator runs) : Grain, IRunGrain
         return reply;
     }
 
-    private FaceReply? Hold()
-    {
-        switch (runs.TryAdopt(Id))
-        {
-            case AdoptOutcome.Held:
-                return null;
-            case AdoptOutcome.NotFound:
-                return FaceAnswers.Refusal(RpcErrors.From(new RunNotFoundException(Id))!, _incarnation);
-            default:
-                DeactivateOnIdle();
-                return FaceAnswers.NotHeld(_incarnation);
-        }
-    }
+    private FaceReply? Hold() => FaceAnswers.Hold(runs.TryAdopt(Id), () => new RunNotFoundException(Id), DeactivateOnIdle, _incarnation);
 }

@@ -1,5 +1,4 @@
 using NetnsPolicy.Service.Api;
-using NetnsPolicy.Service.Runs;
 using NetnsPolicy.Service.Tournaments;
 using Orleans.Concurrency;
 using Orleans.Placement;
@@ -44,19 +43,5 @@ internal sealed class TournamentGrain(TournamentCoordinator tournaments) : Grain
         Task.FromResult(Hold() ?? FaceAnswers.Answer(() => TournamentMapping.ToMessage(tournaments.Cancel(Id, caller, admin)), _incarnation));
 
     /// <summary>Null when this silo holds the tournament (taken over if need be); else the reply that says why not.</summary>
-    private FaceReply? Hold()
-    {
-        switch (tournaments.TryAdopt(Id))
-        {
-            case AdoptOutcome.Held:
-                return null;
-            case AdoptOutcome.NotFound:
-                return FaceAnswers.Refusal(RpcErrors.From(new TournamentNotFoundException(Id))!, _incarnation);
-            default:
-                // Another live silo holds it (this activation came about while the directory forgot the holder's): go
-                // away, so the next call finds the holder's activation or, after its death, takes it over.
-                DeactivateOnIdle();
-                return FaceAnswers.NotHeld(_incarnation);
-        }
-    }
+    private FaceReply? Hold() => FaceAnswers.Hold(tournaments.TryAdopt(Id), () => new TournamentNotFoundException(Id), DeactivateOnIdle, _incarnation);
 }

@@ -2,9 +2,12 @@ using Npgsql;
 
 namespace NetnsPolicy.Cluster.Tests.Cluster;
 
-/// <summary>Reads the cluster's execution log (<c>netns_cluster_executions</c>) for the multi-silo tests.</summary>
+/// <summary>The multi-silo tests' tournament, and what the cluster's execution log (<c>netns_cluster_executions</c>) says.</summary>
 internal static class ClusterLog
 {
+    /// <summary>Three entries × two tracks × 50 replications of a small burst: many cheap simulations (also scripts/cluster-bench.sh's).</summary>
+    public static string Cluster300 { get; } = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Cluster", "Tournaments", "cluster-300.json"));
+
     /// <summary>Distinct simulations each silo executed.</summary>
     public static async Task<Dictionary<string, int>> ExecutedPerSiloAsync(string connection, CancellationToken cancellationToken)
     {

@@ -15,7 +15,7 @@ namespace NetnsPolicy.Cluster.Tests.Cluster;
 public sealed class JoiningSiloTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
-    private static readonly string Tournament = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Cluster", "Tournaments", "cluster-300.json"));
+    private static readonly string Tournament = ClusterLog.Cluster300;
 
     [Test]
     public async Task Tournament_ThirdSiloJoinsMidway_ExecutesSimulations()

@@ -13,7 +13,7 @@ namespace NetnsPolicy.Cluster.Tests.Cluster;
 /// grain from the start; the ACCEPTING silo is killed with SIGKILL once it has done its fifth, mid-way; a survivor
 /// takes the tournament over from the store, it completes, the watcher on silo-b sees it finish, and the four files it
 /// gets from silo-b are byte-identical to a single-node run of the same file (the embedded service and its local
-/// scheduler). Meanwhile a run accepted by silo-b is cancelled through silo-c.
+/// scheduler). Then a run accepted by silo-b is cancelled through silo-c.
 /// </summary>
 [NonParallelizable]
 public sealed class ThreeSiloClusterTests
@@ -21,13 +21,15 @@ public sealed class ThreeSiloClusterTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
     private const int Simulations = 300;
 
-    /// <summary>Three entries × two tracks × 50 replications of a small burst: many cheap simulations (also scripts/cluster-bench.sh's).</summary>
-    private static readonly string Tournament = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Cluster", "Tournaments", "cluster-300.json"));
+    private static readonly string Tournament = ClusterLog.Cluster300;
 
     [Test]
     public async Task Tournament_ThreeSilosAcceptingOneKilledMidway_SurvivorFinishesItAndResultsMatchASingleNode()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var phases = new List<string>();
+        void Phase(string name) => phases.Add($"{name} {clock.Elapsed.TotalSeconds:F1} s");
         await using var postgres = await PostgresInstance.StartAsync(cts.Token).WaitAsync(Timeout);
         var connection = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Pooling = true }.ConnectionString;
         using var folder = new TempFolder();
@@ -39,12 +41,46 @@ public sealed class ThreeSiloClusterTests
         await using var third = SiloProcess.Start("silo-c", connection, Directory.CreateDirectory(Path.Combine(folder.Path, "c")).FullName);
         var addresses = await Task.WhenAll(accepting.ListeningAsync, watching.ListeningAsync, third.ListeningAsync).WaitAsync(Timeout);
         await WaitForActiveSilosAsync(connection, 3, cts.Token).WaitAsync(Timeout);
+        Phase("silos active");
 
         using var channelA = GrpcChannel.ForAddress(addresses[0]);
         using var channelB = GrpcChannel.ForAddress(addresses[1]);
         using var channelC = GrpcChannel.ForAddress(addresses[2]);
-        // First a run accepted by silo-b, cancelled through silo-c (which does not hold it); what it executed is
-        // counted before the tournament starts, so that the tournament's own counts are exact.
+        var started = await new TournamentService.TournamentServiceClient(channelA)
+            .StartTournamentAsync(new StartTournamentRequest { TournamentJson = Tournament }, cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
+
+        // Watched from silo-b, which does not hold it, from the start: live progress through the tournament's grain.
+        var tournamentsB = new TournamentService.TournamentServiceClient(channelB);
+        var watched = new List<TournamentProgress>();
+        var watch = WatchAsync(tournamentsB, started.Id, watched, cts.Token);
+
+        // The accepting silo killed by progress, not by time: once it has executed a fifth of the simulations.
+        var atKill = await KillOnceAsync(accepting, connection, Simulations / 5 + 1, watch, cts.Token).WaitAsync(Timeout);
+        Phase("silo-a killed");
+        await watch.WaitAsync(Timeout);
+        Phase("watch ended");
+        var perSilo = await ClusterLog.ExecutedPerSiloAsync(connection, cts.Token).WaitAsync(Timeout);
+        TestContext.Out.WriteLine($"at the kill: {(atKill is null ? "-" : string.Join(", ", atKill))}; at the end: {string.Join(", ", perSilo)}; "
+            + $"progress messages on silo-b: {watched.Count}; {string.Join(", ", phases)}");
+
+        Assert.That(atKill, Is.Not.Null, "silo-a never reached a fifth of the simulations before the tournament ended");
+        Assert.That(atKill!.Values.Sum(), Is.LessThan(Simulations), "the kill came mid-way");
+        var last = watched[^1];
+        Assert.That(last.State, Is.EqualTo(TournamentState.Passed), last.ToString);
+        Assert.That(last.SimulationsDone, Is.EqualTo(Simulations));
+        Assert.That(watched.Count(p => p.SimulationsDone is > 0 and < Simulations), Is.GreaterThan(1), "silo-b's watcher saw live progress");
+        Assert.That(perSilo.Keys, Is.EquivalentTo(new[] { "silo-a", "silo-b", "silo-c" }));
+        Assert.That(perSilo.Values, Has.All.GreaterThanOrEqualTo(Simulations / 5), "each silo executes at least 20 %: " + string.Join(", ", perSilo));
+        Assert.That(await DistinctExecutedAsync(connection, cts.Token).WaitAsync(Timeout), Is.EqualTo(Simulations));
+
+        // A client of silo-c lists the tournament; one of silo-b reads its ranking and artifacts.
+        var listed = await new TournamentService.TournamentServiceClient(channelC).ListTournamentsAsync(new ListTournamentsRequest(), cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
+        Assert.That(listed.Tournaments.Select(t => t.Id), Is.EqualTo(new[] { started.Id }));
+        var final = await tournamentsB.GetTournamentAsync(new GetTournamentRequest { TournamentId = started.Id }, cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
+        Assert.That(final.State, Is.EqualTo(TournamentState.Passed));
+        Assert.That(final.Ranking.Select(r => r.Contender), Is.EquivalentTo(last.FinalTournament.Ranking.Select(r => r.Contender)));
+
+        // Then a run accepted by silo-b, cancelled through silo-c (which does not hold it).
         var run = await new RunService.RunServiceClient(channelB).SubmitRunAsync(new SubmitRunRequest
         {
             Workload = new WorkloadSource { Builtin = "seed-1000-maxcpus1" },
@@ -55,43 +91,11 @@ public sealed class ThreeSiloClusterTests
         await runsC.CancelRunAsync(new CancelRunRequest { RunId = run.Id }, cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
         var cancelled = await WatchRunAsync(runsC, run.Id, cts.Token).WaitAsync(Timeout);
         Assert.That(cancelled.FinalRun.State, Is.EqualTo(RunState.Cancelled), cancelled.FinalRun.StatusDetail);
-        var beforeTournament = await ClusterLog.ExecutedPerSiloAsync(connection, cts.Token).WaitAsync(Timeout);
-        var runExecuted = await DistinctExecutedAsync(connection, cts.Token).WaitAsync(Timeout);
-
-        var started = await new TournamentService.TournamentServiceClient(channelA)
-            .StartTournamentAsync(new StartTournamentRequest { TournamentJson = Tournament }, cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
-
-        // Watched from silo-b, which does not hold it, from the start: live progress through the tournament's grain.
-        var tournamentsB = new TournamentService.TournamentServiceClient(channelB);
-        var watched = new List<TournamentProgress>();
-        var watch = WatchAsync(tournamentsB, started.Id, watched, cts.Token);
-
-        // The accepting silo killed by progress, not by time: once it has executed a fifth of the simulations.
-        var atKill = await KillOnceAsync(accepting, connection, beforeTournament.GetValueOrDefault(accepting.Name) + Simulations / 5 + 1, watch, cts.Token).WaitAsync(Timeout);
-        await watch.WaitAsync(Timeout);
-        var perSilo = (await ClusterLog.ExecutedPerSiloAsync(connection, cts.Token).WaitAsync(Timeout)).ToDictionary(e => e.Key, e => e.Value - beforeTournament.GetValueOrDefault(e.Key));
-        TestContext.Out.WriteLine($"the cancelled run executed {runExecuted}; at the kill: {(atKill is null ? "-" : string.Join(", ", atKill))}; "
-            + $"at the end (the tournament's): {string.Join(", ", perSilo)}; progress messages on silo-b: {watched.Count}");
-
-        Assert.That(atKill, Is.Not.Null, "silo-a never reached a fifth of the simulations before the tournament ended");
-        Assert.That(atKill!.Values.Sum() - runExecuted, Is.LessThan(Simulations), "the kill came mid-way");
-        var last = watched[^1];
-        Assert.That(last.State, Is.EqualTo(TournamentState.Passed), last.ToString);
-        Assert.That(last.SimulationsDone, Is.EqualTo(Simulations));
-        Assert.That(watched.Count(p => p.SimulationsDone is > 0 and < Simulations), Is.GreaterThan(1), "silo-b's watcher saw live progress");
-        Assert.That(perSilo.Keys, Is.EquivalentTo(new[] { "silo-a", "silo-b", "silo-c" }));
-        Assert.That(perSilo.Values, Has.All.GreaterThanOrEqualTo(Simulations / 5), "each silo executes at least 20 %: " + string.Join(", ", perSilo));
-        Assert.That(await DistinctExecutedAsync(connection, cts.Token).WaitAsync(Timeout), Is.EqualTo(runExecuted + Simulations));
-
-        // A client of silo-c lists the tournament; one of silo-b reads its ranking and artifacts.
-        var listed = await new TournamentService.TournamentServiceClient(channelC).ListTournamentsAsync(new ListTournamentsRequest(), cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
-        Assert.That(listed.Tournaments.Select(t => t.Id), Is.EqualTo(new[] { started.Id }));
-        var final = await tournamentsB.GetTournamentAsync(new GetTournamentRequest { TournamentId = started.Id }, cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
-        Assert.That(final.State, Is.EqualTo(TournamentState.Passed));
-        Assert.That(final.Ranking.Select(r => r.Contender), Is.EquivalentTo(last.FinalTournament.Ranking.Select(r => r.Contender)));
+        Phase("run cancelled");
 
         var singleOut = Path.Combine(folder.Path, "single");
         var single = await CliHarness.RunAsync(TextWriter.Null, cts.Token, "tournament", file, "--out", singleOut).WaitAsync(Timeout);
+        TestContext.Out.WriteLine($"{string.Join(", ", phases)}; single-node run done at {clock.Elapsed.TotalSeconds:F1} s");
         Assert.That(single.ExitCode, Is.Zero, single.ToString);
         foreach (var (artifact, text) in new[] { ("tournament.json", final.Json), ("junit.xml", final.JunitXml), ("summary.md", final.Markdown), ("report.html", final.Html) })
         {
