@@ -12,17 +12,10 @@ namespace NetnsPolicy.Cluster.Front;
 [PreferLocalPlacement]
 [Reentrant]
 [KeepAlive]
-internal sealed class RunGrain(RunCoordinator runs) : Grain, IRunGrain
+internal sealed class RunGrain(RunCoordinator runs) : FaceGrain, IRunGrain
 {
-    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(15);
-    private readonly Guid _incarnation = Guid.NewGuid();
-
-    private string Id => this.GetPrimaryKeyString();
-
-    public Task<bool> EnsureHeldAsync() => Task.FromResult(Hold() is null);
-
     public Task<FaceReply> GetAsync(bool includeSimulations, bool includeResults) =>
-        Task.FromResult(Hold() ?? Settled(FaceAnswers.Answer(() => RunMapping.ToMessage(runs.Get(Id, includeSimulations, includeResults)), _incarnation)));
+        Task.FromResult(Hold() ?? Settled(FaceAnswers.Answer(() => RunMapping.ToMessage(runs.Get(Id, includeSimulations, includeResults)), Incarnation)));
 
     public async Task<FaceReply> WaitForUpdateAsync(Guid incarnation, long sinceVersion)
     {
@@ -33,17 +26,17 @@ internal sealed class RunGrain(RunCoordinator runs) : Grain, IRunGrain
 
         try
         {
-            var (version, progress) = await runs.WaitForUpdateAsync(Id, incarnation == _incarnation ? sinceVersion : -1, MaxWait, CancellationToken.None);
-            return Settled(FaceAnswers.Of(RunMapping.ToMessage(progress), version, _incarnation));
+            var (version, progress) = await runs.WaitForUpdateAsync(Id, incarnation == Incarnation ? sinceVersion : -1, MaxWait, CancellationToken.None);
+            return Settled(FaceAnswers.Of(RunMapping.ToMessage(progress), version, Incarnation));
         }
         catch (RunNotFoundException e)
         {
-            return FaceAnswers.Refusal(RpcErrors.From(e)!, _incarnation);
+            return FaceAnswers.Refusal(RpcErrors.From(e)!, Incarnation);
         }
     }
 
     public Task<FaceReply> CancelAsync(string? caller, bool admin) =>
-        Task.FromResult(Hold() ?? Settled(FaceAnswers.Answer(() => RunMapping.ToMessage(runs.Cancel(Id, caller, admin)), _incarnation)));
+        Task.FromResult(Hold() ?? Settled(FaceAnswers.Answer(() => RunMapping.ToMessage(runs.Cancel(Id, caller, admin)), Incarnation)));
 
     /// <summary>Deactivates once the run no longer runs here (finished: the store answers for it everywhere).</summary>
     private FaceReply Settled(FaceReply reply)
@@ -56,5 +49,5 @@ internal sealed class RunGrain(RunCoordinator runs) : Grain, IRunGrain
         return reply;
     }
 
-    private FaceReply? Hold() => FaceAnswers.Hold(runs.TryAdopt(Id), () => new RunNotFoundException(Id), DeactivateOnIdle, _incarnation);
+    protected override FaceReply? Hold() => FaceAnswers.Hold(runs.TryAdopt(Id), () => new RunNotFoundException(Id), DeactivateOnIdle, Incarnation);
 }

@@ -15,18 +15,10 @@ namespace NetnsPolicy.Cluster.Front;
 [PreferLocalPlacement]
 [Reentrant]
 [KeepAlive]
-internal sealed class TournamentGrain(TournamentCoordinator tournaments) : Grain, ITournamentGrain
+internal sealed class TournamentGrain(TournamentCoordinator tournaments) : FaceGrain, ITournamentGrain
 {
-    /// <summary>How long one long poll waits for a change before answering with the same progress.</summary>
-    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(15);
-    private readonly Guid _incarnation = Guid.NewGuid();
-
-    private string Id => this.GetPrimaryKeyString();
-
-    public Task<bool> EnsureHeldAsync() => Task.FromResult(Hold() is null);
-
     public Task<FaceReply> GetAsync() =>
-        Task.FromResult(Hold() ?? FaceAnswers.Answer(() => TournamentMapping.ToMessage(tournaments.Get(Id)), _incarnation));
+        Task.FromResult(Hold() ?? FaceAnswers.Answer(() => TournamentMapping.ToMessage(tournaments.Get(Id)), Incarnation));
 
     public async Task<FaceReply> WaitForUpdateAsync(Guid incarnation, long sinceVersion)
     {
@@ -35,13 +27,12 @@ internal sealed class TournamentGrain(TournamentCoordinator tournaments) : Grain
             return refusal;
         }
 
-        var (version, progress) = await tournaments.WaitForUpdateAsync(Id, incarnation == _incarnation ? sinceVersion : -1, MaxWait, CancellationToken.None);
-        return FaceAnswers.Of(TournamentMapping.ToMessage(progress), version, _incarnation);
+        var (version, progress) = await tournaments.WaitForUpdateAsync(Id, incarnation == Incarnation ? sinceVersion : -1, MaxWait, CancellationToken.None);
+        return FaceAnswers.Of(TournamentMapping.ToMessage(progress), version, Incarnation);
     }
 
     public Task<FaceReply> CancelAsync(string? caller, bool admin) =>
-        Task.FromResult(Hold() ?? FaceAnswers.Answer(() => TournamentMapping.ToMessage(tournaments.Cancel(Id, caller, admin)), _incarnation));
+        Task.FromResult(Hold() ?? FaceAnswers.Answer(() => TournamentMapping.ToMessage(tournaments.Cancel(Id, caller, admin)), Incarnation));
 
-    /// <summary>Null when this silo holds the tournament (taken over if need be); else the reply that says why not.</summary>
-    private FaceReply? Hold() => FaceAnswers.Hold(tournaments.TryAdopt(Id), () => new TournamentNotFoundException(Id), DeactivateOnIdle, _incarnation);
+    protected override FaceReply? Hold() => FaceAnswers.Hold(tournaments.TryAdopt(Id), () => new TournamentNotFoundException(Id), DeactivateOnIdle, Incarnation);
 }
