@@ -27,7 +27,7 @@ internal static class FaceAnswers
 
     /// <summary>
     /// What a grain answers before it serves a call, from its silo's attempt to hold the work: null when this silo holds
-    /// it; NOT_FOUND (<paramref name="notFound"/>) for work the store lacks; else not held — another live silo holds it
+    /// it; NOT_FOUND (<paramref name="notFound"/>) for work the store lacks (and the activation goes); else not held — another live silo holds it
     /// (this activation came about while the directory had forgotten the holder's), so the activation goes away
     /// (<paramref name="deactivate"/>) and the caller asks again, reaching the holder or, after its death, taking it over.
     /// </summary>
@@ -38,6 +38,8 @@ internal static class FaceAnswers
             case AdoptOutcome.Held:
                 return null;
             case AdoptOutcome.NotFound:
+                // Nothing to face: no activation is kept for an id the store lacks.
+                deactivate();
                 return Refusal(RpcErrors.From(notFound())!, incarnation);
             default:
                 deactivate();
