@@ -1,8 +1,10 @@
 using System.Diagnostics.Metrics;
 using NetnsPolicy.Cluster.Hosting;
+using NetnsPolicy.Cluster.Scheduling;
 using NetnsPolicy.Service.Scheduling;
 using NetnsPolicy.Simulation;
 using Orleans.Placement;
+using Orleans.Runtime;
 
 namespace NetnsPolicy.Cluster.Grains;
 
@@ -13,10 +15,12 @@ namespace NetnsPolicy.Cluster.Grains;
 /// activates on the calling silo and would run everything where the run was accepted.
 /// </summary>
 [ActivationCountBasedPlacement]
+[CatalogPlacementFilter]
 internal sealed partial class SimulationGrain(
     ISimulationExecutor executor,
     SiloSimulationSlots slots,
     ExecutionLog log,
+    ILocalSiloDetails localSilo,
     ILogger<SimulationGrain> logger) : Grain, ISimulationGrain
 {
     private SimulationReply? _done;
@@ -29,10 +33,13 @@ internal sealed partial class SimulationGrain(
             return done;
         }
 
+        // Keyed by the content hash; after a refusal the scheduler uses HASH#N, a grain no silo's directory cache knows,
+        // so that it is placed anew (CatalogPlacementFilterDirector) rather than sent to the refusing silo again.
         var key = this.GetPrimaryKeyString();
-        if (work.ContentHash() != key)
+        var hash = work.ContentHash();
+        if (key != hash && !key.StartsWith(hash + "#", StringComparison.Ordinal))
         {
-            throw new ArgumentException($"simulation grain {key} was sent another simulation ({work.ContentHash()})", nameof(work));
+            throw new ArgumentException($"simulation grain {key} was sent another simulation ({hash})", nameof(work));
         }
 
         await slots.WaitAsync(cancellationToken);
@@ -44,12 +51,19 @@ internal sealed partial class SimulationGrain(
             IProgress<SimulationProgress> relay = progress is null ? NoProgress.Instance : new ProgressRelay(progress, dispatch);
             output = await Task.Run(() => Execute(input, relay, cancellationToken), cancellationToken);
         }
+        catch (RefusedException e)
+        {
+            // Not this silo's to run: the activation goes, so that the scheduler can place the simulation on a silo
+            // that has the policy's bytes (it leaves this silo out).
+            DeactivateOnIdle();
+            return new SimulationReply("", "", slots.SiloName) { Refusal = e.Message, Address = localSilo.SiloAddress };
+        }
         finally
         {
             slots.Release();
         }
 
-        await log.RecordAsync(key, output, cancellationToken);
+        await log.RecordAsync(hash, output, cancellationToken);
         _done = new SimulationReply(output.Status, output.ResultJson, slots.SiloName);
         DeactivateOnIdle();
         return _done;
@@ -61,11 +75,12 @@ internal sealed partial class SimulationGrain(
         {
             return executor.Execute(input, progress, cancellationToken);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or InputValidationException)
         {
-            // Another plugin version, a missing policy or profile: this silo refuses rather than run other bytes.
+            // Another plugin version, a missing policy (the catalog names it unknown) or profile: this silo refuses
+            // rather than run other bytes.
             Log.Refused(logger, e, slots.SiloName, input.PolicySpec);
-            throw new InvalidOperationException($"silo {slots.SiloName} refused the simulation: {e.Message}");
+            throw new RefusedException($"silo {slots.SiloName} refused the simulation: {e.Message}");
         }
     }
 
@@ -91,6 +106,9 @@ internal sealed partial class SimulationGrain(
             _ = observer.ReportAsync(dispatch, new ProgressUpdate(value.Phase, value.SimulatedNs, value.FractionDone, value.Events));
         }
     }
+
+    /// <summary>This silo's catalog cannot run the simulation's policy bytes (never leaves the grain).</summary>
+    private sealed class RefusedException(string message) : Exception(message);
 
     private sealed class NoProgress : IProgress<SimulationProgress>
     {

@@ -74,4 +74,13 @@ public sealed record SimulationWork(
 /// <param name="ResultJson">The engine's versioned result JSON.</param>
 /// <param name="Silo">The name of the silo that executed it.</param>
 [GenerateSerializer, Immutable]
-public sealed record SimulationReply([property: Id(0)] string Status, [property: Id(1)] string ResultJson, [property: Id(2)] string Silo);
+public sealed record SimulationReply([property: Id(0)] string Status, [property: Id(1)] string ResultJson, [property: Id(2)] string Silo)
+{
+    /// <summary>Why the silo refused to execute it (its catalog lacks the policy's bytes), or null when it executed it.</summary>
+    [Id(3)]
+    public string? Refusal { get; init; }
+
+    /// <summary>The address of the silo that answered (refusing silos are left out when the simulation is placed again).</summary>
+    [Id(4)]
+    public SiloAddress? Address { get; init; }
+}

@@ -1,13 +1,16 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
+using NetnsPolicy.Cluster.Front;
 using NetnsPolicy.Cluster.Grains;
 using NetnsPolicy.Cluster.Schema;
 using NetnsPolicy.Cluster.Scheduling;
+using NetnsPolicy.Service.Api;
 using NetnsPolicy.Service.Hosting;
 using NetnsPolicy.Service.Scheduling;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Placement;
 
 namespace NetnsPolicy.Cluster.Hosting;
 
@@ -91,9 +94,17 @@ public static partial class ClusterHosting
         // Every silo keeps runs, results and tournaments in the cluster's database, so any silo lists every run; the
         // store's tables live beside the membership tables (docs/service.md, "Persistence").
         services.AddPostgresRunStore(connection.ConnectionString);
+        services.AddSingleton<SiloCatalogs>();
+        services.AddPlacementFilter<CatalogPlacementFilterStrategy, CatalogPlacementFilterDirector>(ServiceLifetime.Singleton);
         services.AddSingleton<OrleansRunScheduler>();
         services.AddSingleton<IRunScheduler>(sp => sp.GetRequiredService<OrleansRunScheduler>());
         services.AddHostedService(sp => sp.GetRequiredService<OrleansRunScheduler>());
+
+        // Runs and tournaments reachable from any silo: the API asks the grain of work another silo holds, and each
+        // silo's sweep (after the silo has started: hosted services start in order) takes over what dead silos held.
+        services.AddSingleton(cluster);
+        services.AddSingleton<IClusterFront, ClusterFront>();
+        services.AddHostedService<HoldSweep>();
     }
 
     private static bool ListensOnLoopback(this ServiceOptions options) =>

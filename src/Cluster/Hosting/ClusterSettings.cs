@@ -46,6 +46,12 @@ public sealed class ClusterSettings
     [Range(1, 100)]
     public int MissedProbesLimit { get; set; } = 3;
 
+    /// <summary>
+    /// How often each silo looks in the store for runs and tournaments that are unfinished and held by no live process
+    /// (their silo died) and takes them over through their grains; also once at start.
+    /// </summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>True when a connection string is configured.</summary>
     public bool Enabled => ConnectionString.Length > 0;
 

@@ -23,6 +23,7 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
     private readonly IGrainFactory _grains;
     private readonly IClusterMembershipService _membership;
     private readonly SiloSimulationSlots _slots;
+    private readonly SiloCatalogs _catalogs;
     private readonly ILogger<OrleansRunScheduler> _logger;
     private readonly SemaphoreSlim _slotFreed = new(0);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, bool> _dispatches = new();
@@ -32,9 +33,10 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
     private readonly int _capacity;
     private int _inFlight;
 
-    public OrleansRunScheduler(IGrainFactory grains, IClusterMembershipService membership, SiloSimulationSlots slots,
+    public OrleansRunScheduler(IGrainFactory grains, IClusterMembershipService membership, SiloSimulationSlots slots, SiloCatalogs catalogs,
         IOptions<ServiceOptions> options, ILogger<OrleansRunScheduler> logger)
     {
+        _catalogs = catalogs;
         _grains = grains;
         _membership = membership;
         _slots = slots;
@@ -47,6 +49,9 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
     /// <summary>Attempts after which a simulation whose silos keep failing is given up (its run records the fault).</summary>
     internal const int MaxAttempts = 20;
 
+    /// <summary>Refusals after which a simulation is given up (every silo refused, or a refusing activation kept answering).</summary>
+    internal const int MaxRefusals = 10;
+
     /// <summary>Pause between attempts: the membership protocol needs a few probe periods to declare a silo dead.</summary>
     internal static TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -56,6 +61,11 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
     public int Retries => Volatile.Read(ref _retries);
 
     private int _retries;
+
+    /// <summary>Simulations placed again after a silo refused them (for tests and metrics).</summary>
+    public int Replaced => Volatile.Read(ref _replaced);
+
+    private int _replaced;
 
     public IRunReservation? TryReserve() => _queue.TryReserve();
 
@@ -143,12 +153,56 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
     private async Task<SimulationReply> ExecuteAsync(string runId, int index, SimulationWork work, long dispatch, CancellationToken cancellationToken)
     {
         var key = work.ContentHash();
+        var refusedBy = new HashSet<SiloAddress>();
+        string? placeOn = null;
+        var refusals = 0;
         for (var attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                return await _grains.GetGrain<ISimulationGrain>(key).ExecuteAsync(work, _progressReference.Value, dispatch, cancellationToken).ConfigureAwait(false);
+                SimulationReply reply;
+                try
+                {
+                    // Only after a silo refused: the silos a new activation may go to (CatalogPlacementFilterDirector).
+                    if (placeOn is not null)
+                    {
+                        RequestContext.Set(CatalogPlacementFilterStrategy.PlaceOnKey, placeOn);
+                    }
+
+                    var grain = refusals == 0 ? key : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{key}#{refusals}");
+                    reply = await _grains.GetGrain<ISimulationGrain>(grain).ExecuteAsync(work, _progressReference.Value, dispatch, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    RequestContext.Remove(CatalogPlacementFilterStrategy.PlaceOnKey);
+                }
+
+                if (reply.Refusal is not { } refusal)
+                {
+                    return reply;
+                }
+
+                if (reply.Address is { } refuser)
+                {
+                    refusedBy.Add(refuser);
+                }
+
+                // Bounded: each silo refuses a simulation at most once (the next grain is placed among the others).
+                if (++refusals > MaxRefusals)
+                {
+                    throw new InvalidOperationException(refusal);
+                }
+
+                var candidates = await PlaceAgainAsync(work, refusedBy, cancellationToken).ConfigureAwait(false);
+                if (candidates.Count == 0)
+                {
+                    throw new InvalidOperationException(refusal);
+                }
+
+                placeOn = string.Join(',', candidates.Select(c => c.ToParsableString()));
+                Interlocked.Increment(ref _replaced);
+                Log.Replacing(_logger, runId, index, reply.Silo, string.Join(", ", candidates));
             }
             catch (Exception e) when (e is OrleansException or TimeoutException && !cancellationToken.IsCancellationRequested && attempt < MaxAttempts)
             {
@@ -158,6 +212,24 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
                 await Task.Delay(RetryDelay, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// After a refusal: the active silos that have not refused and advertise the policy's assembly hash, else every
+    /// active silo that has not refused (a stack's combined hash is advertised by no one); empty when none is left.
+    /// </summary>
+    private async Task<List<SiloAddress>> PlaceAgainAsync(SimulationWork work, HashSet<SiloAddress> refusedBy, CancellationToken cancellationToken)
+    {
+        var active = _membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress)
+            .Where(a => !refusedBy.Contains(a)).ToList();
+        if (active.Count == 0)
+        {
+            return active;
+        }
+
+        var having = await _catalogs.HavingAsync(work.AssemblyHash, cancellationToken).ConfigureAwait(false);
+        var advertising = active.Where(having.Contains).ToList();
+        return advertising.Count > 0 ? advertising : active;
     }
 
     /// <summary>Stops dispatching, then waits for the calls in flight to end (their tokens are cancelled by the stop).</summary>
@@ -210,6 +282,9 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
 
         [LoggerMessage(2, LogLevel.Error, "Simulation {Index} of run {RunId} faulted")]
         public static partial void SimulationFaulted(ILogger logger, Exception error, string runId, int index);
+
+        [LoggerMessage(4, LogLevel.Warning, "Simulation {Index} of run {RunId}: silo {Silo} refused it (it lacks the policy's bytes); placing it on {Target}")]
+        public static partial void Replacing(ILogger logger, string runId, int index, string silo, string target);
 
         [LoggerMessage(3, LogLevel.Warning, "Simulation {Index} of run {RunId}: attempt {Attempt} failed ({Error}: {Message}); sending it again")]
         public static partial void Retrying(ILogger logger, string runId, int index, int attempt, string error, string message);

@@ -11,13 +11,14 @@ namespace NetnsPolicy.Cluster.Schema;
 /// (<c>DbStoredQueries.Converters.GetMembershipEntry</c>: <c>Address, Port, Generation, SiloName, HostName, Status,
 /// ProxyPort, SuspectTimes, StartTime, IAmAliveTime, Version</c>). The membership protocol's optimistic concurrency is
 /// the table version: an insert or update succeeds only when <c>@Version</c> is the version the silo read, and bumps
-/// it in the same statement. Beside them, the cluster's own execution log (which silo executed which simulation).
+/// it in the same statement. Beside them, the cluster's own execution log (which silo executed which simulation) and,
+/// since version 2, the plugin assembly hashes each silo's catalog has (<c>netns_cluster_catalogs</c>).
 /// Applied by <see cref="ApplyAsync"/> at silo start, in one transaction under an advisory lock.
 /// </summary>
 public static class ClusterSchema
 {
     /// <summary>The version of this schema; a database at an older version is brought up to it at start.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Key of the transaction-scoped advisory lock silos starting at once serialise on ("netnsclu").</summary>
     internal const long AdvisoryLockKey = 0x6E65746E73636C75;
@@ -49,6 +50,12 @@ public static class ClusterSchema
             start_time timestamptz NOT NULL,
             i_am_alive_time timestamptz NOT NULL,
             PRIMARY KEY (deployment_id, address, port, generation)
+        );
+        CREATE TABLE IF NOT EXISTS netns_cluster_catalogs (
+            silo varchar(200) NOT NULL,
+            assembly_hash varchar(200) NOT NULL,
+            advertised_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (silo, assembly_hash)
         );
         CREATE TABLE IF NOT EXISTS netns_cluster_executions (
             id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -6,8 +6,11 @@ using NetnsPolicy.Simulation;
 
 namespace NetnsPolicy.Service.Api;
 
-/// <summary>RunService: thin translation between messages and the <see cref="RunCoordinator"/>.</summary>
-internal sealed class RunApi(RunCoordinator runs) : RunService.RunServiceBase
+/// <summary>
+/// RunService: thin translation between messages and the <see cref="RunCoordinator"/>; in a cluster, a run another
+/// process holds while it is queued or running is answered by its grain on that silo (<see cref="IClusterFront"/>).
+/// </summary>
+internal sealed class RunApi(RunCoordinator runs, IClusterFront? front = null) : RunService.RunServiceBase
 {
     private static readonly TimeSpan DefaultWatchInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MinWatchInterval = TimeSpan.FromMilliseconds(50);
@@ -31,6 +34,16 @@ internal sealed class RunApi(RunCoordinator runs) : RunService.RunServiceBase
         var interval = request.MinInterval?.ToTimeSpan() is { } given && given >= MinWatchInterval
             ? (given > MaxWatchInterval ? MaxWatchInterval : given)
             : DefaultWatchInterval;
+        if (Remote(request.RunId) is { } cluster)
+        {
+            await foreach (var message in cluster.WatchRunAsync(request.RunId, interval, context.CancellationToken).ConfigureAwait(false))
+            {
+                await responseStream.WriteAsync(message, context.CancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         await foreach (var progress in runs.Watch(request.RunId, interval, context.CancellationToken).ConfigureAwait(false))
         {
             await responseStream.WriteAsync(RunMapping.ToMessage(progress), context.CancellationToken).ConfigureAwait(false);
@@ -40,7 +53,9 @@ internal sealed class RunApi(RunCoordinator runs) : RunService.RunServiceBase
     public override Task<Run> GetRun(GetRunRequest request, ServerCallContext context)
     {
         CheckRunId(request.RunId);
-        return Task.FromResult(RunMapping.ToMessage(runs.Get(request.RunId, request.IncludeSimulations, request.IncludeResults)));
+        return Remote(request.RunId) is { } cluster
+            ? cluster.GetRunAsync(request.RunId, request.IncludeSimulations, request.IncludeResults, context.CancellationToken)
+            : Task.FromResult(RunMapping.ToMessage(runs.Get(request.RunId, request.IncludeSimulations, request.IncludeResults)));
     }
 
     public override Task<ListRunsResponse> ListRuns(ListRunsRequest request, ServerCallContext context)
@@ -64,7 +79,9 @@ internal sealed class RunApi(RunCoordinator runs) : RunService.RunServiceBase
     public override Task<Run> CancelRun(CancelRunRequest request, ServerCallContext context)
     {
         CheckRunId(request.RunId);
-        return Task.FromResult(RunMapping.ToMessage(runs.Cancel(request.RunId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context))));
+        return Remote(request.RunId) is { } cluster
+            ? cluster.CancelRunAsync(request.RunId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context), context.CancellationToken)
+            : Task.FromResult(RunMapping.ToMessage(runs.Cancel(request.RunId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context))));
     }
 
     public override Task<DeleteRunResponse> DeleteRun(DeleteRunRequest request, ServerCallContext context)
@@ -96,6 +113,9 @@ internal sealed class RunApi(RunCoordinator runs) : RunService.RunServiceBase
         response.Artifacts.Add(formats.Distinct().Select(f => ReportMapping.Render(report, f)));
         return response;
     }
+
+    /// <summary>The cluster's face when another silo holds <paramref name="id"/> unfinished; null when this process answers (it runs it, or the store has its end).</summary>
+    private IClusterFront? Remote(string id) => front is not null && runs.IsUnfinishedElsewhere(id) ? front : null;
 
     /// <summary>Refuses an empty or malformed run id before it reaches the store.</summary>
     internal static void CheckRunId(string id)

@@ -6,8 +6,11 @@ using NetnsPolicy.Simulation;
 
 namespace NetnsPolicy.Service.Api;
 
-/// <summary>TournamentService: thin translation between messages and the <see cref="TournamentCoordinator"/>.</summary>
-internal sealed class TournamentApi(TournamentCoordinator tournaments) : TournamentService.TournamentServiceBase
+/// <summary>
+/// TournamentService: thin translation between messages and the <see cref="TournamentCoordinator"/>; in a cluster, a
+/// tournament this process does not hold is answered by its grain on the silo that does (<see cref="IClusterFront"/>).
+/// </summary>
+internal sealed class TournamentApi(TournamentCoordinator tournaments, IClusterFront? front = null) : TournamentService.TournamentServiceBase
 {
     public override Task<Tournament> StartTournament(StartTournamentRequest request, ServerCallContext context) =>
         Task.FromResult(TournamentMapping.ToMessage(tournaments.Start(request.TournamentJson, RunMapping.ToDuration(request.TimeBudget), ClientIdentity.Of(context))));
@@ -15,6 +18,16 @@ internal sealed class TournamentApi(TournamentCoordinator tournaments) : Tournam
     public override async Task WatchTournament(WatchTournamentRequest request, IServerStreamWriter<TournamentProgress> responseStream, ServerCallContext context)
     {
         CheckId(request.TournamentId);
+        if (Remote(request.TournamentId) is { } cluster)
+        {
+            await foreach (var message in cluster.WatchTournamentAsync(request.TournamentId, context.CancellationToken).ConfigureAwait(false))
+            {
+                await responseStream.WriteAsync(message, context.CancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         await foreach (var progress in tournaments.Watch(request.TournamentId, context.CancellationToken).ConfigureAwait(false))
         {
             await responseStream.WriteAsync(TournamentMapping.ToMessage(progress), context.CancellationToken).ConfigureAwait(false);
@@ -24,13 +37,17 @@ internal sealed class TournamentApi(TournamentCoordinator tournaments) : Tournam
     public override Task<Tournament> GetTournament(GetTournamentRequest request, ServerCallContext context)
     {
         CheckId(request.TournamentId);
-        return Task.FromResult(TournamentMapping.ToMessage(tournaments.Get(request.TournamentId)));
+        return Remote(request.TournamentId) is { } cluster
+            ? cluster.GetTournamentAsync(request.TournamentId, context.CancellationToken)
+            : Task.FromResult(TournamentMapping.ToMessage(tournaments.Get(request.TournamentId)));
     }
 
     public override Task<Tournament> CancelTournament(CancelTournamentRequest request, ServerCallContext context)
     {
         CheckId(request.TournamentId);
-        return Task.FromResult(TournamentMapping.ToMessage(tournaments.Cancel(request.TournamentId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context))));
+        return Remote(request.TournamentId) is { } cluster
+            ? cluster.CancelTournamentAsync(request.TournamentId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context), context.CancellationToken)
+            : Task.FromResult(TournamentMapping.ToMessage(tournaments.Cancel(request.TournamentId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context))));
     }
 
     public override Task<ListTournamentsResponse> ListTournaments(ListTournamentsRequest request, ServerCallContext context)
@@ -57,6 +74,9 @@ internal sealed class TournamentApi(TournamentCoordinator tournaments) : Tournam
         var deleted = tournaments.Delete(request.TournamentId, ClientIdentity.Of(context), ClientIdentity.IsAdmin(context));
         return Task.FromResult(new DeleteTournamentResponse { TournamentId = request.TournamentId, ResultsDeleted = deleted });
     }
+
+    /// <summary>The cluster's face when another silo holds (or is to take over) <paramref name="id"/>; null when this process answers.</summary>
+    private IClusterFront? Remote(string id) => front is not null && !tournaments.IsHeld(id) ? front : null;
 
     private static void CheckId(string id)
     {

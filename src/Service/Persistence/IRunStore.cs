@@ -37,8 +37,13 @@ internal interface IRunStore : IDisposable
     /// <summary>Gives up what <see cref="TryHold"/> claimed (the run or tournament has ended here).</summary>
     void Release(string id);
 
-    /// <summary>Stores an accepted run with its simulations; those in <paramref name="fromStore"/> (index → status) are stored finished.</summary>
-    void InsertRun(string id, RunPlan plan, DateTimeOffset createdAt, IReadOnlyDictionary<int, string> fromStore, string owner = "");
+    /// <summary>
+    /// Stores an accepted run with its simulations; those in <paramref name="fromStore"/> (index → status) are stored
+    /// finished. With <paramref name="admitBelow"/> &gt; 0 the run is admitted only while the store holds fewer runs queued
+    /// or running — counted in the insert's transaction, serialised across the processes sharing the store — else
+    /// <see cref="LimitExceededException"/> on <c>queue</c> (a cluster's <c>MaxQueuedRuns</c>).
+    /// </summary>
+    void InsertRun(string id, RunPlan plan, DateTimeOffset createdAt, IReadOnlyDictionary<int, string> fromStore, string owner = "", int admitBelow = 0);
 
     /// <summary>Marks a run running (first simulation started).</summary>
     void MarkStarted(string id, DateTimeOffset at);
@@ -91,6 +96,9 @@ internal interface IRunStore : IDisposable
 
     /// <summary>How many results a tournament has stored (its simulations done, as far as the store knows).</summary>
     int CountTournamentResults(string id);
+
+    /// <summary>Ids of the tournaments stored as running, oldest first (what a cluster's sweep takes over when unheld).</summary>
+    List<string> RunningTournamentIds();
 
     /// <summary>Every stored tournament, oldest first.</summary>
     List<StoredTournament> ListTournaments();

@@ -17,6 +17,9 @@ internal sealed class PostgresRunStore : SqlRunStore
     /// <summary>The advisory lock key the schema is created or migrated under (any constant; "netns" in ASCII).</summary>
     private const long SchemaLock = 0x6E65746E73;
 
+    /// <summary>The advisory lock key admissions against the store's count are serialised under ("nsadmit" in ASCII).</summary>
+    private const long AdmissionLock = 0x6E7361646D6974;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _name;
     private readonly Lock _holdGate = new();
@@ -146,6 +149,12 @@ internal sealed class PostgresRunStore : SqlRunStore
 
     /// <summary>The lock key of an id: the first 8 bytes of its SHA-256 (the same in every process, unlike string hashes).</summary>
     private static long HoldKey(string id) => BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes("netnspolicy-hold/" + id)), 0);
+
+    protected override void LockAdmission(DbConnection connection, DbTransaction transaction)
+    {
+        using var command = Command(connection, $"SELECT pg_advisory_xact_lock({AdmissionLock})", transaction);
+        command.ExecuteNonQuery();
+    }
 
     protected override DbConnection OpenConnection() => _dataSource.OpenConnection();
 

@@ -145,10 +145,23 @@ internal abstract class SqlRunStore : IRunStore
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) >= 0;
     }
 
-    public void InsertRun(string id, RunPlan plan, DateTimeOffset createdAt, IReadOnlyDictionary<int, string> fromStore, string owner = "") => Write(() =>
+    public void InsertRun(string id, RunPlan plan, DateTimeOffset createdAt, IReadOnlyDictionary<int, string> fromStore, string owner = "", int admitBelow = 0) => Write(() =>
     {
         using var connection = Connect();
         using var tx = connection.BeginTransaction();
+        if (admitBelow > 0)
+        {
+            LockAdmission(connection, tx);
+            using var count = Command(connection, "SELECT count(*) FROM runs WHERE state IN (@queued, @running)", tx);
+            Add(count, "queued", StoreNames.Of(RunState.Queued));
+            Add(count, "running", StoreNames.Of(RunState.Running));
+            var unfinished = Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            if (unfinished >= admitBelow)
+            {
+                throw new LimitExceededException("queue", $"{unfinished} runs are queued or running in the cluster; it admits at most {admitBelow} at once, retry later");
+            }
+        }
+
         using (var command = Command(connection, """
             INSERT INTO runs (id, kind, state, status_detail, workload, kernel_profile, baseline, policies, description,
                               request_json, request_hash, created_at, owner)
@@ -436,6 +449,14 @@ internal abstract class SqlRunStore : IRunStore
     }
 
     /// <summary>Called after rows were deleted and committed (an engine may give the space back).</summary>
+    /// <summary>
+    /// Serialises admissions counted against the store (<see cref="InsertRun"/> with a limit) until the transaction
+    /// ends; nothing where one process owns the store.
+    /// </summary>
+    protected virtual void LockAdmission(DbConnection connection, DbTransaction transaction)
+    {
+    }
+
     protected virtual void AfterDelete(DbConnection connection)
     {
     }
@@ -533,6 +554,14 @@ internal abstract class SqlRunStore : IRunStore
         using var command = Command(connection, "SELECT count(*) FROM tournament_simulations WHERE tournament_id = @id");
         Add(command, "id", id);
         return (int)Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    public List<string> RunningTournamentIds()
+    {
+        using var connection = Connect();
+        using var command = Command(connection, "SELECT id FROM tournaments WHERE state = @running ORDER BY id");
+        Add(command, "running", StoreNames.Of(TournamentState.Running));
+        return ReadIds(command);
     }
 
     public List<StoredTournament> ListTournaments()

@@ -14,6 +14,7 @@ internal sealed class LiveRun : IDisposable
     private readonly bool[] _fromStore;
     private readonly Dictionary<int, SimulationProgress> _running = [];
     private TaskCompletionSource _changed = NewSignal();
+    private long _version;
     private RunState _state;
     private string _detail = "";
     private DateTimeOffset? _startedAt;
@@ -146,6 +147,9 @@ internal sealed class LiveRun : IDisposable
     /// <summary>Completes when anything changes after this call.</summary>
     public Task Changed => Volatile.Read(ref _changed).Task;
 
+    /// <summary>Counts the changes watchers were signalled (what a cluster's long poll compares, docs/cluster.md).</summary>
+    public long Version => Interlocked.Read(ref _version);
+
     public bool IsDone(int index)
     {
         lock (_gate)
@@ -211,7 +215,12 @@ internal sealed class LiveRun : IDisposable
 
     public void Dispose() => Cancellation.Dispose();
 
-    private void Signal() => Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
+    private void Signal()
+    {
+        // The version first: a waiter that read the old signal and then this version returns at once.
+        Interlocked.Increment(ref _version);
+        Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
+    }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using NetnsPolicy.Reports;
+using NetnsPolicy.Service.Api;
 using NetnsPolicy.Service.Hosting;
 using NetnsPolicy.Service.Persistence;
 using NetnsPolicy.Service.Scheduling;
@@ -24,10 +25,13 @@ internal sealed partial class RunCoordinator : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<RunCoordinator> _logger;
     private readonly ServiceOptions _options;
+    private readonly IClusterFront? _front;
+    private readonly Lock _adoptGate = new();
     private volatile bool _stopping;
 
-    public RunCoordinator(RunPlanner planner, IRunStore store, IRunScheduler scheduler, TimeProvider time, IOptions<ServiceOptions> options, ILogger<RunCoordinator> logger)
+    public RunCoordinator(RunPlanner planner, IRunStore store, IRunScheduler scheduler, TimeProvider time, IOptions<ServiceOptions> options, ILogger<RunCoordinator> logger, IClusterFront? front = null)
     {
+        _front = front;
         _planner = planner;
         _store = store;
         _scheduler = scheduler;
@@ -56,10 +60,12 @@ internal sealed partial class RunCoordinator : IDisposable
 
         var now = _time.GetUtcNow();
         var id = RunIds.New(now);
-        _store.InsertRun(id, plan, now, fromStore, client);
+        // In a cluster the queue limit counts every silo's runs, from the shared store.
+        _store.InsertRun(id, plan, now, fromStore, client, _front is null || reservation is null ? 0 : _options.MaxQueuedRuns);
         _store.TryHold(id);
         var live = new LiveRun(id, plan, now, fromStore.Keys.ToHashSet(), fromStore.Keys.ToHashSet(), startedAt: null) { Owner = client };
         _live[id] = live;
+        _front?.Held(id, tournament: false);
         Log.RunAccepted(_logger, id, plan.Kind, plan.WorkloadName, plan.Simulations.Count, fromStore.Count);
         if (reservation is null)
         {
@@ -211,25 +217,13 @@ internal sealed partial class RunCoordinator : IDisposable
         while (true)
         {
             var changed = live.Changed;
-            var progress = live.ToProgress(_time.GetUtcNow());
-            if (progress.State is not (RunState.Queued or RunState.Running))
+            var progress = CurrentProgress(id, live);
+            yield return progress;
+            if (progress.FinalRun is not null)
             {
-                // The terminal state is stored before it is shown, so the stored run is the final word; unless the
-                // store could not write it (then the live run is, until the store has it).
-                var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
-                if (stored.Run.IsUnfinished)
-                {
-                    yield return progress with { FinalRun = live.ToSnapshot() };
-                }
-                else
-                {
-                    yield return StoredProgress(stored, final: true);
-                }
-
                 yield break;
             }
 
-            yield return progress;
             await Task.Delay(minInterval, _time, cancellationToken).ConfigureAwait(false);
             await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -248,9 +242,18 @@ internal sealed partial class RunCoordinator : IDisposable
         return (stored.Run, NetnsPolicy.Reports.Rendering.ReportJson.Deserialize<ComparisonReport>(json));
     }
 
-    /// <summary>Resumes (or marks interrupted) the runs a previous process left queued or running.</summary>
+    /// <summary>
+    /// Resumes (or marks interrupted) the runs a previous process left queued or running. In a cluster nothing is
+    /// resumed here at start: each silo's sweep takes unheld runs over through their grains (<see cref="TryAdopt"/>),
+    /// so the silo that holds a run is the one its grain lives on.
+    /// </summary>
     public void ResumeUnfinished()
     {
+        if (_front is not null)
+        {
+            return;
+        }
+
         if (!_store.TryRecover())
         {
             // A store that cannot write cannot record a resumed run's progress: its runs resume at the next start.
@@ -260,62 +263,163 @@ internal sealed partial class RunCoordinator : IDisposable
 
         foreach (var id in _store.UnfinishedRunIds())
         {
-            if (!_store.TryHold(id))
+            lock (_adoptGate)
             {
-                // Another live process sharing the store runs it: left to that one (watchers here follow the store).
-                continue;
-            }
-
-            var stored = _store.GetRun(id)!;
-            if (!_options.ResumeInterruptedRuns)
-            {
-                Interrupt(id, $"the service stopped while the run was {StoreNames.Of(stored.Run.State)} and resuming is disabled; resubmit it");
-                continue;
-            }
-
-            RunPlan plan;
-            try
-            {
-                plan = _planner.Plan(stored.Run.Kind, stored.Request);
-            }
-            catch (Exception e) when (e is InputValidationException or LimitExceededException)
-            {
-                Interrupt(id, $"the service stopped while the run was {StoreNames.Of(stored.Run.State)}, and the run is no longer valid: {e.Message}");
-                continue;
-            }
-
-            if (plan.RequestHash != stored.Run.RequestHash)
-            {
-                Interrupt(id, $"the service stopped while the run was {StoreNames.Of(stored.Run.State)}, and a policy, profile or the engine changed since; resubmit it");
-                continue;
-            }
-
-            var simulations = _store.GetSimulations(id);
-            var done = simulations.Where(s => s.Status.Length > 0).Select(s => s.Index).ToHashSet();
-            var fromStore = simulations.Where(s => s.FromStore).Select(s => s.Index).ToHashSet();
-            var pending = plan.Simulations.Where(s => !done.Contains(s.Index)).ToList();
-            var reservation = pending.Count == 0 ? null : _scheduler.TryReserve();
-            if (pending.Count > 0 && reservation is null)
-            {
-                Interrupt(id, "the service stopped while the run was queued or running, and the queue was full at restart; resubmit it");
-                continue;
-            }
-
-            var live = new LiveRun(id, plan, stored.Run.CreatedAt, done, fromStore, stored.Run.StartedAt) { Owner = stored.Owner };
-            _live[id] = live;
-            Log.RunResumed(_logger, id, pending.Count, plan.Simulations.Count);
-            if (reservation is null)
-            {
-                Finish(live);
-            }
-            else
-            {
-                using (reservation)
-                {
-                    Start(live, reservation, pending);
-                }
+                ResumeOne(id);
             }
         }
+    }
+
+    /// <summary>True while this process runs <paramref name="id"/>.</summary>
+    public bool IsLive(string id) => _live.ContainsKey(id);
+
+    /// <summary>True when the store has <paramref name="id"/> queued or running and this process does not run it (another does, or will take it over).</summary>
+    public bool IsUnfinishedElsewhere(string id) => !_live.ContainsKey(id) && _store.GetRun(id) is { Run.IsUnfinished: true };
+
+    /// <summary>
+    /// Takes over a run the store has unfinished and no live process holds (its holder died: the advisory lock went
+    /// with its connection), resuming it as a restart would. Held: this process runs it (or it has finished);
+    /// Elsewhere: another live process holds it; NotFound: no such run.
+    /// </summary>
+    public AdoptOutcome TryAdopt(string id)
+    {
+        lock (_adoptGate)
+        {
+            if (_live.ContainsKey(id))
+            {
+                return AdoptOutcome.Held;
+            }
+
+            if (!_store.TryRecover())
+            {
+                return AdoptOutcome.Elsewhere;
+            }
+
+            var stored = _store.GetRun(id);
+            if (stored is null)
+            {
+                return AdoptOutcome.NotFound;
+            }
+
+            return !stored.Run.IsUnfinished || ResumeOne(id) ? AdoptOutcome.Held : AdoptOutcome.Elsewhere;
+        }
+    }
+
+    /// <summary>
+    /// The progress of a run this process holds once its version passes <paramref name="sinceVersion"/> (at once when
+    /// it already has, or the run has finished), else after <paramref name="maxWait"/>: a cluster's long poll.
+    /// </summary>
+    public async Task<(long Version, RunProgressUpdate Progress)> WaitForUpdateAsync(string id, long sinceVersion, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        if (!_live.TryGetValue(id, out var live))
+        {
+            var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
+            return (long.MaxValue, StoredProgress(stored, final: !stored.Run.IsUnfinished));
+        }
+
+        var changed = live.Changed;
+        if (live.Version <= sinceVersion && live.ToProgress(_time.GetUtcNow()).State is RunState.Queued or RunState.Running)
+        {
+            try
+            {
+                await changed.WaitAsync(maxWait, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Nothing changed: the same progress again, and the caller asks once more.
+            }
+        }
+
+        var version = live.Version;
+        return (version, CurrentProgress(id, live));
+    }
+
+    /// <summary>A live run's progress; once it has ended, the final message from the store (or the live run while the store lacks its end).</summary>
+    private RunProgressUpdate CurrentProgress(string id, LiveRun live)
+    {
+        var progress = live.ToProgress(_time.GetUtcNow());
+        if (progress.State is RunState.Queued or RunState.Running)
+        {
+            return progress;
+        }
+
+        // The terminal state is stored before it is shown, so the stored run is the final word; unless the store could
+        // not write it (then the live run is, until the store has it).
+        var stored = _store.GetRun(id) ?? throw new RunNotFoundException(id);
+        return stored.Run.IsUnfinished ? progress with { FinalRun = live.ToSnapshot() } : StoredProgress(stored, final: true);
+    }
+
+    /// <summary>Resumes one unfinished run if this process can hold it; false when another live process holds it.</summary>
+    private bool ResumeOne(string id)
+    {
+        if (_live.ContainsKey(id))
+        {
+            return true;
+        }
+
+        if (!_store.TryHold(id))
+        {
+            // Another live process sharing the store runs it: left to that one (watchers here follow the store).
+            return false;
+        }
+
+        var stored = _store.GetRun(id)!;
+        if (!stored.Run.IsUnfinished)
+        {
+            _store.Release(id);
+            return true;
+        }
+
+        if (!_options.ResumeInterruptedRuns)
+        {
+            Interrupt(id, $"the service stopped while the run was {StoreNames.Of(stored.Run.State)} and resuming is disabled; resubmit it");
+            return true;
+        }
+
+        RunPlan plan;
+        try
+        {
+            plan = _planner.Plan(stored.Run.Kind, stored.Request);
+        }
+        catch (Exception e) when (e is InputValidationException or LimitExceededException)
+        {
+            Interrupt(id, $"the service stopped while the run was {StoreNames.Of(stored.Run.State)}, and the run is no longer valid: {e.Message}");
+            return true;
+        }
+
+        if (plan.RequestHash != stored.Run.RequestHash)
+        {
+            Interrupt(id, $"the service stopped while the run was {StoreNames.Of(stored.Run.State)}, and a policy, profile or the engine changed since; resubmit it");
+            return true;
+        }
+
+        var simulations = _store.GetSimulations(id);
+        var done = simulations.Where(s => s.Status.Length > 0).Select(s => s.Index).ToHashSet();
+        var fromStore = simulations.Where(s => s.FromStore).Select(s => s.Index).ToHashSet();
+        var pending = plan.Simulations.Where(s => !done.Contains(s.Index)).ToList();
+        var reservation = pending.Count == 0 ? null : _scheduler.TryReserve();
+        if (pending.Count > 0 && reservation is null)
+        {
+            Interrupt(id, "the service stopped while the run was queued or running, and the queue was full at restart; resubmit it");
+            return true;
+        }
+
+        var live = new LiveRun(id, plan, stored.Run.CreatedAt, done, fromStore, stored.Run.StartedAt) { Owner = stored.Owner };
+        _live[id] = live;
+        Log.RunResumed(_logger, id, pending.Count, plan.Simulations.Count);
+        if (reservation is null)
+        {
+            Finish(live);
+        }
+        else
+        {
+            using (reservation)
+            {
+                Start(live, reservation, pending);
+            }
+        }
+
+        return true;
     }
 
     public void Dispose()

@@ -14,6 +14,7 @@ internal sealed class LiveTournament(string id, string name, DateTimeOffset crea
     private DateTimeOffset? _finishedAt;
     private DateTimeOffset? _startedAt;
     private TournamentSnapshot? _final;
+    private long _version;
 
     public string Id { get; } = id;
 
@@ -23,6 +24,9 @@ internal sealed class LiveTournament(string id, string name, DateTimeOffset crea
     public CancellationTokenSource Cancellation { get; } = new();
 
     public Task Changed => Volatile.Read(ref _changed).Task;
+
+    /// <summary>Counts the changes watchers were signalled (what a cluster's long poll compares, docs/cluster.md).</summary>
+    public long Version => Interlocked.Read(ref _version);
 
     public bool IsFinished
     {
@@ -110,7 +114,12 @@ internal sealed class LiveTournament(string id, string name, DateTimeOffset crea
         }
     }
 
-    private void Signal() => Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
+    private void Signal()
+    {
+        // The version first: a waiter that read the old signal and then this version returns at once.
+        Interlocked.Increment(ref _version);
+        Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
+    }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using NetnsPolicy.PluginHost;
+using NetnsPolicy.Service.Api;
 using NetnsPolicy.Service.Hosting;
 using NetnsPolicy.Service.Persistence;
 using NetnsPolicy.Service.Runs;
@@ -24,12 +25,14 @@ internal sealed partial class TournamentCoordinator(
     IRunStore store,
     TimeProvider time,
     IOptions<ServiceOptions> options,
-    ILogger<TournamentCoordinator> logger) : IDisposable
+    ILogger<TournamentCoordinator> logger,
+    IClusterFront? front = null) : IDisposable
 {
     private const int KeptFinished = 100;
     private static readonly TimeSpan MaxBudget = TimeSpan.FromDays(1);
     private readonly ConcurrentDictionary<string, LiveTournament> _tournaments = new(StringComparer.Ordinal);
     private readonly ServiceOptions _options = options.Value;
+    private readonly Lock _adoptGate = new();
     private int _running;
     private volatile bool _stopping;
 
@@ -109,6 +112,7 @@ internal sealed partial class TournamentCoordinator(
         store.TryHold(id);
         var live = new LiveTournament(id, tournament.Name, now, total) { Owner = client };
         _tournaments[id] = live;
+        front?.Held(id, tournament: true);
         Log.TournamentStarted(logger, id, tournament.Name, tournament.Entries.Count, tournament.Tracks.Count);
         _ = Task.Run(() => ExecuteAsync(live, tournament, timeBudget?.ToTimeSpan(), client));
         return live.ToSnapshot();
@@ -117,11 +121,13 @@ internal sealed partial class TournamentCoordinator(
     /// <summary>
     /// At start: tournaments the store has. Unfinished ones (the process stopped or was killed) run again, every
     /// simulation already stored served from the store, so they end as an uninterrupted run would; the newest finished
-    /// ones are rebuilt from their stored results (no simulation runs) so that Get and Watch give their artifacts.
+    /// ones are rebuilt from their stored results (no simulation runs) so that Get and Watch give their artifacts. In a
+    /// cluster nothing happens here: each silo's sweep takes unheld tournaments over through their grains, and a grain
+    /// activated for a finished one rebuilds it there (<see cref="TryAdopt"/>).
     /// </summary>
     public void ResumeStored()
     {
-        if (!store.TryRecover())
+        if (front is not null || !store.TryRecover())
         {
             return;
         }
@@ -130,43 +136,102 @@ internal sealed partial class TournamentCoordinator(
         var rebuild = stored.Where(t => t.State != TournamentState.Running).TakeLast(KeptFinished).Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var t in stored.Where(t => t.State == TournamentState.Running || rebuild.Contains(t.Id)))
         {
-            if (t.State == TournamentState.Running && !store.TryHold(t.Id))
+            lock (_adoptGate)
             {
-                // Another live process sharing the store runs it: left to that one (watchers here follow the store).
-                continue;
+                Adopt(t);
+            }
+        }
+    }
+
+    /// <summary>True while this process holds <paramref name="id"/> in memory (running it, or finished here).</summary>
+    public bool IsHeld(string id) => _tournaments.ContainsKey(id);
+
+    /// <summary>
+    /// Takes a stored tournament into this process: a running one whose holder died (its advisory lock went with its
+    /// connection) runs on here from its stored results; a finished one is rebuilt from them. Elsewhere while another
+    /// live process holds it.
+    /// </summary>
+    public AdoptOutcome TryAdopt(string id)
+    {
+        lock (_adoptGate)
+        {
+            if (_tournaments.ContainsKey(id))
+            {
+                return AdoptOutcome.Held;
             }
 
-            var live = new LiveTournament(t.Id, t.Name, t.CreatedAt, t.SimulationsTotal) { Owner = t.Owner };
-            _tournaments[t.Id] = live;
-            Tournament tournament;
+            if (!store.TryRecover())
+            {
+                return AdoptOutcome.Elsewhere;
+            }
+
+            return store.ListTournaments().FirstOrDefault(t => t.Id == id) is { } stored ? Adopt(stored) : AdoptOutcome.NotFound;
+        }
+    }
+
+    /// <summary>
+    /// The progress of a tournament this process holds once its version passes <paramref name="sinceVersion"/> (at
+    /// once when it already has, or it has finished), else after <paramref name="maxWait"/>: a cluster's long poll.
+    /// </summary>
+    public async Task<(long Version, TournamentProgressUpdate Progress)> WaitForUpdateAsync(string id, long sinceVersion, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        var live = Find(id);
+        var changed = live.Changed;
+        if (live.Version <= sinceVersion && !live.IsFinished)
+        {
             try
             {
-                tournament = TournamentLoader.Parse(t.Definition, baseDirectory: null, catalog);
+                await changed.WaitAsync(maxWait, time, cancellationToken).ConfigureAwait(false);
             }
-            catch (InputValidationException e)
+            catch (TimeoutException)
             {
-                // A plugin it named is gone: the tournament cannot run again.
-                var detail = "cannot be resumed: " + e.Message;
-                live.Finish(TournamentState.Failed, detail, null, time.GetUtcNow());
-                TryStoreFinish(t.Id, TournamentState.Failed, detail);
-                continue;
+                // Nothing changed: the same progress again, and the caller asks once more.
             }
-
-            var state = t.State;
-            if (state is TournamentState.Cancelled or TournamentState.Failed)
-            {
-                live.Finish(state, t.StatusDetail, null, t.FinishedAt ?? t.CreatedAt);
-                continue;
-            }
-
-            if (state == TournamentState.Running)
-            {
-                Interlocked.Increment(ref _running);
-                Log.TournamentResumed(logger, t.Id, t.Name);
-            }
-
-            _ = Task.Run(() => ExecuteAsync(live, tournament, t.TimeBudget, t.Owner, state == TournamentState.Running ? null : t.FinishedAt));
         }
+
+        var version = live.Version;
+        return (version, live.ToProgress(time.GetUtcNow()));
+    }
+
+    private AdoptOutcome Adopt(StoredTournament t)
+    {
+        if (t.State == TournamentState.Running && !store.TryHold(t.Id))
+        {
+            // Another live process sharing the store runs it: left to that one.
+            return AdoptOutcome.Elsewhere;
+        }
+
+        var live = new LiveTournament(t.Id, t.Name, t.CreatedAt, t.SimulationsTotal) { Owner = t.Owner };
+        _tournaments[t.Id] = live;
+        Tournament tournament;
+        try
+        {
+            tournament = TournamentLoader.Parse(t.Definition, baseDirectory: null, catalog);
+        }
+        catch (InputValidationException e)
+        {
+            // A plugin it named is gone: the tournament cannot run again.
+            var detail = "cannot be resumed: " + e.Message;
+            live.Finish(TournamentState.Failed, detail, null, time.GetUtcNow());
+            TryStoreFinish(t.Id, TournamentState.Failed, detail);
+            return AdoptOutcome.Held;
+        }
+
+        var state = t.State;
+        if (state is TournamentState.Cancelled or TournamentState.Failed)
+        {
+            live.Finish(state, t.StatusDetail, null, t.FinishedAt ?? t.CreatedAt);
+            return AdoptOutcome.Held;
+        }
+
+        if (state == TournamentState.Running)
+        {
+            Interlocked.Increment(ref _running);
+            Log.TournamentResumed(logger, t.Id, t.Name);
+        }
+
+        _ = Task.Run(() => ExecuteAsync(live, tournament, t.TimeBudget, t.Owner, state == TournamentState.Running ? null : t.FinishedAt));
+        return AdoptOutcome.Held;
     }
 
     public TournamentSnapshot Get(string id) =>

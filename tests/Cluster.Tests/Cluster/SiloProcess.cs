@@ -26,7 +26,7 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>Everything the process wrote (stdout and stderr), line by line.</summary>
     public IReadOnlyList<string> Output => [.. _output];
 
-    public static SiloProcess Start(string name, string connectionString, string dataDirectory)
+    public static SiloProcess Start(string name, string connectionString, string dataDirectory, params string[] options)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -44,9 +44,17 @@ internal sealed class SiloProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
+        foreach (var option in options)
+        {
+            info.ArgumentList.Add(option);
+        }
+
         // A killed silo is declared dead after two missed one-second probes (Orleans' defaults: 5 s, three).
         info.Environment["NETNSPOLICY_Cluster__ProbeTimeout"] = "00:00:01";
         info.Environment["NETNSPOLICY_Cluster__MissedProbesLimit"] = "2";
+
+        // What a dead silo held is looked for every second (default 5 s).
+        info.Environment["NETNSPOLICY_Cluster__SweepInterval"] = "00:00:01";
         var process = new Process { StartInfo = info };
         var silo = new SiloProcess(name, process);
         process.OutputDataReceived += (_, e) => silo.Line(e.Data);

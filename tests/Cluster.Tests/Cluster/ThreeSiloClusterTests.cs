@@ -8,25 +8,28 @@ namespace NetnsPolicy.Cluster.Tests.Cluster;
 
 /// <summary>
 /// Issue 15's first "Must show": three <c>serve --cluster</c> processes on loopback with a private PostgreSQL run a
-/// 300-simulation tournament submitted to one of them; each silo executes at least a fifth of the simulations
-/// (counted from the cluster's execution log); a silo that did not accept the tournament is killed with SIGKILL once it
-/// has done its fifth, mid-way; the tournament completes, and its four files are byte-identical to a single-node run of
-/// the same file (the embedded service and its local scheduler).
+/// 300-simulation tournament started on one of them (silo-a); each silo executes at least a fifth of the simulations
+/// (counted from the cluster's execution log); a client of another silo (silo-b) watches it through the tournament's
+/// grain from the start; the ACCEPTING silo is killed with SIGKILL once it has done its fifth, mid-way; a survivor
+/// takes the tournament over from the store, it completes, the watcher on silo-b sees it finish, and the four files it
+/// gets from silo-b are byte-identical to a single-node run of the same file (the embedded service and its local
+/// scheduler). Then a run accepted by silo-b is cancelled through silo-c.
 /// </summary>
 [NonParallelizable]
 public sealed class ThreeSiloClusterTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
-    private static readonly string[] Artifacts = ["tournament.json", "junit.xml", "summary.md", "report.html"];
     private const int Simulations = 300;
 
-    /// <summary>Three entries × two tracks × 50 replications of a small burst: many cheap simulations (also scripts/cluster-bench.sh's).</summary>
-    private static readonly string Tournament = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Cluster", "Tournaments", "cluster-300.json"));
+    private static readonly string Tournament = ClusterLog.Cluster300;
 
     [Test]
-    public async Task Tournament_ThreeSilosOneKilledMidway_EachSiloExecutesAFifthAndResultsMatchASingleNode()
+    public async Task Tournament_ThreeSilosAcceptingOneKilledMidway_SurvivorFinishesItAndResultsMatchASingleNode()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var phases = new List<string>();
+        void Phase(string name) => phases.Add($"{name} {clock.Elapsed.TotalSeconds:F1} s");
         await using var postgres = await PostgresInstance.StartAsync(cts.Token).WaitAsync(Timeout);
         var connection = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Pooling = true }.ConnectionString;
         using var folder = new TempFolder();
@@ -34,66 +37,92 @@ public sealed class ThreeSiloClusterTests
 
         // Started at once: the three apply the schema concurrently (one does, under the advisory lock).
         await using var accepting = SiloProcess.Start("silo-a", connection, Directory.CreateDirectory(Path.Combine(folder.Path, "a")).FullName);
-        await using var survivor = SiloProcess.Start("silo-b", connection, Directory.CreateDirectory(Path.Combine(folder.Path, "b")).FullName);
-        await using var victim = SiloProcess.Start("silo-c", connection, Directory.CreateDirectory(Path.Combine(folder.Path, "c")).FullName);
-        var addresses = await Task.WhenAll(accepting.ListeningAsync, survivor.ListeningAsync, victim.ListeningAsync).WaitAsync(Timeout);
+        await using var watching = SiloProcess.Start("silo-b", connection, Directory.CreateDirectory(Path.Combine(folder.Path, "b")).FullName);
+        await using var third = SiloProcess.Start("silo-c", connection, Directory.CreateDirectory(Path.Combine(folder.Path, "c")).FullName);
+        var addresses = await Task.WhenAll(accepting.ListeningAsync, watching.ListeningAsync, third.ListeningAsync).WaitAsync(Timeout);
         await WaitForActiveSilosAsync(connection, 3, cts.Token).WaitAsync(Timeout);
+        Phase("silos active");
 
-        var clusterOut = Path.Combine(folder.Path, "cluster");
-        var tournament = CliHarness.RunAsync(TextWriter.Null, cts.Token, "tournament", file, "--server", addresses[0].ToString(), "--out", clusterOut);
+        using var channelA = GrpcChannel.ForAddress(addresses[0]);
+        using var channelB = GrpcChannel.ForAddress(addresses[1]);
+        using var channelC = GrpcChannel.ForAddress(addresses[2]);
+        var started = await new TournamentService.TournamentServiceClient(channelA)
+            .StartTournamentAsync(new StartTournamentRequest { TournamentJson = Tournament }, cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
 
-        // Killed by progress, not by time: once it has executed a fifth of the simulations.
-        var atKill = await KillOnceAsync(victim, connection, Simulations / 5 + 1, tournament, cts.Token).WaitAsync(Timeout);
-        var outcome = await tournament.WaitAsync(Timeout);
-        var perSilo = await ExecutedAsync(connection, cts.Token).WaitAsync(Timeout);
+        // Watched from silo-b, which does not hold it, from the start: live progress through the tournament's grain.
+        var tournamentsB = new TournamentService.TournamentServiceClient(channelB);
+        var watched = new List<TournamentProgress>();
+        var watch = WatchAsync(tournamentsB, started.Id, watched, cts.Token);
 
+        // The accepting silo killed by progress, not by time: once it has executed a fifth of the simulations.
+        var atKill = await KillOnceAsync(accepting, connection, Simulations / 5 + 1, watch, cts.Token).WaitAsync(Timeout);
+        Phase("silo-a killed");
+        await watch.WaitAsync(Timeout);
+        Phase("watch ended");
+        var perSilo = await ClusterLog.ExecutedPerSiloAsync(connection, cts.Token).WaitAsync(Timeout);
         TestContext.Out.WriteLine($"at the kill: {(atKill is null ? "-" : string.Join(", ", atKill))}; at the end: {string.Join(", ", perSilo)}; "
-            + $"calls sent again: {accepting.Output.Count(l => l.Contains("sending it again", StringComparison.Ordinal))}");
-        Assert.That(outcome.ExitCode, Is.Zero, outcome.ToString);
-        Assert.That(atKill, Is.Not.Null, "silo-c never reached a fifth of the simulations before the tournament ended");
+            + $"progress messages on silo-b: {watched.Count}; {string.Join(", ", phases)}");
+
+        Assert.That(atKill, Is.Not.Null, "silo-a never reached a fifth of the simulations before the tournament ended");
         Assert.That(atKill!.Values.Sum(), Is.LessThan(Simulations), "the kill came mid-way");
+        var last = watched[^1];
+        Assert.That(last.State, Is.EqualTo(TournamentState.Passed), last.ToString);
+        Assert.That(last.SimulationsDone, Is.EqualTo(Simulations));
+        Assert.That(watched.Count(p => p.SimulationsDone is > 0 and < Simulations), Is.GreaterThan(1), "silo-b's watcher saw live progress");
         Assert.That(perSilo.Keys, Is.EquivalentTo(new[] { "silo-a", "silo-b", "silo-c" }));
         Assert.That(perSilo.Values, Has.All.GreaterThanOrEqualTo(Simulations / 5), "each silo executes at least 20 %: " + string.Join(", ", perSilo));
         Assert.That(await DistinctExecutedAsync(connection, cts.Token).WaitAsync(Timeout), Is.EqualTo(Simulations));
-        // Not asserted: whether silo-c had a call in flight at the very moment of the kill (it usually has; then
-        // silo-a logs "sending it again" and the simulation runs elsewhere) depends on the kill's instant.
 
-        // A client of the accepting silo lists the tournament and watches it to its end; one of the survivor lists it and
-        // reads its final state from the cluster's store (its live progress and results are served by the accepting silo).
-        Tournament fromAccepting;
-        using (var channel = GrpcChannel.ForAddress(addresses[0]))
+        // A client of silo-c lists the tournament; one of silo-b reads its ranking and artifacts.
+        var listed = await new TournamentService.TournamentServiceClient(channelC).ListTournamentsAsync(new ListTournamentsRequest(), cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
+        Assert.That(listed.Tournaments.Select(t => t.Id), Is.EqualTo(new[] { started.Id }));
+        var final = await tournamentsB.GetTournamentAsync(new GetTournamentRequest { TournamentId = started.Id }, cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
+        Assert.That(final.State, Is.EqualTo(TournamentState.Passed));
+        Assert.That(final.Ranking.Select(r => r.Contender), Is.EquivalentTo(last.FinalTournament.Ranking.Select(r => r.Contender)));
+
+        // Then a run accepted by silo-b, cancelled through silo-c (which does not hold it).
+        var run = await new RunService.RunServiceClient(channelB).SubmitRunAsync(new SubmitRunRequest
         {
-            var client = new TournamentService.TournamentServiceClient(channel);
-            var listed = await client.ListTournamentsAsync(new ListTournamentsRequest(), cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
-            Assert.That(listed.Tournaments.Select(t => t.Name), Is.EqualTo(new[] { "cluster-300" }));
-            using var watch = client.WatchTournament(new WatchTournamentRequest { TournamentId = listed.Tournaments[0].Id }, cancellationToken: cts.Token);
-            TournamentProgress? last = null;
-            while (await watch.ResponseStream.MoveNext(cts.Token).WaitAsync(Timeout))
-            {
-                last = watch.ResponseStream.Current;
-            }
-
-            Assert.That(last, Is.Not.Null);
-            Assert.That(last!.State, Is.EqualTo(TournamentState.Passed));
-            Assert.That(last.SimulationsDone, Is.EqualTo(Simulations));
-            fromAccepting = await client.GetTournamentAsync(new GetTournamentRequest { TournamentId = listed.Tournaments[0].Id }, cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
-        }
-
-        using (var channel = GrpcChannel.ForAddress(addresses[1]))
-        {
-            var client = new TournamentService.TournamentServiceClient(channel);
-            var listed = await client.ListTournamentsAsync(new ListTournamentsRequest(), cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
-            Assert.That(listed.Tournaments.Select(t => t.Id), Is.EqualTo(new[] { fromAccepting.Id }), "the survivor lists the tournament silo-a accepted");
-            var fromSurvivor = await client.GetTournamentAsync(new GetTournamentRequest { TournamentId = fromAccepting.Id }, cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
-            Assert.That(fromSurvivor.State, Is.EqualTo(TournamentState.Passed), "the survivor reads its final state from the store");
-        }
+            Workload = new WorkloadSource { Builtin = "seed-1000-maxcpus1" },
+            Policy = "upstream",
+            Seeds = new SeedPlan { Replications = 40 },
+        }, cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
+        var runsC = new RunService.RunServiceClient(channelC);
+        await runsC.CancelRunAsync(new CancelRunRequest { RunId = run.Id }, cancellationToken: cts.Token).ResponseAsync.WaitAsync(Timeout);
+        var cancelled = await WatchRunAsync(runsC, run.Id, cts.Token).WaitAsync(Timeout);
+        Assert.That(cancelled.FinalRun.State, Is.EqualTo(RunState.Cancelled), cancelled.FinalRun.StatusDetail);
+        Phase("run cancelled");
 
         var singleOut = Path.Combine(folder.Path, "single");
         var single = await CliHarness.RunAsync(TextWriter.Null, cts.Token, "tournament", file, "--out", singleOut).WaitAsync(Timeout);
+        TestContext.Out.WriteLine($"{string.Join(", ", phases)}; single-node run done at {clock.Elapsed.TotalSeconds:F1} s");
         Assert.That(single.ExitCode, Is.Zero, single.ToString);
-        foreach (var artifact in Artifacts)
+        foreach (var (artifact, text) in new[] { ("tournament.json", final.Json), ("junit.xml", final.JunitXml), ("summary.md", final.Markdown), ("report.html", final.Html) })
         {
-            Assert.That(File.ReadAllBytes(Path.Combine(clusterOut, artifact)), Is.EqualTo(File.ReadAllBytes(Path.Combine(singleOut, artifact))), artifact);
+            Assert.That(System.Text.Encoding.UTF8.GetBytes(text), Is.EqualTo(File.ReadAllBytes(Path.Combine(singleOut, artifact))), artifact);
+        }
+    }
+
+    /// <summary>The last message of a run's watch (the final one).</summary>
+    private static async Task<RunProgress> WatchRunAsync(RunService.RunServiceClient client, string id, CancellationToken cancellationToken)
+    {
+        using var call = client.WatchRun(new WatchRunRequest { RunId = id }, cancellationToken: cancellationToken);
+        RunProgress? last = null;
+        while (await call.ResponseStream.MoveNext(cancellationToken))
+        {
+            last = call.ResponseStream.Current;
+        }
+
+        return last ?? throw new InvalidOperationException("the watch ended without a message");
+    }
+
+    /// <summary>Every progress message of a watch into <paramref name="into"/>, until the stream ends.</summary>
+    private static async Task WatchAsync(TournamentService.TournamentServiceClient client, string id, List<TournamentProgress> into, CancellationToken cancellationToken)
+    {
+        using var call = client.WatchTournament(new WatchTournamentRequest { TournamentId = id }, cancellationToken: cancellationToken);
+        while (await call.ResponseStream.MoveNext(cancellationToken))
+        {
+            into.Add(call.ResponseStream.Current);
         }
     }
 
@@ -119,7 +148,7 @@ public sealed class ThreeSiloClusterTests
     {
         while (!tournament.IsCompleted)
         {
-            var counts = await ExecutedAsync(connection, cancellationToken);
+            var counts = await ClusterLog.ExecutedPerSiloAsync(connection, cancellationToken);
             if (counts.GetValueOrDefault(victim.Name) >= threshold)
             {
                 victim.KillHard();
@@ -130,21 +159,6 @@ public sealed class ThreeSiloClusterTests
         }
 
         return null;
-    }
-
-    /// <summary>Distinct simulations each silo executed, from the cluster's execution log.</summary>
-    private static async Task<Dictionary<string, int>> ExecutedAsync(string connection, CancellationToken cancellationToken)
-    {
-        await using var source = NpgsqlDataSource.Create(connection);
-        await using var command = source.CreateCommand("SELECT silo, count(DISTINCT content_hash) FROM netns_cluster_executions GROUP BY silo");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            counts[reader.GetString(0)] = (int)reader.GetInt64(1);
-        }
-
-        return counts;
     }
 
     private static async Task<int> DistinctExecutedAsync(string connection, CancellationToken cancellationToken)

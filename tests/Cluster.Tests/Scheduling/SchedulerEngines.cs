@@ -78,7 +78,7 @@ public sealed class OrleansEngine : SchedulerEngine
     {
         var services = _silo!.Services;
         return new OrleansRunScheduler(services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<IClusterMembershipService>(),
-            services.GetRequiredService<SiloSimulationSlots>(), Microsoft.Extensions.Options.Options.Create(Options(capacity)), NullLogger<OrleansRunScheduler>.Instance);
+            services.GetRequiredService<SiloSimulationSlots>(), services.GetRequiredService<SiloCatalogs>(), Microsoft.Extensions.Options.Options.Create(Options(capacity)), NullLogger<OrleansRunScheduler>.Instance);
     }
 
     public override async ValueTask DisposeAsync()

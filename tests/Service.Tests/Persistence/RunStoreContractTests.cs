@@ -187,6 +187,51 @@ public sealed class RunStoreContractTests(Type engineType)
     }
 
     [Test]
+    public void InsertRun_AdmitBelowReachedByAnotherProcess_RefusedOnQueueUntilOneFinishes()
+    {
+        // A cluster's queue limit: two silos on one store, MaxQueuedRuns = 2 counted from the store.
+        var (a, b) = (Open(), Open());
+        a.InsertRun("01AAAAAAAAAAAAAAAAAAAAAAAA", Plan(("a", "k1")), T0, new Dictionary<int, string>(), admitBelow: 2);
+        b.InsertRun("01AAAAAAAAAAAAAAAAAAAAAAAB", Plan(("a", "k2")), T0, new Dictionary<int, string>(), admitBelow: 2);
+
+        var refused = Assert.Throws<LimitExceededException>(() => a.InsertRun("01AAAAAAAAAAAAAAAAAAAAAAAC", Plan(("a", "k3")), T0, new Dictionary<int, string>(), admitBelow: 2));
+        Assert.That(refused!.Subject, Is.EqualTo("queue"));
+        Assert.That(refused.Description, Does.StartWith("2 runs are queued or running in the cluster; it admits at most 2"));
+        Assert.That(b.GetRun("01AAAAAAAAAAAAAAAAAAAAAAAC"), Is.Null, "a refused run is not stored");
+
+        b.Finish("01AAAAAAAAAAAAAAAAAAAAAAAA", RunState.Cancelled, "", T0, null);
+        a.InsertRun("01AAAAAAAAAAAAAAAAAAAAAAAC", Plan(("a", "k3")), T0, new Dictionary<int, string>(), admitBelow: 2);
+        Assert.That(b.UnfinishedRunIds(), Is.EqualTo(new[] { "01AAAAAAAAAAAAAAAAAAAAAAAB", "01AAAAAAAAAAAAAAAAAAAAAAAC" }));
+    }
+
+    [Test]
+    public async Task InsertRun_FourProcessesAdmitAtOnce_NeverMoreThanTheLimit()
+    {
+        var stores = Enumerable.Range(0, 4).Select(_ => Open()).ToArray();
+        var admitted = await Task.WhenAll(stores.Select((store, p) => Task.Run(() =>
+        {
+            var count = 0;
+            for (var i = 0; i < 5; i++)
+            {
+                try
+                {
+                    store.InsertRun($"01AAAAAAAAAAAAAAAAAAAAAA{p}{i}", Plan(("a", $"k{p}{i}")), T0, new Dictionary<int, string>(), admitBelow: 3);
+                    count++;
+                }
+                catch (LimitExceededException)
+                {
+                    // The cluster is full.
+                }
+            }
+
+            return count;
+        }))).WaitAsync(Timeout);
+
+        Assert.That(admitted.Sum(), Is.EqualTo(3));
+        Assert.That(_engine.Count("runs"), Is.EqualTo(3));
+    }
+
+    [Test]
     public void MarkStartedThenFinish_StateTimesAndReportStored()
     {
         var store = Open();
