@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace NetnsPolicy.Simulation;
 
@@ -14,15 +15,35 @@ internal static class JsonInput
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         NumberHandling = JsonNumberHandling.Strict,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+
+        // Generated metadata for the two formats (start-up); reflection for anything else read with these options.
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(JsonInputContext.Default, new DefaultJsonTypeInfoResolver()),
     };
 
-    /// <summary>Deserializes <paramref name="json"/>; a syntax or type error becomes a field error naming the path.</summary>
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    /// <summary>
+    /// Deserializes <paramref name="json"/>, the properties it leaves out at their initializers' values
+    /// (<see cref="JsonInputDefaults"/>); a syntax or type error becomes a field error naming the path.
+    /// </summary>
     public static T Parse<T>(string json, string what)
+        where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(json, Options)
+            var info = (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
+            var value = JsonSerializer.Deserialize(json, info)
                 ?? throw new InputValidationException("$", $"the {what} is empty (null)");
+            using (var document = JsonDocument.Parse(json, DocumentOptions))
+            {
+                JsonInputDefaults.Apply(value, document.RootElement, info);
+            }
+
+            return value;
         }
         catch (JsonException e)
         {
