@@ -1,12 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 
 namespace NetnsPolicy.Simulation;
 
-/// <summary>Strict JSON reading shared by workloads and kernel profiles: snake_case, unknown fields rejected.</summary>
+/// <summary>
+/// Strict JSON reading shared by workloads and kernel profiles: snake_case, unknown fields rejected. Read by
+/// <see cref="JsonRecordReader"/>, which follows <see cref="Options"/> without the serializer's per-type metadata.
+/// </summary>
 internal static class JsonInput
 {
+    /// <summary>The serializer options the formats are defined by (what <see cref="JsonRecordReader"/> reads as).</summary>
     public static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -15,35 +18,19 @@ internal static class JsonInput
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         NumberHandling = JsonNumberHandling.Strict,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
-
-        // Generated metadata for the two formats (start-up); reflection for anything else read with these options.
-        TypeInfoResolver = JsonTypeInfoResolver.Combine(JsonInputContext.Default, new DefaultJsonTypeInfoResolver()),
-    };
-
-    private static readonly JsonDocumentOptions DocumentOptions = new()
-    {
-        CommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
     };
 
     /// <summary>
-    /// Deserializes <paramref name="json"/>, the properties it leaves out at their initializers' values
-    /// (<see cref="JsonInputDefaults"/>); a syntax or type error becomes a field error naming the path.
+    /// Reads <paramref name="json"/>, the fields it leaves out at their initializers' values; a syntax or type error
+    /// becomes a field error naming the path.
     /// </summary>
     public static T Parse<T>(string json, string what)
         where T : class
     {
         try
         {
-            var info = (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
-            var value = JsonSerializer.Deserialize(json, info)
+            return JsonRecordReader.Read<T>(json)
                 ?? throw new InputValidationException("$", $"the {what} is empty (null)");
-            using (var document = JsonDocument.Parse(json, DocumentOptions))
-            {
-                JsonInputDefaults.Apply(value, document.RootElement, info);
-            }
-
-            return value;
         }
         catch (JsonException e)
         {
