@@ -19,8 +19,9 @@ namespace NetnsPolicy.Simulation;
 /// names, comments and trailing commas allowed, unknown fields refused ("The JSON property 'x' could not be mapped
 /// to any .NET member contained in type 'T'."), numbers only from JSON numbers, enums only from their snake_case
 /// names, a value of the wrong kind "could not be converted to T", each with the JSON path (<c>$.burst.count</c>).
-/// Supported member types: bool, int, long, ulong, double, string, enums, records of the same kind and
-/// <see cref="IReadOnlyList{T}"/> of those; another type is refused when its record is first read.
+/// Supported member types: bool, int, long, ulong, double, string, enums, records of the same kind, nullable forms,
+/// <see cref="IReadOnlyList{T}"/> and <see cref="IReadOnlyDictionary{TKey, TValue}"/> with string keys of those;
+/// another type is refused, naming the member, when its record is first read.
 /// </summary>
 internal static class JsonRecordReader
 {
@@ -116,12 +117,60 @@ internal static class JsonRecordReader
             return reader.TokenType == JsonTokenType.String && EnumNames.TryParse(type, reader.GetString()!, out var member) ? member : throw NotConvertible(type, path);
         }
 
+        if (Nullable.GetUnderlyingType(type) is { } underlying)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                return null;
+            }
+
+            try
+            {
+                return ReadValue(ref reader, underlying, path);
+            }
+            catch (JsonException)
+            {
+                // The serializer names the nullable type (System.Nullable`1[System.Double]).
+                throw NotConvertible(type, path);
+            }
+        }
+
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))
         {
             return ReadList(ref reader, type, path);
         }
 
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>))
+        {
+            return ReadMap(ref reader, type, path);
+        }
+
         return ReadRecord(ref reader, type, path);
+    }
+
+    private static IDictionary ReadMap(ref Utf8JsonReader reader, Type type, List<string> path)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw NotConvertible(type, path);
+        }
+
+        var valueType = type.GetGenericArguments()[1];
+        var map = (IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(typeof(string), valueType))!;
+        while (true)
+        {
+            Next(ref reader);
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                return map;
+            }
+
+            var key = reader.GetString()!;
+            path.Add(key);
+            Next(ref reader);
+            map[key] = ReadValue(ref reader, valueType, path);
+            path.RemoveAt(path.Count - 1);
+        }
     }
 
     private static IList ReadList(ref Utf8JsonReader reader, Type type, List<string> path)
@@ -226,9 +275,21 @@ internal static class JsonRecordReader
                 return;
             }
 
+            if (Nullable.GetUnderlyingType(type) is { } underlying)
+            {
+                Supported(underlying, where);
+                return;
+            }
+
             if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>))
             {
                 Supported(type.GetGenericArguments()[0], where);
+                return;
+            }
+
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>) && type.GetGenericArguments()[0] == typeof(string))
+            {
+                Supported(type.GetGenericArguments()[1], where);
                 return;
             }
 
