@@ -1,9 +1,16 @@
+using System.Globalization;
+
 namespace NetnsPolicy.Simulation.Engine;
 
 /// <summary>
 /// A simulated kernel thread (kworker, a creating process, an RTNL user…): a stack of coroutines, one per simulated
 /// kernel function it is inside, plus its scheduling state.
 /// </summary>
+/// <remarks>
+/// The frame stack is an array rented from the scheduler and given back when the last frame is popped, and the name
+/// of a numbered thread (<c>conn17</c>) is formatted only when asked for: a churn spawns a thread per namespace
+/// (issue 16, churn allocations).
+/// </remarks>
 internal sealed class KThread : IEventTarget
 {
     internal const int EventResume = 0;
@@ -11,16 +18,27 @@ internal sealed class KThread : IEventTarget
     internal const int EventStartPending = 2;
 
     private readonly Scheduler _scheduler;
-    private readonly List<Frame> _frames = new(8);
+    private readonly string _name;
+    private readonly int _index;
+    private Frame[] _frames;
+    private int _count;
 
     public KThread(Scheduler scheduler, string name, int rootNode, IEnumerable<Step> body)
+        : this(scheduler, name, -1, rootNode, body)
+    {
+    }
+
+    /// <summary>A numbered thread: its name is <paramref name="name"/> followed by <paramref name="index"/> (when &gt;= 0).</summary>
+    public KThread(Scheduler scheduler, string name, int index, int rootNode, IEnumerable<Step> body)
     {
         _scheduler = scheduler;
-        Name = name;
+        _name = name;
+        _index = index;
+        _frames = scheduler.RentFrames();
         Push(body.GetEnumerator(), rootNode);
     }
 
-    public string Name { get; }
+    public string Name => _index < 0 ? _name : string.Create(CultureInfo.InvariantCulture, $"{_name}{_index}");
 
     /// <summary>CPU index while on a CPU, else -1.</summary>
     public int Cpu { get; set; } = -1;
@@ -54,7 +72,7 @@ internal sealed class KThread : IEventTarget
 
     public bool Exited { get; private set; }
 
-    public int FrameCount => _frames.Count;
+    public int FrameCount => _count;
 
     /// <summary>The coroutine of the innermost function (cached: read on every step).</summary>
     public IEnumerator<Step> Top { get; private set; } = null!;
@@ -64,7 +82,12 @@ internal sealed class KThread : IEventTarget
 
     public void Push(IEnumerator<Step> body, int node)
     {
-        _frames.Add(new Frame(body, node));
+        if (_count == _frames.Length)
+        {
+            Array.Resize(ref _frames, Math.Max(8, _frames.Length * 2));
+        }
+
+        _frames[_count++] = new Frame(body, node);
         Top = body;
         Node = node;
     }
@@ -72,12 +95,19 @@ internal sealed class KThread : IEventTarget
     public void Pop()
     {
         Top.Dispose();
-        _frames.RemoveAt(_frames.Count - 1);
-        if (_frames.Count > 0)
+        _frames[--_count] = default;
+        if (_count > 0)
         {
-            var f = _frames[^1];
+            var f = _frames[_count - 1];
             Top = f.Body;
             Node = f.Node;
+        }
+        else
+        {
+            // The thread has returned from its root: the empty stack goes back for the next thread.
+            Top = null!;
+            _scheduler.ReturnFrames(_frames);
+            _frames = [];
         }
     }
 
@@ -87,5 +117,5 @@ internal sealed class KThread : IEventTarget
 
     public override string ToString() => Name;
 
-    private readonly record struct Frame(IEnumerator<Step> Body, int Node);
+    internal readonly record struct Frame(IEnumerator<Step> Body, int Node);
 }

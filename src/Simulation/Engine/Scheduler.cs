@@ -9,7 +9,8 @@ namespace NetnsPolicy.Simulation.Engine;
 /// </summary>
 internal sealed class Scheduler
 {
-    private readonly Stack<OneStep> _oneSteps = new();
+    private readonly Stack<StepSequence> _sequences = new();
+    private readonly Stack<KThread.Frame[]> _frameStacks = new();
 
     private readonly KThread?[] _running;
     private readonly Queue<KThread> _runQueue = new();
@@ -84,12 +85,21 @@ internal sealed class Scheduler
         }
     }
 
-    public KThread Spawn(string name, int rootFunc, IEnumerable<Step> body)
+    public KThread Spawn(string name, int rootFunc, IEnumerable<Step> body) => Spawn(name, -1, rootFunc, body);
+
+    /// <summary>Starts a numbered thread (<paramref name="name"/> then <paramref name="index"/>; the name is formatted only when read).</summary>
+    public KThread Spawn(string name, int index, int rootFunc, IEnumerable<Step> body)
     {
-        var t = new KThread(this, name, Profiler.Child(Profiler.Root, rootFunc), body);
+        var t = new KThread(this, name, index, Profiler.Child(Profiler.Root, rootFunc), body);
         Wake(t);
         return t;
     }
+
+    /// <summary>An empty frame stack for a new thread: one a finished thread gave back, or a new one.</summary>
+    internal KThread.Frame[] RentFrames() => _frameStacks.Count > 0 ? _frameStacks.Pop() : new KThread.Frame[8];
+
+    /// <summary>A finished thread's frame stack (every frame cleared), for the next thread.</summary>
+    internal void ReturnFrames(KThread.Frame[] frames) => _frameStacks.Push(frames);
 
     /// <summary>Makes a sleeping thread continue at the current time.</summary>
     public void Wake(KThread t) => Events.Schedule(Now, t, KThread.EventResume);
@@ -177,7 +187,16 @@ internal sealed class Scheduler
     }
 
     /// <summary>A pooled coroutine yielding <paramref name="step"/> once, for a called function whose body is that step.</summary>
-    public IEnumerable<Step> One(Step step) => OneStep.Rent(_oneSteps, step);
+    public IEnumerable<Step> One(Step step) => StepSequence.Rent(_sequences, 1, step);
+
+    /// <summary>A pooled coroutine yielding no step (a called function with nothing to do).</summary>
+    public IEnumerable<Step> Sequence() => StepSequence.Rent(_sequences, 0);
+
+    /// <summary>A pooled coroutine yielding <paramref name="s0"/>, <paramref name="s1"/> (steps fixed at the call: see <see cref="StepSequence"/>).</summary>
+    public IEnumerable<Step> Sequence(Step s0, Step s1) => StepSequence.Rent(_sequences, 2, s0, s1);
+
+    /// <summary>A pooled coroutine yielding <paramref name="s0"/>, <paramref name="s1"/>, <paramref name="s2"/> (see <see cref="StepSequence"/>).</summary>
+    public IEnumerable<Step> Sequence(Step s0, Step s1, Step s2) => StepSequence.Rent(_sequences, 3, s0, s1, s2);
 
     /// <summary>
     /// One work item queued on every online CPU (queue_work_on per CPU, then flush_work on each): on an idle CPU, or

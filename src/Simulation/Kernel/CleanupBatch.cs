@@ -6,11 +6,12 @@ namespace NetnsPolicy.Simulation.Kernel;
 /// <summary>
 /// One run of cleanup_net: the nets taken from cleanup_list (<c>net_kill_list</c>), the grace-period mode planned
 /// for cleanup_net's own wait and for every op that waits, the RCU state after the pre_exit pass, the tunnel drivers
-/// that joined default_device_exit_batch's round (exit_batch_rtnl), and the setup-lock hold.
+/// that joined default_device_exit_batch's round (exit_batch_rtnl), and the setup-lock hold. Reused from run to run
+/// (<see cref="Reset"/>; issue 16, churn allocations: a batch per namespace in a slow churn).
 /// </summary>
-internal sealed class CleanupBatch(List<Net> nets, int ops)
+internal sealed class CleanupBatch(int ops)
 {
-    public List<Net> Nets { get; } = nets;
+    public List<Net> Nets { get; } = [];
 
     public int Count => Nets.Count;
 
@@ -31,4 +32,16 @@ internal sealed class CleanupBatch(List<Net> nets, int ops)
 
     /// <summary>How long the setup lock was held.</summary>
     public long HoldNs { get; set; }
+
+    /// <summary>Empties the batch for the next run, as a new one.</summary>
+    public void Reset()
+    {
+        Nets.Clear();
+        UnlinkMode = default;
+        Array.Clear(OpModes);
+        PreExitDone = default;
+        JoinDefaultRound.Clear();
+        LockedAt = 0;
+        HoldNs = 0;
+    }
 }

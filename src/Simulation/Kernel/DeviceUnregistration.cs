@@ -15,6 +15,8 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
 {
     private readonly Stack<KobjectRemoveCall> _kobjectRemoves = new();
     private readonly Stack<QueueKobjectsCall> _queueKobjects = new();
+    private readonly Stack<UnregisterManyCall> _unregisterManys = new();
+    private readonly Stack<DefaultDeviceExitCall> _defaultDeviceExits = new();
 
     /// <summary>The random stream deciding which devices leak a reference (created on first use).</summary>
     private RandomStream? _leakRandom;
@@ -55,17 +57,8 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     }
 
     /// <summary>default_device_exit (≤5.17, once per dying net): RTNL round trip, physical devices moved back to init_net.</summary>
-    public IEnumerable<Step> DefaultDeviceExit(PernetOp op, Net net)
-    {
-        yield return Step.Lock(k.Locks.Rtnl);
-        yield return Step.Self(k.Cpu(op.Spec.ExitNs));
-        foreach (var step in MovePhysicalDevicesHome(net))
-        {
-            yield return step;
-        }
-
-        yield return Step.Unlock(k.Locks.Rtnl);
-    }
+    /// <remarks>Pooled (<see cref="DefaultDeviceExitCall"/>): one per dying net up to 5.17.</remarks>
+    public IEnumerable<Step> DefaultDeviceExit(PernetOp op, Net net) => DefaultDeviceExitCall.Rent(this, op, net);
 
     /// <summary>
     /// default_device_exit_batch: one RTNL hold for the batch; every device of every dying net (a veth's dellink also
@@ -110,30 +103,20 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
         yield return Step.Call(k.F.RtnlUnlock, RtnlUnlock(kill));
     }
 
-    public IEnumerable<Step> MovePhysicalDevicesHome(Net net)
-    {
-        if (!net.Devices.Exists(d => d.Kind == DeviceKind.Physical))
-        {
-            yield break;
-        }
+    /// <remarks>A net without physical devices (most) gets the empty sequence, not an iterator.</remarks>
+    public IEnumerable<Step> MovePhysicalDevicesHome(Net net) =>
+        net.Devices.Exists(d => d.Kind == DeviceKind.Physical) ? MovePhysicalDevices(net) : [];
 
+    private IEnumerable<Step> MovePhysicalDevices(Net net)
+    {
         foreach (var dev in net.Devices.Where(d => d.Kind == DeviceKind.Physical).ToArray())
         {
             yield return Step.Call(k.F.DevChangeNetNamespace, registration.DeviceMove(dev, k.InitNet));
         }
     }
 
-    /// <summary>unregister_netdevice_many with RTNL held by the caller.</summary>
-    public IEnumerable<Step> UnregisterMany(List<NetDevice> devs)
-    {
-        if (devs.Count == 0)
-        {
-            yield break;
-        }
-
-        var scope = k.Policy.DecideRtnlScope(devs.Count, k.Structure.RtnlDropAroundWaits ? RtnlScope.DropAroundWaits : RtnlScope.HoldAcrossPhase);
-        yield return Step.Call(k.F.RollbackRegisteredMany, Rollback(devs, scope));
-    }
+    /// <summary>unregister_netdevice_many with RTNL held by the caller (pooled: <see cref="UnregisterManyCall"/>).</summary>
+    public IEnumerable<Step> UnregisterMany(List<NetDevice> devs) => UnregisterManyCall.Rent(this, devs);
 
     /// <summary>
     /// rollback_registered_many: close and unlist every device; flush per-CPU backlogs; synchronize_net (expedited
@@ -287,14 +270,10 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     }
 
     /// <summary>rtnl_unlock: releases RTNL, then netdev_run_todo for the devices this round unregistered.</summary>
-    public IEnumerable<Step> RtnlUnlock(List<NetDevice> todo)
-    {
-        yield return Step.Unlock(k.Locks.Rtnl);
-        if (todo.Count > 0)
-        {
-            yield return Step.Call(k.F.NetdevRunTodo, NetdevRunTodo(todo));
-        }
-    }
+    /// <remarks>Fixed steps (releasing RTNL changes no todo list): a pooled sequence, not an iterator per call.</remarks>
+    public IEnumerable<Step> RtnlUnlock(List<NetDevice> todo) => todo.Count > 0
+        ? k.S.Sequence(Step.Unlock(k.Locks.Rtnl), Step.Call(k.F.NetdevRunTodo, NetdevRunTodo(todo)))
+        : k.S.One(Step.Unlock(k.Locks.Rtnl));
 
     /// <summary>
     /// netdev_run_todo: one rcu_barrier for the round, then per device: wait for its references to drop, the RTNL
@@ -307,11 +286,11 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
         var start = k.S.Now;
         yield return Step.Call(k.F.RcuBarrier, rcu.Barrier());
         rcu.AddWait(k.S.Now - start);
-        IEnumerable<NetDevice> order = todo;
+        var order = todo;
         if (k.Structure.TodoFreeOrder == TodoFreeOrder.AnyOrder)
         {
             // Stable: devices whose references are gone first, in list order; then by release time.
-            order = todo.OrderBy(d => Math.Max(d.RefsReleasedAt, 0));
+            order = [.. todo.OrderBy(d => Math.Max(d.RefsReleasedAt, 0))];
         }
 
         foreach (var dev in order)
@@ -519,6 +498,108 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
             _dev = null!;
             _removingGroups = false;
             _next = _count;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="UnregisterMany"/> by hand: nothing for an empty list; else the policy's RTNL scope, decided at its
+    /// first step as the iterator decided it, then rollback_registered_many.
+    /// </summary>
+    private sealed class UnregisterManyCall : PooledCoroutine<UnregisterManyCall>
+    {
+        private readonly DeviceUnregistration _owner;
+        private List<NetDevice> _devs = null!;
+        private bool _started;
+
+        private UnregisterManyCall(DeviceUnregistration owner)
+            : base(owner._unregisterManys) => _owner = owner;
+
+        public static UnregisterManyCall Rent(DeviceUnregistration owner, List<NetDevice> devs)
+        {
+            var e = owner._unregisterManys.Count > 0 ? owner._unregisterManys.Pop() : new UnregisterManyCall(owner);
+            e._devs = devs;
+            e._started = false;
+            return e.Begin();
+        }
+
+        public override bool MoveNext()
+        {
+            if (_started || _devs.Count == 0)
+            {
+                return false;
+            }
+
+            _started = true;
+            var k = _owner.Context;
+            var scope = k.Policy.DecideRtnlScope(_devs.Count, k.Structure.RtnlDropAroundWaits ? RtnlScope.DropAroundWaits : RtnlScope.HoldAcrossPhase);
+            return Yield(Step.Call(k.F.RollbackRegisteredMany, _owner.Rollback(_devs, scope)));
+        }
+
+        protected override void Clear()
+        {
+            _devs = null!;
+            _started = true;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="DefaultDeviceExit"/> by hand: RTNL, the op's work, the steps of <see cref="MovePhysicalDevicesHome"/>
+    /// (asked for once RTNL is held and the work done, as the iterator asked), RTNL released.
+    /// </summary>
+    private sealed class DefaultDeviceExitCall : PooledCoroutine<DefaultDeviceExitCall>
+    {
+        private readonly DeviceUnregistration _owner;
+        private PernetOp _op = null!;
+        private Net _net = null!;
+        private IEnumerator<Step>? _moves;
+        private int _state;
+
+        private DefaultDeviceExitCall(DeviceUnregistration owner)
+            : base(owner._defaultDeviceExits) => _owner = owner;
+
+        public static DefaultDeviceExitCall Rent(DeviceUnregistration owner, PernetOp op, Net net)
+        {
+            var e = owner._defaultDeviceExits.Count > 0 ? owner._defaultDeviceExits.Pop() : new DefaultDeviceExitCall(owner);
+            e._op = op;
+            e._net = net;
+            e._state = 0;
+            return e.Begin();
+        }
+
+        public override bool MoveNext()
+        {
+            var k = _owner.Context;
+            switch (_state)
+            {
+                case 0:
+                    _state = 1;
+                    return Yield(Step.Lock(k.Locks.Rtnl));
+                case 1:
+                    _state = 2;
+                    return Yield(Step.Self(k.Cpu(_op.Spec.ExitNs)));
+                case 2:
+                    _moves ??= _owner.MovePhysicalDevicesHome(_net).GetEnumerator();
+                    if (_moves.MoveNext())
+                    {
+                        return Yield(_moves.Current);
+                    }
+
+                    _moves.Dispose();
+                    _moves = null;
+                    _state = 3;
+                    return Yield(Step.Unlock(k.Locks.Rtnl));
+                default:
+                    return false;
+            }
+        }
+
+        protected override void Clear()
+        {
+            _moves?.Dispose();
+            _moves = null;
+            _op = null!;
+            _net = null!;
+            _state = 3;
         }
     }
 }

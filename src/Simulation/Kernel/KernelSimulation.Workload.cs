@@ -235,7 +235,7 @@ internal sealed partial class KernelSimulation
             yield return Step.Sleep(gap);
             _generatorsActive++;
             _churnLeft++;
-            _s.Spawn("conn" + n++, F.ProcessRoot, ChurnProcess(churn, Lifetime(churn.Lifetime, lifetimes)));
+            _s.Spawn("conn", n++, F.ProcessRoot, ChurnProcess(churn, Lifetime(churn.Lifetime, lifetimes)));
         }
 
         ChurnFinished();
@@ -395,7 +395,11 @@ internal sealed partial class KernelSimulation
     /// What the workload does once the namespace exists: veth pairs created with one end in the namespace and the peer
     /// in the host (the host learns an nsid for it), physical devices moved in. Also decides who listens to uevents.
     /// </summary>
-    private IEnumerable<Step> AddDevices(Net net, DeviceMix mix)
+    /// <remarks>Nothing to do (no devices, no listeners drawn): the empty sequence, not an iterator per namespace.</remarks>
+    private IEnumerable<Step> AddDevices(Net net, DeviceMix mix) =>
+        mix.VethPairs == 0 && mix.Physical == 0 && _workload.Machine.UeventListeners.NetnsFraction <= 0 ? [] : AddDeviceSteps(net, mix);
+
+    private IEnumerable<Step> AddDeviceSteps(Net net, DeviceMix mix)
     {
         var fraction = _workload.Machine.UeventListeners.NetnsFraction;
         if (fraction > 0)

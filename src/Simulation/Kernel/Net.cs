@@ -16,11 +16,14 @@ internal enum NetState
 /// <summary>A simulated network namespace.</summary>
 internal sealed class Net(int id)
 {
+    private NetDeviceList _devices;
+
     public int Id { get; } = id;
 
     public NetState State { get; set; } = NetState.Setup;
 
-    public List<NetDevice> Devices { get; } = [];
+    /// <summary>The devices in this namespace, stored in the net (a reference to its field: add and remove in place).</summary>
+    public ref NetDeviceList Devices => ref _devices;
 
     public bool HasUeventSocket { get; set; }
 

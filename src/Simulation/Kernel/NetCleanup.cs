@@ -15,6 +15,7 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
     private readonly WaitQueue _workerWait = new(k.S);
     private readonly Stack<PlainOpsExit> _plainOpsExits = new();
     private readonly Stack<PlainExitCall> _plainExitCalls = new();
+    private readonly Stack<CleanupBatch> _batches = new();
     private bool _workPending;
     private bool _workerBusy;
 
@@ -130,14 +131,12 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
         }
 
         var admission = k.Policy.DecideBatch(queued);
-        var nets = new List<Net>(admission.Take);
+        var batch = _batches.Count > 0 ? _batches.Pop() : new CleanupBatch(ops.Count);
         for (var i = 0; i < admission.Take; i++)
         {
-            nets.Add(CleanupList[^1]);
+            batch.Nets.Add(CleanupList[^1]);
             CleanupList.RemoveAt(CleanupList.Count - 1);
         }
-
-        var batch = new CleanupBatch(nets, ops.Count);
 
         if (admission.Requeue && CleanupList.Count > 0)
         {
@@ -209,9 +208,9 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
         for (var i = ops.Count - 1; i >= 0; i--)
         {
             var op = ops[i];
-            yield return Step.Call(k.F.OpsExitList, op.Behaviour is PernetOpBehaviour.Tunnel or PernetOpBehaviour.DefaultDevice or PernetOpBehaviour.Uevent or PernetOpBehaviour.Loopback
+            yield return Step.Call(k.F.OpsExitList, op.Behaviour is PernetOpBehaviour.Tunnel or PernetOpBehaviour.DefaultDevice or PernetOpBehaviour.Uevent
                 ? OpsExitList(op, batch, batch.OpModes[i])
-                : PlainOpsExit.Rent(_plainOpsExits, k, this, op, batch, batch.OpModes[i]));
+                : op.Behaviour == PernetOpBehaviour.Loopback ? k.S.Sequence() : PlainOpsExit.Rent(_plainOpsExits, k, this, op, batch, batch.OpModes[i]));
             if (scope.ReleaseEveryOps > 0 && ++sinceRelease >= scope.ReleaseEveryOps && i > 0)
             {
                 // The policy lets creators in mid-batch; under the exclusive lock that breaks exclusion (§8).
@@ -223,9 +222,9 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
 
         // 8. Free phase: each op frees its per-net data.
         long free = 0;
-        foreach (var op in ops)
+        for (var i = 0; i < ops.Count; i++)
         {
-            free += op.Spec.FreeNs;
+            free += ops[i].Spec.FreeNs;
         }
 
         yield return Step.Run(k.F.OpsFreeList, k.Cpu(free * batch.Count));
@@ -266,6 +265,8 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
         Batches++;
         LastBatchSize = batch.Count;
         LastBatchHold = batch.HoldNs;
+        batch.Reset();
+        _batches.Push(batch);
     }
 
     /// <summary>
@@ -390,10 +391,9 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
                 }
 
                 break;
-            case PernetOpBehaviour.Loopback:
-                break;
             default:
-                // Every other op: PlainOpsExit, a pooled coroutine (the caller picks it).
+                // Loopback: nothing (the caller calls an empty pooled coroutine); every other op: PlainOpsExit, a
+                // pooled coroutine (the caller picks it).
                 throw new InvalidOperationException($"ops_exit_list of {op.Name}: behaviour {op.Behaviour} runs as {nameof(PlainOpsExit)}");
         }
     }

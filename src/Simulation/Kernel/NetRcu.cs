@@ -10,6 +10,10 @@ namespace NetnsPolicy.Simulation.Kernel;
 /// </summary>
 internal sealed class NetRcu(KernelContext k)
 {
+    private readonly Stack<SynchronizeNetCall> _synchronizeNets = new();
+
+    private KernelContext K => k;
+
     /// <summary>Time the teardown path spent waiting for grace periods and barriers.</summary>
     public long CleanupWaitNs { get; private set; }
 
@@ -32,22 +36,61 @@ internal sealed class NetRcu(KernelContext k)
     public GracePeriodMode SynchronizeNetDefault(bool rtnlHeld) =>
         rtnlHeld || k.Structure.SynchronizeNetExpedited == SynchronizeNetExpedited.RtnlHeldOrCleanupNet ? GracePeriodMode.Expedited : GracePeriodMode.Normal;
 
-    public IEnumerable<Step> SynchronizeNet(GracePeriodMode mode, long cookie)
-    {
-        var start = k.S.Now;
-        var wait = mode == GracePeriodMode.Overlapped ? Step.CondSyncRcu(cookie) : SyncStep(mode);
-        if (wait is { } w)
-        {
-            yield return Step.Call(k.F.SynchronizeNet, Wait(w));
-        }
-
-        CleanupWaitNs += k.S.Now - start;
-    }
+    /// <remarks>Pooled (<see cref="SynchronizeNetCall"/>; issue 16, churn allocations).</remarks>
+    public IEnumerable<Step> SynchronizeNet(GracePeriodMode mode, long cookie) => SynchronizeNetCall.Rent(this, mode, cookie);
 
     /// <summary>rcu_barrier: its own cost, then a wait for every callback queued so far.</summary>
-    public IEnumerable<Step> Barrier()
+    /// <remarks>Two fixed steps: a pooled coroutine (<see cref="Scheduler.Sequence(Step, Step)"/>), not an iterator per call.</remarks>
+    public IEnumerable<Step> Barrier() =>
+        k.S.Sequence(Step.Self(k.Cpu(k.Profile.Rcu.RcuBarrierBaseNs + (k.Profile.Rcu.RcuBarrierPerCpuNs * k.S.Cpus))), Step.RcuBarrier());
+
+    /// <summary>
+    /// <see cref="SynchronizeNet"/> as a pooled coroutine: at its first step it notes the time and calls the wait
+    /// (none for a mode without one), at the next it adds the time waited, as the iterator it replaces did.
+    /// </summary>
+    private sealed class SynchronizeNetCall : PooledCoroutine<SynchronizeNetCall>
     {
-        yield return Step.Self(k.Cpu(k.Profile.Rcu.RcuBarrierBaseNs + (k.Profile.Rcu.RcuBarrierPerCpuNs * k.S.Cpus)));
-        yield return Step.RcuBarrier();
+        private readonly NetRcu _owner;
+        private GracePeriodMode _mode;
+        private long _cookie;
+        private long _start;
+        private int _state;
+
+        private SynchronizeNetCall(NetRcu owner)
+            : base(owner._synchronizeNets) => _owner = owner;
+
+        public static SynchronizeNetCall Rent(NetRcu owner, GracePeriodMode mode, long cookie)
+        {
+            var e = owner._synchronizeNets.Count > 0 ? owner._synchronizeNets.Pop() : new SynchronizeNetCall(owner);
+            e._mode = mode;
+            e._cookie = cookie;
+            e._state = 0;
+            return e.Begin();
+        }
+
+        public override bool MoveNext()
+        {
+            var k = _owner.K;
+            if (_state == 0)
+            {
+                _state = 1;
+                _start = k.S.Now;
+                var wait = _mode == GracePeriodMode.Overlapped ? Step.CondSyncRcu(_cookie) : SyncStep(_mode);
+                if (wait is { } w)
+                {
+                    return Yield(Step.Call(k.F.SynchronizeNet, _owner.Wait(w)));
+                }
+            }
+
+            if (_state == 1)
+            {
+                _state = 2;
+                _owner.CleanupWaitNs += k.S.Now - _start;
+            }
+
+            return false;
+        }
+
+        protected override void Clear() => _state = 2;
     }
 }

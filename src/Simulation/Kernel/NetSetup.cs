@@ -87,8 +87,10 @@ internal sealed class NetSetup(KernelContext k, IReadOnlyList<PernetOp> ops, Nsi
     /// <summary>setup_net: every op's init in registration order (per-CPU control sockets for each possible CPU).</summary>
     private IEnumerable<Step> SetupNet(Net net)
     {
-        foreach (var op in ops)
+        for (var i = 0; i < ops.Count; i++)
         {
+            var op = ops[i];
+
             // Most inits are pure CPU work: one segment charged to the op's function, no coroutine.
             if (op.Behaviour == PernetOpBehaviour.Plain && !op.Spec.InitTakesRtnl)
             {
@@ -103,7 +105,22 @@ internal sealed class NetSetup(KernelContext k, IReadOnlyList<PernetOp> ops, Nsi
 
     private long InitCost(PernetOp op) => k.Cpu(op.Spec.InitNs + ((long)op.Spec.PerCpuSockets * op.Spec.PerCpuSocketNs * k.PossibleCpus));
 
+    /// <summary>
+    /// An op's init that is not a single CPU segment. One that registers no device is a fixed sequence (RTNL around
+    /// its work, or the work alone), a pooled coroutine; a device-registering one is <see cref="DeviceOpInit"/>.
+    /// </summary>
     private IEnumerable<Step> OpInit(PernetOp op, Net net)
+    {
+        if (op.Behaviour is PernetOpBehaviour.Loopback or PernetOpBehaviour.Tunnel)
+        {
+            return DeviceOpInit(op, net);
+        }
+
+        var cost = InitCost(op);
+        return op.Spec.InitTakesRtnl ? k.S.Sequence(Step.Lock(k.Locks.Rtnl), Step.Self(cost), Step.Unlock(k.Locks.Rtnl)) : k.S.One(Step.Self(cost));
+    }
+
+    private IEnumerable<Step> DeviceOpInit(PernetOp op, Net net)
     {
         var cost = InitCost(op);
         switch (op.Behaviour)
@@ -121,19 +138,6 @@ internal sealed class NetSetup(KernelContext k, IReadOnlyList<PernetOp> ops, Nsi
                 k.S.ChargeDevices(1);
                 yield return Step.Call(k.F.RegisterNetdevice, registration.RegisterNetdevice(new NetDevice(op.TunnelDevice!, DeviceKind.Tunnel, net, op.TunnelDevice!.Name + "0")));
                 yield return Step.Unlock(k.Locks.Rtnl);
-                break;
-            default:
-                if (op.Spec.InitTakesRtnl)
-                {
-                    yield return Step.Lock(k.Locks.Rtnl);
-                }
-
-                yield return Step.Self(cost);
-                if (op.Spec.InitTakesRtnl)
-                {
-                    yield return Step.Unlock(k.Locks.Rtnl);
-                }
-
                 break;
         }
     }

@@ -12,6 +12,7 @@ namespace NetnsPolicy.Simulation.Kernel;
 internal sealed class UeventBroadcast(KernelContext k)
 {
     private readonly Stack<UeventCall> _uevents = new();
+    private readonly Stack<SocketCall> _socketCalls = new();
 
     private KernelContext Context => k;
 
@@ -60,23 +61,15 @@ internal sealed class UeventBroadcast(KernelContext k)
     }
 
     /// <summary>uevent_net_init: the net's uevent socket joins uevent_sock_list under uevent_sock_mutex.</summary>
-    public IEnumerable<Step> NetInit(Net net, long cost)
-    {
-        yield return Step.Lock(k.Locks.UeventSock);
-        yield return Step.Self(cost);
-        AddSocket(net);
-        yield return Step.Unlock(k.Locks.UeventSock);
-    }
+    /// <remarks>Pooled (<see cref="SocketCall"/>), as <see cref="NetExit"/>.</remarks>
+    public IEnumerable<Step> NetInit(Net net, long cost) => SocketCall.Rent(this, net, null, cost);
 
     /// <summary>uevent_net_exit: remove this net's uevent socket; ≤4.17 searches the socket list linearly.</summary>
-    public IEnumerable<Step> NetExit(PernetOp op, Net net)
-    {
-        yield return Step.Lock(k.Locks.UeventSock);
-        var cost = k.Costs.UeventNetExitBaseNs + op.Spec.ExitNs + (k.Structure.UeventNetExitLinear ? Sockets * k.Costs.UeventNetExitPerSocketNs : 0);
-        yield return Step.Self(k.UeventCpu(cost));
-        RemoveSocket(net);
-        yield return Step.Unlock(k.Locks.UeventSock);
-    }
+    public IEnumerable<Step> NetExit(PernetOp op, Net net) => SocketCall.Rent(this, net, op, 0);
+
+    /// <summary>uevent_net_exit's cost, read once uevent_sock_mutex is held (the socket list's length at that moment).</summary>
+    private long NetExitCost(PernetOp op) =>
+        k.UeventCpu(k.Costs.UeventNetExitBaseNs + op.Spec.ExitNs + (k.Structure.UeventNetExitLinear ? Sockets * k.Costs.UeventNetExitPerSocketNs : 0));
 
     /// <summary>
     /// kobject_uevent: build the environment, take the global uevent_sock_mutex, and (≤4.17) visit every netns's uevent
@@ -184,6 +177,68 @@ internal sealed class UeventBroadcast(KernelContext k)
         {
             _dev = null!;
             _state = 4;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="NetInit"/> (no op) or <see cref="NetExit"/> (its op) by hand: uevent_sock_mutex, the work — an exit's
+    /// cost read once the mutex is held, as the iterators read it — the socket added or removed, the mutex released.
+    /// </summary>
+    private sealed class SocketCall : PooledCoroutine<SocketCall>
+    {
+        private readonly UeventBroadcast _owner;
+        private Net _net = null!;
+        private PernetOp? _exitOp;
+        private long _initCost;
+        private int _state;
+
+        private SocketCall(UeventBroadcast owner)
+            : base(owner._socketCalls) => _owner = owner;
+
+        public static SocketCall Rent(UeventBroadcast owner, Net net, PernetOp? exitOp, long initCost)
+        {
+            var e = owner._socketCalls.Count > 0 ? owner._socketCalls.Pop() : new SocketCall(owner);
+            e._net = net;
+            e._exitOp = exitOp;
+            e._initCost = initCost;
+            e._state = 0;
+            return e.Begin();
+        }
+
+        public override bool MoveNext()
+        {
+            var o = _owner;
+            var k = o.Context;
+            switch (_state)
+            {
+                case 0:
+                    _state = 1;
+                    return Yield(Step.Lock(k.Locks.UeventSock));
+                case 1:
+                    _state = 2;
+                    return Yield(Step.Self(_exitOp is { } op ? o.NetExitCost(op) : _initCost));
+                case 2:
+                    if (_exitOp is null)
+                    {
+                        o.AddSocket(_net);
+                    }
+                    else
+                    {
+                        o.RemoveSocket(_net);
+                    }
+
+                    _state = 3;
+                    return Yield(Step.Unlock(k.Locks.UeventSock));
+                default:
+                    return false;
+            }
+        }
+
+        protected override void Clear()
+        {
+            _net = null!;
+            _exitOp = null;
+            _state = 3;
         }
     }
 }
