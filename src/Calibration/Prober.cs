@@ -193,7 +193,7 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
         var name = $"burst-{n}-veth";
         WriteWorkload(workloads, name, host, $"{n} netns, each with a veth pair whose peer is in the host, destroyed at once while a probe creates a netns every {options.ProbeIntervalMs} ms.", new JsonObject
         {
-            ["burst"] = new JsonObject { ["count"] = n, ["devices"] = new JsonObject { ["veth_pairs"] = 1 }, ["create_parallelism"] = 1, ["destroy_after_ms"] = 10 },
+            ["burst"] = new JsonObject { ["count"] = n, ["devices"] = new JsonObject { ["veth_pairs"] = 1 }, ["create_parallelism"] = 1, ["destroy_after_ms"] = 10, ["release"] = "umount" },
             ["probe"] = new JsonObject { ["interval_ms"] = options.ProbeIntervalMs, ["stop_ms"] = Math.Round(Percentile(runs.Select(r => r.ProbeRanMs).ToList(), 0.5), 1) },
         });
         return new Experiment

@@ -62,4 +62,9 @@ internal sealed class KernelFunctions(Profiler p)
     public int SysfsRemoveGroups { get; } = p.Func("sysfs_remove_groups");
     public int KworkerHighpri { get; } = p.Func("kworker/N:1H");
     public int FlushBacklog { get; } = p.Func("flush_backlog");
+
+    /// <summary>Interned on first use only (a burst released by umount), so other runs number their functions as before.</summary>
+    public int NamespaceUnlock => _namespaceUnlock ??= p.Func("namespace_unlock");
+
+    private int? _namespaceUnlock;
 }

@@ -161,9 +161,20 @@ internal sealed partial class KernelSimulation
         _cleanup.BurstNetsLeft = created.Count;
         _burstCount = created.Count;
         _profiler.WindowStart = _s.Now;
+        var umount = burst.Release == "umount";
         foreach (var net in created)
         {
             net.FromBurst = true;
+            if (umount)
+            {
+                // umount2(MNT_DETACH) of the netns's /run/netns bind mount: do_umount → namespace_unlock() waits in
+                // synchronize_rcu_expedited() before the mntput of the unmounted mount (fs/namespace.c; 6.18 has no
+                // deferred variant: no defer_free_mounts in this host's kallsyms), whose final dput of the nsfs dentry
+                // drops the netns reference (nsfs_evict → put_net). One thread, so the releases are spread out by
+                // grace periods and the netns reach cleanup_list over that time, not at one instant.
+                yield return Step.Call(F.NamespaceUnlock, _netRcu.Wait(Step.SyncRcuExpedited()));
+            }
+
             yield return Step.Call(F.PutNet, _cleanup.PutNet(net));
         }
 

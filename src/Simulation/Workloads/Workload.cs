@@ -112,6 +112,13 @@ public sealed record BurstSpec
 
     /// <summary>Pause between the last creation and the release of them all.</summary>
     public double DestroyAfterMs { get; init; } = 10;
+
+    /// <summary>
+    /// How each namespace's last reference goes: <c>exit</c> (its owner process exits: every release at once) or
+    /// <c>umount</c> (one thread unmounts each <c>/run/netns</c> bind mount in turn, as <c>ip netns del</c> and
+    /// <c>netns-policy probe</c> do: each umount waits for an expedited grace period in namespace_unlock first).
+    /// </summary>
+    public string Release { get; init; } = "exit";
 }
 
 /// <summary>k parallel loops of m serial create-then-destroy cycles (<c>unshare -n /bin/true</c>).</summary>

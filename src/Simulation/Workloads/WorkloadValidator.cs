@@ -70,6 +70,7 @@ internal static class WorkloadValidator
             Check(b.Count is >= 1 and <= MaxNamespaces, "burst.count", $"must be between 1 and {MaxNamespaces}, got {b.Count}");
             Check(b.CreateParallelism is >= 1 and <= 1024, "burst.create_parallelism", $"must be between 1 and 1024, got {b.CreateParallelism}");
             Check(double.IsFinite(b.DestroyAfterMs) && b.DestroyAfterMs >= 0, "burst.destroy_after_ms", $"must be ≥ 0, got {b.DestroyAfterMs}");
+            Check(b.Release is "exit" or "umount", "burst.release", $"must be \"exit\" or \"umount\", got \"{b.Release}\"");
             CheckDevices(b.Devices, "burst.devices");
         }
 

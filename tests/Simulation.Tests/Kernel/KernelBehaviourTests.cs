@@ -20,6 +20,20 @@ public sealed class KernelBehaviourTests
     }
 
     [Test]
+    public void Release_BurstByUmount_EachReleaseWaitsAnExpeditedGracePeriod()
+    {
+        // namespace_unlock's synchronize_rcu_expedited per umount, one release after the other; every net is still
+        // freed, and the RCU-safety and conservation oracles hold.
+        var exit = Sim.Workload("seed-1000-debug") with { Burst = new BurstSpec { Count = 300 } };
+        var umount = exit with { Burst = exit.Burst! with { Release = "umount" } };
+        var a = Sim.Run(exit);
+        var b = Sim.Run(umount);
+        Assert.That(b.Rcu.SynchronizeExpedited, Is.GreaterThanOrEqualTo(a.Rcu.SynchronizeExpedited + 300));
+        Assert.That(b.Series.Batches.Sum(x => x[2]), Is.EqualTo(300));
+        Assert.That(b.OracleViolations, Is.Empty);
+    }
+
+    [Test]
     public void Batching_SeedBurst_CutsWorstCreationLatency()
     {
         var w = Sim.SeedBurst(1000) with { Probe = new ProbeSpec { IntervalMs = 10 } };

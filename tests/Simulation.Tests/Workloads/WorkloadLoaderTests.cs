@@ -44,6 +44,7 @@ public sealed class WorkloadLoaderTests
     [TestCase("""{ "name": "t", "burst": { "count": 1 }, "stop": { "mode": "forever" } }""", "stop.mode", "drain or duration")]
     [TestCase("""{ "name": "t", "burst": { "count": 1 }, "bogus": 1 }""", "bogus", "unknown field 'bogus' in the workload")]
     [TestCase("""{ "name": "t", "burst": { "count": "ten" } }""", "burst.count", "invalid workload")]
+    [TestCase("""{ "name": "t", "burst": { "count": 5, "release": "kill" } }""", "burst.release", "\"exit\" or \"umount\"")]
     [TestCase("""{ "name": "t" }""", "$", "does nothing")]
     [TestCase("""{ "name": "", "burst": { "count": 1 } }""", "name", "non-empty")]
     [TestCase("""{ "name": "t", "probe": { "interval_ms": 10 } }""", "probe.stop_ms", "probe-only")]
