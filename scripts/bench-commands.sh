@@ -4,7 +4,9 @@
 #   scripts/bench-commands.sh [RUNS]            RUNS rounds (default 7) of the quick commands, TOURNAMENT_RUNS (default 3)
 #                                               rounds of the tournament; the commands alternate within each round so a
 #                                               load change on a shared machine hits them all alike.
-#   EXTRA_CLI=DIR scripts/bench-commands.sh     also times DIR/netns-policy (e.g. a ReadyToRun publish) on `simulate`.
+#   EXTRA_CLI=DIR scripts/bench-commands.sh     also times DIR/netns-policy (e.g. a ReadyToRun publish, or a copy of an
+#                                               older build's output for a before/after in one sitting) on `simulate`
+#                                               and, unless SKIP_TOURNAMENT, on the tournament.
 #   SKIP_DOTNET_RUN=1 / SKIP_TOURNAMENT=1       leave those out.
 #
 # Every run goes through /usr/bin/time -v (peak RSS, CPU); wall time is taken with nanosecond clock reads around it.
@@ -40,6 +42,7 @@ add "simulate (dotnet dll)" "dotnet $CLI_DIR/netns-policy.dll simulate seed-1000
 [[ -n ${SKIP_DOTNET_RUN:-} ]] || add "simulate (dotnet run, README)" "dotnet run --project src/Cli -c Release -- simulate seed-1000-maxcpus1"
 QUICK=${#NAMES[@]}
 [[ -n ${SKIP_TOURNAMENT:-} ]] || add "tournament main.json (apphost)" "$CLI_DIR/netns-policy tournament tournaments/main.json --out $TMP/tournament"
+[[ -n ${SKIP_TOURNAMENT:-} || -z ${EXTRA_CLI:-} ]] || add "tournament ($EXTRA_CLI)" "$EXTRA_CLI/netns-policy tournament tournaments/main.json --out $TMP/tournament-extra"
 
 run_one() { # index round
   local i=$1 r=$2 t0 t1

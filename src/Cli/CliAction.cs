@@ -55,6 +55,7 @@ internal static class CliAction
             return ExitCodes.BadInput;
         }
 
+        CliCommands.AddExitCodesToHelp(parse);
         return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 

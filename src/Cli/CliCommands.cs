@@ -19,11 +19,19 @@ internal static class CliCommands
         root.Subcommands.Add(ProbeCommand.Create());
         root.Subcommands.Add(CalibrateCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
-        foreach (var command in root.Subcommands)
-        {
-            command.Description += "\n\n" + ExitCodes.Summary;
-        }
-
         return root;
+    }
+
+    /// <summary>
+    /// Adds the exit codes to the description of the command whose help is shown, when it is not the root (whose own
+    /// description has them): in the root's command list they would repeat under every command.
+    /// </summary>
+    public static void AddExitCodesToHelp(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        if (parse.Action is System.CommandLine.Help.HelpAction && parse.CommandResult.Command is { } shown and not RootCommand)
+        {
+            shown.Description += "\n\n" + ExitCodes.Summary;
+        }
     }
 }

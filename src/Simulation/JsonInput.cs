@@ -3,9 +3,13 @@ using System.Text.Json.Serialization;
 
 namespace NetnsPolicy.Simulation;
 
-/// <summary>Strict JSON reading shared by workloads and kernel profiles: snake_case, unknown fields rejected.</summary>
+/// <summary>
+/// Strict JSON reading shared by workloads and kernel profiles: snake_case, unknown fields rejected. Read by
+/// <see cref="JsonRecordReader"/>, which follows <see cref="Options"/> without the serializer's per-type metadata.
+/// </summary>
 internal static class JsonInput
 {
+    /// <summary>The serializer options the formats are defined by (what <see cref="JsonRecordReader"/> reads as).</summary>
     public static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -16,12 +20,16 @@ internal static class JsonInput
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
     };
 
-    /// <summary>Deserializes <paramref name="json"/>; a syntax or type error becomes a field error naming the path.</summary>
+    /// <summary>
+    /// Reads <paramref name="json"/>, the fields it leaves out at their initializers' values; a syntax or type error
+    /// becomes a field error naming the path.
+    /// </summary>
     public static T Parse<T>(string json, string what)
+        where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(json, Options)
+            return JsonRecordReader.Read<T>(json)
                 ?? throw new InputValidationException("$", $"the {what} is empty (null)");
         }
         catch (JsonException e)

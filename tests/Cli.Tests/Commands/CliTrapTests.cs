@@ -105,6 +105,14 @@ public sealed class CliTrapTests
         Assert.That(outcome.Out, Does.Contain("Exit codes: 0 ok; 1 a tournament gate failed; 2 bad input"), outcome.ToString);
     }
 
+    [TestCase("--help")]
+    [TestCase("tournament --help")]
+    public async Task Help_Command_ListsExitCodesOnce(string command)
+    {
+        var outcome = await CliHarness.RunAsync(command.Split(' ')).ConfigureAwait(false);
+        Assert.That(outcome.Out.Split("Exit codes:").Length - 1, Is.EqualTo(1), outcome.ToString);
+    }
+
     [Test]
     public async Task Tournament_ShippedName_ResolvedOrClosestNamed()
     {
