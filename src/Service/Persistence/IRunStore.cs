@@ -100,6 +100,9 @@ internal interface IRunStore : IDisposable
     /// <summary>Ids of the tournaments stored as running, oldest first (what a cluster's sweep takes over when unheld).</summary>
     List<string> RunningTournamentIds();
 
+    /// <summary>One stored tournament, or null when there is none by that id.</summary>
+    StoredTournament? GetTournament(string id);
+
     /// <summary>Every stored tournament, oldest first.</summary>
     List<StoredTournament> ListTournaments();
 

@@ -564,24 +564,38 @@ internal abstract class SqlRunStore : IRunStore
         return ReadIds(command);
     }
 
+    private const string SelectTournament = """
+        SELECT id, name, owner, state, status_detail, definition, time_budget_ms, simulations_total, created_at, finished_at
+        FROM tournaments
+        """;
+
+    public StoredTournament? GetTournament(string id)
+    {
+        using var connection = Connect();
+        using var command = Command(connection, SelectTournament + " WHERE id = @id");
+        Add(command, "id", id);
+        using var r = command.ExecuteReader();
+        return r.Read() ? ReadTournament(r) : null;
+    }
+
     public List<StoredTournament> ListTournaments()
     {
         using var connection = Connect();
-        using var command = Command(connection, """
-            SELECT id, name, owner, state, status_detail, definition, time_budget_ms, simulations_total, created_at, finished_at
-            FROM tournaments ORDER BY id
-            """);
+        using var command = Command(connection, SelectTournament + " ORDER BY id");
         using var r = command.ExecuteReader();
         var list = new List<StoredTournament>();
         while (r.Read())
         {
-            list.Add(new StoredTournament(Text(r, "id"), Text(r, "name"), Text(r, "owner"), StoreNames.ParseTournamentState(Text(r, "state")), Text(r, "status_detail"), Text(r, "definition"),
-                OptionalInteger(r, "time_budget_ms") is { } budget ? TimeSpan.FromMilliseconds(budget) : null, (int)Integer(r, "simulations_total"),
-                DateTimeOffset.FromUnixTimeMilliseconds(Integer(r, "created_at")), Time(r, "finished_at")));
+            list.Add(ReadTournament(r));
         }
 
         return list;
     }
+
+    private static StoredTournament ReadTournament(DbDataReader r) =>
+        new(Text(r, "id"), Text(r, "name"), Text(r, "owner"), StoreNames.ParseTournamentState(Text(r, "state")), Text(r, "status_detail"), Text(r, "definition"),
+            OptionalInteger(r, "time_budget_ms") is { } budget ? TimeSpan.FromMilliseconds(budget) : null, (int)Integer(r, "simulations_total"),
+            DateTimeOffset.FromUnixTimeMilliseconds(Integer(r, "created_at")), Time(r, "finished_at"));
 
     public void ThrowIfUnwritable()
     {

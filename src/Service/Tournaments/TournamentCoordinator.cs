@@ -165,7 +165,7 @@ internal sealed partial class TournamentCoordinator(
                 return AdoptOutcome.Elsewhere;
             }
 
-            return store.ListTournaments().FirstOrDefault(t => t.Id == id) is { } stored ? Adopt(stored) : AdoptOutcome.NotFound;
+            return store.GetTournament(id) is { } stored ? Adopt(stored) : AdoptOutcome.NotFound;
         }
     }
 
@@ -236,7 +236,7 @@ internal sealed partial class TournamentCoordinator(
 
     public TournamentSnapshot Get(string id) =>
         _tournaments.TryGetValue(id, out var live) ? live.ToSnapshot()
-        : store.ListTournaments().FirstOrDefault(t => t.Id == id) is { } stored ? ToSnapshot(stored)
+        : store.GetTournament(id) is { } stored ? ToSnapshot(stored)
         : throw new TournamentNotFoundException(id);
 
     /// <summary>Tournaments newest first, from the store (live ones as they are now), without artifacts.</summary>
@@ -251,7 +251,7 @@ internal sealed partial class TournamentCoordinator(
     /// <summary>Deletes a finished tournament (owner or admin); returns the results deleted with it.</summary>
     public int Delete(string id, string? caller, bool admin)
     {
-        var stored = store.ListTournaments().FirstOrDefault(t => t.Id == id) ?? throw new TournamentNotFoundException(id);
+        var stored = store.GetTournament(id) ?? throw new TournamentNotFoundException(id);
         if (!RunOwnership.MayChange(stored.Owner, caller, admin))
         {
             throw new RunAccessDeniedException(id, "tournament_id");
@@ -290,14 +290,14 @@ internal sealed partial class TournamentCoordinator(
             // Not held by this process: followed in the store until it ends, as another process sharing the store (a
             // silo of a cluster) runs it. Its results and artifacts are that process's (and, after a restart, any
             // process's that rebuilds it); the final message here carries its outcome.
-            var stored = store.ListTournaments().FirstOrDefault(t => t.Id == id) ?? throw new TournamentNotFoundException(id);
+            var stored = store.GetTournament(id) ?? throw new TournamentNotFoundException(id);
             while (stored.State == TournamentState.Running && !_tournaments.TryGetValue(id, out live))
             {
                 var done = store.CountTournamentResults(id);
                 yield return new TournamentProgressUpdate(id, stored.State, done, stored.SimulationsTotal,
                     stored.SimulationsTotal == 0 ? 0 : Math.Min(1, (double)done / stored.SimulationsTotal), null, null);
                 await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken).ConfigureAwait(false);
-                stored = store.ListTournaments().FirstOrDefault(t => t.Id == id) ?? throw new TournamentNotFoundException(id);
+                stored = store.GetTournament(id) ?? throw new TournamentNotFoundException(id);
             }
 
             if (live is null)

@@ -316,6 +316,23 @@ public sealed class RunStoreContractTests(Type engineType)
     }
 
     [Test]
+    public void GetTournament_ByIdAsListedOrNullWhenMissing()
+    {
+        var store = Open();
+        store.InsertTournament(Tournament("01TTTTTTTTTTTTTTTTTTTTTTTB", TimeSpan.FromSeconds(90)));
+        store.InsertTournament(Tournament("01TTTTTTTTTTTTTTTTTTTTTTTA", null));
+        store.FinishTournament("01TTTTTTTTTTTTTTTTTTTTTTTB", TournamentState.Passed, "", T0.AddMinutes(2));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(store.GetTournament("01TTTTTTTTTTTTTTTTTTTTTTTB"), Is.EqualTo(store.ListTournaments()[1]));
+            Assert.That(store.GetTournament("01TTTTTTTTTTTTTTTTTTTTTTTB")!.State, Is.EqualTo(TournamentState.Passed));
+            Assert.That(store.GetTournament("01TTTTTTTTTTTTTTTTTTTTTTTA")!.TimeBudget, Is.Null);
+            Assert.That(store.GetTournament("01TTTTTTTTTTTTTTTTTTTTTTTC"), Is.Null);
+        });
+    }
+
+    [Test]
     public void UsedBytes_AfterDeletingARun_Smaller()
     {
         var store = Open();
