@@ -11,7 +11,8 @@
 #
 # Every run goes through /usr/bin/time -v (peak RSS, CPU); wall time is taken with nanosecond clock reads around it.
 # /proc/loadavg is recorded before each run. Output: one line per command with median and range of the wall time, its
-# ratio to the hello-world's median, median user+sys CPU and peak RSS, and the load averages seen.
+# ratio to the hello-world's median, median user+sys CPU (to the millisecond, from bash's `times`) and peak RSS, and the
+# load averages seen.
 # The CLI is used as built: `dotnet build src/Cli -c Release` first (the script builds it when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,12 +51,24 @@ run_one() { # index round
   t0=$(date +%s%N)
   # A command's own exit status is recorded, not fatal: `tournament` exits non-zero when a gate fails, after all its work.
   local rc=0
-  /usr/bin/time -v -o "$TMP/time.$i.$r" ${CMDS[$i]} >"$TMP/out.$i.$r" 2>"$TMP/err.$i.$r" || rc=$?
+  # In a subshell, so that bash's `times` gives the command's user+sys to the millisecond (GNU time's has 10 ms steps).
+  (
+    sub=0
+    /usr/bin/time -v -o "$TMP/time.$i.$r" ${CMDS[$i]} >"$TMP/out.$i.$r" 2>"$TMP/err.$i.$r" || sub=$?
+    times >"$TMP/times"
+    exit "$sub"
+  ) || rc=$?
   echo "$rc" >>"$TMP/rc.$i"
   grep -q 'Exit status' "$TMP/time.$i.$r" || { echo "FAILED to run: ${CMDS[$i]}" >&2; cat "$TMP/err.$i.$r" >&2; exit 1; }
   t1=$(date +%s%N)
   echo $(((t1 - t0) / 1000000)) >>"$TMP/wall.$i"
-  awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%d\n", (u+s)*1000}' "$TMP/time.$i.$r" >>"$TMP/cpu.$i"
+  if [[ -s $TMP/times ]]; then
+    # The second line: the children's user and system time, e.g. "0m0.112s 0m0.021s".
+    awk 'NR == 2 {split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d\n", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000 + 0.5}' "$TMP/times" >>"$TMP/cpu.$i"
+  else
+    awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%d\n", (u+s)*1000}' "$TMP/time.$i.$r" >>"$TMP/cpu.$i"
+  fi
+  rm -f "$TMP/times"
   awk -F': ' '/Maximum resident set size/ {printf "%d\n", $2/1024}' "$TMP/time.$i.$r" >>"$TMP/rss.$i"
 }
 
