@@ -65,6 +65,62 @@ public sealed class SchedulerTests
     }
 
     [Test]
+    public void Run_NonPreemptibleLongRunnerPastItsSlice_KeepsTheCpuUntilItEnds()
+    {
+        var h = new EngineHarness(cpus: 1, sliceNs: 2_000_000);
+        h.Scheduler.PreemptAtCondReschedOnly = true;
+        long shortDone = 0;
+        IEnumerable<Step> Long()
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                yield return Step.Run(h.Work, 1_000_000);
+            }
+        }
+
+        IEnumerable<Step> Short()
+        {
+            yield return Step.Run(h.Work, 100_000);
+            shortDone = h.Now;
+        }
+
+        h.Spawn("long", Long());
+        h.Spawn("short", Short());
+        h.RunAll();
+        Assert.That(shortDone, Is.EqualTo(10_100_000), "PREEMPT_NONE: no step boundary is a scheduling point without cond_resched");
+    }
+
+    [Test]
+    public void Run_NonPreemptibleLongRunnerAtCondResched_YieldsOnceItsSliceIsOver()
+    {
+        var h = new EngineHarness(cpus: 1, sliceNs: 2_000_000);
+        h.Scheduler.PreemptAtCondReschedOnly = true;
+        long shortDone = 0;
+        IEnumerable<Step> Long()
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                yield return Step.Run(h.Work, 1_000_000);
+                if (i == 4)
+                {
+                    yield return Step.CondResched();
+                }
+            }
+        }
+
+        IEnumerable<Step> Short()
+        {
+            yield return Step.Run(h.Work, 100_000);
+            shortDone = h.Now;
+        }
+
+        h.Spawn("long", Long());
+        h.Spawn("short", Short());
+        h.RunAll();
+        Assert.That(shortDone, Is.EqualTo(5_100_000), "the first cond_resched past the 2 ms slice (after 5 ms) gives the CPU away");
+    }
+
+    [Test]
     public void Sleep_ReleasesTheCpu()
     {
         var h = new EngineHarness(cpus: 1);
