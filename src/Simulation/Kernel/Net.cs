@@ -13,45 +13,69 @@ internal enum NetState
     Freed,
 }
 
-/// <summary>A simulated network namespace.</summary>
-internal sealed class Net(int id)
+/// <summary>
+/// A simulated network namespace: its id and the run's <see cref="NetTable"/>, whose slot for the id holds its state
+/// (the properties return references into it: set and add in place). Two handles are the same net when their ids and
+/// tables are.
+/// </summary>
+internal readonly struct Net : IEquatable<Net>
 {
-    private NetDeviceList _devices;
+    private readonly NetTable _table;
 
-    public int Id { get; } = id;
+    public Net(NetTable table, int id)
+    {
+        _table = table;
+        Id = id;
+    }
 
-    public NetState State { get; set; } = NetState.Setup;
+    public int Id { get; }
 
-    /// <summary>The devices in this namespace, stored in the net (a reference to its field: add and remove in place).</summary>
-    public ref NetDeviceList Devices => ref _devices;
+    public ref NetState State => ref Slot.State;
 
-    public bool HasUeventSocket { get; set; }
+    /// <summary>The devices in this namespace, in registration order.</summary>
+    public NetDeviceList Devices => new(_table, Id);
 
-    public bool UeventListener { get; set; }
+    public ref bool HasUeventSocket => ref Slot.HasUeventSocket;
+
+    public ref bool UeventListener => ref Slot.UeventListener;
 
     /// <summary>Whether the init netns's IDR holds an nsid for this net (a veth peer in the host made it visible).</summary>
-    public bool HostHasNsid { get; set; }
+    public ref bool HostHasNsid => ref Slot.HostHasNsid;
 
-    public long MemoryBytes { get; set; }
+    public ref long MemoryBytes => ref Slot.MemoryBytes;
 
-    public long ReleasedAt { get; set; }
+    public ref long ReleasedAt => ref Slot.ReleasedAt;
 
     /// <summary>RCU time at list_del_rcu: no exit method or free may happen before a full GP after it.</summary>
-    public RcuSnapshot Unlinked { get; set; }
+    public ref RcuSnapshot Unlinked => ref Slot.Unlinked;
 
     /// <summary>Position in the live list (swap-remove), -1 when not alive.</summary>
-    public int LiveIndex { get; set; } = -1;
+    public ref int LiveIndex => ref Slot.LiveIndex;
 
     /// <summary>Whether the RCU-safety check already ran for this net's exit phase.</summary>
-    public bool ExitChecked { get; set; }
+    public ref bool ExitChecked => ref Slot.ExitChecked;
 
     /// <summary>Created by the workload's burst (its teardown is what teardown_seconds measures).</summary>
-    public bool FromBurst { get; set; }
+    public ref bool FromBurst => ref Slot.FromBurst;
 
     /// <summary>Created by the creation probe.</summary>
-    public bool FromProbe { get; set; }
+    public ref bool FromProbe => ref Slot.FromProbe;
 
     public bool IsDying => State is NetState.Queued or NetState.Unlinked or NetState.Exited;
+
+    internal NetTable Table => _table;
+
+    private ref NetSlot Slot => ref _table.Net(Id);
+
+    public static bool operator ==(Net left, Net right) => left.Equals(right);
+
+    public static bool operator !=(Net left, Net right) => !left.Equals(right);
+
+    public bool Equals(Net other) => Id == other.Id && ReferenceEquals(_table, other._table);
+
+    public override bool Equals(object? obj) => obj is Net other && Equals(other);
+
+    public override int GetHashCode() => Id;
 
     public override string ToString() => $"net#{Id}";
 }

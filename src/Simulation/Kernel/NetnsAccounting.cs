@@ -47,7 +47,15 @@ internal sealed class NetnsAccounting(Scheduler s, long memoryLimit)
 
     public List<long> SampleMemory { get; } = [];
 
-    public Net NewNet(long bytes) => new(_nextNetId++) { MemoryBytes = bytes };
+    /// <summary>The state of every net of the run, init_net's included (id 0).</summary>
+    public NetTable Nets { get; } = new();
+
+    public Net NewNet(long bytes)
+    {
+        var net = Nets.AddNet(_nextNetId++);
+        net.MemoryBytes = bytes;
+        return net;
+    }
 
     /// <summary>Memory of the initial population: counted without a sample or a limit check.</summary>
     public void AddInitialMemory(long bytes) => Memory += bytes;

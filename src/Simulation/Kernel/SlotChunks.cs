@@ -1,0 +1,35 @@
+namespace NetnsPolicy.Simulation.Kernel;
+
+/// <summary>
+/// Slots of one kind for a run, indexed from 0, in fixed-size chunks: growing adds a chunk and never copies (a
+/// geometric array growth would allocate twice the final size, each copy in the large-object heap). With
+/// <typeparamref name="T"/> free of references a chunk is one object the collector neither scans nor, in the
+/// large-object heap (4096 slots of the structs here are past its 85 000-byte threshold), copies — unlike one object
+/// per net or device, which every collection marks and promotes while 10^5 nets are alive (issue 16, large bursts).
+/// </summary>
+internal sealed class SlotChunks<T>
+{
+    private const int Shift = 12;
+    private const int Mask = (1 << Shift) - 1;
+    private T[][] _chunks = [];
+
+    /// <summary>The slot at <paramref name="index"/>; it must have been made available by <see cref="Ensure"/>.</summary>
+    public ref T this[int index] => ref _chunks[index >> Shift][index & Mask];
+
+    /// <summary>Makes slot <paramref name="index"/> available (zeroed when new), adding chunks as needed.</summary>
+    public void Ensure(int index)
+    {
+        var chunk = index >> Shift;
+        if (chunk < _chunks.Length && _chunks[chunk] is not null)
+        {
+            return;
+        }
+
+        if (chunk >= _chunks.Length)
+        {
+            Array.Resize(ref _chunks, Math.Max(chunk + 1, _chunks.Length * 2));
+        }
+
+        _chunks[chunk] = new T[1 << Shift];
+    }
+}
