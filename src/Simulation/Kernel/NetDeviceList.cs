@@ -8,7 +8,7 @@ namespace NetnsPolicy.Simulation.Kernel;
 /// bursts). Same order and operations as the list it replaces (add at the end, remove the first occurrence, shifting
 /// the rest down); this view reads and changes the slot in place.
 /// </summary>
-internal readonly struct NetDeviceList(NetTable table, int netId) : IEnumerable<NetDevice>
+internal readonly struct NetDeviceList(NetTable table, int netSlot, int netId) : IEnumerable<NetDevice>
 {
     public int Count => Slot.Count;
 
@@ -18,11 +18,11 @@ internal readonly struct NetDeviceList(NetTable table, int netId) : IEnumerable<
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Slot.Count);
-            return new NetDevice(table, IndexAt(Slot, table.MoreDevices(netId), index));
+            return table.DeviceAt(IndexAt(Slot, table.MoreDevices(netId), index));
         }
     }
 
-    private ref DeviceListSlot Slot => ref table.Net(netId).Devices;
+    private ref DeviceListSlot Slot => ref table.Net(netSlot, netId).Devices;
 
     public void Add(NetDevice dev)
     {
@@ -110,7 +110,7 @@ internal readonly struct NetDeviceList(NetTable table, int netId) : IEnumerable<
     {
         private int _index = -1;
 
-        public readonly NetDevice Current => new(table, IndexAt(slot, more, _index));
+        public readonly NetDevice Current => table.DeviceAt(IndexAt(slot, more, _index));
 
         readonly object IEnumerator.Current => Current;
 

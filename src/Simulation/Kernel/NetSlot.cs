@@ -5,6 +5,8 @@ namespace NetnsPolicy.Simulation.Kernel;
 /// <summary>The state of one <c>struct net</c> (no references: see <see cref="NetTable"/>); read through <see cref="Net"/>.</summary>
 internal struct NetSlot
 {
+    /// <summary>The id of the net in this slot (a slot is reused once its net is freed; see <see cref="NetTable"/>).</summary>
+    public int Id;
     public NetState State;
     public bool HasUeventSocket;
     public bool UeventListener;

@@ -90,6 +90,7 @@ internal sealed class NetnsAccounting(Scheduler s, long memoryLimit)
         Allocated--;
         Backlog--;
         ProbeBacklog -= net.FromProbe ? 1 : 0;
+        Nets.ReleaseNet(net);
     }
 
     public void AddLive(Net net)
