@@ -11,16 +11,22 @@ internal sealed class SlotChunks<T>
 {
     private const int Shift = 12;
     private const int Mask = (1 << Shift) - 1;
+    private const int FirstLength = 64;
     private T[][] _chunks = [];
 
     /// <summary>The slot at <paramref name="index"/>; it must have been made available by <see cref="Ensure"/>.</summary>
     public ref T this[int index] => ref _chunks[index >> Shift][index & Mask];
 
-    /// <summary>Makes slot <paramref name="index"/> available (zeroed when new), adding chunks as needed.</summary>
+    /// <summary>
+    /// Makes slot <paramref name="index"/> available (zeroed when new), adding chunks as needed. The first chunk starts
+    /// at 64 slots and doubles up to the chunk size (a small run, most of them, allocates kilobytes, not a chunk of
+    /// each kind); only it is ever copied, so a reference a caller holds into a slot stays valid across an
+    /// allocation once the run has more than 4096 slots of the kind, and until the next allocation before that.
+    /// </summary>
     public void Ensure(int index)
     {
         var chunk = index >> Shift;
-        if (chunk < _chunks.Length && _chunks[chunk] is not null)
+        if (chunk < _chunks.Length && _chunks[chunk] is { } existing && (index & Mask) < existing.Length)
         {
             return;
         }
@@ -28,6 +34,18 @@ internal sealed class SlotChunks<T>
         if (chunk >= _chunks.Length)
         {
             Array.Resize(ref _chunks, Math.Max(chunk + 1, _chunks.Length * 2));
+        }
+
+        if (chunk == 0)
+        {
+            var length = _chunks[0]?.Length ?? FirstLength;
+            while (length <= index)
+            {
+                length *= 2;
+            }
+
+            Array.Resize(ref _chunks[0], Math.Min(length, 1 << Shift));
+            return;
         }
 
         _chunks[chunk] = new T[1 << Shift];
