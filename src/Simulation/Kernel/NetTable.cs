@@ -14,11 +14,11 @@ namespace NetnsPolicy.Simulation.Kernel;
 /// allocation, so the code freeing it still reads its fields. The few references a device has (its type, shared with
 /// the profile, and its name) sit beside its slot.
 /// </summary>
-internal sealed class NetTable
+internal sealed class NetTable(int expectedNets = 1)
 {
-    private readonly SlotChunks<NetSlot> _nets = new();
-    private readonly SlotChunks<DeviceSlot> _devices = new();
-    private readonly SlotChunks<string> _deviceNames = new();
+    private readonly SlotChunks<NetSlot> _nets = new(expectedNets);
+    private readonly SlotChunks<DeviceSlot> _devices = new(expectedNets);
+    private readonly SlotChunks<string> _deviceNames = new(expectedNets);
     private readonly List<DeviceTypeSpec> _deviceTypes = [];
     private readonly Stack<int> _freeNets = new();
     private readonly Stack<int> _freeDevices = new();

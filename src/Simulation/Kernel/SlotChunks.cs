@@ -1,13 +1,16 @@
 namespace NetnsPolicy.Simulation.Kernel;
 
 /// <summary>
-/// Slots of one kind for a run, indexed from 0, in fixed-size chunks: growing adds a chunk and never copies (a
-/// geometric array growth would allocate twice the final size, each copy in the large-object heap). With
+/// Slots of one kind for a run, indexed from 0, in chunks of 4096: past the first, growing adds a chunk and never
+/// copies (a geometric array growth would allocate twice the final size, each copy in the large-object heap). With
 /// <typeparamref name="T"/> free of references a chunk is one object the collector neither scans nor, in the
 /// large-object heap (4096 slots of the structs here are past its 85 000-byte threshold), copies — unlike one object
 /// per net or device, which every collection marks and promotes while 10^5 nets are alive (issue 16, large bursts).
+/// The first chunk starts at 64 slots, or at the count the run is known to need, and doubles up to 4096: a small run
+/// allocates kilobytes, a burst its chunks once.
 /// </summary>
-internal sealed class SlotChunks<T>
+/// <param name="expected">Slots the run is known to need at once (a burst's nets), 1 when unknown.</param>
+internal sealed class SlotChunks<T>(int expected = 1)
 {
     private const int Shift = 12;
     private const int Mask = (1 << Shift) - 1;
@@ -18,10 +21,9 @@ internal sealed class SlotChunks<T>
     public ref T this[int index] => ref _chunks[index >> Shift][index & Mask];
 
     /// <summary>
-    /// Makes slot <paramref name="index"/> available (zeroed when new), adding chunks as needed. The first chunk starts
-    /// at 64 slots and doubles up to the chunk size (a small run, most of them, allocates kilobytes, not a chunk of
-    /// each kind); only it is ever copied, so a reference a caller holds into a slot stays valid across an
-    /// allocation once the run has more than 4096 slots of the kind, and until the next allocation before that.
+    /// Makes slot <paramref name="index"/> available (zeroed when new), adding chunks as needed. Only the first chunk is
+    /// ever copied (while it grows): a reference into a slot is valid until the next allocation of that kind while the
+    /// run has at most 4096 of them, for the whole run after.
     /// </summary>
     public void Ensure(int index)
     {
@@ -39,6 +41,11 @@ internal sealed class SlotChunks<T>
         if (chunk == 0)
         {
             var length = _chunks[0]?.Length ?? FirstLength;
+            while (length < Math.Min(expected, 1 << Shift))
+            {
+                length *= 2;
+            }
+
             while (length <= index)
             {
                 length *= 2;
