@@ -396,7 +396,7 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     private sealed class KobjectRemoveCall : PooledCoroutine<KobjectRemoveCall>
     {
         private readonly DeviceUnregistration _owner;
-        private NetDevice _dev = null!;
+        private NetDevice _dev;
         private KobjectKind _kind;
         private int _state;
 
@@ -446,7 +446,7 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
 
         protected override void Clear()
         {
-            _dev = null!;
+            _dev = default;
             _state = 3;
         }
     }
@@ -455,7 +455,7 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     private sealed class QueueKobjectsCall : PooledCoroutine<QueueKobjectsCall>
     {
         private readonly DeviceUnregistration _owner;
-        private NetDevice _dev = null!;
+        private NetDevice _dev;
         private KobjectKind _kind;
         private int _count;
         private int _next;
@@ -506,7 +506,7 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
 
         protected override void Clear()
         {
-            _dev = null!;
+            _dev = default;
             _removingGroups = false;
             _next = _count;
         }
@@ -561,7 +561,7 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     {
         private readonly DeviceUnregistration _owner;
         private PernetOp _op = null!;
-        private Net _net = null!;
+        private Net _net;
         private IEnumerator<Step>? _moves;
         private int _state;
 
@@ -609,7 +609,7 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
             _moves?.Dispose();
             _moves = null;
             _op = null!;
-            _net = null!;
+            _net = default;
             _state = 3;
         }
     }
