@@ -29,7 +29,10 @@ internal sealed class KernelContext
         PossibleCpus = Machine.PossibleCpus == 0 ? Machine.Cpus : Machine.PossibleCpus;
         _cpuMult = Machine.DebugKernel ? Profile.Debug.CpuMultiplier : 1.0;
         _ueventMult = Machine.DebugKernel ? Profile.Debug.UeventMultiplier : 1.0;
-        InitNet = new Net(0) { State = NetState.Alive, HasUeventSocket = true, UeventListener = Machine.UeventListeners.Host };
+        InitNet = accounting.Nets.AddNet(0);
+        InitNet.State = NetState.Alive;
+        InitNet.HasUeventSocket = true;
+        InitNet.UeventListener = Machine.UeventListeners.Host;
     }
 
     public KernelProfile Profile { get; }
@@ -45,6 +48,12 @@ internal sealed class KernelContext
     public Rcu Rcu { get; }
 
     public Profiler Profiler => S.Profiler;
+
+    /// <summary>
+    /// A non-preemptible kernel (<see cref="StructureSpec.Preemption"/> none): the kernel's cond_resched() calls are
+    /// steps (<see cref="Step.CondResched"/>), its only scheduling points besides sleeps; otherwise none is yielded.
+    /// </summary>
+    public bool CondReschedSteps => Structure.Preemption == PreemptionModel.None;
 
     /// <summary>Set once the pernet ops have interned their names (see <see cref="KernelFunctions"/>).</summary>
     public KernelFunctions F { get; set; } = null!;

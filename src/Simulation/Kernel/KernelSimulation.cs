@@ -62,13 +62,14 @@ internal sealed partial class KernelSimulation : IKernelState
         _s = new Scheduler(m.Cpus, _profile.Costs.SchedSliceNs, _profiler) { Budget = budget ?? SimulationBudget.Unlimited };
         _rcu = new Rcu(_s, _profile.Rcu, m.Hz, new RandomStream(request.Seed, request.Replication, StreamIds.Rcu));
         _s.Rcu = _rcu;
+        _s.PreemptAtCondReschedOnly = _profile.Structure.Preemption == PreemptionModel.None;
         HostVariation.Attach(_profile.Variation, _s, _request.Seed, _request.Replication);
         _locks = new KernelLocks(_s, _profile.Structure);
         _nsid = new NsidTable(_profile.Costs, _profile.Structure);
         _locks.Setup.OnGranted = OnSetupLockGranted;
         _gate = new PolicyGate(this, _policy, _s, _locks);
         _oracles = new OracleLog(_s);
-        _accounting = new NetnsAccounting(_s, m.MemoryLimitMb * 1024L * 1024L);
+        _accounting = new NetnsAccounting(_s, m.MemoryLimitMb * 1024L * 1024L, 1 + (_workload.InitialPopulation?.Count ?? 0) + (_workload.Burst?.Count ?? 0));
         _k = new KernelContext(request, _s, _rcu, _locks, _gate, _oracles, _accounting);
 
         _loopbackType = DeviceType("loopback");
