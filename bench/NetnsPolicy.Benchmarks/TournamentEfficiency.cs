@@ -53,10 +53,14 @@ internal static class TournamentEfficiency
     {
         var options = new TournamentRunnerOptions { MaxParallelism = workers, TimeBudget = TimeSpan.FromDays(1) };
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var gc0 = GcFigures.Now();
+        var threads0 = ThreadCpu.Read();
         var sw = Stopwatch.StartNew();
         var result = new TournamentRunner(new InProcessRunExecutor(catalog), options).RunAsync(tournament).GetAwaiter().GetResult();
         var wall = sw.Elapsed.TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        var gc = GcFigures.Now() - gc0;
+        var threads = ThreadCpu.Since(threads0);
         sw.Restart();
         var json = TournamentRenderer.ToJson(result);
         var jsonTime = sw.Elapsed.TotalSeconds;
@@ -66,7 +70,57 @@ internal static class TournamentEfficiency
         _ = TournamentRenderer.ToHtml(result);
         var render = sw.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(C, $"  {label}, {workers} worker(s): simulations {wall:F2} s wall, {cpu:F2} s CPU; rendering {render:F2} s (JSON {jsonTime:F2}, Markdown+JUnit {textTime:F2}, HTML {render - jsonTime - textTime:F2}); load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+        Console.WriteLine(string.Create(C, $"    simulations' GC: {gc.Gen0} gen0, {gc.Gen1} gen1, {gc.Gen2} gen2 collections, pauses {gc.Pause.TotalSeconds:F2} s, {gc.Allocated / 1048576.0 / result.RunsCompleted:F1} MiB allocated per simulation; lock contentions {gc.Contentions}"));
+        Console.WriteLine("    CPU by thread kind: " + string.Join(", ", threads.Select(t => string.Create(C, $"{t.Key} {t.Value:F2} s"))));
         return (json, wall, render);
+    }
+
+    /// <summary>Process-wide counters read before and after the simulations (collections, pause time, allocation, lock contention).</summary>
+    private readonly record struct GcFigures(int Gen0, int Gen1, int Gen2, TimeSpan Pause, long Allocated, long Contentions)
+    {
+        public static GcFigures Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: false), Monitor.LockContentionCount);
+
+        public static GcFigures operator -(GcFigures a, GcFigures b) =>
+            new(a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.Pause - b.Pause, a.Allocated - b.Allocated, a.Contentions - b.Contentions);
+    }
+
+    /// <summary>
+    /// CPU time of the process's threads by name (<c>/proc/self/task/*/schedstat</c>, ns on a CPU; <c>comm</c>): the
+    /// simulations run on ".NET TP Worker" threads, tier-1 compilation on ".NET Tiered Com", background GC on ".NET BGC".
+    /// Threads that exited in between are not counted.
+    /// </summary>
+    private static class ThreadCpu
+    {
+        public static Dictionary<int, (string Name, long Ns)> Read()
+        {
+            var threads = new Dictionary<int, (string, long)>();
+            foreach (var dir in Directory.EnumerateDirectories("/proc/self/task"))
+            {
+                try
+                {
+                    var ns = long.Parse(File.ReadAllText(Path.Combine(dir, "schedstat")).Split(' ')[0], C);
+                    threads[int.Parse(Path.GetFileName(dir), C)] = (File.ReadAllText(Path.Combine(dir, "comm")).Trim(), ns);
+                }
+                catch (IOException)
+                {
+                    // The thread exited while being read.
+                }
+            }
+
+            return threads;
+        }
+
+        public static SortedDictionary<string, double> Since(Dictionary<int, (string Name, long Ns)> before)
+        {
+            var byName = new SortedDictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (tid, (name, ns)) in Read())
+            {
+                var delta = ns - (before.TryGetValue(tid, out var b) ? b.Ns : 0);
+                byName[name] = byName.GetValueOrDefault(name) + (delta / 1e9);
+            }
+
+            return byName;
+        }
     }
 
     private static double Median(List<double> values)
