@@ -52,6 +52,7 @@ internal static class TournamentEfficiency
     private static (string Json, double Wall, double Render) Once(PluginCatalog catalog, Tournament tournament, int workers, string label)
     {
         var options = new TournamentRunnerOptions { MaxParallelism = workers, TimeBudget = TimeSpan.FromDays(1) };
+        var settled = ThreadCpu.WaitForBackgroundCompilation();
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var gc0 = GcFigures.Now();
         var threads0 = ThreadCpu.Read();
@@ -71,7 +72,8 @@ internal static class TournamentEfficiency
         var render = sw.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(C, $"  {label}, {workers} worker(s): simulations {wall:F2} s wall, {cpu:F2} s CPU; rendering {render:F2} s (JSON {jsonTime:F2}, Markdown+JUnit {textTime:F2}, HTML {render - jsonTime - textTime:F2}); load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
         Console.WriteLine(string.Create(C, $"    simulations' GC: {gc.Gen0} gen0, {gc.Gen1} gen1, {gc.Gen2} gen2 collections, pauses {gc.Pause.TotalSeconds:F2} s, {gc.Allocated / 1048576.0 / result.RunsCompleted:F1} MiB allocated per simulation; lock contentions {gc.Contentions}"));
-        Console.WriteLine("    CPU by thread kind: " + string.Join(", ", threads.Select(t => string.Create(C, $"{t.Key} {t.Value:F2} s"))));
+        Console.WriteLine(string.Create(C, $"    CPU by thread kind (background compiler idle after {settled.TotalSeconds:F1} s before): ") +
+            string.Join(", ", threads.Where(t => t.Value >= 0.005).Select(t => string.Create(C, $"{t.Key} {t.Value:F2} s"))));
         return (json, wall, render);
     }
 
@@ -109,6 +111,29 @@ internal static class TournamentEfficiency
 
             return threads;
         }
+
+        /// <summary>
+        /// Waits (at most 20 s) until the tiered compiler's background thread has used no CPU for half a second, so that
+        /// a run is not charged the tier-1 compilation the previous one queued (its rendering's, mostly): that work
+        /// would take the core a single worker leaves idle, but compete with two. Returns how long it waited.
+        /// </summary>
+        public static TimeSpan WaitForBackgroundCompilation()
+        {
+            var clock = Stopwatch.StartNew();
+            var last = Compiler();
+            var quiet = 0;
+            while (quiet < 5 && clock.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                Thread.Sleep(100);
+                var now = Compiler();
+                quiet = now == last ? quiet + 1 : 0;
+                last = now;
+            }
+
+            return clock.Elapsed;
+        }
+
+        private static long Compiler() => Read().Values.Where(t => t.Name.StartsWith(".NET Tiered", StringComparison.Ordinal)).Sum(t => t.Ns);
 
         public static SortedDictionary<string, double> Since(Dictionary<int, (string Name, long Ns)> before)
         {
