@@ -29,6 +29,7 @@ internal sealed partial class TournamentCoordinator(
     IClusterFront? front = null) : IDisposable
 {
     private const int KeptFinished = 100;
+    private const int InFlightPerWorker = 2;
     private static readonly TimeSpan MaxBudget = TimeSpan.FromDays(1);
     private readonly ConcurrentDictionary<string, LiveTournament> _tournaments = new(StringComparer.Ordinal);
     private readonly ServiceOptions _options = options.Value;
@@ -345,9 +346,11 @@ internal sealed partial class TournamentCoordinator(
         var rebuilding = finishedAt is not null;
         try
         {
+            // Two simulations in flight per worker: while one's result is stored (gzip, a committed SQLite transaction)
+            // and the runner picks the next, the other waits in the scheduler's queue, so the worker does not idle.
             var runner = new TournamentRunner(
                 new SchedulerRunExecutor(scheduler, catalog, live.Id, time, _options.SimulationBudget, client, store),
-                new TournamentRunnerOptions { MaxParallelism = _options.EffectiveConcurrency, TimeBudget = budget, TimeProvider = time });
+                new TournamentRunnerOptions { MaxParallelism = InFlightPerWorker * _options.EffectiveConcurrency, TimeBudget = budget, TimeProvider = time });
             var result = await runner.RunAsync(tournament, new ProgressSink(live, time), live.Cancellation.Token).ConfigureAwait(false);
             var state = result.AnyGateFailed ? TournamentState.GateFailed : TournamentState.Passed;
             var detail = result.AnyGateFailed ? "at least one gate failed" : "";
