@@ -346,11 +346,13 @@ internal sealed partial class TournamentCoordinator(
         var rebuilding = finishedAt is not null;
         try
         {
-            // Two simulations in flight per worker: while one's result is stored (gzip, a committed SQLite transaction)
-            // and the runner picks the next, the other waits in the scheduler's queue, so the worker does not idle.
+            // On the local scheduler, two simulations in flight per worker: while one's result is stored (gzip, a
+            // committed SQLite transaction) and the runner picks the next, the other waits in the scheduler's queue, so
+            // the worker does not idle. A cluster's silos keep one per local worker, as before (docs/cluster.md).
+            var inFlight = (front is null ? InFlightPerWorker : 1) * _options.EffectiveConcurrency;
             var runner = new TournamentRunner(
                 new SchedulerRunExecutor(scheduler, catalog, live.Id, time, _options.SimulationBudget, client, store),
-                new TournamentRunnerOptions { MaxParallelism = InFlightPerWorker * _options.EffectiveConcurrency, TimeBudget = budget, TimeProvider = time });
+                new TournamentRunnerOptions { MaxParallelism = inFlight, TimeBudget = budget, TimeProvider = time });
             var result = await runner.RunAsync(tournament, new ProgressSink(live, time), live.Cancellation.Token).ConfigureAwait(false);
             var state = result.AnyGateFailed ? TournamentState.GateFailed : TournamentState.Passed;
             var detail = result.AnyGateFailed ? "at least one gate failed" : "";
