@@ -12,7 +12,9 @@ namespace NetnsPolicy.Benchmarks;
 /// <c>TournamentRunner</c>) with one worker and with two, alternating which goes first in each pair so a load change on a
 /// shared machine hits both alike, after one unmeasured warm-up run. Prints per run the wall and process CPU time of
 /// the simulations and of rendering (JSON, Markdown, JUnit, HTML), and at the end the medians and the parallel
-/// efficiency, one-worker wall over twice the two-worker wall. Checks that both give the same tournament.json.
+/// efficiency, one-worker wall over twice the two-worker wall. Checks that both give the same tournament.json. Each run
+/// starts once the runtime's background tier-1 compiler is idle, and prints the simulations' collections, GC pauses,
+/// allocation, lock contention and CPU by thread kind (docs/benchmarks.md, "Issue 16, fourth round").
 /// </summary>
 internal static class TournamentEfficiency
 {
