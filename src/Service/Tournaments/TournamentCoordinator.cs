@@ -319,7 +319,10 @@ internal sealed partial class TournamentCoordinator(
                 yield break;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken).ConfigureAwait(false);
+            // At most five progress messages a second, but the final one as soon as the tournament has finished (the
+            // CLI waited up to 200 ms more for its outputs).
+            await Task.WhenAny(Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken), live.Finished).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
             await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
