@@ -385,7 +385,7 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     private sealed class KobjectRemoveCall : PooledCoroutine<KobjectRemoveCall>
     {
         private readonly DeviceUnregistration _owner;
-        private NetDevice _dev = null!;
+        private NetDevice _dev;
         private KobjectKind _kind;
         private int _state;
 
@@ -435,7 +435,7 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
 
         protected override void Clear()
         {
-            _dev = null!;
+            _dev = default;
             _state = 3;
         }
     }
@@ -444,7 +444,7 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     private sealed class QueueKobjectsCall : PooledCoroutine<QueueKobjectsCall>
     {
         private readonly DeviceUnregistration _owner;
-        private NetDevice _dev = null!;
+        private NetDevice _dev;
         private KobjectKind _kind;
         private int _count;
         private int _next;
@@ -495,7 +495,7 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
 
         protected override void Clear()
         {
-            _dev = null!;
+            _dev = default;
             _removingGroups = false;
             _next = _count;
         }
@@ -550,7 +550,7 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     {
         private readonly DeviceUnregistration _owner;
         private PernetOp _op = null!;
-        private Net _net = null!;
+        private Net _net;
         private IEnumerator<Step>? _moves;
         private int _state;
 
@@ -598,7 +598,7 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
             _moves?.Dispose();
             _moves = null;
             _op = null!;
-            _net = null!;
+            _net = default;
             _state = 3;
         }
     }

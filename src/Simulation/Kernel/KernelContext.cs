@@ -29,7 +29,10 @@ internal sealed class KernelContext
         PossibleCpus = Machine.PossibleCpus == 0 ? Machine.Cpus : Machine.PossibleCpus;
         _cpuMult = Machine.DebugKernel ? Profile.Debug.CpuMultiplier : 1.0;
         _ueventMult = Machine.DebugKernel ? Profile.Debug.UeventMultiplier : 1.0;
-        InitNet = new Net(0) { State = NetState.Alive, HasUeventSocket = true, UeventListener = Machine.UeventListeners.Host };
+        InitNet = accounting.Nets.AddNet(0);
+        InitNet.State = NetState.Alive;
+        InitNet.HasUeventSocket = true;
+        InitNet.UeventListener = Machine.UeventListeners.Host;
     }
 
     public KernelProfile Profile { get; }

@@ -68,7 +68,7 @@ internal sealed partial class KernelSimulation : IKernelState
         _locks.Setup.OnGranted = OnSetupLockGranted;
         _gate = new PolicyGate(this, _policy, _s, _locks);
         _oracles = new OracleLog(_s);
-        _accounting = new NetnsAccounting(_s, m.MemoryLimitMb * 1024L * 1024L);
+        _accounting = new NetnsAccounting(_s, m.MemoryLimitMb * 1024L * 1024L, 1 + (_workload.InitialPopulation?.Count ?? 0) + (_workload.Burst?.Count ?? 0));
         _k = new KernelContext(request, _s, _rcu, _locks, _gate, _oracles, _accounting);
 
         _loopbackType = DeviceType("loopback");

@@ -13,45 +13,74 @@ internal enum NetState
     Freed,
 }
 
-/// <summary>A simulated network namespace.</summary>
-internal sealed class Net(int id)
+/// <summary>
+/// A simulated network namespace: its id and its slot in the run's <see cref="NetTable"/>, which holds its state (the
+/// properties return references into it: set and add in place). Two handles are the same net when their ids and
+/// tables are. Once the net is freed and its slot holds a later net, <see cref="State"/> reads
+/// <see cref="NetState.Freed"/> and every other field throws.
+/// </summary>
+internal readonly struct Net : IEquatable<Net>
 {
-    private NetDeviceList _devices;
+    private readonly NetTable _table;
 
-    public int Id { get; } = id;
+    public Net(NetTable table, int slot, int id)
+    {
+        _table = table;
+        Slot = slot;
+        Id = id;
+    }
 
-    public NetState State { get; set; } = NetState.Setup;
+    public int Id { get; }
 
-    /// <summary>The devices in this namespace, stored in the net (a reference to its field: add and remove in place).</summary>
-    public ref NetDeviceList Devices => ref _devices;
+    public ref NetState State => ref _table.NetState(Slot, Id);
 
-    public bool HasUeventSocket { get; set; }
+    /// <summary>The devices in this namespace, in registration order.</summary>
+    public NetDeviceList Devices => new(_table, Slot, Id);
 
-    public bool UeventListener { get; set; }
+    public ref bool HasUeventSocket => ref Fields.HasUeventSocket;
+
+    public ref bool UeventListener => ref Fields.UeventListener;
 
     /// <summary>Whether the init netns's IDR holds an nsid for this net (a veth peer in the host made it visible).</summary>
-    public bool HostHasNsid { get; set; }
+    public ref bool HostHasNsid => ref Fields.HostHasNsid;
 
-    public long MemoryBytes { get; set; }
+    public ref long MemoryBytes => ref Fields.MemoryBytes;
 
-    public long ReleasedAt { get; set; }
+    public ref long ReleasedAt => ref Fields.ReleasedAt;
 
     /// <summary>RCU time at list_del_rcu: no exit method or free may happen before a full GP after it.</summary>
-    public RcuSnapshot Unlinked { get; set; }
+    public ref RcuSnapshot Unlinked => ref Fields.Unlinked;
 
     /// <summary>Position in the live list (swap-remove), -1 when not alive.</summary>
-    public int LiveIndex { get; set; } = -1;
+    public ref int LiveIndex => ref Fields.LiveIndex;
 
     /// <summary>Whether the RCU-safety check already ran for this net's exit phase.</summary>
-    public bool ExitChecked { get; set; }
+    public ref bool ExitChecked => ref Fields.ExitChecked;
 
     /// <summary>Created by the workload's burst (its teardown is what teardown_seconds measures).</summary>
-    public bool FromBurst { get; set; }
+    public ref bool FromBurst => ref Fields.FromBurst;
 
     /// <summary>Created by the creation probe.</summary>
-    public bool FromProbe { get; set; }
+    public ref bool FromProbe => ref Fields.FromProbe;
 
     public bool IsDying => State is NetState.Queued or NetState.Unlinked or NetState.Exited;
+
+    internal NetTable Table => _table;
+
+    /// <summary>The net's slot in <see cref="Table"/>.</summary>
+    internal int Slot { get; }
+
+    private ref NetSlot Fields => ref _table.Net(Slot, Id);
+
+    public static bool operator ==(Net left, Net right) => left.Equals(right);
+
+    public static bool operator !=(Net left, Net right) => !left.Equals(right);
+
+    public bool Equals(Net other) => Id == other.Id && ReferenceEquals(_table, other._table);
+
+    public override bool Equals(object? obj) => obj is Net other && Equals(other);
+
+    public override int GetHashCode() => Id;
 
     public override string ToString() => $"net#{Id}";
 }

@@ -3,68 +3,69 @@ using System.Collections;
 namespace NetnsPolicy.Simulation.Kernel;
 
 /// <summary>
-/// A net's devices in registration order, stored in the net itself: the first two inline, more in an array. A
-/// lo-only net is then two objects (the net and lo) instead of four (with a <see cref="List{T}"/> and its array),
-/// which is what a collection walks while 10^5 nets are alive (issue 16, large bursts). Same order and operations
-/// as the list it replaces (add at the end, remove the first occurrence, shifting the rest down).
+/// A net's devices in registration order, stored in the net's slot (<see cref="DeviceListSlot"/>): the first two
+/// inline, more in an overflow array of device indices. A lo-only net is then no object at all (issue 16, large
+/// bursts). Same order and operations as the list it replaces (add at the end, remove the first occurrence, shifting
+/// the rest down); this view reads and changes the slot in place.
 /// </summary>
-internal struct NetDeviceList : IEnumerable<NetDevice>
+internal readonly struct NetDeviceList(NetTable table, int netSlot, int netId) : IEnumerable<NetDevice>
 {
-    private NetDevice? _d0;
-    private NetDevice? _d1;
-    private NetDevice[]? _more;
-    private int _count;
+    public int Count => Slot.Count;
 
-    public readonly int Count => _count;
-
-    public readonly NetDevice this[int index]
+    public NetDevice this[int index]
     {
         get
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
-            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _count);
-            return index switch
-            {
-                0 => _d0!,
-                1 => _d1!,
-                _ => _more![index - 2],
-            };
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Slot.Count);
+            return table.DeviceAt(IndexAt(Slot, table.MoreDevices(netId), index));
         }
     }
 
+    private ref DeviceListSlot Slot => ref table.Net(netSlot, netId).Devices;
+
     public void Add(NetDevice dev)
     {
-        if (_count >= 2 && (_more is null || _count - 2 == _more.Length))
+        ref var slot = ref Slot;
+        var more = table.MoreDevices(netId);
+        if (slot.Count >= 2 && (more is null || slot.Count - 2 == more.Length))
         {
-            Array.Resize(ref _more, Math.Max(2, (_more?.Length ?? 0) * 2));
+            Array.Resize(ref more, Math.Max(2, (more?.Length ?? 0) * 2));
+            table.SetMoreDevices(netId, more);
         }
 
-        Set(_count, dev);
-        _count++;
+        Set(ref slot, more, slot.Count, dev.Index);
+        slot.Count++;
     }
 
     /// <summary>Removes the first occurrence of <paramref name="dev"/>; false when it is not in the list.</summary>
     public bool Remove(NetDevice dev)
     {
-        var i = IndexOf(dev);
-        if (i < 0)
+        ref var slot = ref Slot;
+        var more = table.MoreDevices(netId);
+        var i = 0;
+        while (i < slot.Count && IndexAt(slot, more, i) != dev.Index)
+        {
+            i++;
+        }
+
+        if (i == slot.Count)
         {
             return false;
         }
 
-        for (; i < _count - 1; i++)
+        for (; i < slot.Count - 1; i++)
         {
-            Set(i, this[i + 1]);
+            Set(ref slot, more, i, IndexAt(slot, more, i + 1));
         }
 
-        Set(_count - 1, null);
-        _count--;
+        slot.Count--;
         return true;
     }
 
-    public readonly bool Exists(Predicate<NetDevice> match)
+    public bool Exists(Predicate<NetDevice> match)
     {
-        for (var i = 0; i < _count; i++)
+        for (var i = 0; i < Count; i++)
         {
             if (match(this[i]))
             {
@@ -75,52 +76,45 @@ internal struct NetDeviceList : IEnumerable<NetDevice>
         return false;
     }
 
-    public readonly Enumerator GetEnumerator() => new(this);
+    public Enumerator GetEnumerator() => new(table, Slot, table.MoreDevices(netId));
 
-    readonly IEnumerator<NetDevice> IEnumerable<NetDevice>.GetEnumerator() => GetEnumerator();
+    IEnumerator<NetDevice> IEnumerable<NetDevice>.GetEnumerator() => GetEnumerator();
 
-    readonly IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private readonly int IndexOf(NetDevice dev)
+    private static int IndexAt(in DeviceListSlot slot, int[]? more, int index) => index switch
     {
-        for (var i = 0; i < _count; i++)
-        {
-            if (ReferenceEquals(this[i], dev))
-            {
-                return i;
-            }
-        }
+        0 => slot.D0,
+        1 => slot.D1,
+        _ => more![index - 2],
+    };
 
-        return -1;
-    }
-
-    private void Set(int index, NetDevice? dev)
+    private static void Set(ref DeviceListSlot slot, int[]? more, int index, int device)
     {
         switch (index)
         {
             case 0:
-                _d0 = dev;
+                slot.D0 = device;
                 break;
             case 1:
-                _d1 = dev;
+                slot.D1 = device;
                 break;
             default:
-                _more![index - 2] = dev!;
+                more![index - 2] = device;
                 break;
         }
     }
 
     /// <summary>Walks a copy of the list (the model never changes a list while walking it).</summary>
-    public struct Enumerator(NetDeviceList list) : IEnumerator<NetDevice>
+    public struct Enumerator(NetTable table, DeviceListSlot slot, int[]? more) : IEnumerator<NetDevice>
     {
-        private readonly NetDeviceList _list = list;
         private int _index = -1;
 
-        public readonly NetDevice Current => _list[_index];
+        public readonly NetDevice Current => table.DeviceAt(IndexAt(slot, more, _index));
 
         readonly object IEnumerator.Current => Current;
 
-        public bool MoveNext() => ++_index < _list.Count;
+        public bool MoveNext() => ++_index < slot.Count;
 
         public void Reset() => _index = -1;
 

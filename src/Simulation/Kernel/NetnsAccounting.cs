@@ -5,9 +5,10 @@ namespace NetnsPolicy.Simulation.Kernel;
 /// <summary>
 /// What the namespaces of a run hold: the ucounts charged against <c>max_net_namespaces</c>, the nets allocated and
 /// alive, the released nets not yet freed (the backlog), their memory, and both sampled over time at a fixed interval
-/// that doubles (keeping every other sample) when full.
+/// that doubles (keeping every other sample) when full. <paramref name="expectedNets"/> (init_net, the initial
+/// population and the burst, where the workload says) sizes the table of nets' and devices' state.
 /// </summary>
-internal sealed class NetnsAccounting(Scheduler s, long memoryLimit)
+internal sealed class NetnsAccounting(Scheduler s, long memoryLimit, int expectedNets = 1)
 {
     private const int MaxSamples = 400;
     private readonly List<Net> _live = [];
@@ -47,7 +48,15 @@ internal sealed class NetnsAccounting(Scheduler s, long memoryLimit)
 
     public List<long> SampleMemory { get; } = [];
 
-    public Net NewNet(long bytes) => new(_nextNetId++) { MemoryBytes = bytes };
+    /// <summary>The state of every net of the run, init_net's included (id 0).</summary>
+    public NetTable Nets { get; } = new(expectedNets);
+
+    public Net NewNet(long bytes)
+    {
+        var net = Nets.AddNet(_nextNetId++);
+        net.MemoryBytes = bytes;
+        return net;
+    }
 
     /// <summary>Memory of the initial population: counted without a sample or a limit check.</summary>
     public void AddInitialMemory(long bytes) => Memory += bytes;
@@ -82,6 +91,7 @@ internal sealed class NetnsAccounting(Scheduler s, long memoryLimit)
         Allocated--;
         Backlog--;
         ProbeBacklog -= net.FromProbe ? 1 : 0;
+        Nets.ReleaseNet(net);
     }
 
     public void AddLive(Net net)

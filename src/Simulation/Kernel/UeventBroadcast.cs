@@ -88,7 +88,7 @@ internal sealed class UeventBroadcast(KernelContext k)
     private sealed class UeventCall : PooledCoroutine<UeventCall>
     {
         private readonly UeventBroadcast _owner;
-        private NetDevice _dev = null!;
+        private NetDevice _dev;
         private KobjectKind _kind;
         private UeventAction _action;
         private UeventEmission _emission;
@@ -175,7 +175,7 @@ internal sealed class UeventBroadcast(KernelContext k)
 
         protected override void Clear()
         {
-            _dev = null!;
+            _dev = default;
             _state = 4;
         }
     }
@@ -187,7 +187,7 @@ internal sealed class UeventBroadcast(KernelContext k)
     private sealed class SocketCall : PooledCoroutine<SocketCall>
     {
         private readonly UeventBroadcast _owner;
-        private Net _net = null!;
+        private Net _net;
         private PernetOp? _exitOp;
         private long _initCost;
         private int _state;
@@ -236,7 +236,7 @@ internal sealed class UeventBroadcast(KernelContext k)
 
         protected override void Clear()
         {
-            _net = null!;
+            _net = default;
             _exitOp = null;
             _state = 3;
         }

@@ -98,7 +98,7 @@ public sealed class PooledStepsTests
     [Test]
     public void NetDeviceList_AddPastInlineAndRemoveFromMiddle_KeepsListOrder()
     {
-        var net = new Net(1);
+        var net = new NetTable().AddNet(1);
         var type = new DeviceTypeSpec { Name = "veth" };
         var devices = Enumerable.Range(0, 5).Select(i => new NetDevice(type, DeviceKind.Veth, net, "veth" + i)).ToArray();
         foreach (var d in devices)
@@ -120,7 +120,7 @@ public sealed class PooledStepsTests
             Assert.That(removedAbsent, Is.False);
             Assert.That(net.Devices.Count, Is.EqualTo(4));
             Assert.That(names, Is.EqualTo(new[] { "veth0", "veth2", "veth3", "veth4" }));
-            Assert.That(net.Devices[3], Is.SameAs(devices[4]));
+            Assert.That(net.Devices[3], Is.EqualTo(devices[4]));
             Assert.That(net.Devices.Exists(d => d.Name == "veth3"), Is.True);
             Assert.That(() => net.Devices[4], Throws.InstanceOf<ArgumentOutOfRangeException>());
         });
