@@ -30,6 +30,10 @@ public static class Calibrator
             hostOpsText = HostPernetOps.Describe(hostOps);
         }
 
+        // The host's preemption model is structure read from its kernel (HostInspector.ParsePreemption), not fitted.
+        var (withPreemption, preemptionText) = HostPreemption(start, set.Host);
+        start = withPreemption;
+
         // Stage 1: the cost scales on the central quantities, without variation (every replication identical).
         bool Central(Experiment e, MeasuredQuantity q) => Replay.IsFitQuantity(e, q) && !Quantities.IsSpread(q.Name);
         var noVariation = start with { Variation = null };
@@ -81,7 +85,7 @@ public static class Calibrator
             double ProfileObjective(double[] logScale)
             {
                 var p = CostScales.ScaleRcuCallbacks(CostScales.SplitDevice(current, Math.Exp(logScale[0]), kobjects, nodes), Math.Exp(logScale[1]));
-                return perf.Select((e, i) => ProfileComparison.SquaredError(hostProfiles[i], replay.Run(p, e, token)[0].Profile, 10)).Sum();
+                return perf.Select((e, i) => ProfileComparison.SquaredError(hostProfiles[i], replay.RunPerf(p, e, token).Profile, 10)).Sum();
             }
 
             // The notifier chain gives at most all of its cost to sysfs removal.
@@ -101,7 +105,7 @@ public static class Calibrator
                 var p = CostScales.Apply(noVariation, logScales.Select(Math.Exp).ToArray());
                 var rows = replay.Compare(p, fittedOnly: true, Central, token);
                 var central = rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
-                return central + perf.Select((e, i) => ProfileComparison.SquaredError(hostProfiles[i], replay.Run(p, e, token)[0].Profile, 10)).Sum();
+                return central + perf.Select((e, i) => ProfileComparison.SquaredError(hostProfiles[i], replay.RunPerf(p, e, token).Profile, 10)).Sum();
             }
 
             var (x2, f2, e2) = NelderMead.MinimiseRobust(WithProfiles, x, Math.Log(1.5), Math.Max(8, options.MaxEvaluations / 2), 1e-4, token);
@@ -153,13 +157,35 @@ public static class Calibrator
             Description = $"Fitted to {h.Hostname} (Linux {h.KernelRelease}, {h.OnlineCpus} CPUs, HZ {h.Hz}) measured {h.TakenAt:yyyy-MM-dd}: {baseProfile.Id}'s structure with its costs scaled to the measurements.",
             Sources = [.. baseProfile.Sources, $"netns-policy probe on {h.Hostname}, Linux {h.KernelRelease}, {h.TakenAt:yyyy-MM-dd HH:mm} UTC ({options.MeasurementsLabel})"],
             Provenance = string.Create(c,
-                $"Structure: {baseProfile.Id}. {hostOpsText}Measured on this host: memory per netns ({(memory is null ? "not measured: kept from " + baseProfile.Id : memory.Value.ToString("F0", c) + " bytes, solved for net_base_bytes")}). " +
+                $"Structure: {baseProfile.Id}. {preemptionText}{hostOpsText}Measured on this host: memory per netns ({(memory is null ? "not measured: kept from " + baseProfile.Id : memory.Value.ToString("F0", c) + " bytes, solved for net_base_bytes")}). " +
                 $"Fitted (netns-policy calibrate: Nelder–Mead on log scales, least squares of log errors, {evaluations} simulations of the fitted experiments): cost scales {scaleText} applied to {baseProfile.Id}'s init, exit, device-unregister and RCU costs; " +
                 $"fit RMS log error {Rms(fitRows):F3} over {fitRows.Count} quantities ({string.Join(", ", fitRows.Select(r => r.Experiment + "." + r.Quantity))}); " +
                 $"{perfText}{variationText}" +
                 $"held out: RMS log error {Rms(heldOut):F3} over {heldOut.Count} central quantities ({string.Join(", ", heldOut.Select(r => r.Experiment + "." + r.Quantity))}) and {Rms(tails):F3} over {tails.Count} tail quantities (p90, p99, max), {Rms(spread):F3} over {spread.Count} spread quantities (CV). Relative costs within each group remain {baseProfile.Id}'s estimates."),
         };
         return new CalibrationResult(fitted, CostScales.Names.Zip(scales).ToDictionary(p => p.First, p => p.Second), f, evaluations + profileEvaluations + variationEvaluations, rows, kobjectScale);
+    }
+
+    /// <summary>
+    /// The profile with the host's preemption model when the probe read one the model has (<c>none</c>, <c>voluntary</c>),
+    /// and the provenance sentence; a <c>full</c> or <c>lazy</c> kernel keeps the base profile's model, said so.
+    /// </summary>
+    public static (KernelProfile Profile, string Text) HostPreemption(KernelProfile profile, HostInfo host)
+    {
+        PreemptionModel? model = host.Preemption switch
+        {
+            "none" => PreemptionModel.None,
+            "voluntary" => PreemptionModel.Voluntary,
+            _ => null,
+        };
+        if (model is { } m)
+        {
+            return (profile with { Structure = profile.Structure with { Preemption = m } }, $"Preemption: {host.Preemption} ({host.PreemptionSource}). ");
+        }
+
+        return (profile, host.Preemption.Length == 0
+            ? $"Preemption: not recorded by the probe; {profile.Structure.Preemption.ToString().ToLowerInvariant()} kept from the base profile. "
+            : $"Preemption: the host's {host.Preemption} is not modelled; {profile.Structure.Preemption.ToString().ToLowerInvariant()} kept from the base profile. ");
     }
 
     /// <summary>Root mean square of the log errors: 0.1 ≈ predictions within ~10%.</summary>

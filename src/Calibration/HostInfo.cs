@@ -14,6 +14,13 @@ public sealed record HostInfo
     public string HzSource { get; init; } = "";
     /// <summary>Whether some socket listens to kernel uevents in the host (a udev), from /proc/net/netlink.</summary>
     public bool UeventListener { get; init; }
+    /// <summary>
+    /// The running kernel's preemption model: <c>none</c>, <c>voluntary</c>, <c>full</c> or <c>lazy</c> (the
+    /// <c>preempt=</c> boot parameter of a PREEMPT_DYNAMIC kernel, else the config's CONFIG_PREEMPT_*); "" when unknown.
+    /// </summary>
+    public string Preemption { get; init; } = "";
+    /// <summary>Where <see cref="Preemption"/> came from.</summary>
+    public string PreemptionSource { get; init; } = "";
     /// <summary>/proc/loadavg's 1-minute load when the probe started: how busy the machine was besides the probe.</summary>
     public double LoadAverage { get; init; }
     public DateTimeOffset TakenAt { get; init; }

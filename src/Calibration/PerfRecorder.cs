@@ -11,6 +11,12 @@ namespace NetnsPolicy.Calibration;
 /// </summary>
 internal sealed class PerfRecorder : IDisposable
 {
+    /// <summary>
+    /// How long <see cref="Start"/> waits before the teardown starts: perf samples that pause too (the probe's creations
+    /// every interval), which the replay's profile window includes (<see cref="Replay.RunPerf"/>).
+    /// </summary>
+    public const int StartupMs = 700;
+
     private readonly Process _perf;
     private readonly string _data;
     private bool _stopped;
@@ -43,7 +49,7 @@ internal sealed class PerfRecorder : IDisposable
         }
 
         // perf opens one event per CPU and mmaps its buffers before it samples; the teardown must not start before.
-        Thread.Sleep(700);
+        Thread.Sleep(StartupMs);
         if (p.HasExited)
         {
             log.WriteLine("perf record exited at once: " + p.StandardError.ReadToEnd().Trim());
@@ -96,6 +102,4 @@ internal sealed class PerfRecorder : IDisposable
         {
         }
     }
-
-    
 }

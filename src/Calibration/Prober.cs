@@ -193,7 +193,7 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
         var name = $"burst-{n}-veth";
         WriteWorkload(workloads, name, host, $"{n} netns, each with a veth pair whose peer is in the host, destroyed at once while a probe creates a netns every {options.ProbeIntervalMs} ms.", new JsonObject
         {
-            ["burst"] = new JsonObject { ["count"] = n, ["devices"] = new JsonObject { ["veth_pairs"] = 1 }, ["create_parallelism"] = 1, ["destroy_after_ms"] = 10, ["release"] = "umount" },
+            ["burst"] = new JsonObject { ["count"] = n, ["devices"] = new JsonObject { ["veth_pairs"] = 1 }, ["create_parallelism"] = 1, ["destroy_after_ms"] = 10, ["release"] = "umount", ["profile_after_peers_gone_ms"] = AfterTeardownMs },
             ["probe"] = new JsonObject { ["interval_ms"] = options.ProbeIntervalMs, ["stop_ms"] = Math.Round(Percentile(runs.Select(r => r.ProbeRanMs).ToList(), 0.5), 1) },
         });
         return new Experiment
@@ -224,6 +224,9 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
             },
         };
     }
+
+    /// <summary>How long the creation probe (and perf) go on after the last host-side peer left.</summary>
+    private const int AfterTeardownMs = 50;
 
     private BurstRun BurstOnce(int n, string? perfFile, CancellationToken token)
     {
@@ -284,8 +287,9 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
                 Thread.Sleep(1);
             }
 
-            // The probe goes on a little past the teardown, as the simulated probe runs until the workload drains.
-            token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(50));
+            // The probe goes on a little past the teardown, as the simulated probe runs until the workload drains; perf
+            // stops then (the replay's profile window closes as long after the last peer: profile_after_peers_gone_ms).
+            token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(AfterTeardownMs));
             perf?.StopAndFold(perfFile!);
         }
         finally

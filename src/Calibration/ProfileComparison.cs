@@ -171,8 +171,8 @@ public static class ProfileComparison
     }
 
     /// <summary>
-    /// The perf comparison of every experiment that has a host profile: the experiment replayed once (replication 0)
-    /// under <paramref name="profile"/>, its simulated teardown profile against the host's folded stacks.
+    /// The perf comparison of every experiment that has a host profile: the experiment replayed once as its perf run
+    /// went (<see cref="Replay.RunPerf"/>) under <paramref name="profile"/>, its simulated teardown profile against the host's folded stacks.
     /// </summary>
     public static IReadOnlyList<(Experiment Experiment, IReadOnlyList<FunctionShare> Shares, long Samples)> ForSet(Replay replay, Simulation.Profiles.KernelProfile profile, CancellationToken token = default)
     {
@@ -186,7 +186,7 @@ public static class ProfileComparison
             }
 
             var real = FoldedStacks.Load(path);
-            var run = Simulation.SimulationEngine.Run(Simulation.SimulationRequest.Upstream(replay.Workload(e), profile), cancellationToken: token);
+            var run = replay.RunPerf(profile, e, token);
             list.Add((e, Compare(real, run.Profile), AnchoredSamples(real)));
         }
 

@@ -95,5 +95,21 @@ public sealed class Replay
         return runs;
     }
 
+    /// <summary>
+    /// Replication 0 of a burst as its perf-sampled run went (the first of the host's runs): the probe started perf
+    /// <see cref="PerfRecorder.StartupMs"/> before the release, so that run paused that much longer and the profile
+    /// window opens then; it closes <c>profile_after_peers_gone_ms</c> after the last peer left, as perf stopped.
+    /// </summary>
+    public RunResult RunPerf(KernelProfile profile, Experiment e, CancellationToken token = default)
+    {
+        var w = _workloads[e.Name];
+        if (w.Burst is { } b)
+        {
+            w = w with { Burst = b with { DestroyAfterMs = b.DestroyAfterMs + PerfRecorder.StartupMs, ProfileBeforeReleaseMs = PerfRecorder.StartupMs } };
+        }
+
+        return SimulationEngine.Run(SimulationRequest.Upstream(w, profile), cancellationToken: token);
+    }
+
     public override string ToString() => _dir;
 }

@@ -55,6 +55,9 @@ internal sealed class KThread : IEventTarget
 
     public long RunVersion { get; set; }
 
+    /// <summary>A <see cref="StepKind.CondResched"/> came since the thread's last CPU segment.</summary>
+    public bool AtCondResched { get; set; }
+
     /// <summary>When the thread started waiting for a lock (for wait statistics).</summary>
     public long WaitStart { get; set; }
 

@@ -32,6 +32,9 @@ internal sealed class Profiler
     /// <summary>Accounting starts at this simulated time (the teardown window); earlier CPU time is not counted.</summary>
     public long WindowStart { get; set; } = long.MaxValue;
 
+    /// <summary>Accounting stops at this simulated time (a perf recording's end); later CPU time is not counted.</summary>
+    public long WindowEnd { get; set; } = long.MaxValue;
+
     public long TotalNs { get; private set; }
 
     public int Func(string name)
@@ -80,7 +83,7 @@ internal sealed class Profiler
 
     public void Add(int node, long ns, long now)
     {
-        if (now >= WindowStart)
+        if (now >= WindowStart && now < WindowEnd)
         {
             _nodeSelf[node] += ns;
             TotalNs += ns;

@@ -38,6 +38,13 @@ internal sealed class Scheduler
 
     public int Cpus => _running.Length;
 
+    /// <summary>
+    /// A non-preemptible kernel (CONFIG_PREEMPT_NONE, or PREEMPT_DYNAMIC booted preempt=none): a running thread gives
+    /// its CPU to a waiting one only at a <see cref="StepKind.CondResched"/> (or when it sleeps), not at every step
+    /// boundary once its slice is over. False: every step boundary is such a point (today's model).
+    /// </summary>
+    public bool PreemptAtCondReschedOnly { get; set; }
+
     /// <summary>CPUs currently running a thread.</summary>
     public int BusyCpus => _busy;
 
@@ -260,11 +267,13 @@ internal sealed class Scheduler
 
                     t.PendingNs = Variation is null ? s.Value : Variation.Cost(s.Value);
                     t.PendingFunc = s.Func;
+                    var reschedPoint = !PreemptAtCondReschedOnly || t.AtCondResched;
+                    t.AtCondResched = false;
                     if (t.Cpu < 0)
                     {
                         RequestCpu(t);
                     }
-                    else if (Now - t.SliceStart >= _slice && _runQueue.Count > 0)
+                    else if (reschedPoint && Now - t.SliceStart >= _slice && _runQueue.Count > 0)
                     {
                         // Voluntary preemption: give the CPU to the head of the run queue, go to the tail.
                         ReleaseCpu(t);
@@ -341,6 +350,9 @@ internal sealed class Scheduler
                     continue;
                 case StepKind.ReadUnlock:
                     Rcu.ReadUnlock(t);
+                    continue;
+                case StepKind.CondResched:
+                    t.AtCondResched = true;
                     continue;
             }
         }

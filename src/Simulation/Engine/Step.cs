@@ -50,4 +50,6 @@ internal readonly struct Step
     public static Step ReadLock() => new(StepKind.ReadLock, 0, 0, null);
 
     public static Step ReadUnlock() => new(StepKind.ReadUnlock, 0, 0, null);
+
+    public static Step CondResched() => new(StepKind.CondResched, 0, 0, null);
 }

@@ -42,4 +42,11 @@ internal enum StepKind : byte
 
     /// <summary><c>rcu_read_unlock()</c>.</summary>
     ReadUnlock,
+
+    /// <summary>
+    /// <c>cond_resched()</c>: the thread's next CPU segment may give the CPU away when its slice is over and others
+    /// wait. Only yielded on a non-preemptible kernel (<see cref="Scheduler.PreemptAtCondReschedOnly"/>), where these
+    /// and sleeps are a kernel thread's only scheduling points.
+    /// </summary>
+    CondResched,
 }

@@ -34,6 +34,12 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     /// <summary>When device_del last removed a host-side device (/sys/class/net/&lt;peer&gt;), or -1.</summary>
     public long LastHostPeerGone { get; private set; } = -1;
 
+    /// <summary>Host-side veth peers of the burst's nets still in sysfs (set at the burst's release).</summary>
+    public int BurstHostPeersLeft { get; set; }
+
+    /// <summary>How long after the burst's last host-side peer left the profile window closes; -1: it does not.</summary>
+    public long ProfileAfterPeersGoneNs { get; set; } = -1;
+
     /// <summary>A tunnel driver's exit: RTNL, queue its fallback devices, one unregister round, RTNL release (runs the todo list).</summary>
     public IEnumerable<Step> TunnelExit(PernetOp op, List<Net> nets)
     {
@@ -232,6 +238,11 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
         {
             // device_del removed /sys/class/net/<peer>: what a host-side observer (netns-policy probe) sees.
             LastHostPeerGone = k.S.Now;
+            if (dev.Peer is { Owner.FromBurst: true } && --BurstHostPeersLeft == 0 && ProfileAfterPeersGoneNs >= 0)
+            {
+                // The probe's perf recording stops this long after the last peer is gone (burst.profile_after_peers_gone_ms).
+                k.S.Profiler.WindowEnd = k.S.Now + ProfileAfterPeersGoneNs;
+            }
         }
     }
 

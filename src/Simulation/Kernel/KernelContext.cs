@@ -49,6 +49,12 @@ internal sealed class KernelContext
 
     public Profiler Profiler => S.Profiler;
 
+    /// <summary>
+    /// A non-preemptible kernel (<see cref="StructureSpec.Preemption"/> none): the kernel's cond_resched() calls are
+    /// steps (<see cref="Step.CondResched"/>), its only scheduling points besides sleeps; otherwise none is yielded.
+    /// </summary>
+    public bool CondReschedSteps => Structure.Preemption == PreemptionModel.None;
+
     /// <summary>Set once the pernet ops have interned their names (see <see cref="KernelFunctions"/>).</summary>
     public KernelFunctions F { get; set; } = null!;
 

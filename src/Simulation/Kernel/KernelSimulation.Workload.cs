@@ -154,13 +154,37 @@ internal sealed partial class KernelSimulation
             yield return Step.Wait(done);
         }
 
-        yield return Step.Sleep(Ms(burst.DestroyAfterMs));
+        // The profile's window opens profile_before_release_ms before the release (a perf recording started then).
+        var before = Math.Min(Ms(burst.ProfileBeforeReleaseMs), Ms(burst.DestroyAfterMs));
+        yield return Step.Sleep(Ms(burst.DestroyAfterMs) - before);
+        _profiler.WindowStart = _s.Now;
+        if (before > 0)
+        {
+            yield return Step.Sleep(before);
+        }
 
         // "Destroyed at once": every owner exits now; each exit drops the last reference.
         _burstRelease = _s.Now;
         _cleanup.BurstNetsLeft = created.Count;
         _burstCount = created.Count;
-        _profiler.WindowStart = _s.Now;
+        if (burst.ProfileAfterPeersGoneMs is { } after)
+        {
+            var peers = 0;
+            foreach (var net in created)
+            {
+                for (var i = 0; i < net.Devices.Count; i++)
+                {
+                    if (net.Devices[i].Peer is { } peer && peer.Owner == _k.InitNet)
+                    {
+                        peers++;
+                    }
+                }
+            }
+
+            _devices.BurstHostPeersLeft = peers;
+            _devices.ProfileAfterPeersGoneNs = _devices.BurstHostPeersLeft > 0 ? Ms(after) : -1;
+        }
+
         var umount = burst.Release == "umount";
         foreach (var net in created)
         {
@@ -185,6 +209,12 @@ internal sealed partial class KernelSimulation
     {
         for (var i = 0; i < count; i++)
         {
+            if (_k.CondReschedSteps)
+            {
+                // Back in user mode between its netlink requests (exit_to_user_mode_loop), as in Loop.
+                yield return Step.CondResched();
+            }
+
             var c = new Creation(measured: false);
             yield return Step.Call(F.CopyNetNs, _setup.CopyNetNs(c));
             if (c.Net is { } net)
@@ -202,6 +232,13 @@ internal sealed partial class KernelSimulation
     {
         for (var i = 0; i < loops.Cycles; i++)
         {
+            if (_k.CondReschedSteps)
+            {
+                // The return to user mode between syscalls checks need_resched (kernel/entry/common.c
+                // exit_to_user_mode_loop): a scheduling point even on a non-preemptible kernel.
+                yield return Step.CondResched();
+            }
+
             yield return Step.Run(F.ProcessRoot, _k.Cpu(_profile.Costs.ProcessOverheadNs));
             var c = new Creation(measured: true);
             yield return Step.Call(F.CopyNetNs, _setup.CopyNetNs(c));
@@ -292,6 +329,12 @@ internal sealed partial class KernelSimulation
         var stop = probe.StopMs > 0 ? Ms(probe.StopMs) : long.MaxValue;
         while (!_workloadDone && _s.Now < stop)
         {
+            if (_k.CondReschedSteps)
+            {
+                // Back in user mode between its syscalls (exit_to_user_mode_loop), as in Loop.
+                yield return Step.CondResched();
+            }
+
             var started = _s.Now;
             var c = new Creation(measured: true, probe: true);
             _probeBusy = true;

@@ -62,6 +62,7 @@ internal sealed partial class KernelSimulation : IKernelState
         _s = new Scheduler(m.Cpus, _profile.Costs.SchedSliceNs, _profiler) { Budget = budget ?? SimulationBudget.Unlimited };
         _rcu = new Rcu(_s, _profile.Rcu, m.Hz, new RandomStream(request.Seed, request.Replication, StreamIds.Rcu));
         _s.Rcu = _rcu;
+        _s.PreemptAtCondReschedOnly = _profile.Structure.Preemption == PreemptionModel.None;
         HostVariation.Attach(_profile.Variation, _s, _request.Seed, _request.Replication);
         _locks = new KernelLocks(_s, _profile.Structure);
         _nsid = new NsidTable(_profile.Costs, _profile.Structure);

@@ -73,6 +73,11 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
             _workerBusy = true;
             yield return Step.Call(k.F.CleanupNet, CleanupNet());
             _workerBusy = false;
+            if (k.CondReschedSteps)
+            {
+                // process_one_work: cond_resched() after every work item (kernel/workqueue.c).
+                yield return Step.CondResched();
+            }
         }
     }
 

@@ -27,6 +27,7 @@ internal sealed class PlainOpsExit : PooledCoroutine<PlainOpsExit>
     private bool _simple;
     private int _next;
     private int _state;
+    private bool _reschedDue;
 
     private PlainOpsExit(Stack<PlainOpsExit> pool, KernelContext k, NetCleanup owner)
         : base(pool)
@@ -44,6 +45,7 @@ internal sealed class PlainOpsExit : PooledCoroutine<PlainOpsExit>
         e._mode = mode;
         e._state = NotStarted;
         e._next = 0;
+        e._reschedDue = false;
         return e.Begin();
     }
 
@@ -59,9 +61,18 @@ internal sealed class PlainOpsExit : PooledCoroutine<PlainOpsExit>
 
         if (_state == PerNet)
         {
+            if (_reschedDue)
+            {
+                // ops_exit_list: cond_resched() after every ops->exit(net) (net/core/net_namespace.c); a step only on
+                // a non-preemptible kernel, where it is one of the kworker's few scheduling points.
+                _reschedDue = false;
+                return Yield(Step.CondResched());
+            }
+
             if (_next < _batch.Nets.Count)
             {
                 _next++;
+                _reschedDue = _k.CondReschedSteps;
                 var cost = _k.Cpu(spec.ExitNs + (spec.ExitPerLiveNetNs * _k.Accounting.Allocated));
 
                 // Most exits are pure CPU work: one segment charged to the op's function, no coroutine.

@@ -144,6 +144,18 @@ public sealed record StructureSpec
     /// (<see cref="CoreCosts.KernfsFreeRcuNs"/>) that netdev_run_todo's and cleanup_net's rcu_barrier wait for.
     /// </summary>
     public KernfsNodeFree KernfsNodeFree { get; init; } = KernfsNodeFree.Immediate;
+
+    /// <summary>
+    /// The kernel's preemption model, from its config (and, with CONFIG_PREEMPT_DYNAMIC, the <c>preempt=</c> boot
+    /// parameter; none given → the config's default; 826bfeb37bb4 "preempt/dynamic: Support dynamic preempt with
+    /// preempt= boot option": none keeps cond_resched, no-ops might_resched and irq-exit preemption): <c>voluntary</c> (the eras' model) lets a running thread give its
+    /// CPU to a waiting one at every step boundary once its slice is over; <c>none</c> (CONFIG_PREEMPT_NONE) only at the
+    /// kernel's <c>cond_resched()</c> calls the model has — after every <c>ops->exit(net)</c> in ops_exit_list
+    /// (net/core/net_namespace.c), after every work item in process_one_work (kernel/workqueue.c), a process's return
+    /// to user mode — and when it sleeps, so cleanup_net's kworker keeps its CPU through the whole device round
+    /// (default_device_exit_batch → unregister_netdevice_many: no cond_resched between its synchronize_net sleeps).
+    /// </summary>
+    public PreemptionModel Preemption { get; init; } = PreemptionModel.Voluntary;
 }
 
 /// <summary>The lock setup_net and cleanup_net take.</summary>
@@ -243,6 +255,17 @@ public enum FlushAllBacklogsKind
 {
     EveryOnlineCpu,
     CpusWithBacklog,
+}
+
+/// <summary>When a running kernel thread can be made to give its CPU to a waiting one (<see cref="StructureSpec.Preemption"/>).</summary>
+[JsonConverter(typeof(ProfileEnumConverter<PreemptionModel>))]
+public enum PreemptionModel
+{
+    /// <summary>At every step boundary once the slice is over (cond_resched and might_resched everywhere).</summary>
+    Voluntary,
+
+    /// <summary>Only at cond_resched() and sleeps (CONFIG_PREEMPT_NONE; PREEMPT_DYNAMIC with preempt=none).</summary>
+    None,
 }
 
 /// <summary>How a removed kernfs node is freed.</summary>

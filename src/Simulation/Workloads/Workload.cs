@@ -119,6 +119,20 @@ public sealed record BurstSpec
     /// <c>netns-policy probe</c> do: each umount waits for an expedited grace period in namespace_unlock first).
     /// </summary>
     public string Release { get; init; } = "exit";
+
+    /// <summary>
+    /// When set, the profile's window (from the release) closes this long after the last host-side veth peer left
+    /// sysfs (its device_del), as <c>netns-policy probe</c>'s perf recording stops 50 ms after the last peer is gone;
+    /// unset: the window runs to the end of the run.
+    /// </summary>
+    public double? ProfileAfterPeersGoneMs { get; init; }
+
+    /// <summary>
+    /// The profile's window opens this long before the release (at most <see cref="DestroyAfterMs"/>): a perf recording
+    /// started before the release samples the pause too (<c>netns-policy probe</c>'s perf start waits 700 ms). 0: at
+    /// the release.
+    /// </summary>
+    public double ProfileBeforeReleaseMs { get; init; }
 }
 
 /// <summary>k parallel loops of m serial create-then-destroy cycles (<c>unshare -n /bin/true</c>).</summary>

@@ -71,6 +71,8 @@ internal static class WorkloadValidator
             Check(b.CreateParallelism is >= 1 and <= 1024, "burst.create_parallelism", $"must be between 1 and 1024, got {b.CreateParallelism}");
             Check(double.IsFinite(b.DestroyAfterMs) && b.DestroyAfterMs >= 0, "burst.destroy_after_ms", $"must be ≥ 0, got {b.DestroyAfterMs}");
             Check(b.Release is "exit" or "umount", "burst.release", $"must be \"exit\" or \"umount\", got \"{b.Release}\"");
+            Check(double.IsFinite(b.ProfileBeforeReleaseMs) && b.ProfileBeforeReleaseMs >= 0 && b.ProfileBeforeReleaseMs <= b.DestroyAfterMs, "burst.profile_before_release_ms", $"must be between 0 and burst.destroy_after_ms ({b.DestroyAfterMs}), got {b.ProfileBeforeReleaseMs}");
+            Check(b.ProfileAfterPeersGoneMs is null or (>= 0 and <= 3_600_000), "burst.profile_after_peers_gone_ms", $"must be between 0 and 3600000, got {b.ProfileAfterPeersGoneMs}");
             CheckDevices(b.Devices, "burst.devices");
         }
 

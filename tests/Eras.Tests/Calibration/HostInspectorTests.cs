@@ -32,6 +32,16 @@ public sealed class HostInspectorTests
         Assert.That(HostInspector.ParseUeventListener(header + route + udevListening), Is.True);
     }
 
+    [TestCase("CONFIG_PREEMPT_NONE=y\nCONFIG_PREEMPTION=y\nCONFIG_PREEMPT_DYNAMIC=y\n", "quiet", "none")]
+    [TestCase("CONFIG_PREEMPT_NONE=y\nCONFIG_PREEMPTION=y\nCONFIG_PREEMPT_DYNAMIC=y\n", "quiet preempt=full", "full")]
+    [TestCase("CONFIG_PREEMPT_NONE=y\n", "preempt=full", "none")]
+    [TestCase("CONFIG_PREEMPT_VOLUNTARY=y\n", "", "voluntary")]
+    [TestCase("CONFIG_PREEMPT=y\nCONFIG_PREEMPTION=y\n", "", "full")]
+    [TestCase("CONFIG_PREEMPT_LAZY=y\nCONFIG_PREEMPTION=y\n", "", "lazy")]
+    [TestCase("CONFIG_NET_NS=y\n", "", "")]
+    public void ParsePreemption_ConfigAndCmdline_ReadsTheRunningModel(string config, string cmdline, string expected) =>
+        Assert.That(HostInspector.ParsePreemption(config, cmdline).Model, Is.EqualTo(expected));
+
     [Test]
     public void Inspect_ThisHost_ReadsKernelAndCpus()
     {

@@ -42,7 +42,10 @@ public sealed class ShippedCalibrationTests
         var p = KernelProfileLoader.Load("host-6.18");
         var set = MeasurementSet.Load(Path.Combine(RepoRoot(), Fitted));
 
-        Assert.That(p.Structure, Is.EqualTo(KernelProfileLoader.Load("v6.18").Structure));
+        // v6.18's structure but for the host's preemption model, which the probe read from its kernel (not fitted).
+        Assert.That(set.Host.Preemption, Is.EqualTo("none"));
+        Assert.That(p.Structure, Is.EqualTo(KernelProfileLoader.Load("v6.18").Structure with { Preemption = PreemptionModel.None }));
+        Assert.That(p.Provenance, Does.Contain("Preemption: none"));
         Assert.That(p.Sources[^1], Does.Contain(set.Host.KernelRelease));
         Assert.That(p.Provenance, Does.Contain("held out"));
         Assert.That(set.Host.OnlineCpus, Is.GreaterThan(0));

@@ -40,15 +40,35 @@ public sealed class SchedulerTests
     }
 
     [Test]
-    public void Run_LongRunnerPastItsSlice_YieldsToWaitingThread()
+    public void Run_LongRunnerPastItsSlice_YieldsToWaitingThread() =>
+        Assert.That(ShortThreadDone(nonPreemptible: false, condReschedAfter: -1), Is.EqualTo(2_100_000), "the short thread runs once the long one's 2 ms slice is over");
+
+    [Test]
+    public void Run_NonPreemptibleLongRunnerPastItsSlice_KeepsTheCpuUntilItEnds() =>
+        Assert.That(ShortThreadDone(nonPreemptible: true, condReschedAfter: -1), Is.EqualTo(10_100_000), "PREEMPT_NONE: no step boundary is a scheduling point without cond_resched");
+
+    [Test]
+    public void Run_NonPreemptibleLongRunnerAtCondResched_YieldsOnceItsSliceIsOver() =>
+        Assert.That(ShortThreadDone(nonPreemptible: true, condReschedAfter: 4), Is.EqualTo(5_100_000), "the first cond_resched past the 2 ms slice (after 5 ms) gives the CPU away");
+
+    /// <summary>
+    /// One CPU, 2 ms slices: a thread of ten 1 ms segments (a cond_resched after segment <paramref name="condReschedAfter"/>,
+    /// none for -1) and a 0.1 ms thread behind it; when the short one finishes.
+    /// </summary>
+    private static long ShortThreadDone(bool nonPreemptible, int condReschedAfter)
     {
         var h = new EngineHarness(cpus: 1, sliceNs: 2_000_000);
+        h.Scheduler.PreemptAtCondReschedOnly = nonPreemptible;
         long shortDone = 0;
         IEnumerable<Step> Long()
         {
             for (var i = 0; i < 10; i++)
             {
                 yield return Step.Run(h.Work, 1_000_000);
+                if (i == condReschedAfter)
+                {
+                    yield return Step.CondResched();
+                }
             }
         }
 
@@ -61,7 +81,7 @@ public sealed class SchedulerTests
         h.Spawn("long", Long());
         h.Spawn("short", Short());
         h.RunAll();
-        Assert.That(shortDone, Is.EqualTo(2_100_000), "the short thread runs once the long one's 2 ms slice is over");
+        return shortDone;
     }
 
     [Test]

@@ -1,4 +1,5 @@
 using NetnsPolicy.Simulation.Metrics;
+using NetnsPolicy.Simulation.Profiles;
 using NetnsPolicy.Simulation.Workloads;
 
 namespace NetnsPolicy.Simulation.Tests.Kernel;
@@ -30,6 +31,61 @@ public sealed class KernelBehaviourTests
         var b = Sim.Run(umount);
         Assert.That(b.Rcu.SynchronizeExpedited, Is.GreaterThanOrEqualTo(a.Rcu.SynchronizeExpedited + 300));
         Assert.That(b.Series.Batches.Sum(x => x[2]), Is.EqualTo(300));
+        Assert.That(b.OracleViolations, Is.Empty);
+    }
+
+    [Test]
+    public void ProfileWindow_ClosedAfterTheLastHostPeer_LeavesOutTheProbeAfterTheTeardown()
+    {
+        // The probe goes on for seconds after a 50-netns veth teardown; a perf recording stopped 50 ms after the last
+        // host-side peer left sees only the creations until then, and all of the teardown.
+        var open = Sim.Workload("burst-1000-veth") with
+        {
+            Burst = new BurstSpec { Count = 50, Devices = new DeviceMix { VethPairs = 1 }, Release = "umount" },
+            Probe = new ProbeSpec { IntervalMs = 5, StopMs = 3000 },
+        };
+        var closed = open with { Burst = open.Burst! with { ProfileAfterPeersGoneMs = 50 } };
+        var a = Sim.Run(open, profile: "v6.18");
+        var b = Sim.Run(closed, profile: "v6.18");
+
+        Assert.That(b.HostPeersGoneSeconds, Is.EqualTo(a.HostPeersGoneSeconds), "the window changes no simulated event");
+        // Later probe netns are torn down by cleanup_net too: outside the window, as on the host.
+        Assert.That(Sim.ProfileMs(b.Profile, "cleanup_net"), Is.LessThan(Sim.ProfileMs(a.Profile, "cleanup_net")));
+        Assert.That(Sim.ProfileMs(b.Profile, "copy_net_ns"), Is.LessThan(Sim.ProfileMs(a.Profile, "copy_net_ns") / 4));
+        Assert.That(Sim.ProfileMs(b.Profile, "copy_net_ns"), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void ProfileWindow_OpenedBeforeTheRelease_CountsThePausesProbeCreations()
+    {
+        var w = Sim.Workload("burst-1000-veth") with
+        {
+            Burst = new BurstSpec { Count = 50, Devices = new DeviceMix { VethPairs = 1 }, DestroyAfterMs = 710, Release = "umount", ProfileAfterPeersGoneMs = 50 },
+            Probe = new ProbeSpec { IntervalMs = 5, StopMs = 3000 },
+        };
+        var early = w with { Burst = w.Burst! with { ProfileBeforeReleaseMs = 700 } };
+        var a = Sim.Run(w, profile: "v6.18");
+        var b = Sim.Run(early, profile: "v6.18");
+
+        Assert.That(b.HostPeersGoneSeconds, Is.EqualTo(a.HostPeersGoneSeconds));
+        // 700 ms of a creation every 5 ms: about 140 more creations of ≈ 0.4 ms in the window.
+        Assert.That(Sim.ProfileMs(b.Profile, "copy_net_ns") - Sim.ProfileMs(a.Profile, "copy_net_ns"), Is.GreaterThan(20));
+    }
+
+    [Test]
+    public void Preemption_None_OnlyCondReschedPointsAreSteps()
+    {
+        // A non-preemptible kernel yields its cond_resched() calls as steps (ops_exit_list, process_one_work, the
+        // return to user mode); the voluntary model yields none, so the era profiles' runs are those of before.
+        var w = Sim.Workload("burst-1000-veth") with { Burst = new BurstSpec { Count = 50, Devices = new DeviceMix { VethPairs = 1 } } };
+        var v618 = KernelProfileLoader.Load("v6.18");
+        var none = v618 with { Structure = v618.Structure with { Preemption = PreemptionModel.None } };
+        var a = SimulationEngine.Run(SimulationRequest.Upstream(w, v618));
+        var b = SimulationEngine.Run(SimulationRequest.Upstream(w, none));
+
+        Assert.That(v618.Structure.Preemption, Is.EqualTo(PreemptionModel.Voluntary));
+        Assert.That(b.Steps, Is.GreaterThan(a.Steps + (50 * 30)), "a cond_resched after each plain op's exit of each net");
+        Assert.That(b.NetsFreed, Is.EqualTo(a.NetsFreed));
         Assert.That(b.OracleViolations, Is.Empty);
     }
 

@@ -45,6 +45,8 @@ public sealed class WorkloadLoaderTests
     [TestCase("""{ "name": "t", "burst": { "count": 1 }, "bogus": 1 }""", "bogus", "unknown field 'bogus' in the workload")]
     [TestCase("""{ "name": "t", "burst": { "count": "ten" } }""", "burst.count", "invalid workload")]
     [TestCase("""{ "name": "t", "burst": { "count": 5, "release": "kill" } }""", "burst.release", "\"exit\" or \"umount\"")]
+    [TestCase("""{ "name": "t", "burst": { "count": 5, "destroy_after_ms": 10, "profile_before_release_ms": 20 } }""", "burst.profile_before_release_ms", "burst.destroy_after_ms (10)")]
+    [TestCase("""{ "name": "t", "burst": { "count": 5, "profile_after_peers_gone_ms": -1 } }""", "burst.profile_after_peers_gone_ms", "got -1")]
     [TestCase("""{ "name": "t" }""", "$", "does nothing")]
     [TestCase("""{ "name": "", "burst": { "count": 1 } }""", "name", "non-empty")]
     [TestCase("""{ "name": "t", "probe": { "interval_ms": 10 } }""", "probe.stop_ms", "probe-only")]
