@@ -12,7 +12,9 @@ namespace NetnsPolicy.Benchmarks;
 /// <c>TournamentRunner</c>) with one worker and with two, alternating which goes first in each pair so a load change on a
 /// shared machine hits both alike, after one unmeasured warm-up run. Prints per run the wall and process CPU time of
 /// the simulations and of rendering (JSON, Markdown, JUnit, HTML), and at the end the medians and the parallel
-/// efficiency, one-worker wall over twice the two-worker wall. Checks that both give the same tournament.json.
+/// efficiency, one-worker wall over twice the two-worker wall. Checks that both give the same tournament.json. Each run
+/// starts once the runtime's background tier-1 compiler is idle, and prints the simulations' collections, GC pauses,
+/// allocation, lock contention and CPU by thread kind (docs/benchmarks.md, "Issue 16, fourth round").
 /// </summary>
 internal static class TournamentEfficiency
 {
@@ -52,11 +54,16 @@ internal static class TournamentEfficiency
     private static (string Json, double Wall, double Render) Once(PluginCatalog catalog, Tournament tournament, int workers, string label)
     {
         var options = new TournamentRunnerOptions { MaxParallelism = workers, TimeBudget = TimeSpan.FromDays(1) };
+        var settled = ThreadCpu.WaitForBackgroundCompilation();
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var gc0 = GcFigures.Now();
+        var threads0 = ThreadCpu.Read();
         var sw = Stopwatch.StartNew();
         var result = new TournamentRunner(new InProcessRunExecutor(catalog), options).RunAsync(tournament).GetAwaiter().GetResult();
         var wall = sw.Elapsed.TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        var gc = GcFigures.Now() - gc0;
+        var threads = ThreadCpu.Since(threads0);
         sw.Restart();
         var json = TournamentRenderer.ToJson(result);
         var jsonTime = sw.Elapsed.TotalSeconds;
@@ -66,7 +73,81 @@ internal static class TournamentEfficiency
         _ = TournamentRenderer.ToHtml(result);
         var render = sw.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(C, $"  {label}, {workers} worker(s): simulations {wall:F2} s wall, {cpu:F2} s CPU; rendering {render:F2} s (JSON {jsonTime:F2}, Markdown+JUnit {textTime:F2}, HTML {render - jsonTime - textTime:F2}); load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+        Console.WriteLine(string.Create(C, $"    simulations' GC: {gc.Gen0} gen0, {gc.Gen1} gen1, {gc.Gen2} gen2 collections, pauses {gc.Pause.TotalSeconds:F2} s, {gc.Allocated / 1048576.0 / result.RunsCompleted:F1} MiB allocated per simulation; lock contentions {gc.Contentions}"));
+        Console.WriteLine(string.Create(C, $"    CPU by thread kind (background compiler idle after {settled.TotalSeconds:F1} s before): ") +
+            string.Join(", ", threads.Where(t => t.Value >= 0.005).Select(t => string.Create(C, $"{t.Key} {t.Value:F2} s"))));
         return (json, wall, render);
+    }
+
+    /// <summary>Process-wide counters read before and after the simulations (collections, pause time, allocation, lock contention).</summary>
+    private readonly record struct GcFigures(int Gen0, int Gen1, int Gen2, TimeSpan Pause, long Allocated, long Contentions)
+    {
+        public static GcFigures Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: false), Monitor.LockContentionCount);
+
+        public static GcFigures operator -(GcFigures a, GcFigures b) =>
+            new(a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.Pause - b.Pause, a.Allocated - b.Allocated, a.Contentions - b.Contentions);
+    }
+
+    /// <summary>
+    /// CPU time of the process's threads by name (<c>/proc/self/task/*/schedstat</c>, ns on a CPU; <c>comm</c>): the
+    /// simulations run on ".NET TP Worker" threads, tier-1 compilation on ".NET Tiered Com", background GC on ".NET BGC".
+    /// Threads that exited in between are not counted.
+    /// </summary>
+    private static class ThreadCpu
+    {
+        public static Dictionary<int, (string Name, long Ns)> Read()
+        {
+            var threads = new Dictionary<int, (string, long)>();
+            foreach (var dir in Directory.EnumerateDirectories("/proc/self/task"))
+            {
+                try
+                {
+                    var ns = long.Parse(File.ReadAllText(Path.Combine(dir, "schedstat")).Split(' ')[0], C);
+                    threads[int.Parse(Path.GetFileName(dir), C)] = (File.ReadAllText(Path.Combine(dir, "comm")).Trim(), ns);
+                }
+                catch (IOException)
+                {
+                    // The thread exited while being read.
+                }
+            }
+
+            return threads;
+        }
+
+        /// <summary>
+        /// Waits (at most 20 s) until the tiered compiler's background thread has used no CPU for half a second, so that
+        /// a run is not charged the tier-1 compilation the previous one queued (its rendering's, mostly): that work
+        /// would take the core a single worker leaves idle, but compete with two. Returns how long it waited.
+        /// </summary>
+        public static TimeSpan WaitForBackgroundCompilation()
+        {
+            var clock = Stopwatch.StartNew();
+            var last = Compiler();
+            var quiet = 0;
+            while (quiet < 5 && clock.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                Thread.Sleep(100);
+                var now = Compiler();
+                quiet = now == last ? quiet + 1 : 0;
+                last = now;
+            }
+
+            return clock.Elapsed;
+        }
+
+        private static long Compiler() => Read().Values.Where(t => t.Name.StartsWith(".NET Tiered", StringComparison.Ordinal)).Sum(t => t.Ns);
+
+        public static SortedDictionary<string, double> Since(Dictionary<int, (string Name, long Ns)> before)
+        {
+            var byName = new SortedDictionary<string, double>(StringComparer.Ordinal);
+            foreach (var (tid, (name, ns)) in Read())
+            {
+                var delta = ns - (before.TryGetValue(tid, out var b) ? b.Ns : 0);
+                byName[name] = byName.GetValueOrDefault(name) + (delta / 1e9);
+            }
+
+            return byName;
+        }
     }
 
     private static double Median(List<double> values)

@@ -265,8 +265,18 @@ internal abstract class SqlRunStore : IRunStore
             Add(command, "idx", (long)index);
         });
 
-    /// <summary>Inserts a result (<see cref="InsertResultSql"/>) and, in the same transaction, records who used it.</summary>
-    private void StoreResult(string key, string status, string json, string useSql, Action<DbCommand> bindUse) => Write(() =>
+    /// <summary>
+    /// Inserts a result (<see cref="InsertResultSql"/>) and, in the same transaction, records who used it. The body is
+    /// compressed before the transaction begins: SQLite's transaction holds the database's write lock (BEGIN IMMEDIATE),
+    /// which another simulation's result would otherwise wait on while this one is compressed.
+    /// </summary>
+    private void StoreResult(string key, string status, string json, string useSql, Action<DbCommand> bindUse)
+    {
+        var body = ResultCompression.Compress(json);
+        Write(() => StoreResultCore(key, status, body, useSql, bindUse));
+    }
+
+    private void StoreResultCore(string key, string status, byte[] body, string useSql, Action<DbCommand> bindUse)
     {
         using var connection = Connect();
         using var tx = connection.BeginTransaction();
@@ -274,7 +284,7 @@ internal abstract class SqlRunStore : IRunStore
         {
             Add(command, "key", key);
             Add(command, "status", status);
-            Add(command, "body", ResultCompression.Compress(json));
+            Add(command, "body", body);
             command.ExecuteNonQuery();
         }
 
@@ -285,7 +295,7 @@ internal abstract class SqlRunStore : IRunStore
         }
 
         tx.Commit();
-    });
+    }
 
     public void Finish(string id, RunState state, string detail, DateTimeOffset at, string? reportJson) =>
         Write(() => FinishCore(id, state, detail, at, reportJson));

@@ -6,6 +6,7 @@ namespace NetnsPolicy.Service.Tournaments;
 internal sealed class LiveTournament(string id, string name, DateTimeOffset createdAt, int planned)
 {
     private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _finished = NewSignal();
     private TaskCompletionSource _changed = NewSignal();
     private TournamentState _state = TournamentState.Running;
     private string _detail = "";
@@ -24,6 +25,9 @@ internal sealed class LiveTournament(string id, string name, DateTimeOffset crea
     public CancellationTokenSource Cancellation { get; } = new();
 
     public Task Changed => Volatile.Read(ref _changed).Task;
+
+    /// <summary>Completes once the outcome is recorded (<see cref="Finish"/>).</summary>
+    public Task Finished => _finished.Task;
 
     /// <summary>Counts the changes watchers were signalled (what a cluster's long poll compares, docs/cluster.md).</summary>
     public long Version => Interlocked.Read(ref _version);
@@ -81,6 +85,7 @@ internal sealed class LiveTournament(string id, string name, DateTimeOffset crea
         }
 
         Signal();
+        _finished.TrySetResult();
     }
 
     /// <summary>The tournament now; once finished, the final message with its results.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using NetnsPolicy.PluginHost;
 using NetnsPolicy.Service.Persistence;
 using NetnsPolicy.Service.Runs;
@@ -13,6 +14,8 @@ namespace NetnsPolicy.Service.Tournaments;
 /// <summary>
 /// Runs a tournament's simulations on the service's scheduler, so tournaments and runs share the cores fairly. When the
 /// queue is full a simulation waits for room rather than failing (a failed simulation would disqualify its entry).
+/// A simulation run here hands over its result object with its JSON, which is stored and not parsed back; one served
+/// from the store is parsed. The canonical workload and profile text of the result keys are computed once per track.
 /// </summary>
 internal sealed class SchedulerRunExecutor(
     IRunScheduler scheduler,
@@ -24,6 +27,8 @@ internal sealed class SchedulerRunExecutor(
     IRunStore? store = null) : IRunExecutor
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(50);
+    private readonly ConcurrentDictionary<string, string> _canonicalWorkloads = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _profiles = new(StringComparer.Ordinal);
 
     public async Task<RunResult> RunAsync(RunSpec spec, CancellationToken cancellationToken)
     {
@@ -32,7 +37,9 @@ internal sealed class SchedulerRunExecutor(
         using (var lease = catalog.Acquire(spec.PolicySpec, spec.Parameters))
         {
             assemblyHash = lease.AssemblyHash;
-            key = RunPlanner.ResultKey(RunPlanner.CanonicalWorkload(spec.WorkloadJson), KernelProfileLoader.ReadBuiltIn(spec.KernelProfile) ?? spec.KernelProfile,
+            key = RunPlanner.ResultKey(
+                _canonicalWorkloads.GetOrAdd(spec.WorkloadJson, RunPlanner.CanonicalWorkload),
+                _profiles.GetOrAdd(spec.KernelProfile, id => KernelProfileLoader.ReadBuiltIn(id) ?? id),
                 lease.PolicyId, lease.AssemblyHash, lease.Parameters.ToString(), spec.Seed, spec.Replication);
         }
 
@@ -58,17 +65,17 @@ internal sealed class SchedulerRunExecutor(
             reservation.Start(new ScheduledRun($"tournament {tournamentId}: {spec.Track}/{spec.Entry}", [KeyValuePair.Create(0, input)], observer, cancellationToken) { Client = client });
         }
 
-        var (status, resultJson) = await observer.Result.WaitAsync(cancellationToken).ConfigureAwait(false);
-        store?.AddTournamentResult(tournamentId, key, status, resultJson);
-        return RunResultJson.Deserialize(resultJson);
+        var output = await observer.Result.WaitAsync(cancellationToken).ConfigureAwait(false);
+        store?.AddTournamentResult(tournamentId, key, output.Status, output.ResultJson);
+        return output.Result ?? RunResultJson.Deserialize(output.ResultJson);
     }
 
     /// <summary>Completes <see cref="Result"/> with the one simulation's outcome.</summary>
     private sealed class Observer : IRunObserver
     {
-        private readonly TaskCompletionSource<(string Status, string Json)> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<SimulationOutput> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task<(string Status, string Json)> Result => _result.Task;
+        public Task<SimulationOutput> Result => _result.Task;
 
         public void Started(int index)
         {
@@ -78,7 +85,7 @@ internal sealed class SchedulerRunExecutor(
         {
         }
 
-        public void Completed(int index, SimulationOutput output) => _result.TrySetResult((output.Status, output.ResultJson));
+        public void Completed(int index, SimulationOutput output) => _result.TrySetResult(output);
 
         public void Faulted(int index, Exception error)
         {

@@ -29,6 +29,7 @@ internal sealed partial class TournamentCoordinator(
     IClusterFront? front = null) : IDisposable
 {
     private const int KeptFinished = 100;
+    private const int InFlightPerWorker = 2;
     private static readonly TimeSpan MaxBudget = TimeSpan.FromDays(1);
     private readonly ConcurrentDictionary<string, LiveTournament> _tournaments = new(StringComparer.Ordinal);
     private readonly ServiceOptions _options = options.Value;
@@ -318,7 +319,10 @@ internal sealed partial class TournamentCoordinator(
                 yield break;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken).ConfigureAwait(false);
+            // At most five progress messages a second, but the final one as soon as the tournament has finished (the
+            // CLI waited up to 200 ms more for its outputs).
+            await Task.WhenAny(Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken), live.Finished).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
             await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -345,9 +349,13 @@ internal sealed partial class TournamentCoordinator(
         var rebuilding = finishedAt is not null;
         try
         {
+            // On the local scheduler, two simulations in flight per worker: while one's result is stored (gzip, a
+            // committed SQLite transaction) and the runner picks the next, the other waits in the scheduler's queue, so
+            // the worker does not idle. A cluster's silos keep one per local worker, as before (docs/cluster.md).
+            var inFlight = (front is null ? InFlightPerWorker : 1) * _options.EffectiveConcurrency;
             var runner = new TournamentRunner(
                 new SchedulerRunExecutor(scheduler, catalog, live.Id, time, _options.SimulationBudget, client, store),
-                new TournamentRunnerOptions { MaxParallelism = _options.EffectiveConcurrency, TimeBudget = budget, TimeProvider = time });
+                new TournamentRunnerOptions { MaxParallelism = inFlight, TimeBudget = budget, TimeProvider = time });
             var result = await runner.RunAsync(tournament, new ProgressSink(live, time), live.Cancellation.Token).ConfigureAwait(false);
             var state = result.AnyGateFailed ? TournamentState.GateFailed : TournamentState.Passed;
             var detail = result.AnyGateFailed ? "at least one gate failed" : "";
