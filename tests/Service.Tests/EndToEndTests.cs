@@ -112,6 +112,12 @@ public sealed class EndToEndTests
         using var db = new TempDatabase();
         var options = TestService.OptionsFor(db.Path);
         options.MaxNamespacesPerWorkload = 1_000_000;
+        // Only the timeout may end this run: the work budgets (which a faster engine reaches sooner in wall time) are
+        // out of reach. The simulation needs about 2 s of CPU (58 M events), so a 300 ms wall-clock timeout fires
+        // first however loaded the machine is.
+        options.SimulationEventBudget = long.MaxValue;
+        options.SimulationPendingEventBudget = long.MaxValue;
+        options.SimulationDeviceBudget = long.MaxValue;
         await using var service = await TestService.StartAsync(options);
 
         var request = new SubmitRunRequest
