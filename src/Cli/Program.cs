@@ -1,4 +1,4 @@
 using NetnsPolicy.Cli;
 
 StartupTimings.Mark("main");
-return await CliAction.InvokeAsync(CliCommands.CreateRoot(), args).ConfigureAwait(false);
+return await CliAction.InvokeAsync(CliCommands.CreateRoot(args), args).ConfigureAwait(false);

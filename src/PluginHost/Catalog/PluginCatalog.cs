@@ -17,7 +17,7 @@ namespace NetnsPolicy.PluginHost.Catalog;
 public sealed class PluginCatalog : IPolicyCatalog, IDisposable
 {
     private readonly PluginCatalogOptions _options;
-    private readonly string _shadowRoot;
+    private string? _shadowRoot;
     private readonly Lock _gate = new();
     private readonly Lock _scanGate = new();
     private readonly Dictionary<string, string> _failedFingerprints = new(StringComparer.Ordinal);
@@ -41,8 +41,6 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
             throw new ArgumentException("a watched plugin catalog scans at once: ScanOnFirstUse needs Watch = false", nameof(options));
         }
 
-        var shadowParent = Path.Combine(Path.GetTempPath(), "netns-policy-shadow");
-        _shadowRoot = _options.ShadowCopyDirectory ?? Path.Combine(shadowParent, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
         var upstream = new UpstreamPolicy().Descriptor;
         _upstream = new PolicyEntry(upstream, typeof(UpstreamPolicy),
             new PolicyInfo(upstream.Id, upstream.Version, upstream.Description, upstream.Overrides, upstream.Parameters, SdkInfo.Major, "builtin", "builtin"));
@@ -176,7 +174,7 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
         {
             if (!_scanned && _options.ShadowCopyDirectory is null)
             {
-                PluginFiles.DeleteStaleShadowRoots(Path.GetDirectoryName(_shadowRoot)!);
+                PluginFiles.DeleteStaleShadowRoots(Path.GetDirectoryName(ShadowRoot)!);
             }
 
             var problems = new List<PluginProblem>();
@@ -220,7 +218,7 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
 
                 try
                 {
-                    var plugin = PluginLoader.Load(folder, fingerprint, _shadowRoot, _options);
+                    var plugin = PluginLoader.Load(folder, fingerprint, ShadowRoot, _options);
                     next[folder] = plugin;
                     fresh.Add(plugin);
                     _failedFingerprints.Remove(folder);
@@ -310,11 +308,18 @@ public sealed class PluginCatalog : IPolicyCatalog, IDisposable
         }
 
         // Versions still leased delete their own shadow copy when released; the root goes when it is empty.
-        if (_options.ShadowCopyDirectory is null && Directory.Exists(_shadowRoot) && Directory.GetFileSystemEntries(_shadowRoot).Length == 0)
+        if (_options.ShadowCopyDirectory is null && _shadowRoot is not null && Directory.Exists(_shadowRoot) && Directory.GetFileSystemEntries(_shadowRoot).Length == 0)
         {
             PluginFiles.TryDelete(_shadowRoot);
         }
     }
+
+    /// <summary>
+    /// Where this catalog's plugins are shadow-copied: named at the first scan, so that a catalog that only serves the
+    /// built-in policy (<c>simulate</c>) draws and formats no Guid (docs/benchmarks.md, "Issue 16, fifth round").
+    /// </summary>
+    private string ShadowRoot => LazyInitializer.EnsureInitialized(ref _shadowRoot, () => _options.ShadowCopyDirectory
+        ?? Path.Combine(Path.GetTempPath(), "netns-policy-shadow", $"{Environment.ProcessId}-{Guid.NewGuid():N}"));
 
     /// <summary>The first scan of a <see cref="PluginCatalogOptions.ScanOnFirstUse"/> catalog (a no-op once scanned).</summary>
     private void EnsureScanned()

@@ -10,15 +10,20 @@ internal interface IEventTarget
 /// The future event list. Events fire in (time, insertion sequence) order, so simultaneous events are ordered by
 /// when they were scheduled: explicit, deterministic tie-breaking. Events for the current instant (wake-ups, CPU
 /// hand-overs — about half of all events) go to a FIFO beside the heap; the merge by sequence keeps the same order.
+/// The heap is this class's own binary heap rather than <see cref="PriorityQueue{TElement, TPriority}"/>: the
+/// framework's generic over the engine's structs cannot be precompiled into this assembly (ReadyToRun's version
+/// bubble), and its dozen methods were tier-0 JIT compilations in every process (docs/benchmarks.md, "Issue 16, fifth
+/// round"). The (time, sequence) keys are unique, so any correct heap pops them in the same order.
 /// </summary>
 internal sealed class EventQueue
 {
-    private readonly PriorityQueue<Event, EventKey> _heap = new(1024);
-    private readonly Queue<(Event Event, long Sequence)> _now = new(256);
+    private readonly RingQueue<Scheduled> _now = new(256);
+    private Scheduled[] _heap = new Scheduled[1024];
+    private int _heapCount;
     private long _sequence;
     private long _current;
 
-    public int Count => _heap.Count + _now.Count;
+    public int Count => _heapCount + _now.Count;
 
     public long Processed { get; private set; }
 
@@ -30,21 +35,21 @@ internal sealed class EventQueue
 
     public void Schedule(long time, IEventTarget target, int kind, long version = 0)
     {
-        var evt = new Event(target, kind, version);
+        var entry = new Scheduled(new Event(target, kind, version), time, _sequence++);
         if (time == _current)
         {
-            _now.Enqueue((evt, _sequence++));
+            _now.Enqueue(entry);
         }
         else
         {
-            _heap.Enqueue(evt, new EventKey(time, _sequence++));
+            Push(entry);
         }
     }
 
     /// <summary>Pops the next event; returns false when none is left.</summary>
     public bool TryDequeue(out long time, out Event evt)
     {
-        if (_now.Count > 0 && !(_heap.TryPeek(out _, out var top) && top.Time == _current && top.Sequence < _now.Peek().Sequence))
+        if (_now.Count > 0 && !(_heapCount > 0 && _heap[0].Time == _current && _heap[0].Sequence < _now.Peek().Sequence))
         {
             evt = _now.Dequeue().Event;
             time = _current;
@@ -52,13 +57,16 @@ internal sealed class EventQueue
             return true;
         }
 
-        if (_heap.TryDequeue(out evt, out var key))
+        if (_heapCount > 0)
         {
-            time = _current = key.Time;
+            var top = PopRoot();
+            evt = top.Event;
+            time = _current = top.Time;
             Processed++;
             return true;
         }
 
+        evt = default;
         time = 0;
         return false;
     }
@@ -71,9 +79,9 @@ internal sealed class EventQueue
             return true;
         }
 
-        if (_heap.TryPeek(out _, out var key))
+        if (_heapCount > 0)
         {
-            time = key.Time;
+            time = _heap[0].Time;
             return true;
         }
 
@@ -81,14 +89,70 @@ internal sealed class EventQueue
         return false;
     }
 
+    private void Push(Scheduled entry)
+    {
+        if (_heapCount == _heap.Length)
+        {
+            Arrays.Resize(ref _heap, _heap.Length * 2);
+        }
+
+        // Sift up: move parents that come after the new entry down until its slot is found.
+        var i = _heapCount++;
+        while (i > 0)
+        {
+            var parent = (i - 1) >> 1;
+            if (!Before(entry, _heap[parent]))
+            {
+                break;
+            }
+
+            _heap[i] = _heap[parent];
+            i = parent;
+        }
+
+        _heap[i] = entry;
+    }
+
+    private Scheduled PopRoot()
+    {
+        var root = _heap[0];
+        var last = _heap[--_heapCount];
+        _heap[_heapCount] = default;
+        if (_heapCount > 0)
+        {
+            // Sift the last entry down from the root: move the earlier child up until its slot is found.
+            var i = 0;
+            while (true)
+            {
+                var child = (2 * i) + 1;
+                if (child >= _heapCount)
+                {
+                    break;
+                }
+
+                if (child + 1 < _heapCount && Before(_heap[child + 1], _heap[child]))
+                {
+                    child++;
+                }
+
+                if (!Before(_heap[child], last))
+                {
+                    break;
+                }
+
+                _heap[i] = _heap[child];
+                i = child;
+            }
+
+            _heap[i] = last;
+        }
+
+        return root;
+    }
+
+    private static bool Before(in Scheduled a, in Scheduled b) => a.Time < b.Time || (a.Time == b.Time && a.Sequence < b.Sequence);
+
     internal readonly record struct Event(IEventTarget Target, int Kind, long Version);
 
-    private readonly record struct EventKey(long Time, long Sequence) : IComparable<EventKey>
-    {
-        public int CompareTo(EventKey other)
-        {
-            var c = Time.CompareTo(other.Time);
-            return c != 0 ? c : Sequence.CompareTo(other.Sequence);
-        }
-    }
+    private readonly record struct Scheduled(Event Event, long Time, long Sequence);
 }

@@ -87,7 +87,7 @@ internal sealed class KThread : IEventTarget
     {
         if (_count == _frames.Length)
         {
-            Array.Resize(ref _frames, Math.Max(8, _frames.Length * 2));
+            Arrays.Resize(ref _frames, Math.Max(8, _frames.Length * 2));
         }
 
         _frames[_count++] = new Frame(body, node);

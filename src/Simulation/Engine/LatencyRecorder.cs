@@ -19,7 +19,11 @@ internal sealed class LatencyRecorder
 
     public void Record(long ns)
     {
-        _histogram ??= new IntHistogram(1, 10_000_000_000, 3);
+        // With an explicit instance id: the constructor without one draws it from a static counter of HistogramBase, whose
+        // first use runs its static constructor, which builds a RegexOptions.Compiled Regex for tags (HdrHistogram 2.5.0,
+        // HdrHistogram/HistogramBase.cs, TagValidation) — the Regex engine and Reflection.Emit loaded and JIT-compiled in
+        // every simulation (docs/benchmarks.md, "Issue 16, fifth round"). The id is never read here.
+        _histogram ??= new IntHistogram(instanceId: 0, 1, 10_000_000_000, 3);
         _histogram.RecordValue(Math.Clamp(ns / 1000, 1, 10_000_000_000));
         _count++;
         _sumNs += ns;
@@ -50,7 +54,15 @@ internal sealed class LatencyRecorder
             return [];
         }
 
-        return CdfQuantiles.Select(q => new[] { q == 100 ? _maxNs / 1e6 : Ms(q), q / 100.0 }).ToArray();
+        // A loop, not LINQ's Select over doubles (generic code ReadyToRun leaves to the JIT).
+        var points = new double[CdfQuantiles.Length][];
+        for (var i = 0; i < points.Length; i++)
+        {
+            var q = CdfQuantiles[i];
+            points[i] = [q == 100 ? _maxNs / 1e6 : Ms(q), q / 100.0];
+        }
+
+        return points;
     }
 
     private double Ms(double percentile) =>

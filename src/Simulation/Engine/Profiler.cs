@@ -10,15 +10,20 @@ internal sealed class Profiler
     private readonly List<string> _funcNames = [];
     private readonly List<int> _nodeFunc = [];
     private readonly List<int> _nodeParent = [];
-    private readonly List<long> _nodeSelf = [];
+    private long[] _nodeSelf = new long[256];
     private readonly List<List<int>> _nodeChildren = [];
     private readonly long[] _cacheKeys = CreateCache();
     private readonly int[] _cacheNodes = new int[4096];
 
     private static long[] CreateCache()
     {
+        // A loop, not Array.Fill: CoreLib's generic over long is left to the JIT at start-up (see RingQueue).
         var keys = new long[4096];
-        Array.Fill(keys, -1L);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = -1;
+        }
+
         return keys;
     }
 
@@ -108,12 +113,31 @@ internal sealed class Profiler
     private Metrics.ProfileNode BuildNode(int n, long[] totals)
     {
         double denom = Math.Max(1, TotalNs);
-        var children = _nodeChildren[n]
-            .Where(c => totals[c] > 0)
-            .OrderByDescending(c => totals[c])
-            .ThenBy(c => _funcNames[_nodeFunc[c]], StringComparer.Ordinal)
-            .Select(c => BuildNode(c, totals))
-            .ToArray();
+        // Most time first, then by name. A loop, not LINQ: LINQ's sorting over ints is generic code ReadyToRun leaves to the
+        // JIT (docs/benchmarks.md, "Issue 16, fifth round"). The keys are unique (a node's children are distinct functions,
+        // so distinct names), so the order is the same whatever the sort.
+        var kept = new int[_nodeChildren[n].Count];
+        var count = 0;
+        foreach (var c in _nodeChildren[n])
+        {
+            if (totals[c] > 0)
+            {
+                var i = count++;
+                for (; i > 0 && Before(c, kept[i - 1], totals); i--)
+                {
+                    kept[i] = kept[i - 1];
+                }
+
+                kept[i] = c;
+            }
+        }
+
+        var children = new Metrics.ProfileNode[count];
+        for (var i = 0; i < count; i++)
+        {
+            children[i] = BuildNode(kept[i], totals);
+        }
+
         return new Metrics.ProfileNode
         {
             Name = _funcNames[_nodeFunc[n]],
@@ -125,11 +149,18 @@ internal sealed class Profiler
         };
     }
 
+    private bool Before(int a, int b, long[] totals) =>
+        totals[a] != totals[b] ? totals[a] > totals[b] : string.CompareOrdinal(_funcNames[_nodeFunc[a]], _funcNames[_nodeFunc[b]]) < 0;
+
     private int NewNode(int parent, int func)
     {
+        if (_nodeFunc.Count == _nodeSelf.Length)
+        {
+            Arrays.Resize(ref _nodeSelf, _nodeSelf.Length * 2);
+        }
+
         _nodeFunc.Add(func);
         _nodeParent.Add(parent);
-        _nodeSelf.Add(0);
         _nodeChildren.Add([]);
         return _nodeFunc.Count - 1;
     }

@@ -23,8 +23,8 @@ internal sealed class Rcu : IEventTarget
     private readonly List<KThread> _waiters = [];
     private readonly List<KThread> _expWaiters = [];
     private readonly List<KThread> _barrierWaiters = [];
-    private readonly Queue<(long Cookie, long Count, long CostNs, long Seq)> _pending = new();
-    private readonly Queue<(long Count, long CostNs, long Seq)> _ready = new();
+    private readonly RingQueue<PendingCallbacks> _pending = new();
+    private readonly RingQueue<ReadyCallbacks> _ready = new();
     private readonly WaitQueue _callbackThreadQueue;
     private readonly int _fnDoBatch;
     private readonly int _fnExpHandler;
@@ -166,7 +166,7 @@ internal sealed class Rcu : IEventTarget
     public void CallRcu(long count, long costNs)
     {
         Callbacks += count;
-        _pending.Enqueue((State, count, costNs, ++_queuedSeq));
+        _pending.Enqueue(new PendingCallbacks(State, costNs, ++_queuedSeq));
         RequestGp();
     }
 
@@ -281,7 +281,7 @@ internal sealed class Rcu : IEventTarget
         while (_pending.Count > 0 && _pending.Peek().Cookie <= Completed)
         {
             var p = _pending.Dequeue();
-            _ready.Enqueue((p.Count, p.CostNs, p.Seq));
+            _ready.Enqueue(new ReadyCallbacks(p.CostNs, p.Seq));
         }
 
         if (_ready.Count > 0)
@@ -380,6 +380,12 @@ internal sealed class Rcu : IEventTarget
             BarrierWaitNs += WakeSatisfied(_barrierWaiters, _invokedSeq);
         }
     }
+
+    /// <summary>call_rcu callbacks waiting for the grace period after <paramref name="Cookie"/>; <paramref name="Seq"/> orders them for rcu_barrier.</summary>
+    private readonly record struct PendingCallbacks(long Cookie, long CostNs, long Seq);
+
+    /// <summary>Callbacks whose grace period has ended, waiting for the callback thread.</summary>
+    private readonly record struct ReadyCallbacks(long CostNs, long Seq);
 }
 
 /// <summary>A point in RCU time: a full grace period of any kind after it satisfies <see cref="Rcu.Elapsed"/>.</summary>

@@ -11,7 +11,7 @@ namespace NetnsPolicy.Simulation.Kernel;
 /// </summary>
 internal sealed class CleanupBatch(int ops)
 {
-    public List<Net> Nets { get; } = [];
+    public ValueList<Net> Nets { get; } = [];
 
     public int Count => Nets.Count;
 

@@ -41,11 +41,11 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     public long ProfileAfterPeersGoneNs { get; set; } = -1;
 
     /// <summary>A tunnel driver's exit: RTNL, queue its fallback devices, one unregister round, RTNL release (runs the todo list).</summary>
-    public IEnumerable<Step> TunnelExit(PernetOp op, List<Net> nets)
+    public IEnumerable<Step> TunnelExit(PernetOp op, ValueList<Net> nets)
     {
         yield return Step.Lock(k.Locks.Rtnl);
         yield return Step.Self(k.Cpu(op.Spec.ExitNs * nets.Count));
-        var kill = new List<NetDevice>();
+        var kill = new ValueList<NetDevice>();
         foreach (var net in nets)
         {
             foreach (var dev in net.Devices)
@@ -70,10 +70,10 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     /// default_device_exit_batch: one RTNL hold for the batch; every device of every dying net (a veth's dellink also
     /// queues its peer, which may live in a live netns) on one kill list; one unregister_netdevice_many.
     /// </summary>
-    public IEnumerable<Step> DefaultDeviceExitBatch(List<Net> batch)
+    public IEnumerable<Step> DefaultDeviceExitBatch(ValueList<Net> batch)
     {
         yield return Step.Lock(k.Locks.Rtnl);
-        var kill = new List<NetDevice>();
+        var kill = new ValueList<NetDevice>();
         foreach (var net in batch)
         {
             if (!k.Structure.DefaultDeviceExitPerNet)
@@ -122,14 +122,14 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     }
 
     /// <summary>unregister_netdevice_many with RTNL held by the caller (pooled: <see cref="UnregisterManyCall"/>).</summary>
-    public IEnumerable<Step> UnregisterMany(List<NetDevice> devs) => UnregisterManyCall.Rent(this, devs);
+    public IEnumerable<Step> UnregisterMany(ValueList<NetDevice> devs) => UnregisterManyCall.Rent(this, devs);
 
     /// <summary>
     /// rollback_registered_many: close and unlist every device; flush per-CPU backlogs; synchronize_net (expedited
     /// with RTNL held); per device the NETDEV_UNREGISTER chain, RTM_DELLINK and netdev_unregister_kobject; a second
     /// synchronize_net before dropping references.
     /// </summary>
-    private IEnumerable<Step> Rollback(List<NetDevice> devs, RtnlScope scope)
+    private IEnumerable<Step> Rollback(ValueList<NetDevice> devs, RtnlScope scope)
     {
         yield return Step.Run(k.F.UnlistNetdevice, k.Cpu(k.Costs.DeviceUnlistNs * devs.Count));
         var unlisted = k.Rcu.Snapshot();
@@ -282,7 +282,7 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
 
     /// <summary>rtnl_unlock: releases RTNL, then netdev_run_todo for the devices this round unregistered.</summary>
     /// <remarks>Fixed steps (releasing RTNL changes no todo list): a pooled sequence, not an iterator per call.</remarks>
-    public IEnumerable<Step> RtnlUnlock(List<NetDevice> todo) => todo.Count > 0
+    public IEnumerable<Step> RtnlUnlock(ValueList<NetDevice> todo) => todo.Count > 0
         ? k.S.Sequence(Step.Unlock(k.Locks.Rtnl), Step.Call(k.F.NetdevRunTodo, NetdevRunTodo(todo)))
         : k.S.One(Step.Unlock(k.Locks.Rtnl));
 
@@ -292,7 +292,7 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     /// (<c>netdev_wait_allrefs_any</c>) whichever device is ready first, so a leaked reference delays only its own
     /// device.
     /// </summary>
-    private IEnumerable<Step> NetdevRunTodo(List<NetDevice> todo)
+    private IEnumerable<Step> NetdevRunTodo(ValueList<NetDevice> todo)
     {
         var start = k.S.Now;
         yield return Step.Call(k.F.RcuBarrier, rcu.Barrier());
@@ -519,13 +519,13 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     private sealed class UnregisterManyCall : PooledCoroutine<UnregisterManyCall>
     {
         private readonly DeviceUnregistration _owner;
-        private List<NetDevice> _devs = null!;
+        private ValueList<NetDevice> _devs = null!;
         private bool _started;
 
         private UnregisterManyCall(DeviceUnregistration owner)
             : base(owner._unregisterManys) => _owner = owner;
 
-        public static UnregisterManyCall Rent(DeviceUnregistration owner, List<NetDevice> devs)
+        public static UnregisterManyCall Rent(DeviceUnregistration owner, ValueList<NetDevice> devs)
         {
             var e = owner._unregisterManys.Count > 0 ? owner._unregisterManys.Pop() : new UnregisterManyCall(owner);
             e._devs = devs;

@@ -136,7 +136,7 @@ internal sealed partial class KernelSimulation
     /// <summary>Create N namespaces (with <c>create_parallelism</c> creators), then release them all at once.</summary>
     private IEnumerable<Step> Burst(BurstSpec burst)
     {
-        var created = new List<Net>(burst.Count);
+        var created = new ValueList<Net>(burst.Count);
         var creatorsLeft = burst.CreateParallelism;
         var done = new WaitQueue(_s);
         for (var p = 0; p < burst.CreateParallelism; p++)
@@ -205,7 +205,7 @@ internal sealed partial class KernelSimulation
         _generatorsActive--;
     }
 
-    private IEnumerable<Step> BurstCreator(int count, DeviceMix devices, List<Net> created, Action finished)
+    private IEnumerable<Step> BurstCreator(int count, DeviceMix devices, ValueList<Net> created, Action finished)
     {
         for (var i = 0; i < count; i++)
         {

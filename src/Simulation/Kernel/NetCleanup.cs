@@ -20,7 +20,7 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
     private bool _workerBusy;
 
     /// <summary>Released nets waiting for a cleanup_net run (the model appends; a batch is taken from the end).</summary>
-    public List<Net> CleanupList { get; } = [];
+    public ValueList<Net> CleanupList { get; } = [];
 
     /// <summary>defer_free_list (6.13): the struct nets the next run frees.</summary>
     public DeferFreeList DeferFree { get; } = new();
@@ -281,7 +281,7 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
     /// unhash_nsid takes only each visited net's nsid_lock (a spinlock, not modelled as contended). Costs are
     /// aggregated per dying net: the engine does not pay one event per visited net.
     /// </summary>
-    private IEnumerable<Step> UnhashBatch(List<Net> batch)
+    private IEnumerable<Step> UnhashBatch(ValueList<Net> batch)
     {
         var listLock = k.Locks.NetList;
         yield return Step.Lock(listLock);

@@ -20,8 +20,8 @@ internal sealed class NetTable(int expectedNets = 1)
     private readonly SlotChunks<DeviceSlot> _devices = new(expectedNets);
     private readonly SlotChunks<string> _deviceNames = new(expectedNets);
     private readonly List<DeviceTypeSpec> _deviceTypes = [];
-    private readonly Stack<int> _freeNets = new();
-    private readonly Stack<int> _freeDevices = new();
+    private readonly Engine.ValueList<int> _freeNets = new();
+    private readonly Engine.ValueList<int> _freeDevices = new();
 
     /// <summary>The device lists past two entries (<see cref="NetDeviceList"/>), by net id.</summary>
     private readonly Dictionary<int, int[]> _moreDevices = [];
@@ -42,7 +42,7 @@ internal sealed class NetTable(int expectedNets = 1)
     public void ReleaseNet(Net net)
     {
         _moreDevices.Remove(net.Id);
-        _freeNets.Push(net.Slot);
+        _freeNets.Add(net.Slot);
     }
 
     /// <summary>A new device owned by <paramref name="owner"/>.</summary>
@@ -58,7 +58,7 @@ internal sealed class NetTable(int expectedNets = 1)
     }
 
     /// <summary>free_netdev: the device's slot may hold a later device.</summary>
-    public void ReleaseDevice(int index) => _freeDevices.Push(index);
+    public void ReleaseDevice(int index) => _freeDevices.Add(index);
 
     /// <summary>The slot of net <paramref name="id"/>; a stale handle's reads fail (<see cref="Net"/>).</summary>
     public ref NetSlot Net(int slot, int id)

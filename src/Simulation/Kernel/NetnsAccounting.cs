@@ -11,7 +11,7 @@ namespace NetnsPolicy.Simulation.Kernel;
 internal sealed class NetnsAccounting(Scheduler s, long memoryLimit, int expectedNets = 1)
 {
     private const int MaxSamples = 400;
-    private readonly List<Net> _live = [];
+    private readonly ValueList<Net> _live = [];
     private long _sampleInterval = 1_000_000;
     private long _nextSample;
     private int _nextNetId = 1;
@@ -42,11 +42,11 @@ internal sealed class NetnsAccounting(Scheduler s, long memoryLimit, int expecte
 
     public int LiveCount => _live.Count;
 
-    public List<double> SampleTimes { get; } = [];
+    public List<double> SampleTimes { get; } = new(MaxSamples);
 
-    public List<int> SampleBacklog { get; } = [];
+    public List<int> SampleBacklog { get; } = new(MaxSamples);
 
-    public List<long> SampleMemory { get; } = [];
+    public List<long> SampleMemory { get; } = new(MaxSamples);
 
     /// <summary>The state of every net of the run, init_net's included (id 0).</summary>
     public NetTable Nets { get; } = new(expectedNets);

@@ -51,7 +51,7 @@ internal sealed class SlotChunks<T>(int expected = 1)
                 length *= 2;
             }
 
-            Array.Resize(ref _chunks[0], Math.Min(length, 1 << Shift));
+            Engine.Arrays.Resize(ref _chunks[0], Math.Min(length, 1 << Shift));
             return;
         }
 

@@ -19,7 +19,7 @@ internal static class KernelProfileValidator
         var s = p.Structure;
         foreach (var (name, value) in new (string, Enum)[] { ("setup_lock", s.SetupLock), ("cleanup_list", s.CleanupList), ("uevent_delivery", s.UeventDelivery), ("dying_netns_uevents", s.DyingNetnsUevents), ("net_list_lock", s.NetListLock), ("nsid_unhash", s.NsidUnhash), ("cleanup_sync", s.CleanupSync), ("synchronize_net_expedited", s.SynchronizeNetExpedited), ("nsid_removal", s.NsidRemoval), ("todo_free_order", s.TodoFreeOrder), ("inet6_addr_hash", s.Inet6AddrHash), ("net_final_free", s.NetFinalFree), ("flush_all_backlogs", s.FlushAllBacklogs), ("kernfs_node_free", s.KernfsNodeFree) })
         {
-            Check(Enum.IsDefined(value.GetType(), value), "structure." + name, $"undefined value {value}");
+            Check(Defined(value), "structure." + name, $"undefined value {value}");
         }
 
         Check(s.TodoRtnlRoundTrips is >= 0 and <= 2, "structure.todo_rtnl_round_trips", $"must be 0, 1 or 2, got {s.TodoRtnlRoundTrips}");
@@ -73,7 +73,9 @@ internal static class KernelProfileValidator
             var f = $"pernet_ops[{i}]";
             Check(!string.IsNullOrWhiteSpace(op.Name), f + ".name", "must be non-empty");
             Check(names.Add(op.Name), f + ".name", $"'{op.Name}' is listed twice");
-            Check(Enum.IsDefined(op.Behaviour) && Enum.IsDefined(op.TunnelTeardown) && Enum.IsDefined(op.ExitSyncCall), f, "undefined behaviour, tunnel_teardown or exit_sync_call");
+            // Defined, not the generic Enum.IsDefined: that is CoreLib code over this
+            // assembly's enums, JIT-compiled at start-up once per enum (docs/benchmarks.md, "Issue 16, fifth round").
+            Check(Defined(op.Behaviour) && Defined(op.TunnelTeardown) && Defined(op.ExitSyncCall), f, "undefined behaviour, tunnel_teardown or exit_sync_call");
             Check(op.Behaviour != PernetOpBehaviour.Tunnel || p.Devices.Any(d => d.Name == op.Device && d.Kind == "tunnel"), f + ".device", $"a tunnel op must name a tunnel device type, got '{op.Device}'");
             Check(op.InitNs >= 0 && op.ExitNs >= 0 && op.ExitBatchNs >= 0 && op.FreeNs >= 0 && op.PreExitNs >= 0 && op.ExitPerLiveNetNs >= 0 && op.ExitBatchPerNetNs >= 0 && op.CallbackNs >= 0 && op.PerCpuSocketNs >= 0, f, "costs must be ≥ 0");
             Check(op.ExitSyncs is >= 0 and <= 16 && op.ExitBatchSyncs is >= 0 and <= 16 && op.ExitCallRcu is >= 0 and <= 1024 && op.PerCpuSockets is >= 0 and <= 16, f, "sync, callback and socket counts out of range");
@@ -86,4 +88,6 @@ internal static class KernelProfileValidator
 
         return e;
     }
+
+    private static bool Defined(Enum value) => Enum.IsDefined(value.GetType(), value);
 }
