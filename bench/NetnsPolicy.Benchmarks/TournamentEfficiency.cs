@@ -113,6 +113,12 @@ internal static class TournamentEfficiency
         Console.WriteLine("    " + breakdown.Describe());
         Console.WriteLine("    last to end: " + timeline.DescribeLast(3));
         Console.WriteLine("    per track: " + timeline.DescribeTracks());
+        if (workers == 1)
+        {
+            // One simulation at a time: the process's allocation outside them is the runner's and the scoring's.
+            Console.WriteLine(string.Create(C, $"    allocated outside the simulations (runner, scoring): {(gc.Allocated - timeline.Entries.Sum(e => e.AllocatedBytes)) / 1048576.0:F1} MiB of {gc.Allocated / 1048576.0:F1} MiB"));
+        }
+
         return (json, wall, render, breakdown, gc.Pause.TotalSeconds);
     }
 
