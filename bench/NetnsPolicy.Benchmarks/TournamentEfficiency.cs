@@ -14,7 +14,10 @@ namespace NetnsPolicy.Benchmarks;
 /// the simulations and of rendering (JSON, Markdown, JUnit, HTML), and at the end the medians and the parallel
 /// efficiency, one-worker wall over twice the two-worker wall. Checks that both give the same tournament.json. Each run
 /// starts once the runtime's background tier-1 compiler is idle, and prints the simulations' collections, GC pauses,
-/// allocation, lock contention and CPU by thread kind (docs/benchmarks.md, "Issue 16, fourth round").
+/// allocation, lock contention and CPU by thread kind (docs/benchmarks.md, "Issue 16, fourth round"), and its timeline
+/// (<see cref="RunTimeline"/>: per slot the simulations' time, the gaps, the idle tail, the scoring after the last
+/// simulation; per track its simulations' mean wall and allocation). The last line attributes what two workers lose
+/// against ideal to those parts (docs/benchmarks.md, "Issue 16, fifth round").
 /// </summary>
 internal static class TournamentEfficiency
 {
@@ -27,12 +30,13 @@ internal static class TournamentEfficiency
         Console.WriteLine($"{tournament.Name}: {tournament.Tracks.Count * tournament.Entries.Count * tournament.Replications} simulations, {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         var reference = Once(catalog, tournament, 2, "warm-up").Json;
         var walls = new Dictionary<int, List<double>> { [1] = [], [2] = [] };
+        var breakdowns = new Dictionary<int, List<(RunTimeline.Breakdown Timeline, double Pause)>> { [1] = [], [2] = [] };
         var renders = new List<double>();
         for (var p = 0; p < pairs; p++)
         {
             foreach (var workers in p % 2 == 0 ? new[] { 1, 2 } : [2, 1])
             {
-                var (json, wall, render) = Once(catalog, tournament, workers, $"pair {p + 1}");
+                var (json, wall, render, breakdown, pause) = Once(catalog, tournament, workers, $"pair {p + 1}");
                 if (json != reference)
                 {
                     Console.WriteLine($"tournament.json DIFFERS with {workers} worker(s) in pair {p + 1}");
@@ -40,6 +44,7 @@ internal static class TournamentEfficiency
                 }
 
                 walls[workers].Add(wall);
+                breakdowns[workers].Add((breakdown, pause));
                 renders.Add(render);
             }
         }
@@ -48,18 +53,46 @@ internal static class TournamentEfficiency
         var two = Median(walls[2]);
         Console.WriteLine(string.Create(C, $"tournament.json identical in every run; simulations median wall: 1 worker {one:F2} s ({walls[1].Min():F2}–{walls[1].Max():F2}), 2 workers {two:F2} s ({walls[2].Min():F2}–{walls[2].Max():F2}); " +
             $"parallel efficiency {one / (2 * two):F2}; rendering median {Median(renders):F2} s"));
+        Console.WriteLine(Attribute(breakdowns[1], breakdowns[2]));
         return 0;
     }
 
-    private static (string Json, double Wall, double Render) Once(PluginCatalog catalog, Tournament tournament, int workers, string label)
+    /// <summary>
+    /// Where two workers lose against ideal, in slot-seconds by the medians of each part: twice the two-worker wall
+    /// minus the one-worker wall is the simulations' extra time with two (a GC pause stops both workers, so it counts
+    /// twice there: 2 × pause₂ − pause₁ of it), plus the extra idle time of the slots (tail, dispatch gaps, scoring
+    /// counted on both slots). Efficiency is one-worker wall over that doubled wall.
+    /// </summary>
+    private static string Attribute(List<(RunTimeline.Breakdown Timeline, double Pause)> one, List<(RunTimeline.Breakdown Timeline, double Pause)> two)
+    {
+        double M(List<(RunTimeline.Breakdown Timeline, double Pause)> runs, Func<RunTimeline.Breakdown, double> part) => Median(runs.Select(r => part(r.Timeline)).ToList());
+        var busy1 = M(one, b => b.Busy.Sum());
+        var busy2 = M(two, b => b.Busy.Sum());
+        var pause1 = Median(one.Select(r => r.Pause).ToList());
+        var pause2 = Median(two.Select(r => r.Pause).ToList());
+        var lead = M(two, b => b.Lead.Sum()) - M(one, b => b.Lead.Sum());
+        var gaps = M(two, b => b.Gaps.Sum()) - M(one, b => b.Gaps.Sum());
+        var tail = M(two, b => b.Tail.Sum());
+        var scoring = M(two, b => 2 * b.Scoring) - M(one, b => b.Scoring);
+        var capacity1 = M(one, b => b.Capacity);
+        var capacity2 = M(two, b => b.Capacity);
+        return string.Create(C, $"loss attribution (medians, slot-seconds): 2 × two-worker wall {capacity2:F3} s against one-worker wall {capacity1:F3} s = {capacity2 - capacity1:+0.000;-0.000} s: ") +
+            string.Create(C, $"simulations {busy2 - busy1:+0.000;-0.000} s ({busy1:F3} → {busy2:F3} s, {100 * (busy2 / busy1 - 1):+0.0;-0.0}%; GC pauses {pause1:F3} s with one, {pause2:F3} s with two, stopping both: {(2 * pause2) - pause1:+0.000;-0.000} s of it), ") +
+            string.Create(C, $"idle tail {tail:+0.000;-0.000} s, scoring after the last simulation, on both slots {scoring:+0.000;-0.000} s, between simulations (dispatch, finished tracks' scoring) {gaps:+0.000;-0.000} s, before the first {lead:+0.000;-0.000} s");
+    }
+
+    private static (string Json, double Wall, double Render, RunTimeline.Breakdown Timeline, double Pause) Once(PluginCatalog catalog, Tournament tournament, int workers, string label)
     {
         var options = new TournamentRunnerOptions { MaxParallelism = workers, TimeBudget = TimeSpan.FromDays(1) };
         var settled = ThreadCpu.WaitForBackgroundCompilation();
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var gc0 = GcFigures.Now();
         var threads0 = ThreadCpu.Read();
+        var timeline = new RunTimeline(new InProcessRunExecutor(catalog), workers);
+        var runner = new TournamentRunner(timeline, options);
+        timeline.Restart();
         var sw = Stopwatch.StartNew();
-        var result = new TournamentRunner(new InProcessRunExecutor(catalog), options).RunAsync(tournament).GetAwaiter().GetResult();
+        var result = runner.RunAsync(tournament).GetAwaiter().GetResult();
         var wall = sw.Elapsed.TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         var gc = GcFigures.Now() - gc0;
@@ -76,7 +109,17 @@ internal static class TournamentEfficiency
         Console.WriteLine(string.Create(C, $"    simulations' GC: {gc.Gen0} gen0, {gc.Gen1} gen1, {gc.Gen2} gen2 collections, pauses {gc.Pause.TotalSeconds:F2} s, {gc.Allocated / 1048576.0 / result.RunsCompleted:F1} MiB allocated per simulation; lock contentions {gc.Contentions}"));
         Console.WriteLine(string.Create(C, $"    CPU by thread kind (background compiler idle after {settled.TotalSeconds:F1} s before): ") +
             string.Join(", ", threads.Where(t => t.Value >= 0.005).Select(t => string.Create(C, $"{t.Key} {t.Value:F2} s"))));
-        return (json, wall, render);
+        var breakdown = timeline.Summarise(wall);
+        Console.WriteLine("    " + breakdown.Describe());
+        Console.WriteLine("    last to end: " + timeline.DescribeLast(3));
+        Console.WriteLine("    per track: " + timeline.DescribeTracks());
+        if (workers == 1)
+        {
+            // One simulation at a time: the process's allocation outside them is the runner's and the scoring's.
+            Console.WriteLine(string.Create(C, $"    allocated outside the simulations (runner, scoring): {(gc.Allocated - timeline.Entries.Sum(e => e.AllocatedBytes)) / 1048576.0:F1} MiB of {gc.Allocated / 1048576.0:F1} MiB"));
+        }
+
+        return (json, wall, render, breakdown, gc.Pause.TotalSeconds);
     }
 
     /// <summary>Process-wide counters read before and after the simulations (collections, pause time, allocation, lock contention).</summary>

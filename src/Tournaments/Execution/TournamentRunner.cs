@@ -7,7 +7,10 @@ namespace NetnsPolicy.Tournaments.Execution;
 /// <summary>
 /// Executes a tournament: hands runs to an <see cref="IRunExecutor"/> in the order of a <see cref="RunScheduler"/>,
 /// up to <see cref="TournamentRunnerOptions.MaxParallelism"/> at once, stops starting runs when the time budget is
-/// spent, and scores what finished.
+/// spent, and scores what finished. A track whose planned runs have all finished is scored (its comparison report, the
+/// bulk of the scoring) in one of those slots while the other tracks' runs go on, before any further run starts: at
+/// the end only the last track's report and the tournament-wide steps remain, instead of every track's one after the
+/// other while the other workers idle. The result is the same whenever each track is scored (docs/tournaments.md).
 /// </summary>
 public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOptions? options = null)
 {
@@ -28,18 +31,34 @@ public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOpti
 
         var trackIndex = tournament.Tracks.Select((t, i) => (t.Name, i)).ToDictionary(x => x.Name, x => x.i);
         var entryIndex = tournament.Entries.Select((e, i) => (e.Name, i)).ToDictionary(x => x.Name, x => x.i);
+        var unfinished = Enumerable.Repeat(tournament.Entries.Count * tournament.Replications, tournament.Tracks.Count).ToArray();
+        var scoredTracks = new TrackResult?[tournament.Tracks.Count];
+        var readyToScore = new Queue<int>();
         var budget = _options.TimeBudget ?? tournament.TimeBudget;
         var clock = _options.TimeProvider;
         var start = clock.GetTimestamp();
+        var parallelism = Math.Max(1, _options.MaxParallelism);
         var running = new List<Task<(RunSpec Spec, RunResult Result)>>();
+        var scoring = new List<Task<(int Track, TrackResult Result)>>();
         var budgetExhausted = false;
         var done = 0;
         try
         {
             while (true)
             {
-                while (running.Count < Math.Max(1, _options.MaxParallelism) && !budgetExhausted && scheduler.HasPending)
+                while (running.Count + scoring.Count < parallelism)
                 {
+                    if (readyToScore.TryDequeue(out var ready))
+                    {
+                        scoring.Add(ScoreTrackAsync(tournament, ready, e => completed[ready, entryIndex[e.Name]]));
+                        continue;
+                    }
+
+                    if (budgetExhausted || !scheduler.HasPending)
+                    {
+                        break;
+                    }
+
                     if (budget is { } b && clock.GetElapsedTime(start) >= b)
                     {
                         budgetExhausted = true;
@@ -55,22 +74,38 @@ public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOpti
                     running.Add(RunOneAsync(spec, cancellationToken));
                 }
 
-                if (running.Count == 0)
+                if (running.Count + scoring.Count == 0)
                 {
                     break;
                 }
 
-                var finished = await Task.WhenAny(running).ConfigureAwait(false);
-                running.Remove(finished);
-                var (doneSpec, result) = await finished.ConfigureAwait(false);
-                completed[trackIndex[doneSpec.Track], entryIndex[doneSpec.Entry]].Add(result);
+                var finished = await Task.WhenAny(running.Concat<Task>(scoring)).ConfigureAwait(false);
+                if (finished is Task<(int Track, TrackResult Result)> scored)
+                {
+                    scoring.Remove(scored);
+                    var (track, trackResult) = await scored.ConfigureAwait(false);
+                    scoredTracks[track] = trackResult;
+                    continue;
+                }
+
+                var run = (Task<(RunSpec Spec, RunResult Result)>)finished;
+                running.Remove(run);
+                var (doneSpec, result) = await run.ConfigureAwait(false);
+                var doneTrack = trackIndex[doneSpec.Track];
+                completed[doneTrack, entryIndex[doneSpec.Entry]].Add(result);
+                if (--unfinished[doneTrack] == 0)
+                {
+                    readyToScore.Enqueue(doneTrack);
+                }
+
                 progress?.Report(new TournamentProgress(++done, scheduler.Planned, doneSpec));
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception)
         {
-            // Let the other runs observe the cancellation before giving up, so none outlives the tournament.
-            await Task.WhenAll(running.Select(r => r.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+            // Cancellation, or a track's scoring threw: let the other runs observe the cancellation and the scorings end
+            // before giving up, so none outlives the tournament.
+            await Task.WhenAll(running.Concat<Task>(scoring).Select(r => r.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
             throw;
         }
 
@@ -86,8 +121,13 @@ public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOpti
             }
         }
 
-        return TournamentScorer.Score(tournament, runs, budgetExhausted);
+        // Tracks the budget left unfinished are scored here, with what they have.
+        return TournamentScorer.Score(tournament, runs, budgetExhausted, scoredTracks);
     }
+
+    /// <summary>Scores a track whose runs have all finished (its cells' lists no longer change) on the thread pool.</summary>
+    private static Task<(int Track, TrackResult Result)> ScoreTrackAsync(Tournament tournament, int track, Func<PolicyEntry, IReadOnlyList<RunResult>> runsOf) =>
+        Task.Run(() => (track, TournamentScorer.ScoreTrack(tournament, tournament.Tracks[track], runsOf)));
 
     private async Task<(RunSpec, RunResult)> RunOneAsync(RunSpec spec, CancellationToken cancellationToken) =>
         (spec, await RunOrFailAsync(executor, spec, cancellationToken).ConfigureAwait(false));

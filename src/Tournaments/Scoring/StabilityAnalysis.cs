@@ -37,19 +37,34 @@ public static class StabilityAnalysis
             return new Outcome(wins, rankSums);
         }
 
-        // values[track][entry] = per-run metric vectors
-        var values = tracks.Select(t => t.ToDictionary(kv => kv.Key, kv => kv.Value.Select(r => metrics.Select(m => m.Read(r)).ToArray()).ToArray())).ToArray();
+        // values[track][entry] = per-run metric vectors, the entries in the order given; the resampled means go into two
+        // buffers (the baseline's, the entry's at hand). The loop allocates nothing per resample: it is the serial end of
+        // a tournament's scoring (TournamentRunner).
+        var values = tracks.Select(t => entries.Select(e => t[e].Select(r => metrics.Select(m => m.Read(r)).ToArray()).ToArray()).ToArray()).ToArray();
+        var baselineRuns = tracks.Select(t => t[baseline].Select(r => metrics.Select(m => m.Read(r)).ToArray()).ToArray()).ToArray();
+        var baselineIndex = entries.ToList().IndexOf(baseline);
+        var baselineMeans = new double[metrics.Count];
+        var entryMeans = new double[metrics.Count];
         var rng = new SeededRandom(seed);
         var scores = new double[entries.Count];
+        var order = new int[entries.Count];
+
+        // By score, then name: entries' names differ, so this is a total order and any sort gives the same ranks.
+        Comparison<int> byScoreThenName = (a, b) =>
+        {
+            var byScore = scores[a].CompareTo(scores[b]);
+            return byScore != 0 ? byScore : string.CompareOrdinal(entries[a], entries[b]);
+        };
+
         for (var b = 0; b < resamples; b++)
         {
             Array.Clear(scores);
-            foreach (var track in values)
+            for (var t = 0; t < values.Length; t++)
             {
-                var baselineMeans = ResampledMeans(track[baseline], metrics.Count, rng);
+                ResampledMeans(baselineRuns[t], baselineMeans, rng);
                 for (var e = 0; e < entries.Count; e++)
                 {
-                    var means = entries[e] == baseline ? baselineMeans : ResampledMeans(track[entries[e]], metrics.Count, rng);
+                    var means = e == baselineIndex ? baselineMeans : ResampledMeans(values[t][e], entryMeans, rng);
                     var logScore = 0.0;
                     for (var m = 0; m < metrics.Count; m++)
                     {
@@ -60,7 +75,12 @@ public static class StabilityAnalysis
                 }
             }
 
-            var order = Enumerable.Range(0, entries.Count).OrderBy(e => scores[e]).ThenBy(e => entries[e], StringComparer.Ordinal).ToArray();
+            for (var e = 0; e < order.Length; e++)
+            {
+                order[e] = e;
+            }
+
+            Array.Sort(order, byScoreThenName);
             wins[entries[order[0]]]++;
             for (var rank = 0; rank < order.Length; rank++)
             {
@@ -73,19 +93,20 @@ public static class StabilityAnalysis
             rankSums.ToDictionary(kv => kv.Key, kv => kv.Value / resamples));
     }
 
-    private static double[] ResampledMeans(double[][] runs, int metricCount, SeededRandom rng)
+    /// <summary>The means of one resample of <paramref name="runs"/> (drawn with replacement), written into <paramref name="means"/>.</summary>
+    private static double[] ResampledMeans(double[][] runs, double[] means, SeededRandom rng)
     {
-        var means = new double[metricCount];
+        Array.Clear(means);
         for (var i = 0; i < runs.Length; i++)
         {
             var run = runs[rng.NextInt(runs.Length)];
-            for (var m = 0; m < metricCount; m++)
+            for (var m = 0; m < means.Length; m++)
             {
                 means[m] += run[m];
             }
         }
 
-        for (var m = 0; m < metricCount; m++)
+        for (var m = 0; m < means.Length; m++)
         {
             means[m] /= runs.Length;
         }

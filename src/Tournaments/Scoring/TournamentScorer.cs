@@ -11,7 +11,27 @@ public static class TournamentScorer
     /// <param name="tournament">The tournament.</param>
     /// <param name="runs">Finished runs by (track name, entry name); missing cells had no run.</param>
     /// <param name="budgetExhausted">Whether the time budget cut the tournament short.</param>
-    public static TournamentResult Score(Tournament tournament, IReadOnlyDictionary<(string Track, string Entry), IReadOnlyList<RunResult>> runs, bool budgetExhausted = false)
+    public static TournamentResult Score(Tournament tournament, IReadOnlyDictionary<(string Track, string Entry), IReadOnlyList<RunResult>> runs, bool budgetExhausted = false) =>
+        Score(tournament, runs, budgetExhausted, scoredTracks: null);
+
+    /// <summary>
+    /// One track's report and scores: what <c>Score</c> computes for it from the same runs, so a runner can score a track
+    /// whose runs have all finished while the others' still run. Depends on nothing but this track's runs (in any order:
+    /// each cell's are taken by replication).
+    /// </summary>
+    internal static TrackResult ScoreTrack(Tournament tournament, Track track, Func<PolicyEntry, IReadOnlyList<RunResult>> runsOf) =>
+        ScoreTrack(tournament, track, tournament.Metrics.Select(id => MetricCatalog.Find(id)!).ToArray(), e => runsOf(e).OrderBy(x => x.Replication).ToArray());
+
+    /// <param name="tournament">The tournament.</param>
+    /// <param name="runs">Finished runs by (track name, entry name); missing cells had no run.</param>
+    /// <param name="budgetExhausted">Whether the time budget cut the tournament short.</param>
+    /// <param name="scoredTracks">Per track (in file order), its <c>ScoreTrack</c> result if already computed from these
+    /// runs, else null.</param>
+    internal static TournamentResult Score(
+        Tournament tournament,
+        IReadOnlyDictionary<(string Track, string Entry), IReadOnlyList<RunResult>> runs,
+        bool budgetExhausted,
+        IReadOnlyList<TrackResult?>? scoredTracks)
     {
         ArgumentNullException.ThrowIfNull(tournament);
         ArgumentNullException.ThrowIfNull(runs);
@@ -19,8 +39,8 @@ public static class TournamentScorer
         IReadOnlyList<RunResult> RunsOf(Track t, PolicyEntry e) =>
             runs.TryGetValue((t.Name, e.Name), out var r) ? r.OrderBy(x => x.Replication).ToArray() : [];
 
-        var warnings = new List<string>();
-        var tracks = tournament.Tracks.Select(t => ScoreTrack(tournament, t, metrics, e => RunsOf(t, e), warnings)).ToArray();
+        var tracks = tournament.Tracks.Select((t, i) => scoredTracks?[i] ?? ScoreTrack(tournament, t, metrics, e => RunsOf(t, e))).ToArray();
+        var warnings = tracks.Where(t => t.Report is null).Select(t => $"track {t.Name}: the baseline has no runs, so nothing there is scored").ToList();
         var scored = tracks.Where(t => !t.HeldOut).ToArray();
         var heldOut = tracks.Where(t => t.HeldOut).ToArray();
         var ranking = Ranking.Build(tournament, scored);
@@ -71,13 +91,13 @@ public static class TournamentScorer
         };
     }
 
-    private static TrackResult ScoreTrack(Tournament tournament, Track track, IReadOnlyList<MetricDefinition> metrics, Func<PolicyEntry, IReadOnlyList<RunResult>> runsOf, List<string> warnings)
+    /// <summary>The track's result; without the baseline's runs, one without a report (<c>Score</c> warns of it).</summary>
+    private static TrackResult ScoreTrack(Tournament tournament, Track track, IReadOnlyList<MetricDefinition> metrics, Func<PolicyEntry, IReadOnlyList<RunResult>> runsOf)
     {
         var result = new TrackResult { Name = track.Name, Workload = track.Workload, KernelProfile = track.KernelProfile, HeldOut = track.HeldOut, Seed = track.Seed };
         var withRuns = tournament.Entries.Where(e => runsOf(e).Count > 0).ToArray();
         if (withRuns.All(e => e.Name != tournament.Baseline))
         {
-            warnings.Add($"track {track.Name}: the baseline has no runs, so nothing there is scored");
             return result;
         }
 

@@ -1,6 +1,7 @@
 using NetnsPolicy.Simulation.Metrics;
 using NetnsPolicy.Tournaments.Definition;
 using NetnsPolicy.Tournaments.Execution;
+using NetnsPolicy.Tournaments.Scoring;
 
 namespace NetnsPolicy.Tournaments.Tests.Execution;
 
@@ -55,6 +56,43 @@ public sealed class TournamentRunnerTests
         });
     }
 
+    [TestCase(1)]
+    [TestCase(3)]
+    public async Task RunAsync_TracksFinishingAtDifferentTimes_SameResultAsScoringEveryRunAtTheEnd(int parallelism)
+    {
+        // Track "x" finishes long before "z": the runner scores it while z's runs go on, which must not change a byte.
+        var t = Synthetic.Tournament(["upstream", "fast", "slow"], ["x", "y", "z"], replications: 4, heldOut: ["y"]);
+        var executor = new DelayedExecutor(s => TimeSpan.FromMilliseconds(s.Track switch { "x" => 0, "y" => 2, _ => 10 }));
+        var result = await new TournamentRunner(executor, new TournamentRunnerOptions { MaxParallelism = parallelism }).RunAsync(t).WaitAsync(Timeout);
+        var everyRun = t.Tracks.SelectMany(track => t.Entries.Select(e => (track.Name, e.Name))).ToDictionary(
+            cell => cell,
+            cell => (IReadOnlyList<RunResult>)Enumerable.Range(0, t.Replications).Select(r => DelayedExecutor.Result(cell.Item1, cell.Item2, r)).ToArray());
+        Assert.That(TournamentRenderer.ToJson(result), Is.EqualTo(TournamentRenderer.ToJson(TournamentScorer.Score(t, everyRun))));
+    }
+
+    [Test]
+    public async Task RunAsync_BudgetSpentWithSomeTracksFinished_SameResultAsScoringTheFinishedRunsAtTheEnd()
+    {
+        // After the warm-up (two replications of every cell: 12 runs) the scheduler finishes x, whose runs vary, before
+        // y, whose runs all agree (18 runs); the budget stops at 20, so x is scored as soon as it is finished, y at the end.
+        var t = Synthetic.Tournament(["upstream", "fast", "slow"], ["x", "y"], replications: 4);
+        var clock = new ManualTimeProvider();
+        var finished = new List<RunSpec>();
+        var executor = new DelayedExecutor(_ => TimeSpan.Zero) { OnRun = s => { lock (finished) { finished.Add(s); } clock.Advance(TimeSpan.FromSeconds(1)); } };
+        var options = new TournamentRunnerOptions { MaxParallelism = 1, TimeBudget = TimeSpan.FromSeconds(20), TimeProvider = clock };
+        var result = await new TournamentRunner(executor, options).RunAsync(t).WaitAsync(Timeout);
+        var runs = finished.GroupBy(s => (s.Track, s.Entry)).ToDictionary(
+            g => g.Key,
+            g => (IReadOnlyList<RunResult>)g.Select(s => DelayedExecutor.Result(s.Track, s.Entry, s.Replication)).ToArray());
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.BudgetExhausted, Is.True);
+            Assert.That(finished.Count(s => s.Track == "x"), Is.EqualTo(12), "x finished");
+            Assert.That(finished.Count(s => s.Track == "y"), Is.EqualTo(8), "y cut short");
+            Assert.That(TournamentRenderer.ToJson(result), Is.EqualTo(TournamentRenderer.ToJson(TournamentScorer.Score(t, runs, budgetExhausted: true))));
+        });
+    }
+
     [Test]
     public async Task RunAsync_ExecutorThrows_RunCountsAsErrorAndDisqualifies()
     {
@@ -77,6 +115,22 @@ public sealed class TournamentRunnerTests
         using var cts = new CancellationTokenSource();
         var executor = new SyntheticExecutor(Factor) { Delay = TimeSpan.FromMilliseconds(5), OnRun = _ => cts.Cancel() };
         Assert.That(async () => await new TournamentRunner(executor).RunAsync(t, cancellationToken: cts.Token).WaitAsync(Timeout), Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    /// <summary>Synthetic results after a delay per run: noisy (so the bootstrap has work) except on track y.</summary>
+    private sealed class DelayedExecutor(Func<RunSpec, TimeSpan> delay) : IRunExecutor
+    {
+        public Action<RunSpec>? OnRun { get; init; }
+
+        public static RunResult Result(string track, string entry, int replication) =>
+            Synthetic.Run(entry, track, replication, Factor(new RunSpec(track, entry, "", "", "", "", new Dictionary<string, string>(), 1, replication)), noise: track == "y" ? 0 : 0.05);
+
+        public async Task<RunResult> RunAsync(RunSpec spec, CancellationToken cancellationToken)
+        {
+            await Task.Delay(delay(spec), cancellationToken);
+            OnRun?.Invoke(spec);
+            return Result(spec.Track, spec.Entry, spec.Replication);
+        }
     }
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; this one reports inline so the order is observable.</summary>
