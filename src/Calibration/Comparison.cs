@@ -7,7 +7,7 @@ public sealed record Comparison(string Experiment, string Quantity, string Unit,
     /// A tail quantity (p99, max): set by a few events on the host (scheduling noise on a shared machine, one long lock
     /// hold), so reported apart from the central quantities (medians, means, teardown time, memory).
     /// </summary>
-    public bool IsTail => Quantity is Quantities.CreationMsP90 or Quantities.CreationMsP99 or Quantities.CreationMsMax;
+    public bool IsTail => (Quantities.IsWindowed(Quantity) ? Quantities.Unwindowed(Quantity) : Quantity) is Quantities.CreationMsP90 or Quantities.CreationMsP99 or Quantities.CreationMsMax;
 
     /// <summary>A spread quantity (coefficient of variation): judged apart, against the variation model.</summary>
     public bool IsSpread => Quantities.IsSpread(Quantity);
