@@ -59,12 +59,14 @@ public sealed partial class Prober
 
         var all = perLoop.SelectMany(x => x).OrderBy(c => c.Cycle.StartTicks).ToList();
         var name = $"loops-{k}x{n}";
-        WriteWorkload(workloads, name, host, $"{k} parallel loops of {n} serial cycles: unshare(CLONE_NEWNET), then setns back to the host netns.", new JsonObject
+        var outside = all.ConvertAll(c => c.Outside);
+        // What the loop does outside the kernel's creation (the hand-off to the netns thread and back, setns) is the
+        // workload's input, measured here as churn's arrivals are given: the simulated loop sleeps as long per cycle.
+        WriteWorkload(workloads, name, host, $"{k} parallel loops of {n} serial cycles: unshare(CLONE_NEWNET), then setns back to the host netns; between creations each loop waits as the probe's did (gap_quantiles_ms, measured).", new JsonObject
         {
-            ["loops"] = new JsonObject { ["count"] = k, ["cycles"] = n },
+            ["loops"] = new JsonObject { ["count"] = k, ["cycles"] = n, ["gap_quantiles_ms"] = new JsonArray([.. GapQuantiles(outside.ConvertAll(c => c.WallMs)).Select(x => JsonValue.Create(x))]) },
         });
         var e = CreationExperiment(name, "loops", fit, all.ConvertAll(c => c.Creation), start, load);
-        var outside = all.ConvertAll(c => c.Outside);
         var setns = all.ConvertAll(c => c.Action.Minus(c.Creation));
         return e with
         {
@@ -80,6 +82,10 @@ public sealed partial class Prober
             },
         };
     }
+
+    /// <summary>The 101 percentiles (0 … 100 %) of a loop's time outside the creation, for <c>loops.gap_quantiles_ms</c>.</summary>
+    internal static List<double> GapQuantiles(IReadOnlyList<double> outsideMs) =>
+        [.. Enumerable.Range(0, 101).Select(p => Math.Round(Math.Max(0, Percentile(outsideMs, p / 100.0)), 4))];
 
     /// <summary>
     /// One loop cycle: on the loop's thread (<paramref name="Cycle"/>), the creation and the netns thread's whole action

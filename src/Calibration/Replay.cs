@@ -38,9 +38,17 @@ public sealed class Replay
     {
         "memory" => q.Name == Quantities.BytesPerNetns,
         "serial" or "loops" or "churn" => q.Name is Quantities.CreationMsP50 or Quantities.CreationMsMean or Quantities.CreationMsCv,
-        "burst" => q.Name is Quantities.PeersGoneSeconds or Quantities.CreationMsP50 or Quantities.PeersGoneCv,
+        "burst" => q.Name is Quantities.PeersGoneSeconds or Quantities.PeersGoneCv || q.Name == BurstProbeP50(e),
         _ => false,
     };
+
+    /// <summary>
+    /// The burst probe's median a fit uses: over the teardown window when the probe recorded when each creation
+    /// started (from 2026-12-02), else over the whole run. The whole run's median is mostly the host's creation
+    /// phase (ip -batch's mounts and link additions, not modelled) on one side and idle creations on the other.
+    /// </summary>
+    private static string BurstProbeP50(Experiment e) =>
+        e.Quantities.Any(q => q.Name == Quantities.TeardownPrefix + Quantities.CreationMsP50) ? Quantities.TeardownPrefix + Quantities.CreationMsP50 : Quantities.CreationMsP50;
 
     /// <summary>Replications of <paramref name="e"/> under <paramref name="profile"/>: one without variation (all would be identical), else as many as the host's runs.</summary>
     public static int Replications(KernelProfile profile, Experiment e) =>
