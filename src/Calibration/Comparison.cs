@@ -1,7 +1,7 @@
 namespace NetnsPolicy.Calibration;
 
 /// <summary>One measured quantity next to the simulation's prediction of it.</summary>
-public sealed record Comparison(string Experiment, string Quantity, string Unit, double Measured, double? Predicted, bool Fitted, string? Note = null)
+public sealed record Comparison(string Experiment, string Quantity, string Unit, double Measured, double? Predicted, bool Fitted, string? Note = null, bool NotPredicted = false)
 {
     /// <summary>
     /// A tail quantity (p99, max): set by a few events on the host (scheduling noise on a shared machine, one long lock

@@ -57,7 +57,7 @@ public sealed partial class Prober
             throw new ProbeException("a loop failed: " + failure.Message);
         }
 
-        var all = perLoop.SelectMany(x => x).OrderBy(c => c.Cycle.StartTicks).ToList();
+        var all = perLoop.SelectMany(x => x).OrderBy(c => c.Creation.StartTicks).ToList();
         var name = $"loops-{k}x{n}";
         var outside = all.ConvertAll(c => c.Outside);
         // What the loop does outside the kernel's creation (the hand-off to the netns thread and back, setns) is the
