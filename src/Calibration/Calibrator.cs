@@ -47,7 +47,7 @@ public static class Calibrator
         // else moves it much), then all four from there. Starting the teardown scales from a point whose creations are
         // already right keeps the 4-D search out of the valleys where a wrong init is traded against exit or RCU costs.
         var creation = Central;
-        bool CreationOnly(Experiment e, MeasuredQuantity q) => creation(e, q) && q.Name.StartsWith("creation_", StringComparison.Ordinal);
+        bool CreationOnly(Experiment e, MeasuredQuantity q) => creation(e, q) && (Quantities.IsWindowed(q.Name) ? Quantities.Unwindowed(q.Name) : q.Name).StartsWith("creation_", StringComparison.Ordinal);
         double InitObjective(double[] logInit)
         {
             var rows = replay.Compare(CostScales.Apply(noVariation, [Math.Exp(logInit[0]), 1, 1, 1]), fittedOnly: true, CreationOnly, token);

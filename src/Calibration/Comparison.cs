@@ -1,13 +1,13 @@
 namespace NetnsPolicy.Calibration;
 
 /// <summary>One measured quantity next to the simulation's prediction of it.</summary>
-public sealed record Comparison(string Experiment, string Quantity, string Unit, double Measured, double? Predicted, bool Fitted, string? Note = null)
+public sealed record Comparison(string Experiment, string Quantity, string Unit, double Measured, double? Predicted, bool Fitted, string? Note = null, bool NotPredicted = false)
 {
     /// <summary>
     /// A tail quantity (p99, max): set by a few events on the host (scheduling noise on a shared machine, one long lock
     /// hold), so reported apart from the central quantities (medians, means, teardown time, memory).
     /// </summary>
-    public bool IsTail => Quantity is Quantities.CreationMsP90 or Quantities.CreationMsP99 or Quantities.CreationMsMax;
+    public bool IsTail => (Quantities.IsWindowed(Quantity) ? Quantities.Unwindowed(Quantity) : Quantity) is Quantities.CreationMsP90 or Quantities.CreationMsP99 or Quantities.CreationMsMax;
 
     /// <summary>A spread quantity (coefficient of variation): judged apart, against the variation model.</summary>
     public bool IsSpread => Quantities.IsSpread(Quantity);

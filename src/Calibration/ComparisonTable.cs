@@ -21,14 +21,15 @@ public static class ComparisonTable
         var fit = rows.Where(r => r.Fitted && r.LogError is not null).ToList();
         var held = HeldOutCentral(rows);
         var tails = rows.Where(r => !r.Fitted && r.IsTail && r.LogError is not null).ToList();
-        var spread = rows.Where(r => !r.Fitted && r.IsSpread && r.LogError is not null).ToList();
-        sb.AppendLine(c, $"RMS log error: fitted {Calibrator.Rms(fit):F3} ({fit.Count} quantities); held out {Calibrator.Rms(held):F3} ({held.Count} central quantities: {Names(held)}); held-out tails {Calibrator.Rms(tails):F3} ({tails.Count}); held-out spread {Calibrator.Rms(spread):F3} ({spread.Count})");
+        var spread = rows.Where(r => !r.Fitted && r.IsSpread && !r.NotPredicted && r.LogError is not null).ToList();
+        var unclaimed = rows.Where(r => r.NotPredicted && !r.IsTail && r.LogError is not null).ToList();
+        sb.AppendLine(c, $"RMS log error: fitted {Calibrator.Rms(fit):F3} ({fit.Count} quantities); held out {Calibrator.Rms(held):F3} ({held.Count} central quantities: {Names(held)}); held-out tails {Calibrator.Rms(tails):F3} ({tails.Count}); held-out spread {Calibrator.Rms(spread):F3} ({spread.Count}); not predicted (burst creation phase) {Calibrator.Rms(unclaimed):F3} ({unclaimed.Count})");
         return sb.ToString();
     }
 
-    /// <summary>Held-out medians, means, teardown times and memory: what <c>validate --max-held-out-rms</c> checks.</summary>
+    /// <summary>Held-out medians, means, teardown times and memory but those named as not predicted (<see cref="Replay.IsNotPredicted"/>): what <c>validate --max-held-out-rms</c> checks.</summary>
     public static List<Comparison> HeldOutCentral(IReadOnlyList<Comparison> rows) =>
-        rows.Where(r => !r.Fitted && !r.IsTail && !r.IsSpread && r.LogError is not null).ToList();
+        rows.Where(r => !r.Fitted && !r.IsTail && !r.IsSpread && !r.NotPredicted && r.LogError is not null).ToList();
 
     private static string Names(List<Comparison> rows) => string.Join(", ", rows.Select(r => r.Experiment + "." + r.Quantity));
 }

@@ -25,6 +25,22 @@ internal static partial class Native
 
     public const int SigInt = 2;
 
+    /// <summary>CLOCK_THREAD_CPUTIME_ID: the calling thread's CPU time, brought up to date on read (task_sched_runtime).</summary>
+    public const int ClockThreadCpuTime = 3;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Timespec
+    {
+        public long Sec;
+        public long Nsec;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int clock_gettime(int clock, out Timespec ts);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial nint pread(int fd, byte* buf, nint count, long offset);
+
     [LibraryImport("libc", SetLastError = true)]
     public static partial int kill(int pid, int sig);
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 
 namespace NetnsPolicy.Calibration;
 
@@ -13,6 +12,7 @@ internal sealed class NetnsThread : IDisposable
     private readonly BlockingCollection<Action> _work = [];
     private readonly Thread _thread;
     private int _hostFd = -1;
+    private ThreadClock? _clock;
 
     public NetnsThread(string name)
     {
@@ -22,41 +22,38 @@ internal sealed class NetnsThread : IDisposable
         {
             _hostFd = Native.open("/proc/thread-self/ns/net", ORdOnly);
             Native.Check(_hostFd, "open /proc/thread-self/ns/net");
+            _clock = new ThreadClock();
         });
     }
 
-    /// <summary>Creates a netns, returns to the host netns and so releases it (copy_net_ns then __put_net). Returns the unshare time.</summary>
-    public TimeSpan CreateAndRelease() => Invoke(() =>
+    /// <summary>
+    /// Creates a netns, returns to the host netns and so releases it (copy_net_ns then __put_net). Returns the
+    /// creation (the unshare) and the whole cycle on this thread (unshare and setns), each with its CPU time and
+    /// run-queue wait.
+    /// </summary>
+    public (Stretch Creation, Stretch Action) CreateAndRelease() => Invoke(() =>
     {
-        var t = Stopwatch.GetTimestamp();
+        var t0 = _clock!.Read();
         Native.Check(Native.unshare(Native.CloneNewNet), "unshare(CLONE_NEWNET)");
-        var elapsed = Stopwatch.GetElapsedTime(t);
+        var t1 = _clock.Read();
         Native.Check(Native.setns(_hostFd, Native.CloneNewNet), "setns(host netns)");
-        return elapsed;
+        return (t0.To(t1), t0.To(_clock.Read()));
     });
 
     /// <summary>Creates a netns and keeps it alive through an open nsfs file descriptor; the caller closes it to release.</summary>
-    public int CreateAndHold() => Invoke(() =>
-    {
-        Native.Check(Native.unshare(Native.CloneNewNet), "unshare(CLONE_NEWNET)");
-        var fd = Native.open("/proc/thread-self/ns/net", ORdOnly);
-        var err = fd < 0 ? "open /proc/thread-self/ns/net" : null;
-        Native.Check(Native.setns(_hostFd, Native.CloneNewNet), "setns(host netns)");
-        Native.Check(fd, err ?? "");
-        return fd;
-    });
+    public int CreateAndHold() => CreateAndHoldTimed().Fd;
 
-    /// <summary>As <see cref="CreateAndHold"/>, also returning the unshare time.</summary>
-    public (int Fd, TimeSpan Elapsed) CreateAndHoldTimed() => Invoke(() =>
+    /// <summary>As <see cref="CreateAndHold"/>, also returning the creation (the unshare) with its CPU time and run-queue wait.</summary>
+    public (int Fd, Stretch Creation) CreateAndHoldTimed() => Invoke(() =>
     {
-        var t = Stopwatch.GetTimestamp();
+        var t0 = _clock!.Read();
         Native.Check(Native.unshare(Native.CloneNewNet), "unshare(CLONE_NEWNET)");
-        var elapsed = Stopwatch.GetElapsedTime(t);
+        var creation = t0.To(_clock.Read());
         var fd = Native.open("/proc/thread-self/ns/net", ORdOnly);
         var err = fd < 0 ? "open /proc/thread-self/ns/net" : null;
         Native.Check(Native.setns(_hostFd, Native.CloneNewNet), "setns(host netns)");
         Native.Check(fd, err ?? "");
-        return (fd, elapsed);
+        return (fd, creation);
     });
 
     public T Invoke<T>(Func<T> f)
@@ -94,7 +91,11 @@ internal sealed class NetnsThread : IDisposable
     {
         if (_hostFd >= 0)
         {
-            Invoke(() => Native.close(_hostFd));
+            Invoke(() =>
+            {
+                _clock?.Dispose();
+                return Native.close(_hostFd);
+            });
             _hostFd = -1;
         }
 

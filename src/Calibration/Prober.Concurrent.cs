@@ -16,20 +16,26 @@ public sealed partial class Prober
         var n = options.LoopCycles;
         log.WriteLine($"loops: {k} parallel loops of {n} create/destroy cycles");
         var load = LoadAverage();
-        var perLoop = new List<double>[k];
+        var perLoop = new List<LoopCycle>[k];
         var threads = new Thread[k];
         Exception? failure = null;
+        var start = Stopwatch.GetTimestamp();
         for (var j = 0; j < k; j++)
         {
-            var ms = perLoop[j] = new List<double>(n);
+            var cycles = perLoop[j] = new List<LoopCycle>(n);
             threads[j] = new Thread(() =>
             {
                 try
                 {
                     using var t = new NetnsThread("nnp-loop");
+                    using var clock = new ThreadClock();
                     for (var i = 0; i < n && !token.IsCancellationRequested; i++)
                     {
-                        ms.Add(t.CreateAndRelease().TotalMilliseconds);
+                        // The cycle as the loop sees it: post to the netns thread, which creates (timed) and setns back,
+                        // then wait to be handed the result (two wake-ups besides the syscalls).
+                        var before = clock.Read();
+                        var (creation, action) = t.CreateAndRelease();
+                        cycles.Add(new LoopCycle(before.To(clock.Read()), creation, action));
                     }
                 }
                 catch (ProbeException e)
@@ -51,13 +57,44 @@ public sealed partial class Prober
             throw new ProbeException("a loop failed: " + failure.Message);
         }
 
-        var all = perLoop.SelectMany(x => x).ToList();
+        var all = perLoop.SelectMany(x => x).OrderBy(c => c.Creation.StartTicks).ToList();
         var name = $"loops-{k}x{n}";
-        WriteWorkload(workloads, name, host, $"{k} parallel loops of {n} serial cycles: unshare(CLONE_NEWNET), then setns back to the host netns.", new JsonObject
+        var outside = all.ConvertAll(c => c.Outside);
+        // What the loop does outside the kernel's creation (the hand-off to the netns thread and back, setns) is the
+        // workload's input, measured here as churn's arrivals are given: the simulated loop sleeps as long per cycle.
+        WriteWorkload(workloads, name, host, $"{k} parallel loops of {n} serial cycles: unshare(CLONE_NEWNET), then setns back to the host netns; between creations each loop waits as the probe's did (gap_quantiles_ms, measured).", new JsonObject
         {
-            ["loops"] = new JsonObject { ["count"] = k, ["cycles"] = n },
+            ["loops"] = new JsonObject { ["count"] = k, ["cycles"] = n, ["gap_quantiles_ms"] = new JsonArray([.. GapQuantiles(outside.ConvertAll(c => c.WallMs)).Select(x => JsonValue.Create(x))]) },
         });
-        return CreationExperiment(name, "loops", fit, all, load);
+        var e = CreationExperiment(name, "loops", fit, all.ConvertAll(c => c.Creation), start, load);
+        var setns = all.ConvertAll(c => c.Action.Minus(c.Creation));
+        return e with
+        {
+            Samples = new Dictionary<string, IReadOnlyList<double>>(e.Samples)
+            {
+                ["cycle_ms"] = Round(all.Select(c => c.Cycle.WallMs)),
+                ["outside_ms"] = Round(outside.Select(c => c.WallMs)),
+                ["outside_cpu_ms"] = Round(outside.Select(c => c.CpuMs)),
+                ["outside_runqueue_ms"] = Round(outside.Select(c => c.RunQueueMs)),
+                ["setns_ms"] = Round(setns.Select(c => c.WallMs)),
+                ["setns_cpu_ms"] = Round(setns.Select(c => c.CpuMs)),
+                ["setns_runqueue_ms"] = Round(setns.Select(c => c.RunQueueMs)),
+            },
+        };
+    }
+
+    /// <summary>The 101 percentiles (0 … 100 %) of a loop's time outside the creation, for <c>loops.gap_quantiles_ms</c>.</summary>
+    internal static List<double> GapQuantiles(IReadOnlyList<double> outsideMs) =>
+        [.. Enumerable.Range(0, 101).Select(p => Math.Round(Math.Max(0, Percentile(outsideMs, p / 100.0)), 4))];
+
+    /// <summary>
+    /// One loop cycle: on the loop's thread (<paramref name="Cycle"/>), the creation and the netns thread's whole action
+    /// (creation and setns back) on the netns thread.
+    /// </summary>
+    private readonly record struct LoopCycle(Stretch Cycle, Stretch Creation, Stretch Action)
+    {
+        /// <summary>The cycle outside the creation: the hand-off both ways and setns, CPU and run-queue wait of both threads.</summary>
+        public Stretch Outside => new(Cycle.StartTicks, Cycle.WallMs - Creation.WallMs, Cycle.CpuMs + Action.CpuMs - Creation.CpuMs, Cycle.RunQueueMs + Action.RunQueueMs - Creation.RunQueueMs);
     }
 
     /// <summary>
@@ -78,7 +115,7 @@ public sealed partial class Prober
             arrivals.Add((at, Exp(random, options.ChurnLifetimeMs)));
         }
 
-        var ms = new ConcurrentBag<double>();
+        var creations = new ConcurrentBag<Stretch>();
         var releases = new ConcurrentQueue<(long Due, int Fd)>();
         var idle = new ConcurrentBag<NetnsThread>();
         var all = new ConcurrentBag<NetnsThread>();
@@ -106,8 +143,8 @@ public sealed partial class Prober
                 var life = (long)(lifeMs * Stopwatch.Frequency / 1000);
                 pending.Add(Task.Factory.StartNew(() =>
                 {
-                    var (fd, elapsed) = worker.CreateAndHoldTimed();
-                    ms.Add(elapsed.TotalMilliseconds);
+                    var (fd, creation) = worker.CreateAndHoldTimed();
+                    creations.Add(creation);
                     releases.Enqueue((Stopwatch.GetTimestamp() + life, fd));
                     idle.Add(worker);
                 }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
@@ -145,7 +182,6 @@ public sealed partial class Prober
             throw new ProbeException("a churn creation failed: " + failed.Exception!.InnerException!.Message);
         }
 
-        var lat = ms.ToList();
         WriteWorkload(workloads, name, host, $"Poisson arrivals at {rate}/s for {options.ChurnDurationMs} ms, each a process creating a netns that lives an exponential time of mean {options.ChurnLifetimeMs} ms.", new JsonObject
         {
             ["churn"] = new JsonObject
@@ -155,19 +191,34 @@ public sealed partial class Prober
                 ["lifetime"] = new JsonObject { ["distribution"] = "exponential", ["mean_ms"] = options.ChurnLifetimeMs },
             },
         });
-        return CreationExperiment(name, "churn", fit, lat.Order().ToList(), load);
+        return CreationExperiment(name, "churn", fit, [.. creations.OrderBy(c => c.StartTicks)], start, load);
     }
 
-    /// <summary>An experiment whose quantities are creation latencies (serial, loops, churn), with its samples and the load it ran at.</summary>
-    private static Experiment CreationExperiment(string name, string kind, bool fit, IReadOnlyList<double> ms, double load) => new()
+    /// <summary>
+    /// An experiment whose quantities are creation latencies (serial, loops, churn), with its samples and the load it
+    /// ran at. Per creation, in start order: wall time, start relative to the run's start, CPU time and run-queue wait
+    /// (<see cref="ThreadClock"/>; wall − CPU − run-queue wait is time the creator slept).
+    /// </summary>
+    private static Experiment CreationExperiment(string name, string kind, bool fit, List<Stretch> creations, long startTicks, double load)
     {
-        Name = name,
-        Kind = kind,
-        Workload = $"workloads/{name}.json",
-        Fit = fit,
-        Quantities = CreationQuantities(ms),
-        Samples = new Dictionary<string, IReadOnlyList<double>> { ["creation_ms"] = Round(ms), ["load_average"] = [load] },
-    };
+        var ms = creations.ConvertAll(c => c.WallMs);
+        return new Experiment
+        {
+            Name = name,
+            Kind = kind,
+            Workload = $"workloads/{name}.json",
+            Fit = fit,
+            Quantities = CreationQuantities(ms),
+            Samples = new Dictionary<string, IReadOnlyList<double>>
+            {
+                ["creation_ms"] = Round(ms),
+                ["load_average"] = [load],
+                ["creation_start_ms"] = Round(creations.Select(c => c.StartMsFrom(startTicks))),
+                ["creation_cpu_ms"] = Round(creations.Select(c => c.CpuMs)),
+                ["creation_runqueue_ms"] = Round(creations.Select(c => c.RunQueueMs)),
+            },
+        };
+    }
 
     private static void CloseDue(ConcurrentQueue<(long Due, int Fd)> incoming, List<(long Due, int Fd)> held, long now)
     {

@@ -100,13 +100,14 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
     {
         var n = options.SerialCycles;
         log.WriteLine($"serial: {n} create/destroy cycles");
-        var ms = new List<double>(n);
+        var creations = new List<Stretch>(n);
+        var start = Stopwatch.GetTimestamp();
         using (var t = new NetnsThread("nnp-serial"))
         {
             for (var i = 0; i < n; i++)
             {
                 token.ThrowIfCancellationRequested();
-                ms.Add(t.CreateAndRelease().TotalMilliseconds);
+                creations.Add(t.CreateAndRelease().Creation);
             }
         }
 
@@ -115,7 +116,7 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
         {
             ["loops"] = new JsonObject { ["count"] = 1, ["cycles"] = n },
         });
-        return CreationExperiment(name, "serial", fit: true, ms, LoadAverage());
+        return CreationExperiment(name, "serial", fit: true, creations, start, LoadAverage());
     }
 
     private Experiment Memory(HostInfo host, string workloads, CancellationToken token)
@@ -191,6 +192,7 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
         // Medians over the runs: on a shared machine one run can be slowed by anything else that runs.
         var probeMs = runs.SelectMany(r => r.ProbeMs).ToList();
         var name = $"burst-{n}-veth";
+        var windows = runs.Select(r => r.Window()).ToList();
         WriteWorkload(workloads, name, host, $"{n} netns, each with a veth pair whose peer is in the host, destroyed at once while a probe creates a netns every {options.ProbeIntervalMs} ms.", new JsonObject
         {
             ["burst"] = new JsonObject { ["count"] = n, ["devices"] = new JsonObject { ["veth_pairs"] = 1 }, ["create_parallelism"] = 1, ["destroy_after_ms"] = 10, ["release"] = "umount", ["profile_after_peers_gone_ms"] = AfterTeardownMs },
@@ -211,6 +213,8 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
                 Q(Quantities.CreationMsP99, Percentile(runs.Select(r => Percentile(r.ProbeMs, 0.99)).ToList(), 0.5), "ms"),
                 Q(Quantities.CreationMsMax, Percentile(runs.Select(r => r.ProbeMs.Max()).ToList(), 0.5), "ms"),
                 Q(Quantities.CreationMsCv, Percentile(runs.Select(r => Spread.CvOfSamples(r.ProbeMs)).ToList(), 0.5), "1"),
+                .. ProbeWindows.Quantities(Quantities.TeardownPrefix, windows.ConvertAll(w => w.Teardown)),
+                .. ProbeWindows.Quantities(Quantities.CreatePhasePrefix, windows.ConvertAll(w => w.CreatePhase)),
             ],
             Perf = perfFile is null ? null : Path.GetFileName(perfFile),
             Repeats = runs.Count,
@@ -221,6 +225,12 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
                 ["peer_gone_s_first_run"] = Round(runs[0].Gone.Order().ToList()),
                 ["load_average_per_run"] = loads,
                 ["release_s_per_run"] = Round(runs.Select(r => r.ReleaseS).ToList()),
+                // Per probe creation, in the order of probe_creation_ms: its run, its start relative to that run's
+                // release, its CPU time and run-queue wait (ThreadClock); wall − CPU − run-queue wait = blocked.
+                ["probe_run"] = runs.SelectMany((r, i) => r.Probe.Select(_ => (double)i)).ToList(),
+                ["probe_start_ms"] = Round(runs.SelectMany(r => r.Probe.Select(c => c.StartMsFrom(r.ReleasedTicks))).ToList()),
+                ["probe_cpu_ms"] = Round(runs.SelectMany(r => r.Probe.Select(c => c.CpuMs)).ToList()),
+                ["probe_runqueue_ms"] = Round(runs.SelectMany(r => r.Probe.Select(c => c.RunQueueMs)).ToList()),
             },
         };
     }
@@ -232,17 +242,18 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
     {
         var names = Enumerable.Range(0, n).Select(i => $"nnp-{_tag}-{i}").ToArray();
         var peers = Enumerable.Range(0, n).Select(i => $"nnp{_tag}h{i}").ToArray();
-        var probeMs = new List<double>();
+        var probeCreations = new List<Stretch>();
         var gone = new List<double>();
         var probeStarted = Stopwatch.GetTimestamp();
         var probeRanMs = 0.0;
         var releaseS = 0.0;
+        var released = 0L;
         using var stopProbe = CancellationTokenSource.CreateLinkedTokenSource(token);
         Task? probe = null;
         PerfRecorder? perf = null;
         try
         {
-            probe = Task.Factory.StartNew(() => Probe(probeMs, stopProbe.Token), TaskCreationOptions.LongRunning);
+            probe = Task.Factory.StartNew(() => Probe(probeCreations, stopProbe.Token), TaskCreationOptions.LongRunning);
             var lines = new List<string>();
             for (var i = 0; i < n; i++)
             {
@@ -255,7 +266,7 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
             perf = perfFile is null ? null : PerfRecorder.Start(perfFile + ".data", log);
 
             // Destroyed at once: unmount every nsfs bind mount, which drops each netns's last reference.
-            var released = Stopwatch.GetTimestamp();
+            released = Stopwatch.GetTimestamp();
             foreach (var ns in names)
             {
                 Native.umount2(Path.Combine(NetnsDir, ns), Native.MntDetach);
@@ -314,20 +325,30 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
             throw new ProbeException("the creation probe failed: " + probe.Exception!.InnerException!.Message);
         }
 
-        return new BurstRun(gone, probeMs, probeRanMs, releaseS);
+        return new BurstRun(gone, probeCreations, released, probeRanMs, releaseS);
     }
 
-    private sealed record BurstRun(List<double> Gone, List<double> ProbeMs, double ProbeRanMs, double ReleaseS);
+    private sealed record BurstRun(List<double> Gone, List<Stretch> Probe, long ReleasedTicks, double ProbeRanMs, double ReleaseS)
+    {
+        public List<double> ProbeMs { get; } = Probe.ConvertAll(c => c.WallMs);
+
+        /// <summary>The probe's creation latencies by when they started: during the teardown, before the release.</summary>
+        public ProbeWindows Window()
+        {
+            var starts = Probe.ConvertAll(c => c.StartMsFrom(ReleasedTicks) / 1000);
+            return ProbeWindows.Split(starts, ProbeMs, Gone.Max());
+        }
+    }
 
     /// <summary>The creation probe: one unshare every interval, from before the burst's creation to the end of its teardown.</summary>
-    private void Probe(List<double> ms, CancellationToken token)
+    private void Probe(List<Stretch> creations, CancellationToken token)
     {
         using var t = new NetnsThread("nnp-probe");
         var interval = TimeSpan.FromMilliseconds(options.ProbeIntervalMs);
         while (!token.IsCancellationRequested)
         {
             var start = Stopwatch.GetTimestamp();
-            ms.Add(t.CreateAndRelease().TotalMilliseconds);
+            creations.Add(t.CreateAndRelease().Creation);
             var rest = interval - Stopwatch.GetElapsedTime(start);
             if (rest > TimeSpan.Zero)
             {

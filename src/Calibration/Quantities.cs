@@ -18,12 +18,28 @@ public static class Quantities
     public const string PeersGoneCv = "peers_gone_cv";
     public const string BytesPerNetns = "bytes_per_netns";
 
+    /// <summary>
+    /// Prefix of a burst's probe creation quantities (p50, p90, CV) over the probe creations that started during the
+    /// teardown, from the release to the last host-side peer gone, on both sides (<see cref="ProbeWindows"/>).
+    /// </summary>
+    public const string TeardownPrefix = "teardown_";
+
+    /// <summary>Prefix of the same over the creations that started before the release (while the burst was created).</summary>
+    public const string CreatePhasePrefix = "create_phase_";
+
+    /// <summary>Whether <paramref name="name"/> is a windowed probe quantity (<see cref="TeardownPrefix"/>, <see cref="CreatePhasePrefix"/>).</summary>
+    public static bool IsWindowed(string name) => name.StartsWith(TeardownPrefix, StringComparison.Ordinal) || name.StartsWith(CreatePhasePrefix, StringComparison.Ordinal);
+
+    /// <summary>The creation quantity a windowed one is, without its window prefix.</summary>
+    public static string Unwindowed(string name) => name.StartsWith(TeardownPrefix, StringComparison.Ordinal) ? name[TeardownPrefix.Length..] : name[CreatePhasePrefix.Length..];
+
     /// <summary>Spread quantities: what the variation model (<c>variation</c> of a profile) is fitted to and judged on.</summary>
-    public static bool IsSpread(string name) => name is CreationMsCv or PeersGoneCv;
+    public static bool IsSpread(string name) => name is CreationMsCv or PeersGoneCv || (IsWindowed(name) && Unwindowed(name) == CreationMsCv);
 
     /// <summary>The simulated value of one run, or null when the simulation has no counterpart.</summary>
     public static double? Predict(string name, RunResult r, Experiment e) => name switch
     {
+        _ when IsWindowed(name) => ProbeWindows.Of(r).For(name) is { Count: > 0 } w ? ProbeWindows.Value(Unwindowed(name), w) : null,
         CreationMsP50 => r.CreationLatencyMs.P50,
         CreationMsMean => r.CreationLatencyMs.Mean,
         CreationMsP90 => r.CreationLatencyMs.P90,
@@ -48,6 +64,13 @@ public static class Quantities
         }
 
         var values = runs.Select(r => Predict(name, r, e)).ToList();
+        if (IsWindowed(name))
+        {
+            // As the probe: the median over the runs that had a creation in the window.
+            values = values.Where(v => v is not null).ToList();
+            return values.Count == 0 ? null : Prober.Percentile(values.Select(v => v!.Value).ToList(), 0.5);
+        }
+
         return values.Any(v => v is null) ? null : Prober.Percentile(values.Select(v => v!.Value).ToList(), 0.5);
     }
 }

@@ -101,7 +101,7 @@ internal sealed partial class KernelSimulation
             for (var i = 0; i < loops.Count; i++)
             {
                 _generatorsActive++;
-                _s.Spawn("loop" + i, F.ProcessRoot, Loop(loops));
+                _s.Spawn("loop" + i, F.ProcessRoot, Loop(loops, i));
             }
         }
 
@@ -228,10 +228,20 @@ internal sealed partial class KernelSimulation
     }
 
     /// <summary>One of k loops of serial create-then-destroy cycles (<c>unshare -n /bin/true</c>).</summary>
-    private IEnumerable<Step> Loop(LoopsSpec loops)
+    private IEnumerable<Step> Loop(LoopsSpec loops, int index)
     {
+        var gaps = loops.GapQuantilesMs is { } q ? (Quantiles: q, Stream: _k.Stream(StreamIds.LoopGaps + (ulong)index)) : default;
         for (var i = 0; i < loops.Cycles; i++)
         {
+            if (gaps.Quantiles is not null)
+            {
+                // The cycle's time outside the kernel (a measured input, as churn's arrivals): the probe's loop hands
+                // each cycle to another thread and waits for it; that time is slept or spent waiting for a CPU, so it
+                // is modelled as a sleep that leaves the CPUs to the others.
+                yield return Step.Sleep(Ms(Quantile(gaps.Quantiles, gaps.Stream.NextDouble())));
+            }
+
+
             if (_k.CondReschedSteps)
             {
                 // The return to user mode between syscalls checks need_resched (kernel/entry/common.c
@@ -288,6 +298,14 @@ internal sealed partial class KernelSimulation
 
         ChurnFinished();
         _generatorsActive--;
+    }
+
+    /// <summary>The value at fraction <paramref name="u"/> of evenly spaced quantiles, linear between neighbours.</summary>
+    private static double Quantile(IReadOnlyList<double> q, double u)
+    {
+        var x = u * (q.Count - 1);
+        var i = Math.Min((int)x, q.Count - 2);
+        return q[i] + ((x - i) * (q[i + 1] - q[i]));
     }
 
     private static long Lifetime(LifetimeSpec l, RandomStream r)

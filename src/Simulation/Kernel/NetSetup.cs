@@ -29,6 +29,9 @@ internal sealed class NetSetup(KernelContext k, IReadOnlyList<PernetOp> ops, Nsi
 
     public LatencyRecorder CreationLatency { get; } = new();
 
+    /// <summary>The probe's creations, (start, latency) in ns, in completion order: for comparing windows of a run with the host's.</summary>
+    public List<(long StartNs, long LatencyNs)> ProbeCreations { get; } = [];
+
     /// <summary>
     /// copy_net_ns: charge the ucount (ENOSPC at the limit), allocate struct net, take the setup lock (4.9: waits for
     /// the whole running teardown batch), run every op's init in order, link the net into the global list.
@@ -75,6 +78,10 @@ internal sealed class NetSetup(KernelContext k, IReadOnlyList<PernetOp> ops, Nsi
             if (c.Measured)
             {
                 CreationLatency.Record(k.S.Now - start);
+                if (c.Probe)
+                {
+                    ProbeCreations.Add((start, k.S.Now - start));
+                }
             }
         }
         finally

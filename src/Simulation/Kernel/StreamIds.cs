@@ -9,4 +9,7 @@ internal static class StreamIds
     public const ulong ChurnLifetimes = 4;
     public const ulong Leaks = 5;
     public const ulong RtnlUsers = 100;
+
+    /// <summary>Loop i's gaps between cycles (<c>loops.gap_quantiles_ms</c>) draw from stream LoopGaps + i.</summary>
+    public const ulong LoopGaps = 0x4C00_0000;
 }

@@ -39,6 +39,13 @@ public sealed record RunResult
     public LatencySummary CleanupLatencyMs { get; init; } = LatencySummary.Empty;
     public LatencySummary CreationLatencyMs { get; init; } = LatencySummary.Empty;
 
+    /// <summary>
+    /// The probe's creations with their start times, for calibration's windowed comparisons with the host's probe
+    /// (src/Calibration/ProbeWindows.cs). Not part of the JSON schema: in-process callers only.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<ProbeCreation> ProbeCreations { get; init; } = [];
+
     /// <summary>Nets freed per second over the teardown window.</summary>
     public double ThroughputNetnsPerSecond { get; init; }
     public long PeakMemoryBytes { get; init; }
@@ -98,6 +105,9 @@ public sealed record GeneratorMetrics
     /// <summary>When the burst's owners exited, releasing every namespace at once.</summary>
     public double? BurstReleasedSeconds { get; init; }
 }
+
+/// <summary>One creation by the workload's probe: when it started (simulated seconds) and how long it took.</summary>
+public readonly record struct ProbeCreation(double StartSeconds, double LatencyMs);
 
 /// <summary>Hold and wait statistics of one lock.</summary>
 public sealed record LockMetrics(long Acquisitions, long Contended, double HoldTotalMs, double HoldMaxMs, double WaitTotalMs, double WaitMaxMs);

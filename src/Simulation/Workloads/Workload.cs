@@ -144,6 +144,14 @@ public sealed record LoopsSpec
 
     /// <summary>Time the process spends in the namespace before exiting.</summary>
     public double LifetimeMs { get; init; }
+
+    /// <summary>
+    /// Optional: the time each cycle spends outside the kernel's creation and release, slept (it takes no CPU), as
+    /// evenly spaced quantiles of a measured distribution (the first the minimum, the last the maximum). Each cycle
+    /// draws one from its loop's seeded stream, linear between neighbouring quantiles. <c>netns-policy probe</c>
+    /// writes its loops' hand-off between threads here (docs/calibration.md); null: none (the loop goes straight on).
+    /// </summary>
+    public IReadOnlyList<double>? GapQuantilesMs { get; init; }
 }
 
 /// <summary>Poisson arrivals, each creating a namespace that lives for a random time (vsftpd).</summary>

@@ -83,6 +83,16 @@ internal static class WorkloadValidator
             Check(l.Cycles is >= 1 and <= MaxNamespaces, "loops.cycles", $"must be between 1 and {MaxNamespaces}, got {l.Cycles}");
             Check((long)l.Count * l.Cycles <= 10L * MaxNamespaces, "loops", $"count × cycles must not exceed {10L * MaxNamespaces}");
             Check(double.IsFinite(l.LifetimeMs) && l.LifetimeMs >= 0, "loops.lifetime_ms", $"must be ≥ 0, got {l.LifetimeMs}");
+            if (l.GapQuantilesMs is { } gaps)
+            {
+                Check(gaps.Count is >= 2 and <= 1001, "loops.gap_quantiles_ms", $"must hold between 2 and 1001 quantiles, got {gaps.Count}");
+                for (var i = 0; i < gaps.Count; i++)
+                {
+                    Check(double.IsFinite(gaps[i]) && gaps[i] >= 0 && gaps[i] <= 60_000, $"loops.gap_quantiles_ms[{i}]", $"must be between 0 and 60000 ms, got {gaps[i]}");
+                    Check(i == 0 || gaps[i] >= gaps[i - 1], $"loops.gap_quantiles_ms[{i}]", $"quantiles must not decrease: {gaps[i]} after {(i == 0 ? 0 : gaps[i - 1])}");
+                }
+            }
+
             CheckDevices(l.Devices, "loops.devices");
         }
 

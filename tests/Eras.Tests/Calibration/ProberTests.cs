@@ -44,6 +44,18 @@ public sealed class ProberTests
         Assert.That(burst.Samples["peers_gone_s_per_run"], Has.Count.EqualTo(2));
         Assert.That(new Replay(_dir, MeasurementSet.Load(_dir)).Set.Experiments, Has.Count.EqualTo(5), "every workload file loads");
         Assert.That(set.Experiments.Single(e => e.Kind == "churn").Quantities.Select(q => q.Name), Has.Member(Quantities.CreationMsCv));
+        foreach (var e in set.Experiments.Where(e => e.Kind is "serial" or "loops" or "churn"))
+        {
+            Assert.That(e.Samples["creation_cpu_ms"], Has.Count.EqualTo(e.Samples["creation_ms"].Count), e.Name + ": CPU time per creation");
+            Assert.That(e.Samples["creation_runqueue_ms"], Has.All.GreaterThanOrEqualTo(0), e.Name);
+            Assert.That(e.Samples["creation_start_ms"], Is.Ordered, e.Name + ": in start order");
+        }
+
+        var loops = set.Experiments.Single(e => e.Kind == "loops");
+        Assert.That(loops.Samples["cycle_ms"].Zip(loops.Samples["creation_ms"], (c, m) => c - m), Has.All.GreaterThanOrEqualTo(-1e-3), "a cycle holds its creation");
+        Assert.That(new Replay(_dir, MeasurementSet.Load(_dir)).Workload(loops).Loops!.GapQuantilesMs, Has.Count.EqualTo(101), "the loop's measured gap is its workload's input");
+        Assert.That(burst.Samples["probe_start_ms"], Has.Count.EqualTo(burst.Samples["probe_creation_ms"].Count));
+        Assert.That(burst.Samples["probe_start_ms"].Min(), Is.LessThan(0), "the probe starts before the release");
         AssertNothingLeft();
     }
 

@@ -4,14 +4,17 @@ using NetnsPolicy.Simulation.Profiles;
 namespace NetnsPolicy.Eras.Tests.Calibration;
 
 /// <summary>
-/// The shipped host profile (profiles/host-6.18.json) is the one fitted to and validated on the 2026-12-01 probe
-/// (calibration/vm-6.18.44-20261201, docs/calibration.md), and it predicts the two probe runs of 2026-11-26, which no
-/// fit of it has used (another session of the same VM, another build of 6.18.44).
+/// The shipped host profile (profiles/host-6.18.json) is the one fitted to and validated on the 2026-12-02 probe
+/// (calibration/vm-6.18.44-20261202, kernel build 6.18.44-fc-v1045, docs/calibration.md), and it predicts that
+/// session's independent repeat, which no fit has used, over the quantities it claims (the teardown-aligned ones).
+/// The profile shipped before (fitted on 2026-12-01, build v657) still predicts the two probe runs of 2026-11-26.
 /// </summary>
 [TestFixture]
 public sealed class ShippedCalibrationTests
 {
-    private const string Fitted = "calibration/vm-6.18.44-20261201";
+    private const string Fitted = "calibration/vm-6.18.44-20261202";
+    private const string Repeat = "calibration/vm-6.18.44-20261202-repeat";
+    private const string Previous = "calibration/vm-6.18.44-20261201";
     private const string Earlier = "calibration/vm-6.18.44-20261126";
     private const string EarlierRepeat = "calibration/vm-6.18.44-20261126-repeat";
 
@@ -23,17 +26,42 @@ public sealed class ShippedCalibrationTests
     /// </summary>
     private const double MaxCentralRms = 0.75;
 
+    /// <summary>
+    /// The previous fit (2026-12-01, kernel build v657, kept in its folder) on the 2026-11-26 sessions (build v782): the
+    /// claim it was shipped with. The new build creates a netns in twice the time, so the new profile is not checked
+    /// against those builds' sessions (docs/calibration.md).
+    /// </summary>
     [TestCase(Earlier)]
     [TestCase(EarlierRepeat)]
-    public void Validate_HostProfileOnEarlierSessions_CentralQuantitiesWithinStatedError(string set)
+    public void Validate_PreviousProfileOnEarlierSessions_CentralQuantitiesWithinStatedError(string set)
     {
         var dir = Path.Combine(RepoRoot(), set);
-        var rows = new Replay(dir, MeasurementSet.Load(dir)).Compare(KernelProfileLoader.Load("host-6.18"), fittedOnly: false);
+        var previous = KernelProfileLoader.Load(Path.Combine(RepoRoot(), Previous, "profile.json"));
+        var rows = new Replay(dir, MeasurementSet.Load(dir)).Compare(previous, fittedOnly: false);
         var central = rows.Where(r => !r.IsTail).ToList();
 
         Assert.That(central.Select(r => r.Predicted), Has.All.Not.Null);
         Assert.That(Calibrator.Rms(central.Where(r => r.Fitted).ToList()), Is.LessThan(MaxCentralRms));
         Assert.That(Calibrator.Rms(ComparisonTable.HeldOutCentral(rows)), Is.LessThan(MaxCentralRms));
+    }
+
+    /// <summary>
+    /// The independent repeat of the fitted session (load 12–31): the central quantities the profile claims — all but
+    /// the burst probe's creation-phase and whole-run medians, which the model does not predict (the creation phase's
+    /// mount and link work under RTNL is not modelled; docs/calibration.md) — within the stated error.
+    /// </summary>
+    [Test]
+    public void Validate_HostProfileOnRepeatSession_ClaimedCentralQuantitiesWithinStatedError()
+    {
+        var dir = Path.Combine(RepoRoot(), Repeat);
+        var rows = new Replay(dir, MeasurementSet.Load(dir)).Compare(KernelProfileLoader.Load("host-6.18"), fittedOnly: false);
+        var held = ComparisonTable.HeldOutCentral(rows);
+
+        Assert.That(rows.Where(r => !r.IsTail).Select(r => r.Predicted), Has.All.Not.Null);
+        Assert.That(rows.Where(r => r.NotPredicted && !r.IsTail).Select(r => r.Quantity).Distinct(), Is.EquivalentTo(new[] { "creation_ms_p50", "creation_ms_cv", "create_phase_creation_ms_p50", "create_phase_creation_ms_cv" }));
+        Assert.That(held, Has.Count.EqualTo(8), "loops 2 × 2, churn-50 × 2, the 1000-netns teardown and its probe's teardown-window median");
+        Assert.That(Calibrator.Rms(rows.Where(r => r.Fitted && r.LogError is not null).ToList()), Is.LessThan(MaxCentralRms));
+        Assert.That(Calibrator.Rms(held), Is.LessThan(MaxCentralRms));
     }
 
     [Test]
