@@ -77,6 +77,14 @@ internal sealed class ValueList<T> : IEnumerable<T>
         return item;
     }
 
+    /// <summary>The items, in order, in a new array.</summary>
+    public T[] ToArray()
+    {
+        var items = new T[Count];
+        Array.Copy(_items, items, Count);
+        return items;
+    }
+
     public void Clear()
     {
         if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())

@@ -53,7 +53,7 @@ internal sealed partial class KernelSimulation
             HostPeersGoneSeconds = PeersGoneNs() / 1e9,
             CleanupLatencyMs = _cleanup.CleanupLatency.Summary(),
             CreationLatencyMs = _setup.CreationLatency.Summary(),
-            ProbeCreations = _setup.ProbeCreations.ConvertAll(c => new ProbeCreation(c.StartNs / 1e9, c.LatencyNs / 1e6)),
+            ProbeCreations = _setup.ProbeCreations.ToArray(),
             ThroughputNetnsPerSecond = teardownNs > 0 ? teardownNets / (teardownNs / 1e9) : 0,
             PeakMemoryBytes = _accounting.PeakMemory,
             PeakBacklog = _accounting.PeakBacklog,

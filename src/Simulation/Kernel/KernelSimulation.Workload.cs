@@ -241,7 +241,6 @@ internal sealed partial class KernelSimulation
                 yield return Step.Sleep(Ms(Quantile(gaps.Quantiles, gaps.Stream.NextDouble())));
             }
 
-
             if (_k.CondReschedSteps)
             {
                 // The return to user mode between syscalls checks need_resched (kernel/entry/common.c

@@ -1,5 +1,6 @@
 using NetnsPolicy.Sdk;
 using NetnsPolicy.Simulation.Engine;
+using NetnsPolicy.Simulation.Metrics;
 using NetnsPolicy.Simulation.Profiles;
 
 namespace NetnsPolicy.Simulation.Kernel;
@@ -29,8 +30,8 @@ internal sealed class NetSetup(KernelContext k, IReadOnlyList<PernetOp> ops, Nsi
 
     public LatencyRecorder CreationLatency { get; } = new();
 
-    /// <summary>The probe's creations, (start, latency) in ns, in completion order: for comparing windows of a run with the host's.</summary>
-    public List<(long StartNs, long LatencyNs)> ProbeCreations { get; } = [];
+    /// <summary>The probe's creations in completion order: for comparing windows of a run with the host's.</summary>
+    public ValueList<ProbeCreation> ProbeCreations { get; } = new();
 
     /// <summary>
     /// copy_net_ns: charge the ucount (ENOSPC at the limit), allocate struct net, take the setup lock (4.9: waits for
@@ -80,7 +81,7 @@ internal sealed class NetSetup(KernelContext k, IReadOnlyList<PernetOp> ops, Nsi
                 CreationLatency.Record(k.S.Now - start);
                 if (c.Probe)
                 {
-                    ProbeCreations.Add((start, k.S.Now - start));
+                    ProbeCreations.Add(new ProbeCreation(start / 1e9, (k.S.Now - start) / 1e6));
                 }
             }
         }

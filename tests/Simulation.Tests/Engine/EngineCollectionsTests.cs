@@ -86,6 +86,7 @@ public sealed class EngineCollectionsTests
         }
 
         Assert.That(walked, Is.EqualTo(reference));
+        Assert.That(list.ToArray(), Is.EqualTo(reference.ToArray()));
         Assert.That(list[^1], Is.EqualTo(reference[^1]));
         list[0] = -1;
         Assert.That(list[0], Is.EqualTo(-1));
