@@ -40,8 +40,9 @@ public static class StabilityAnalysis
         // values[track][entry] = per-run metric vectors, the entries in the order given; the resampled means go into two
         // buffers (the baseline's, the entry's at hand). The loop allocates nothing per resample: it is the serial end of
         // a tournament's scoring (TournamentRunner).
-        var values = tracks.Select(t => entries.Select(e => t[e].Select(r => metrics.Select(m => m.Read(r)).ToArray()).ToArray()).ToArray()).ToArray();
-        var baselineRuns = tracks.Select(t => t[baseline].Select(r => metrics.Select(m => m.Read(r)).ToArray()).ToArray()).ToArray();
+        double[][] Vectors(IReadOnlyList<RunResult> runs) => runs.Select(r => metrics.Select(m => m.Read(r)).ToArray()).ToArray();
+        var values = tracks.Select(t => entries.Select(e => Vectors(t[e])).ToArray()).ToArray();
+        var baselineRuns = tracks.Select(t => Vectors(t[baseline])).ToArray();
         var baselineIndex = entries.ToList().IndexOf(baseline);
         var baselineMeans = new double[metrics.Count];
         var entryMeans = new double[metrics.Count];
