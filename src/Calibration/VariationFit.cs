@@ -22,13 +22,13 @@ public static class VariationFit
     /// </summary>
     public static double SliceUs(int cpus) => 700 * (1 + Math.Floor(Math.Log2(Math.Clamp(cpus, 1, 8))));
 
-    public static IReadOnlyList<string> Names { get; } = ["run_cost_cv", "op_cost_cv", "gp_cv", "competing_cpus_per_load", "stalls_per_second", "stall_us"];
+    public static IReadOnlyList<string> Names { get; } = ["run_cost_cv", "op_cost_cv", "gp_cv", "competing_cpus", "stalls_per_second", "stall_us"];
 
     /// <summary>
     /// Where the search starts: modest spread, a quarter of the 2 CPUs taken by other work at load 5 (0.1 CPU per unit
     /// of load), and a 5 ms stall of the machine every 2 s (½ % steal).
     /// </summary>
-    public static double[] Start(int cpus) => [Math.Log(0.1), Math.Log(0.3), Math.Log(0.3), Math.Log(0.05 * Math.Max(1, cpus)), Math.Log(0.5), Math.Log(5000)];
+    public static double[] Start(int cpus) => [Math.Log(0.1), Math.Log(0.3), Math.Log(0.3), Math.Log(Math.Max(0.05, 0.25 * cpus)), Math.Log(0.5), Math.Log(5000)];
 
     /// <summary>
     /// The starts the fit compares before it searches (the best one is searched from): <see cref="Start"/>, where
@@ -39,7 +39,7 @@ public static class VariationFit
     public static IReadOnlyList<double[]> Starts(int cpus) =>
     [
         Start(cpus),
-        [Math.Log(0.3), Math.Log(0.3), Math.Log(0.3), Math.Log(0.02 * Math.Max(1, cpus)), Math.Log(40), Math.Log(2000)],
+        [Math.Log(0.3), Math.Log(0.3), Math.Log(0.3), Math.Log(Math.Max(0.05, 0.1 * cpus)), Math.Log(40), Math.Log(2000)],
     ];
 
     public static VariationSpec ToSpec(IReadOnlyList<double> logParams, int cpus) => new()
@@ -47,7 +47,7 @@ public static class VariationFit
         RunCostCv = Math.Min(2, Math.Exp(logParams[0])),
         OpCostCv = Math.Min(5, Math.Exp(logParams[1])),
         GpCv = Math.Min(5, Math.Exp(logParams[2])),
-        CompetingCpusPerLoad = Math.Min(Math.Max(1, cpus) * 0.95, Math.Exp(logParams[3])),
+        CompetingCpus = Math.Min(Math.Max(1, cpus) * 0.95, Math.Exp(logParams[3])),
         CompetingSliceUs = SliceUs(cpus),
         StallsPerSecond = Math.Min(100, Math.Exp(logParams[4])),
         StallUs = Math.Clamp(Math.Exp(logParams[5]), 100, 100_000),
