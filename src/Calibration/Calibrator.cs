@@ -132,8 +132,7 @@ public static class Calibrator
             var best = starts.Select(s => (Start: s, F: VariationObjective(s))).OrderBy(s => s.F).First().Start;
             var (vx, _, vEvaluations) = NelderMead.MinimiseRobust(VariationObjective, best, Math.Log(3), Math.Max(VariationFit.Names.Count + 2, options.MaxVariationEvaluations - starts.Count), 1e-4, token);
             vEvaluations += starts.Count;
-            // The profile's own load is the fitted session's median: `simulate` then stands for the host as it was measured.
-            variation = VariationFit.ToSpec(vx, cpus) with { HostLoad = Replay.SessionLoad(set) };
+            variation = VariationFit.ToSpec(vx, cpus);
             variationEvaluations = vEvaluations;
             fitted = fitted with { Variation = variation };
         }
@@ -151,7 +150,7 @@ public static class Calibrator
             : string.Create(c, $"sysfs removal (kobject_remove_ns, sysfs_node_remove_ns) ×{kobjectScale:F3} against the notifier chain (device_notifier_ns, same sum per device) and the devices' RCU callbacks (kernfs_free_rcu_ns, device_rcu_callback_ns) ×{rcuCallbackScale:F3} fitted to the perf profiles of {string.Join(", ", perf.Select(e => e.Name))} ({profileEvaluations} evaluations; squared share differences of the host's top 10 functions); ");
         var variationText = variation is null
             ? "no variation fitted; "
-            : string.Create(c, $"run-to-run variation fitted to the spread (CV) of the fitted experiments ({variationEvaluations} evaluations of {Replay.DefaultReplications}+ replications each): {VariationFit.Describe(variation)}; ");
+            : string.Create(c, $"run-to-run variation fitted to the spread (CV) of the fitted experiments ({variationEvaluations} evaluations of {Replay.DefaultReplications}+ replications each): run_cost_cv {variation.RunCostCv:F3}, op_cost_cv {variation.OpCostCv:F3}, gp_cv {variation.GpCv:F3}, competing_cpus {variation.CompetingCpus:F3}, competing_burst_us {variation.CompetingBurstUs:F0}, stalls_per_second {variation.StallsPerSecond:F3}, stall_us {variation.StallUs:F0}; ");
         fitted = fitted with
         {
             Id = options.Id,

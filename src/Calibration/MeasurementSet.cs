@@ -67,7 +67,7 @@ public sealed record Experiment
     public int? Repeats { get; init; }
     /// <summary>The perf-sampled kernel profile of the first run's teardown, folded stacks (relative to the measurement folder).</summary>
     public string? Perf { get; init; }
-    /// <summary>Raw samples (e.g. every creation latency, the teardown curve), for plots; the replay reads only the runs' load averages (<see cref="Replay.MeasuredLoads"/>).</summary>
+    /// <summary>Raw samples (e.g. every creation latency, the teardown curve), for plots; not used by the fit.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<double>> Samples { get; init; } = new Dictionary<string, IReadOnlyList<double>>();
 }
 

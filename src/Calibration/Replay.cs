@@ -107,37 +107,8 @@ public sealed class Replay
         var runs = new RunResult[n];
         var w = _workloads[e.Name];
         Parallel.For(0, n, new ParallelOptions { CancellationToken = token }, i =>
-            runs[i] = SimulationEngine.Run(SimulationRequest.Upstream(w, AtMeasuredLoad(profile, e, i), i), cancellationToken: token));
+            runs[i] = SimulationEngine.Run(SimulationRequest.Upstream(w, profile, i), cancellationToken: token));
         return runs;
-    }
-
-    /// <summary>
-    /// The 1-minute load averages the probe measured for <paramref name="e"/>'s runs (<c>load_average_per_run</c> of a
-    /// burst, <c>load_average</c> of a creation experiment), or none.
-    /// </summary>
-    public static IReadOnlyList<double> MeasuredLoads(Experiment e) =>
-        e.Samples.TryGetValue("load_average_per_run", out var perRun) && perRun.Count > 0 ? perRun
-        : e.Samples.TryGetValue("load_average", out var load) && load.Count > 0 ? load
-        : [];
-
-    /// <summary>The median of the session's measured load averages over every run (the load a profile fitted on it stands for), or 0.</summary>
-    public static double SessionLoad(MeasurementSet set)
-    {
-        var loads = set.Experiments.SelectMany(MeasuredLoads).ToList();
-        return loads.Count == 0 ? 0 : Prober.Percentile(loads, 0.5);
-    }
-
-    /// <summary>
-    /// <paramref name="profile"/> as replication <paramref name="replication"/> of <paramref name="e"/> runs it: where the
-    /// variation's competing work follows the load (<see cref="VariationSpec.CompetingCpusPerLoad"/>), at the load the
-    /// host measured for that run (replications beyond the host's runs cycle through them). Any other profile as it is.
-    /// </summary>
-    public static KernelProfile AtMeasuredLoad(KernelProfile profile, Experiment e, int replication)
-    {
-        var loads = MeasuredLoads(e);
-        return profile.Variation is { CompetingCpusPerLoad: > 0 } v && loads.Count > 0
-            ? profile with { Variation = v with { HostLoad = loads[replication % loads.Count] } }
-            : profile;
     }
 
     /// <summary>
@@ -153,7 +124,7 @@ public sealed class Replay
             w = w with { Burst = b with { DestroyAfterMs = b.DestroyAfterMs + PerfRecorder.StartupMs, ProfileBeforeReleaseMs = PerfRecorder.StartupMs } };
         }
 
-        return SimulationEngine.Run(SimulationRequest.Upstream(w, AtMeasuredLoad(profile, e, 0)), cancellationToken: token);
+        return SimulationEngine.Run(SimulationRequest.Upstream(w, profile), cancellationToken: token);
     }
 
     public override string ToString() => _dir;

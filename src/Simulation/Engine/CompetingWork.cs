@@ -8,9 +8,7 @@ namespace NetnsPolicy.Simulation.Engine;
 /// <see cref="VariationSpec.CompetingCpus"/> CPUs are busy with it. They go through the same run queue and time slices
 /// as kernel threads, and count as busy CPUs for the RCU grace period's length. Like every CPU segment, each burst also
 /// gets the run's and the per-segment cost factor (<see cref="HostVariation.Cost"/>), which keeps its mean and widens its
-/// spread — except with <see cref="VariationSpec.CompetingSliceUs"/>, where a burst is a slice that a scheduler tick
-/// ends and keeps its length. With <see cref="VariationSpec.CompetingCpusPerLoad"/> the mean follows the run's measured
-/// load (<see cref="VariationSpec.EffectiveCompetingCpus"/>). Their time is charged to <c>host_other_work</c> in the profile.
+/// spread. Their time is charged to <c>host_other_work</c> in the profile.
 /// </summary>
 internal static class CompetingWork
 {
@@ -26,26 +24,20 @@ internal static class CompetingWork
             s.Spawn("stall", s.Profiler.Func(StallFunction), Stalls(s, new RandomStream(seed, replication, HostVariation.StreamStall), 1e9 / spec.StallsPerSecond, spec.StallUs * 1000));
         }
 
-        var cpus = spec.EffectiveCompetingCpus(s.Cpus);
-        if (cpus <= 0)
+        if (spec.CompetingCpus <= 0)
         {
             return;
         }
 
         // One thread more than the mean load, so each one's duty cycle stays below 1 and the load fluctuates.
-        var threads = (int)Math.Ceiling(cpus) + 1;
-        var duty = cpus / threads;
-        var sliceNs = (long)Math.Round(spec.CompetingSliceUs * 1000);
-        var jiffyNs = s.Rcu.JiffyNs;
-        // A slice then on to the next tick: the tick comes half a jiffy after the slice's end on average.
-        var burstNs = sliceNs > 0 ? sliceNs + (jiffyNs / 2.0) : spec.CompetingBurstUs * 1000;
+        var threads = (int)Math.Ceiling(spec.CompetingCpus) + 1;
+        var duty = spec.CompetingCpus / threads;
+        var burstNs = spec.CompetingBurstUs * 1000;
         var sleepNs = burstNs * (1 - duty) / duty;
         var root = s.Profiler.Func(RootFunction);
         for (var i = 0; i < threads; i++)
         {
-            var r = new RandomStream(seed, replication, HostVariation.StreamCompeting + (ulong)i);
-            var t = s.Spawn("other" + i, root, sliceNs > 0 ? TickBody(s, r, sliceNs, jiffyNs, burstNs, sleepNs) : Body(r, burstNs, sleepNs));
-            t.FixedCost = sliceNs > 0;
+            s.Spawn("other" + i, root, Body(new RandomStream(seed, replication, HostVariation.StreamCompeting + (ulong)i), burstNs, sleepNs));
         }
     }
 
@@ -91,27 +83,6 @@ internal static class CompetingWork
 
             state.Pending--;
             yield return Step.Self(state.Ns);
-        }
-    }
-
-    /// <summary>
-    /// A competing task under EEVDF at a tick-driven slice check (<see cref="VariationSpec.CompetingSliceUs"/>): once on a
-    /// CPU it runs its slice, then on to the next tick (ticks at multiples of the jiffy), where update_deadline finds the
-    /// slice used up and resched_curr gives the CPU away; then it sleeps (exponential) before it wants the CPU again.
-    /// </summary>
-    private static IEnumerable<Step> TickBody(Scheduler s, RandomStream r, long sliceNs, long jiffyNs, double burstNs, double sleepNs)
-    {
-        yield return Step.Sleep((long)(r.NextDouble() * (burstNs + sleepNs)));
-        while (true)
-        {
-            yield return Step.Self(sliceNs);
-            var toTick = (jiffyNs - (s.Now % jiffyNs)) % jiffyNs;
-            if (toTick > 0)
-            {
-                yield return Step.Self(toTick);
-            }
-
-            yield return Step.Sleep(Math.Max(1, (long)r.NextExponential(sleepNs)));
         }
     }
 

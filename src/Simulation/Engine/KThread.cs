@@ -58,9 +58,6 @@ internal sealed class KThread : IEventTarget
     /// <summary>A <see cref="StepKind.CondResched"/> came since the thread's last CPU segment.</summary>
     public bool AtCondResched { get; set; }
 
-    /// <summary>This thread's CPU segments keep their length under host variation (a competitor's tick-long slice is set by the tick, not by its work's cost).</summary>
-    public bool FixedCost { get; set; }
-
     /// <summary>When the thread started waiting for a lock (for wait statistics).</summary>
     public long WaitStart { get; set; }
 

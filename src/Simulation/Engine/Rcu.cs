@@ -60,9 +60,6 @@ internal sealed class Rcu : IEventTarget
         scheduler.Spawn("rcuc", scheduler.Profiler.Func("rcu_core"), CallbackThread());
     }
 
-    /// <summary>One jiffy (1 s / the machine's HZ), in ns.</summary>
-    public long JiffyNs => _jiffyNs;
-
     /// <summary>Normal grace periods completed.</summary>
     public long Completed { get; private set; }
 

@@ -265,7 +265,7 @@ internal sealed class Scheduler
                         continue;
                     }
 
-                    t.PendingNs = Variation is null || t.FixedCost ? s.Value : Variation.Cost(s.Value);
+                    t.PendingNs = Variation is null ? s.Value : Variation.Cost(s.Value);
                     t.PendingFunc = s.Func;
                     var reschedPoint = !PreemptAtCondReschedOnly || t.AtCondResched;
                     t.AtCondResched = false;

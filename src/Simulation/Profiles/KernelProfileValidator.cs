@@ -36,9 +36,6 @@ internal static class KernelProfileValidator
             Check(double.IsFinite(variation.CompetingBurstUs) && variation.CompetingBurstUs is >= 1 and <= 1e6, "variation.competing_burst_us", $"must be within [1, 1e6], got {variation.CompetingBurstUs}");
             Check(double.IsFinite(variation.StallsPerSecond) && variation.StallsPerSecond is >= 0 and <= 1000, "variation.stalls_per_second", $"must be within [0, 1000], got {variation.StallsPerSecond}");
             Check(double.IsFinite(variation.StallUs) && variation.StallUs is >= 1 and <= 1e6, "variation.stall_us", $"must be within [1, 1e6], got {variation.StallUs}");
-            Check(double.IsFinite(variation.CompetingSliceUs) && variation.CompetingSliceUs is >= 0 and <= 1e6, "variation.competing_slice_us", $"must be within [0, 1e6], got {variation.CompetingSliceUs}");
-            Check(double.IsFinite(variation.CompetingCpusPerLoad) && variation.CompetingCpusPerLoad is >= 0 and <= 64, "variation.competing_cpus_per_load", $"must be within [0, 64], got {variation.CompetingCpusPerLoad}");
-            Check(double.IsFinite(variation.HostLoad) && variation.HostLoad is >= 0 and <= 10_000, "variation.host_load", $"must be within [0, 10000], got {variation.HostLoad}");
         }
 
         Check(p.Memory.NetBaseBytes > 0, "memory.net_base_bytes", "must be > 0");

@@ -23,34 +23,6 @@ public sealed record VariationSpec
     public double CompetingBurstUs { get; init; } = 3000;
 
     /// <summary>
-    /// When &gt; 0, a competing task keeps the CPU it got for this slice and then on to the next scheduler tick (and is
-    /// not scaled by the cost factors), instead of an exponential <see cref="CompetingBurstUs"/>: EEVDF's slice
-    /// (sysctl_sched_base_slice, 0.70 ms × (1 + ilog2(min(CPUs, 8))) since v6.15, commit 2ae891b82695 "sched: Reduce
-    /// the default slice to avoid tasks getting an extra tick"; 0.75 ms before) is checked at the tick
-    /// (kernel/sched/fair.c: task_tick_fair → entity_tick → update_curr → update_deadline → resched_curr), so at HZ
-    /// 250 a CPU-bound task runs whole ticks. The host's long run-queue waits come in tick-sized steps
-    /// (docs/calibration.md, "Spread, seventh round"). 0: off (today's exponential bursts).
-    /// </summary>
-    public double CompetingSliceUs { get; init; }
-
-    /// <summary>
-    /// Competing CPUs per unit of the run's measured 1-minute load average (<see cref="HostLoad"/>), added to
-    /// <see cref="CompetingCpus"/> (the sum capped at 95 % of the CPUs): other work that follows the load the probe
-    /// measured rather than one fitted constant. 0: off.
-    /// </summary>
-    public double CompetingCpusPerLoad { get; init; }
-
-    /// <summary>
-    /// The run's measured 1-minute load average (/proc/loadavg when the probe ran it; set per replication by the
-    /// replay from measurements.json, or by hand for a what-if). Only read with <see cref="CompetingCpusPerLoad"/>.
-    /// </summary>
-    public double HostLoad { get; init; }
-
-    /// <summary>CPUs busy with competing work in this run: the constant plus the load-proportional part, capped below the CPU count.</summary>
-    public double EffectiveCompetingCpus(int cpus) =>
-        CompetingCpusPerLoad > 0 ? Math.Min(0.95 * Math.Max(1, cpus), CompetingCpus + (CompetingCpusPerLoad * HostLoad)) : CompetingCpus;
-
-    /// <summary>
     /// Stalls of the machine per second (Poisson): a VM's vCPUs descheduled by its host (steal time) or an interrupt
     /// storm. A stall delays the work running on every CPU at its start by its length, locks held included; 0: none.
     /// </summary>
