@@ -122,14 +122,10 @@ public static class Calibrator
         var cpus = Math.Max(1, set.Host.OnlineCpus);
         if (options.MaxVariationEvaluations > 0 && set.Experiments.Any(e => e.Quantities.Any(q => Quantities.IsSpread(q.Name) && Replay.IsFitQuantity(e, q))))
         {
-            // Each quantity weighed by how well the host measured it (Spread.Weight): a 7-run CV is known to ±29 % itself.
-            var centralRows = replay.Compare(fitted, fittedOnly: true, Central, token).Where(r => r.LogError is not null).ToList();
-            var tau2 = centralRows.Count == 0 ? 0 : centralRows.Average(r => r.LogError!.Value * r.LogError.Value);
-            var weights = set.Experiments.SelectMany(e => e.Quantities.Select(q => (Key: (e.Name, q.Name), W: Spread.Weight(Spread.LogVariance(e, q), tau2)))).ToDictionary(x => x.Key, x => x.W);
             double VariationObjective(double[] p)
             {
                 var rows = replay.Compare(fitted with { Variation = VariationFit.ToSpec(p, cpus) }, fittedOnly: true, token);
-                return rows.Sum(r => r.LogError is { } e ? weights[(r.Experiment, r.Quantity)] * e * e : 25.0);
+                return rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
             }
 
             var starts = VariationFit.Starts(cpus);

@@ -59,47 +59,4 @@ public static class Spread
         var sd = Math.Sqrt(xs.Sum(x => (x - mean) * (x - mean)) / (xs.Count - 1));
         return mean > 0 ? sd / mean : 0;
     }
-
-    /// <summary>
-    /// The sampling variance of ln(the measured value) of a fitted spread quantity of <paramref name="e"/> (0 for any other
-    /// quantity): for a teardown CV over n runs the normal-theory 1/(2(n − 1)) + CV²/n; for a creation CV a bootstrap of the
-    /// creations' samples (200 resamples, seeded: the same measurements give the same variance), since a creation CV is
-    /// set by its few largest samples and normal theory does not hold.
-    /// </summary>
-    public static double LogVariance(Experiment e, MeasuredQuantity q)
-    {
-        if (q.Name == Quantities.PeersGoneCv)
-        {
-            var n = e.Samples.TryGetValue("peers_gone_s_per_run", out var runs) ? runs.Count : e.Repeats ?? 1;
-            return n < 2 || q.Value <= 0 ? 0 : (1.0 / (2 * (n - 1))) + (q.Value * q.Value / n);
-        }
-
-        if (q.Name != Quantities.CreationMsCv || !e.Samples.TryGetValue("creation_ms", out var xs) || xs.Count < 2)
-        {
-            return 0;
-        }
-
-        var random = new Random(1);
-        var logs = new double[200];
-        var resample = new double[xs.Count];
-        for (var b = 0; b < logs.Length; b++)
-        {
-            for (var i = 0; i < resample.Length; i++)
-            {
-                resample[i] = xs[random.Next(xs.Count)];
-            }
-
-            logs[b] = Math.Log(Math.Max(1e-9, CvOfSamples(resample)));
-        }
-
-        var mean = logs.Average();
-        return logs.Sum(l => (l - mean) * (l - mean)) / (logs.Length - 1);
-    }
-
-    /// <summary>
-    /// A quantity's weight in the variation fit's objective: τ² / (τ² + its log sampling variance), τ² the mean squared log
-    /// error the fit leaves on the precisely measured central quantities. A median counts fully; a 7-run teardown CV, whose
-    /// own sampling error (≈ 29 %) is larger than the model's, counts less.
-    /// </summary>
-    public static double Weight(double logVariance, double tauSquared) => tauSquared <= 0 ? 1 : tauSquared / (tauSquared + logVariance);
 }
