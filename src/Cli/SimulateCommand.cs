@@ -120,7 +120,9 @@ internal static class SimulateCommand
     {
         if (depth > 0)
         {
-            lines.Add(string.Create(c, $"  {new string(' ', 2 * (depth - 1))}{node.ChildrenPct,6:F2}% {node.SelfPct,6:F2}%  {node.Name}"));
+            // Formatted to strings first: the handler's aligned AppendFormatted<double> is JIT-compiled at start-up, its
+            // string overload is not.
+            lines.Add(string.Create(c, $"  {new string(' ', 2 * (depth - 1))}{node.ChildrenPct.ToString("F2", c),6}% {node.SelfPct.ToString("F2", c),6}%  {node.Name}"));
         }
 
         if (depth >= 5)
