@@ -27,7 +27,8 @@ internal static class MachineCeiling
     public static readonly string[] Kernels = ["cpu", "chase", "alloc"];
 
     private const long MixIterations = 160_000_000;
-    private const int ChaseSlots = 1 << 20; // 4 MiB of int
+    private const int IntsPerMiB = 1 << 18;
+    private static int s_chaseSlots = 4 * IntsPerMiB; // 4 MiB of int; --ceiling may set another size
     private const long ChaseHops = 5_000_000;
     private const long Allocations = 1024L * 1024 * 1024 / 48;
     private const int RingSlots = 16_384;
@@ -71,7 +72,7 @@ internal static class MachineCeiling
     }
 
     public static string Describe(Sample s) =>
-        string.Create(C, $"{s.Kernel} 1 thread {s.OneWall:F3} s ({s.OneCpu:F3} s CPU), 2 threads {s.TwoWall:F3} s ({s.TwoCpu:F3} s CPU): efficiency {s.Efficiency:F2}, CPU {100 * s.CpuInflation:+0.0;-0.0}%") +
+        string.Create(C, $"{s.Kernel} 1 thread {s.OneWall:F3} s ({s.OneCpu:F3} s CPU), 2 threads {s.TwoWall:F3} s ({s.TwoCpu:F3} s CPU): efficiency {s.Efficiency:F2}, CPU {Percent(s.CpuInflation)}") +
         (s.Kernel == "alloc" ? string.Create(C, $", GC pauses {s.OnePause:F3} / {s.TwoPause:F3} s") : "");
 
     /// <summary>
@@ -86,17 +87,30 @@ internal static class MachineCeiling
             var of = samples.Where(s => s.Kernel == kernel).ToList();
             var efficiency = TournamentEfficiency.Median(of.Select(s => s.Efficiency));
             lines.Add(string.Create(C, $"  {kernel}: efficiency median {efficiency:F2} ({of.Min(s => s.Efficiency):F2}–{of.Max(s => s.Efficiency):F2}), ") +
-                string.Create(C, $"1-thread wall {TournamentEfficiency.Median(of.Select(s => s.OneWall)):F3} s, CPU with two {100 * TournamentEfficiency.Median(of.Select(s => s.CpuInflation)):+0.0;-0.0}%") +
+                string.Create(C, $"1-thread wall {TournamentEfficiency.Median(of.Select(s => s.OneWall)):F3} s, CPU with two {Percent(TournamentEfficiency.Median(of.Select(s => s.CpuInflation)))}") +
                 (tournamentEfficiency is { } t ? string.Create(C, $"; tournament / {kernel} {t / efficiency:F2}") : ""));
         }
 
         return string.Join(Environment.NewLine, lines);
     }
 
-    /// <summary><c>--ceiling [PAIRS]</c>: the kernels alone, for a sitting without a tournament (or under <c>perf stat</c>).</summary>
-    public static int RunAlone(int pairs)
+    /// <summary>A signed change in percent to one decimal ("+0.0%" for what rounds to zero, never "-+0.0%").</summary>
+    private static string Percent(double change) => string.Create(C, $"{Math.Round(100 * change, 1) + 0.0:+0.0;-0.0;+0.0}%");
+
+    /// <summary>
+    /// <c>--ceiling [PAIRS [CHASE_MIB]]</c>: the kernels alone, for a sitting without a tournament (or under
+    /// <c>perf stat</c>); the chase's working set per thread may be set, to find the cache the two threads share.
+    /// </summary>
+    public static int RunAlone(int pairs, int chaseMiB = 4)
     {
-        Console.WriteLine($"machine ceiling: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        if (chaseMiB is < 1 or > 1024)
+        {
+            Console.Error.WriteLine($"error: CHASE_MIB: {chaseMiB} is not between 1 and 1024");
+            return 2;
+        }
+
+        s_chaseSlots = chaseMiB * IntsPerMiB;
+        Console.WriteLine($"machine ceiling: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}, chase over {chaseMiB} MiB per thread");
         _ = MeasurePair(0); // warm-up: tier-1 code for the kernels
         var samples = new List<Sample>();
         for (var p = 0; p < pairs; p++)
@@ -171,7 +185,7 @@ internal static class MachineCeiling
     private static Func<long> Chase(long hops, int seed)
     {
         // Sattolo's shuffle: one cycle through every slot, so each hop depends on the last and the prefetcher cannot help.
-        var next = new int[ChaseSlots];
+        var next = new int[s_chaseSlots];
         for (var i = 0; i < next.Length; i++)
         {
             next[i] = i;
