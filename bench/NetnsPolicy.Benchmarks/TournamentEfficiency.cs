@@ -29,8 +29,9 @@ internal static class TournamentEfficiency
     {
         using var catalog = new PluginCatalog(new PluginCatalogOptions { PluginsDirectory = Path.Combine(AppContext.BaseDirectory, "plugins"), Watch = false });
         var tournament = TournamentLoader.Load(file, catalog);
+        using var promotion = new GcPromotion();
         Console.WriteLine($"{tournament.Name}: {tournament.Tracks.Count * tournament.Entries.Count * tournament.Replications} simulations, {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
-        var reference = Once(catalog, tournament, 2, "warm-up").Json;
+        var reference = Once(catalog, tournament, promotion, 2, "warm-up").Json;
         var walls = new Dictionary<int, List<double>> { [1] = [], [2] = [] };
         var breakdowns = new Dictionary<int, List<Measured>> { [1] = [], [2] = [] };
         var renders = new List<double>();
@@ -47,7 +48,7 @@ internal static class TournamentEfficiency
 
             foreach (var workers in p % 2 == 0 ? new[] { 1, 2 } : [2, 1])
             {
-                var (json, wall, render, breakdown, pause, workerCpu) = Once(catalog, tournament, workers, $"pair {p + 1}");
+                var (json, wall, render, breakdown, pause, workerCpu) = Once(catalog, tournament, promotion, workers, $"pair {p + 1}");
                 if (json != reference)
                 {
                     Console.WriteLine($"tournament.json DIFFERS with {workers} worker(s) in pair {p + 1}");
@@ -99,12 +100,13 @@ internal static class TournamentEfficiency
             string.Create(C, $"idle tail {tail:+0.000;-0.000} s, scoring after the last simulation, on both slots {scoring:+0.000;-0.000} s, between simulations (dispatch, finished tracks' scoring) {gaps:+0.000;-0.000} s, before the first {lead:+0.000;-0.000} s");
     }
 
-    private static (string Json, double Wall, double Render, RunTimeline.Breakdown Timeline, double Pause, double WorkerCpu) Once(PluginCatalog catalog, Tournament tournament, int workers, string label)
+    private static (string Json, double Wall, double Render, RunTimeline.Breakdown Timeline, double Pause, double WorkerCpu) Once(PluginCatalog catalog, Tournament tournament, GcPromotion promotion, int workers, string label)
     {
         var options = new TournamentRunnerOptions { MaxParallelism = workers, TimeBudget = TimeSpan.FromDays(1) };
         var settled = ThreadCpu.WaitForBackgroundCompilation();
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var gc0 = GcFigures.Now();
+        var promoted0 = promotion.Totals();
         var threads0 = ThreadCpu.Read();
         var timeline = new RunTimeline(new InProcessRunExecutor(catalog), workers);
         var runner = new TournamentRunner(timeline, options);
@@ -114,6 +116,8 @@ internal static class TournamentEfficiency
         var wall = sw.Elapsed.TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         var gc = GcFigures.Now() - gc0;
+        promotion.WaitFor(promoted0.Collections + gc.Gen0);
+        var promoted = promotion.Totals();
         var threads = ThreadCpu.Since(threads0);
         sw.Restart();
         var json = TournamentRenderer.ToJson(result);
@@ -124,7 +128,7 @@ internal static class TournamentEfficiency
         _ = TournamentRenderer.ToHtml(result);
         var render = sw.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(C, $"  {label}, {workers} worker(s): simulations {wall:F2} s wall, {cpu:F2} s CPU; rendering {render:F2} s (JSON {jsonTime:F2}, Markdown+JUnit {textTime:F2}, HTML {render - jsonTime - textTime:F2}); load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
-        Console.WriteLine(string.Create(C, $"    simulations' GC: {gc.Gen0} gen0, {gc.Gen1} gen1, {gc.Gen2} gen2 collections, pauses {gc.Pause.TotalSeconds:F2} s, {gc.Allocated / 1048576.0 / result.RunsCompleted:F1} MiB allocated per simulation; lock contentions {gc.Contentions}"));
+        Console.WriteLine(string.Create(C, $"    simulations' GC: {gc.Gen0} gen0, {gc.Gen1} gen1, {gc.Gen2} gen2 collections, pauses {gc.Pause.TotalSeconds:F2} s, {gc.Allocated / 1048576.0 / result.RunsCompleted:F1} MiB allocated per simulation; lock contentions {gc.Contentions}; promoted {(promoted.ToGen1 - promoted0.ToGen1) / 1048576.0:F1} MiB into gen1, {(promoted.ToGen2 - promoted0.ToGen2) / 1048576.0:F1} MiB into gen2 (what the pauses copy)"));
         Console.WriteLine(string.Create(C, $"    CPU by thread kind (background compiler idle after {settled.TotalSeconds:F1} s before): ") +
             string.Join(", ", threads.Where(t => t.Value >= 0.005).Select(t => string.Create(C, $"{t.Key} {t.Value:F2} s"))));
         var breakdown = timeline.Summarise(wall);
