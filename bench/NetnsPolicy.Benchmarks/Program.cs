@@ -27,6 +27,14 @@ if (args is ["--tournament", var tournamentFile, ..])
     return TournamentEfficiency.Run(tournamentFile, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
 }
 
+// dotnet NetnsPolicy.Benchmarks.dll --ceiling [PAIRS [CHASE_MIB]]   the machine's own parallel ceiling: reference kernels, one thread against two
+if (args is ["--ceiling", ..])
+{
+    return MachineCeiling.RunAlone(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 4);
+}
+
 // dotnet NetnsPolicy.Benchmarks.dll --alloc SCENARIO   allocated bytes per lifecycle and the types they go to (sampled)
 if (args is ["--alloc", var allocScenario])
 {

@@ -17,7 +17,9 @@ namespace NetnsPolicy.Benchmarks;
 /// allocation, lock contention and CPU by thread kind (docs/benchmarks.md, "Issue 16, fourth round"), and its timeline
 /// (<see cref="RunTimeline"/>: per slot the simulations' time, the gaps, the idle tail, the scoring after the last
 /// simulation; per track its simulations' mean wall and allocation). The last line attributes what two workers lose
-/// against ideal to those parts (docs/benchmarks.md, "Issue 16, fifth round").
+/// against ideal to those parts (docs/benchmarks.md, "Issue 16, fifth round"). Before each pair it measures the machine's
+/// own ceiling (<see cref="MachineCeiling"/>) and at the end prints the tournament's efficiency against it
+/// (docs/benchmarks.md, "Issue 16, sixth round").
 /// </summary>
 internal static class TournamentEfficiency
 {
@@ -27,16 +29,26 @@ internal static class TournamentEfficiency
     {
         using var catalog = new PluginCatalog(new PluginCatalogOptions { PluginsDirectory = Path.Combine(AppContext.BaseDirectory, "plugins"), Watch = false });
         var tournament = TournamentLoader.Load(file, catalog);
+        using var promotion = new GcPromotion();
         Console.WriteLine($"{tournament.Name}: {tournament.Tracks.Count * tournament.Entries.Count * tournament.Replications} simulations, {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
-        var reference = Once(catalog, tournament, 2, "warm-up").Json;
+        var reference = Once(catalog, tournament, promotion, 2, "warm-up").Json;
         var walls = new Dictionary<int, List<double>> { [1] = [], [2] = [] };
-        var breakdowns = new Dictionary<int, List<(RunTimeline.Breakdown Timeline, double Pause)>> { [1] = [], [2] = [] };
+        var breakdowns = new Dictionary<int, List<Measured>> { [1] = [], [2] = [] };
         var renders = new List<double>();
+        var ceiling = new List<MachineCeiling.Sample>();
+        _ = MachineCeiling.MeasurePair(0); // warm-up: tier-1 code for the kernels
         for (var p = 0; p < pairs; p++)
         {
+            // The machine's own ceiling in the same sitting, before each pair (MachineCeiling).
+            foreach (var sample in MachineCeiling.MeasurePair(p))
+            {
+                Console.WriteLine($"  pair {p + 1}, machine: {MachineCeiling.Describe(sample)}");
+                ceiling.Add(sample);
+            }
+
             foreach (var workers in p % 2 == 0 ? new[] { 1, 2 } : [2, 1])
             {
-                var (json, wall, render, breakdown, pause) = Once(catalog, tournament, workers, $"pair {p + 1}");
+                var (json, wall, render, breakdown, pause, workerCpu) = Once(catalog, tournament, promotion, workers, $"pair {p + 1}");
                 if (json != reference)
                 {
                     Console.WriteLine($"tournament.json DIFFERS with {workers} worker(s) in pair {p + 1}");
@@ -44,7 +56,7 @@ internal static class TournamentEfficiency
                 }
 
                 walls[workers].Add(wall);
-                breakdowns[workers].Add((breakdown, pause));
+                breakdowns[workers].Add(new Measured(breakdown, pause, workerCpu));
                 renders.Add(render);
             }
         }
@@ -54,6 +66,8 @@ internal static class TournamentEfficiency
         Console.WriteLine(string.Create(C, $"tournament.json identical in every run; simulations median wall: 1 worker {one:F2} s ({walls[1].Min():F2}–{walls[1].Max():F2}), 2 workers {two:F2} s ({walls[2].Min():F2}–{walls[2].Max():F2}); " +
             $"parallel efficiency {one / (2 * two):F2}; rendering median {Median(renders):F2} s"));
         Console.WriteLine(Attribute(breakdowns[1], breakdowns[2]));
+        Console.WriteLine("machine's own ceiling, the same sitting (one thread against the same work on two):");
+        Console.WriteLine(MachineCeiling.Summarise(ceiling, one / (2 * two)));
         return 0;
     }
 
@@ -61,15 +75,20 @@ internal static class TournamentEfficiency
     /// Where two workers lose against ideal, in slot-seconds by the medians of each part: twice the two-worker wall
     /// minus the one-worker wall is the simulations' extra time with two (a GC pause stops both workers, so it counts
     /// twice there: 2 × pause₂ − pause₁ of it), plus the extra idle time of the slots (tail, dispatch gaps, scoring
-    /// counted on both slots). Efficiency is one-worker wall over that doubled wall.
+    /// counted on both slots). Efficiency is one-worker wall over that doubled wall. Beside the simulations' wall, the
+    /// thread-pool threads' CPU time with one worker and with two (the simulations, the scoring and the gen0 collections
+    /// they trigger run there): the work that got slower, without the time spent waiting for a core or stopped by a
+    /// collection on the other thread (docs/benchmarks.md, "Issue 16, sixth round").
     /// </summary>
-    private static string Attribute(List<(RunTimeline.Breakdown Timeline, double Pause)> one, List<(RunTimeline.Breakdown Timeline, double Pause)> two)
+    private static string Attribute(List<Measured> one, List<Measured> two)
     {
-        double M(List<(RunTimeline.Breakdown Timeline, double Pause)> runs, Func<RunTimeline.Breakdown, double> part) => Median(runs.Select(r => part(r.Timeline)).ToList());
+        double M(List<Measured> runs, Func<RunTimeline.Breakdown, double> part) => Median(runs.Select(r => part(r.Timeline)).ToList());
         var busy1 = M(one, b => b.Busy.Sum());
         var busy2 = M(two, b => b.Busy.Sum());
         var pause1 = Median(one.Select(r => r.Pause).ToList());
         var pause2 = Median(two.Select(r => r.Pause).ToList());
+        var cpu1 = Median(one.Select(r => r.WorkerCpu));
+        var cpu2 = Median(two.Select(r => r.WorkerCpu));
         var lead = M(two, b => b.Lead.Sum()) - M(one, b => b.Lead.Sum());
         var gaps = M(two, b => b.Gaps.Sum()) - M(one, b => b.Gaps.Sum());
         var tail = M(two, b => b.Tail.Sum());
@@ -77,16 +96,17 @@ internal static class TournamentEfficiency
         var capacity1 = M(one, b => b.Capacity);
         var capacity2 = M(two, b => b.Capacity);
         return string.Create(C, $"loss attribution (medians, slot-seconds): 2 × two-worker wall {capacity2:F3} s against one-worker wall {capacity1:F3} s = {capacity2 - capacity1:+0.000;-0.000} s: ") +
-            string.Create(C, $"simulations {busy2 - busy1:+0.000;-0.000} s ({busy1:F3} → {busy2:F3} s, {100 * (busy2 / busy1 - 1):+0.0;-0.0}%; GC pauses {pause1:F3} s with one, {pause2:F3} s with two, stopping both: {(2 * pause2) - pause1:+0.000;-0.000} s of it), ") +
+            string.Create(C, $"simulations {busy2 - busy1:+0.000;-0.000} s ({busy1:F3} → {busy2:F3} s, {100 * (busy2 / busy1 - 1):+0.0;-0.0}%; GC pauses {pause1:F3} s with one, {pause2:F3} s with two, stopping both: {(2 * pause2) - pause1:+0.000;-0.000} s of it; the pool threads' CPU {cpu1:F3} → {cpu2:F3} s, {100 * (cpu2 / cpu1 - 1):+0.0;-0.0}%), ") +
             string.Create(C, $"idle tail {tail:+0.000;-0.000} s, scoring after the last simulation, on both slots {scoring:+0.000;-0.000} s, between simulations (dispatch, finished tracks' scoring) {gaps:+0.000;-0.000} s, before the first {lead:+0.000;-0.000} s");
     }
 
-    private static (string Json, double Wall, double Render, RunTimeline.Breakdown Timeline, double Pause) Once(PluginCatalog catalog, Tournament tournament, int workers, string label)
+    private static (string Json, double Wall, double Render, RunTimeline.Breakdown Timeline, double Pause, double WorkerCpu) Once(PluginCatalog catalog, Tournament tournament, GcPromotion promotion, int workers, string label)
     {
         var options = new TournamentRunnerOptions { MaxParallelism = workers, TimeBudget = TimeSpan.FromDays(1) };
         var settled = ThreadCpu.WaitForBackgroundCompilation();
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var gc0 = GcFigures.Now();
+        var promoted0 = promotion.Totals();
         var threads0 = ThreadCpu.Read();
         var timeline = new RunTimeline(new InProcessRunExecutor(catalog), workers);
         var runner = new TournamentRunner(timeline, options);
@@ -96,6 +116,8 @@ internal static class TournamentEfficiency
         var wall = sw.Elapsed.TotalSeconds;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         var gc = GcFigures.Now() - gc0;
+        promotion.WaitFor(promoted0.Collections + gc.Gen0);
+        var promoted = promotion.Totals();
         var threads = ThreadCpu.Since(threads0);
         sw.Restart();
         var json = TournamentRenderer.ToJson(result);
@@ -106,7 +128,7 @@ internal static class TournamentEfficiency
         _ = TournamentRenderer.ToHtml(result);
         var render = sw.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(C, $"  {label}, {workers} worker(s): simulations {wall:F2} s wall, {cpu:F2} s CPU; rendering {render:F2} s (JSON {jsonTime:F2}, Markdown+JUnit {textTime:F2}, HTML {render - jsonTime - textTime:F2}); load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
-        Console.WriteLine(string.Create(C, $"    simulations' GC: {gc.Gen0} gen0, {gc.Gen1} gen1, {gc.Gen2} gen2 collections, pauses {gc.Pause.TotalSeconds:F2} s, {gc.Allocated / 1048576.0 / result.RunsCompleted:F1} MiB allocated per simulation; lock contentions {gc.Contentions}"));
+        Console.WriteLine(string.Create(C, $"    simulations' GC: {gc.Gen0} gen0, {gc.Gen1} gen1, {gc.Gen2} gen2 collections, pauses {gc.Pause.TotalSeconds:F2} s, {gc.Allocated / 1048576.0 / result.RunsCompleted:F1} MiB allocated per simulation; lock contentions {gc.Contentions}; promoted {(promoted.ToGen1 - promoted0.ToGen1) / 1048576.0:F1} MiB into gen1, {(promoted.ToGen2 - promoted0.ToGen2) / 1048576.0:F1} MiB into gen2 (what the pauses copy)"));
         Console.WriteLine(string.Create(C, $"    CPU by thread kind (background compiler idle after {settled.TotalSeconds:F1} s before): ") +
             string.Join(", ", threads.Where(t => t.Value >= 0.005).Select(t => string.Create(C, $"{t.Key} {t.Value:F2} s"))));
         var breakdown = timeline.Summarise(wall);
@@ -119,8 +141,12 @@ internal static class TournamentEfficiency
             Console.WriteLine(string.Create(C, $"    allocated outside the simulations (runner, scoring): {(gc.Allocated - timeline.Entries.Sum(e => e.AllocatedBytes)) / 1048576.0:F1} MiB of {gc.Allocated / 1048576.0:F1} MiB"));
         }
 
-        return (json, wall, render, breakdown, gc.Pause.TotalSeconds);
+        // The simulations and the scoring run on the thread pool's workers: their CPU time is the work, without the waits.
+        return (json, wall, render, breakdown, gc.Pause.TotalSeconds, threads.GetValueOrDefault(".NET TP Worker"));
     }
+
+    /// <summary>One run's timeline, its GC pause time and its thread-pool threads' CPU time (s).</summary>
+    private readonly record struct Measured(RunTimeline.Breakdown Timeline, double Pause, double WorkerCpu);
 
     /// <summary>Process-wide counters read before and after the simulations (collections, pause time, allocation, lock contention).</summary>
     private readonly record struct GcFigures(int Gen0, int Gen1, int Gen2, TimeSpan Pause, long Allocated, long Contentions)
@@ -193,7 +219,7 @@ internal static class TournamentEfficiency
         }
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;

@@ -20,8 +20,8 @@ internal static class SimulateCommand
         var workloadArg = new Argument<string>("workload") { Description = "A workload file, or the name of a shipped workload (" + string.Join(", ", WorkloadLoader.BuiltInNames) + ")." };
         var policyOpt = new Option<string>("--policy") { Description = "Policy id or stack (uevent-skip+batching) from the plugins folder.", DefaultValueFactory = _ => UpstreamPolicy.PolicyId };
         var paramOpt = new Option<string[]>("--param") { Description = "A policy parameter, name=value (repeatable).", AllowMultipleArgumentsPerToken = false };
-        var seedOpt = new Option<ulong?>("--seed") { Description = "Seed (default: the workload's)." };
-        var replicationOpt = new Option<int>("--replication") { Description = "Replication index (0-based).", DefaultValueFactory = _ => 0 };
+        var seedOpt = NumericOption.UInt64("--seed", "Seed (default: the workload's).");
+        var replicationOpt = NumericOption.Int32("--replication", "Replication index (0-based).", 0);
         var profileOpt = new Option<string?>("--profile") { Description = "Kernel profile id or file (default: the workload's)." };
         var formatOpt = new Option<string>("--format") { Description = "json or text.", DefaultValueFactory = _ => "text" };
         formatOpt.AcceptOnlyFromAmong("json", "text");
@@ -60,7 +60,7 @@ internal static class SimulateCommand
                 using var catalog = InProcessCatalog.Open(ConnectionOptions.PluginsFolder(parse.GetValue(pluginsOpt)));
                 using var lease = catalog.Acquire(parse.GetValue(policyOpt)!, parameters);
                 StartupTimings.Mark("policy leased");
-                var request = new SimulationRequest(workload, profile, lease.Policy, lease.Parameters, parse.GetValue(seedOpt) ?? workload.Seed, parse.GetValue(replicationOpt));
+                var request = new SimulationRequest(workload, profile, lease.Policy, lease.Parameters, NumericOption.UInt64(parse, seedOpt) ?? workload.Seed, NumericOption.Int32(parse, replicationOpt));
                 var result = SimulationEngine.Run(request);
                 StartupTimings.Mark("simulated");
                 var text = parse.GetValue(formatOpt) == "json" ? RunResultJson.Serialize(result) : TextSummary(result);
@@ -120,7 +120,9 @@ internal static class SimulateCommand
     {
         if (depth > 0)
         {
-            lines.Add(string.Create(c, $"  {new string(' ', 2 * (depth - 1))}{node.ChildrenPct,6:F2}% {node.SelfPct,6:F2}%  {node.Name}"));
+            // Formatted to strings first: the handler's aligned AppendFormatted<double> is JIT-compiled at start-up, its
+            // string overload is not.
+            lines.Add(string.Create(c, $"  {new string(' ', 2 * (depth - 1))}{node.ChildrenPct.ToString("F2", c),6}% {node.SelfPct.ToString("F2", c),6}%  {node.Name}"));
         }
 
         if (depth >= 5)

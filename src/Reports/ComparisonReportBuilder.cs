@@ -28,6 +28,7 @@ public static class ComparisonReportBuilder
 
         var baseline = input.Policies.Single(p => p.Policy == input.Baseline);
         var baselineSamples = MetricCatalog.All.ToDictionary(m => m.Id, m => Samples(baseline, m));
+        var baselineFingerprints = new byte[]?[baseline.Runs.Count];
         var warnings = new List<string>();
         var summaries = new List<PolicySummary>();
         foreach (var policy in input.Policies)
@@ -35,7 +36,7 @@ public static class ComparisonReportBuilder
             var isBaseline = ReferenceEquals(policy, baseline);
             var metrics = MetricCatalog.All.Select(m => Compare(policy, baseline, m, baselineSamples[m.Id], isBaseline, input.Thresholds)).ToArray();
             var problems = Problems(policy.Runs);
-            var identical = !isBaseline && IdenticalRuns(policy.Runs, baseline.Runs);
+            var identical = !isBaseline && IdenticalRuns(policy.Runs, baseline.Runs, baselineFingerprints);
             var decisions = SumDecisions(policy.Runs);
             var summary = new PolicySummary
             {
@@ -293,8 +294,15 @@ public static class ComparisonReportBuilder
         }
     }
 
-    /// <summary>Runs are compared by their serialized results with the identity of the policy blanked out.</summary>
-    private static bool IdenticalRuns(IReadOnlyList<RunResult> runs, IReadOnlyList<RunResult> baselineRuns)
+    /// <summary>
+    /// Runs are compared by their serialized results with the identity of the policy blanked out: whether every run
+    /// serializes to the same JSON as the baseline's, policy name, parameters and decisions aside. Runs whose integer
+    /// counters differ cannot (those fields are in the JSON), so the counters are compared first, without serializing;
+    /// the baseline's fingerprints are serialized once per report, into <paramref name="baselineFingerprints"/>, as
+    /// UTF-8 bytes (the same JSON). Serializing both sides as strings for every policy was 42 of the 52 MiB a main.json
+    /// tournament allocated outside its simulations (docs/benchmarks.md, "Issue 16, sixth round").
+    /// </summary>
+    private static bool IdenticalRuns(IReadOnlyList<RunResult> runs, IReadOnlyList<RunResult> baselineRuns, byte[]?[] baselineFingerprints)
     {
         if (runs.Count != baselineRuns.Count)
         {
@@ -303,7 +311,15 @@ public static class ComparisonReportBuilder
 
         for (var i = 0; i < runs.Count; i++)
         {
-            if (Fingerprint(runs[i]) != Fingerprint(baselineRuns[i]))
+            if (!SameCounters(runs[i], baselineRuns[i]))
+            {
+                return false;
+            }
+        }
+
+        for (var i = 0; i < runs.Count; i++)
+        {
+            if (!Fingerprint(runs[i]).AsSpan().SequenceEqual(baselineFingerprints[i] ??= Fingerprint(baselineRuns[i])))
             {
                 return false;
             }
@@ -312,8 +328,11 @@ public static class ComparisonReportBuilder
         return true;
     }
 
-    private static string Fingerprint(RunResult r) =>
-        RunResultJson.Serialize(r with { Policy = "", PolicyParameters = "", Decisions = new Dictionary<string, DecisionCount>() });
+    private static bool SameCounters(RunResult a, RunResult b) =>
+        a.Events == b.Events && a.Steps == b.Steps && a.NetsCreated == b.NetsCreated && a.NetsFreed == b.NetsFreed && a.PeakMemoryBytes == b.PeakMemoryBytes && a.Batches == b.Batches;
+
+    private static byte[] Fingerprint(RunResult r) =>
+        RunResultJson.SerializeToUtf8Bytes(r with { Policy = "", PolicyParameters = "", Decisions = new Dictionary<string, DecisionCount>() });
 
     private static SortedDictionary<string, DecisionCount> SumDecisions(IReadOnlyList<RunResult> runs)
     {

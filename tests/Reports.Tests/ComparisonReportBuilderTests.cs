@@ -114,6 +114,18 @@ public sealed class ComparisonReportBuilderTests
         });
     }
 
+    [TestCase(0)]
+    [TestCase(4)]
+    public void Build_ResultsEqualToBaselineButOneRunsEventCount_NotIdentical(int run)
+    {
+        // The counters are compared before the serialized runs: one differing counter in any run is a difference.
+        var baseline = Policy("upstream", 1.0);
+        var copy = baseline.Runs.Select(r => r with { Policy = "noop" }).ToArray();
+        copy[run] = copy[run] with { Events = copy[run].Events + 1 };
+        var report = ComparisonReportBuilder.Build(Input(baseline, new PolicyRuns("noop", "", "abc", copy)));
+        Assert.That(report.Policies.Single(p => p.Policy == "noop").IdenticalToBaseline, Is.False);
+    }
+
     [Test]
     public void Build_DifferentResults_NotIdentical()
     {

@@ -12,6 +12,12 @@ internal sealed class NetnsAccounting(Scheduler s, long memoryLimit, int expecte
 {
     private const int MaxSamples = 400;
     private readonly ValueList<Net> _live = [];
+    // The samples in arrays of this assembly's own code, not List<double> / List<long>: CoreLib's generics over those
+    // are not precompiled (7 tier-0 JIT compilations in `simulate`; docs/benchmarks.md, "Issue 16, sixth round").
+    private readonly double[] _sampleTimes = new double[MaxSamples];
+    private readonly int[] _sampleBacklog = new int[MaxSamples];
+    private readonly long[] _sampleMemory = new long[MaxSamples];
+    private int _samples;
     private long _sampleInterval = 1_000_000;
     private long _nextSample;
     private int _nextNetId = 1;
@@ -42,11 +48,14 @@ internal sealed class NetnsAccounting(Scheduler s, long memoryLimit, int expecte
 
     public int LiveCount => _live.Count;
 
-    public List<double> SampleTimes { get; } = new(MaxSamples);
+    /// <summary>The sample times so far (ms), in a new array.</summary>
+    public IReadOnlyList<double> SampleTimes => Taken(_sampleTimes);
 
-    public List<int> SampleBacklog { get; } = new(MaxSamples);
+    /// <summary>The backlog at each sample time, in a new array.</summary>
+    public IReadOnlyList<int> SampleBacklog => Taken(_sampleBacklog);
 
-    public List<long> SampleMemory { get; } = new(MaxSamples);
+    /// <summary>The namespaces' memory at each sample time, in a new array.</summary>
+    public IReadOnlyList<long> SampleMemory => Taken(_sampleMemory);
 
     /// <summary>The state of every net of the run, init_net's included (id 0).</summary>
     public NetTable Nets { get; } = new(expectedNets);
@@ -119,17 +128,18 @@ internal sealed class NetnsAccounting(Scheduler s, long memoryLimit, int expecte
             return;
         }
 
-        if (SampleTimes.Count >= MaxSamples)
+        if (_samples >= MaxSamples)
         {
-            Decimate(SampleTimes);
-            Decimate(SampleBacklog);
-            Decimate(SampleMemory);
+            Decimate(_sampleTimes);
+            Decimate(_sampleBacklog);
+            _samples = Decimate(_sampleMemory);
             _sampleInterval *= 2;
         }
 
-        SampleTimes.Add(s.Now / 1e6);
-        SampleBacklog.Add(Backlog);
-        SampleMemory.Add(Memory);
+        _sampleTimes[_samples] = s.Now / 1e6;
+        _sampleBacklog[_samples] = Backlog;
+        _sampleMemory[_samples] = Memory;
+        _samples++;
         _nextSample = (s.Now / _sampleInterval * _sampleInterval) + _sampleInterval;
     }
 
@@ -140,14 +150,22 @@ internal sealed class NetnsAccounting(Scheduler s, long memoryLimit, int expecte
         Sample();
     }
 
-    private static void Decimate<T>(List<T> list)
+    /// <summary>Keeps every other sample (the first, the third, …) at the front; returns how many are kept.</summary>
+    private int Decimate<T>(T[] samples)
     {
         var kept = 0;
-        for (var i = 0; i < list.Count; i += 2)
+        for (var i = 0; i < _samples; i += 2)
         {
-            list[kept++] = list[i];
+            samples[kept++] = samples[i];
         }
 
-        list.RemoveRange(kept, list.Count - kept);
+        return kept;
+    }
+
+    private T[] Taken<T>(T[] samples)
+    {
+        var taken = samples;
+        Arrays.Resize(ref taken, _samples);
+        return taken;
     }
 }

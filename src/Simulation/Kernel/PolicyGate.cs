@@ -106,14 +106,14 @@ internal sealed class PolicyGate
     }
 
     public UeventEmission DecideEmission(in UeventContext ctx) =>
-        AskEnum(DecisionPoint.UeventEmission, ctx, ctx.EmissionDefault, nameof(ICleanupPolicy.ChooseUeventEmission), static (p, in c) => p.ChooseUeventEmission(c));
+        !Asks(DecisionPoint.UeventEmission) ? ctx.EmissionDefault : AskEnum(DecisionPoint.UeventEmission, ctx, ctx.EmissionDefault, nameof(ICleanupPolicy.ChooseUeventEmission), static (p, in c) => p.ChooseUeventEmission(c));
 
     public UeventDelivery DecideDelivery(in UeventContext ctx) =>
-        AskEnum(DecisionPoint.UeventDelivery, ctx, ctx.DeliveryDefault, nameof(ICleanupPolicy.ChooseUeventDelivery), static (p, in c) => p.ChooseUeventDelivery(c));
+        !Asks(DecisionPoint.UeventDelivery) ? ctx.DeliveryDefault : AskEnum(DecisionPoint.UeventDelivery, ctx, ctx.DeliveryDefault, nameof(ICleanupPolicy.ChooseUeventDelivery), static (p, in c) => p.ChooseUeventDelivery(c));
 
     public GracePeriodMode DecideGracePeriod(SyncSite site, string op, bool rtnlHeld, GracePeriodMode kernel)
     {
-        var answer = AskEnum(DecisionPoint.GracePeriod, new GracePeriodContext(_state, site, op, rtnlHeld, kernel), kernel, nameof(ICleanupPolicy.ChooseGracePeriod), static (p, in c) => p.ChooseGracePeriod(c));
+        var answer = !Asks(DecisionPoint.GracePeriod) ? kernel : AskEnum(DecisionPoint.GracePeriod, new GracePeriodContext(_state, site, op, rtnlHeld, kernel), kernel, nameof(ICleanupPolicy.ChooseGracePeriod), static (p, in c) => p.ChooseGracePeriod(c));
         if (answer == GracePeriodMode.Overlapped)
         {
             Counters.Overlapped++;
@@ -127,22 +127,24 @@ internal sealed class PolicyGate
     }
 
     public UnregisterGrouping DecideGrouping(string op, int batchSize, UnregisterGrouping kernel) =>
-        AskEnum(DecisionPoint.UnregisterGrouping, new UnregisterContext(_state, op, batchSize, kernel), kernel, nameof(ICleanupPolicy.ChooseUnregisterGrouping), static (p, in c) => p.ChooseUnregisterGrouping(c));
+        !Asks(DecisionPoint.UnregisterGrouping) ? kernel : AskEnum(DecisionPoint.UnregisterGrouping, new UnregisterContext(_state, op, batchSize, kernel), kernel, nameof(ICleanupPolicy.ChooseUnregisterGrouping), static (p, in c) => p.ChooseUnregisterGrouping(c));
 
     public RtnlScope DecideRtnlScope(int devices, RtnlScope kernel) =>
-        AskEnum(DecisionPoint.RtnlScope, new RtnlContext(_state, devices, kernel), kernel, nameof(ICleanupPolicy.ChooseRtnlScope), static (p, in c) => p.ChooseRtnlScope(c));
+        !Asks(DecisionPoint.RtnlScope) ? kernel : AskEnum(DecisionPoint.RtnlScope, new RtnlContext(_state, devices, kernel), kernel, nameof(ICleanupPolicy.ChooseRtnlScope), static (p, in c) => p.ChooseRtnlScope(c));
 
     private delegate T PolicyCall<TContext, T>(ICleanupPolicy policy, in TContext context);
 
-    /// <summary>One enum-valued decision: asked only when overridden, contained, validated, counted.</summary>
+    /// <summary>
+    /// Whether the policy overrides <paramref name="point"/>; checked before <see cref="AskEnum"/> is called (and its
+    /// context built), so a run that never asks never JIT-compiles it: its instantiations over the SDK's context structs
+    /// are outside this assembly's ReadyToRun code (docs/benchmarks.md, "Issue 16, sixth round").
+    /// </summary>
+    private bool Asks(DecisionPoint point) => (_overrides & point) != 0;
+
+    /// <summary>One enum-valued decision, overridden (<see cref="Asks"/>): contained, validated, counted.</summary>
     private T AskEnum<TContext, T>(DecisionPoint point, in TContext context, T kernel, string method, PolicyCall<TContext, T> call)
         where T : struct, Enum
     {
-        if ((_overrides & point) == 0)
-        {
-            return kernel;
-        }
-
         T answer;
         try
         {

@@ -25,6 +25,9 @@ public static class RunResultJson
 
     public static string Serialize(RunResult result) => JsonSerializer.Serialize(result, WriteOptions);
 
+    /// <summary>The same JSON as <see cref="Serialize"/>, as UTF-8 (half the memory of the string, no transcoding).</summary>
+    public static byte[] SerializeToUtf8Bytes(RunResult result) => JsonSerializer.SerializeToUtf8Bytes(result, WriteOptions);
+
     public static RunResult Deserialize(string json) =>
         JsonSerializer.Deserialize<RunResult>(json, Options) ?? throw new JsonException("empty run result");
 }

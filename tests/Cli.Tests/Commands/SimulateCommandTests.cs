@@ -18,6 +18,9 @@ public sealed class SimulateCommandTests
 
     [TestCase("--policy", "no-such-policy", "policy")]
     [TestCase("--param", "batch_size", "--param")]
+    [TestCase("--seed", "x", "--seed")]
+    [TestCase("--seed", "-1", "--seed")]
+    [TestCase("--replication", "1.5", "--replication")]
     public async Task Simulate_BadPolicyInput_ExitsTwoNamingTheField(string option, string value, string field)
     {
         var args = option == "--param"
