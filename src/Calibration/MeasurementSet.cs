@@ -17,6 +17,11 @@ public sealed record MeasurementSet
     /// <summary>The command line that took the measurements.</summary>
     public string Command { get; init; } = "";
     public IReadOnlyList<Experiment> Experiments { get; init; } = [];
+    /// <summary>
+    /// How the burst probe saw each host-side peer go: "rtnetlink" (RTM_DELLINK notifications, <see cref="LinkMonitor"/>);
+    /// absent in folders probed before 2026-12-02 07:00, whose probe stat-ed /sys/class/net/&lt;peer&gt; every 1 ms.
+    /// </summary>
+    public string? PeerObserver { get; init; }
 
     public static readonly JsonSerializerOptions Json = new()
     {

@@ -52,3 +52,41 @@ internal static partial class Native
         }
     }
 }
+
+/// <summary>The rtnetlink system calls of <see cref="LinkMonitor"/>.</summary>
+internal static partial class NativeNetlink
+{
+    public const int AfNetlink = 16;
+    public const int SockRaw = 3;
+    public const int SockCloexec = 0x80000;
+    public const int NetlinkRoute = 0;
+    /// <summary>RTMGRP_LINK: the multicast group of RTM_NEWLINK / RTM_DELLINK (include/uapi/linux/rtnetlink.h).</summary>
+    public const uint RtmgrpLink = 1;
+    public const int SolSocket = 1;
+    /// <summary>SO_RCVBUFFORCE (root may exceed rmem_max).</summary>
+    public const int SoRcvbufForce = 33;
+    public const int MsgDontwait = 0x40;
+    public const int Eagain = 11;
+    public const int Enobufs = 105;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct SockaddrNl
+    {
+        public ushort Family;
+        public ushort Pad;
+        public uint Pid;
+        public uint Groups;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int socket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int bind(int fd, in SockaddrNl addr, int len);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int setsockopt(int fd, int level, int name, in int value, int len);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial nint recv(int fd, byte* buf, nint len, int flags);
+}

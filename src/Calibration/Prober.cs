@@ -81,7 +81,7 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
             experiments.Add(Burst(host, workloads, sizes[i], Fit($"burst-{sizes[i]}-veth", sizes.Count == 1 || sizes[i] != heldOutBurst), token));
         }
 
-        var set = new MeasurementSet { Host = host, Command = command, Experiments = experiments };
+        var set = new MeasurementSet { Host = host, Command = command, Experiments = experiments, PeerObserver = "rtnetlink" };
         set.Save(outDir);
         // The kernel's init/exit functions: which pernet ops this host has (HostPernetOps).
         if (File.Exists("/proc/kallsyms"))
@@ -263,6 +263,11 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
 
             IpBatch(lines, token);
             Thread.Sleep(10);
+            // The teardown's observer: RTM_DELLINK notifications, not a stat of every peer's sysfs directory (which took
+            // kernfs_rwsem against the teardown's sysfs removal: LinkMonitor). Opened after the creations, whose
+            // RTM_NEWLINKs are discarded here.
+            using var monitor = new LinkMonitor();
+            monitor.Drain(_ => { });
             perf = perfFile is null ? null : PerfRecorder.Start(perfFile + ".data", log);
 
             // Destroyed at once: unmount every nsfs bind mount, which drops each netns's last reference.
@@ -285,16 +290,29 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
                     throw new ProbeException($"{remaining.Count} host-side veth peers still present {options.TeardownTimeout.TotalSeconds} s after the release");
                 }
 
-                remaining.RemoveWhere(p =>
+                var complete = monitor.Drain(name =>
                 {
-                    if (Directory.Exists("/sys/class/net/" + p))
+                    if (remaining.Remove(name))
                     {
-                        return false;
+                        gone.Add(Stopwatch.GetElapsedTime(released).TotalSeconds);
                     }
-
-                    gone.Add(Stopwatch.GetElapsedTime(released).TotalSeconds);
-                    return true;
                 });
+                if (!complete)
+                {
+                    // Notifications were dropped (the receive buffer overflowed): look once in sysfs for what is gone.
+                    log.WriteLine($"warning: rtnetlink dropped link notifications; {remaining.Count} peers checked in /sys/class/net once");
+                    remaining.RemoveWhere(p =>
+                    {
+                        if (Directory.Exists("/sys/class/net/" + p))
+                        {
+                            return false;
+                        }
+
+                        gone.Add(Stopwatch.GetElapsedTime(released).TotalSeconds);
+                        return true;
+                    });
+                }
+
                 Thread.Sleep(1);
             }
 

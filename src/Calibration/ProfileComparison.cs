@@ -63,6 +63,41 @@ public static class ProfileComparison
         return Aliases.GetValueOrDefault(n, n);
     }
 
+    /// <summary>
+    /// Whether a host stack is a kernfs root rwsem's contention: a kernfs / sysfs / kobject function's
+    /// <c>down_write</c> in <c>rwsem_down_write_slowpath</c> (or <c>down_read</c> in <c>rwsem_down_read_slowpath</c>),
+    /// or its <c>up_write</c> / <c>up_read</c> in <c>rwsem_wake</c>. kernel/locking/rwsem.c enters those only when
+    /// the lock is contended: <c>__down_write_common</c> calls the slowpath only when <c>rwsem_write_trylock</c>'s
+    /// cmpxchg fails, <c>__up_write</c> calls <c>rwsem_wake</c> only when <c>RWSEM_FLAG_WAITERS</c> is set. The model
+    /// has no kernfs lock and no contender for it; on the host the contender was the probe's own observer (every 1 ms a
+    /// stat of every remaining peer's /sys/class/net directory: <c>kernfs_dop_revalidate</c> and
+    /// <c>kernfs_iop_lookup</c> take <c>kernfs_rwsem</c> for read, fs/kernfs/dir.c; <see cref="LinkMonitor"/>), so the
+    /// host's shares are compared without those samples (docs/calibration.md "perf shares, seventh round").
+    /// </summary>
+    internal static bool IsKernfsLockContention(IReadOnlyList<string> frames)
+    {
+        for (var j = 1; j + 1 < frames.Count; j++)
+        {
+            var contended = (frames[j], frames[j + 1]) switch
+            {
+                ("down_write", "rwsem_down_write_slowpath") or ("down_read", "rwsem_down_read_slowpath") => true,
+                ("up_write" or "up_read", "rwsem_wake") => true,
+                _ => false,
+            };
+            if (contended && IsKernfsCaller(frames[j - 1]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsKernfsCaller(string f) =>
+        f.StartsWith("kernfs_", StringComparison.Ordinal) || f.StartsWith("__kernfs_", StringComparison.Ordinal)
+        || f.StartsWith("sysfs_", StringComparison.Ordinal) || f.StartsWith("kobject_", StringComparison.Ordinal)
+        || f.StartsWith("__kobject_", StringComparison.Ordinal);
+
     /// <summary>Every simulated function under the roots, with both shares; ordered by the host's share.</summary>
     public static IReadOnlyList<FunctionShare> Compare(FoldedStacks real, ProfileNode simulated)
     {
@@ -82,12 +117,13 @@ public static class ProfileComparison
     public static double RealismScore(IReadOnlyList<FunctionShare> top) =>
         top.Count == 0 ? 0 : Math.Round(100 - top.Average(s => Math.Abs(s.DifferencePoints)), 2);
 
-    public static string Render(string experiment, IReadOnlyList<FunctionShare> shares, int top, long samples)
+    public static string Render(string experiment, IReadOnlyList<FunctionShare> shares, int top, long samples, long contended = 0)
     {
         var c = CultureInfo.InvariantCulture;
         var t = shares.Take(top).ToList();
         var sb = new StringBuilder();
-        sb.AppendLine(c, $"perf profile of {experiment}'s teardown ({samples} host samples under the netns roots), children %:");
+        var left = contended > 0 ? string.Create(c, $"; {contended} of them ({100.0 * contended / Math.Max(1, samples):F1} %) kernfs lock contention, left out: not modelled") : "";
+        sb.AppendLine(c, $"perf profile of {experiment}'s teardown ({samples} host samples under the netns roots{left}), children %:");
         sb.AppendLine(c, $"  {"function",-34} {"host",8} {"simulated",10} {"diff",8}");
         foreach (var s in t)
         {
@@ -151,7 +187,7 @@ public static class ProfileComparison
         {
             var frames = CanonicalStack(stack);
             var i = frames.FindIndex(FoldedStacks.Anchors.Contains);
-            if (i < 0)
+            if (i < 0 || IsKernfsLockContention(frames))
             {
                 continue;
             }
@@ -174,9 +210,9 @@ public static class ProfileComparison
     /// The perf comparison of every experiment that has a host profile: the experiment replayed once as its perf run
     /// went (<see cref="Replay.RunPerf"/>) under <paramref name="profile"/>, its simulated teardown profile against the host's folded stacks.
     /// </summary>
-    public static IReadOnlyList<(Experiment Experiment, IReadOnlyList<FunctionShare> Shares, long Samples)> ForSet(Replay replay, Simulation.Profiles.KernelProfile profile, CancellationToken token = default)
+    public static IReadOnlyList<(Experiment Experiment, IReadOnlyList<FunctionShare> Shares, long Samples, long Contended)> ForSet(Replay replay, Simulation.Profiles.KernelProfile profile, CancellationToken token = default)
     {
-        var list = new List<(Experiment, IReadOnlyList<FunctionShare>, long)>();
+        var list = new List<(Experiment, IReadOnlyList<FunctionShare>, long, long)>();
         foreach (var e in replay.Set.Experiments.Where(e => e.Perf is not null))
         {
             var path = Path.Combine(replay.Directory, e.Perf!);
@@ -187,7 +223,7 @@ public static class ProfileComparison
 
             var real = FoldedStacks.Load(path);
             var run = replay.RunPerf(profile, e, token);
-            list.Add((e, Compare(real, run.Profile), AnchoredSamples(real)));
+            list.Add((e, Compare(real, run.Profile), AnchoredSamples(real), ContendedSamples(real)));
         }
 
         return list;
@@ -196,4 +232,9 @@ public static class ProfileComparison
     /// <summary>Samples under the roots.</summary>
     public static long AnchoredSamples(FoldedStacks real) =>
         real.Stacks.Where(p => CanonicalStack(p.Key).Any(FoldedStacks.Anchors.Contains)).Sum(p => p.Value);
+
+    /// <summary>Samples under the roots in kernfs lock contention (<see cref="IsKernfsLockContention"/>), left out of the host's shares.</summary>
+    public static long ContendedSamples(FoldedStacks real) =>
+        real.Stacks.Select(p => (Frames: CanonicalStack(p.Key), p.Value))
+            .Where(p => p.Frames.Any(FoldedStacks.Anchors.Contains) && IsKernfsLockContention(p.Frames)).Sum(p => p.Value);
 }

@@ -36,11 +36,40 @@ public sealed class HostPernetOpsTests
 
         Assert.That(r.Dropped, Is.EqualTo(new[] { "sunrpc_exit_net", "rpcsec_gss_exit_net" }));
         Assert.That(names, Does.Not.Contain("sunrpc_exit_net").And.Not.Contain("rpcsec_gss_exit_net"));
-        Assert.That(names, Has.Count.EqualTo(era.PernetOps.Count - 2));
+        Assert.That(names, Has.Count.EqualTo(era.PernetOps.Count - 2 + 1), "and mptcp_net_exit's work as the unmodelled exits' op");
         Assert.That(r.Profile.PernetOps.Single(o => o.Name == "addrconf_exit_net").ExitNs, Is.EqualTo(1_000_000).Within(1));
         Assert.That(r.Profile.PernetOps.Single(o => o.Name == "devinet_exit_net").ExitNs, Is.EqualTo(era.PernetOps.Single(o => o.Name == "devinet_exit_net").ExitNs), "2 samples measure nothing");
         Assert.That(r.UnmodelledExitSamples, Is.EqualTo(7), "mptcp_net_exit: sampled, modelled by no op");
+        Assert.That(r.Profile.PernetOps.Single(o => o.Name == HostPernetOps.UnmodelledExitsOp).ExitNs, Is.EqualTo(7007).Within(1), "7 samples × 1/999 s over 1000 netns");
         Assert.That(HostPernetOps.Describe(r), Does.Contain("sunrpc_exit_net"));
+    }
+
+    [Test]
+    public void UnmodelledExitWork_InlinedAndUnlistedExits_NotTheDeviceRoundNorModelledOpsNorTheLoopsWaits()
+    {
+        var modelled = new HashSet<string>(StringComparer.Ordinal) { "addrconf_exit_net" };
+        var perf = Stacks(
+            ("kthread;cleanup_net;ops_undo_list;remove_proc_entry;proc_match", 5), // an exit inlined into ops_undo_list
+            ("kthread;cleanup_net;ops_undo_list", 2),                               // the loop itself
+            ("kthread;cleanup_net;ops_undo_list;brnf_exit_net;kfree", 3),           // an exit no op lists
+            ("kthread;cleanup_net;ops_undo_list;addrconf_exit_net;remove_proc_entry", 11),
+            ("kthread;cleanup_net;ops_undo_list;default_device_exit_batch;unregister_netdevice_many_notify", 40),
+            ("kthread;cleanup_net;ops_undo_list;__cond_resched", 4),
+            ("unshare;copy_net_ns;setup_net;ops_undo_list;remove_proc_entry", 6)); // setup_net's error unwind, not a teardown
+
+        Assert.That(HostPernetOps.UnmodelledExitWork([perf], modelled), Is.EqualTo(10));
+    }
+
+    [Test]
+    public void Apply_TooFewUnmodelledSamples_AddsNoOp()
+    {
+        var era = KernelProfileLoader.Load("v6.18");
+        var symbols = era.PernetOps.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+
+        var r = HostPernetOps.Apply(era, symbols, [(Stacks(("cleanup_net;ops_undo_list;kfree", 2)), 100)]);
+
+        Assert.That(r.Profile.PernetOps.Select(o => o.Name), Does.Not.Contain(HostPernetOps.UnmodelledExitsOp));
+        Assert.That(r.UnmodelledWorkSamples, Is.EqualTo(2));
     }
 
     [Test]

@@ -40,7 +40,8 @@ public sealed class ProberTests
 
         Assert.That(set.Experiments.Select(e => e.Kind), Is.EqualTo(ExpectedKinds));
         Assert.That(burst.Quantities.Single(q => q.Name == Quantities.PeersGoneSeconds).Value, Is.GreaterThan(0).And.LessThan(60));
-        Assert.That(burst.Samples["peer_gone_s_first_run"], Has.Count.EqualTo(6));
+        Assert.That(burst.Samples["peer_gone_s_first_run"], Has.Count.EqualTo(6), "every peer's RTM_DELLINK seen");
+        Assert.That(set.PeerObserver, Is.EqualTo("rtnetlink"));
         Assert.That(burst.Samples["peers_gone_s_per_run"], Has.Count.EqualTo(2));
         Assert.That(new Replay(_dir, MeasurementSet.Load(_dir)).Set.Experiments, Has.Count.EqualTo(5), "every workload file loads");
         Assert.That(set.Experiments.Single(e => e.Kind == "churn").Quantities.Select(q => q.Name), Has.Member(Quantities.CreationMsCv));

@@ -59,6 +59,43 @@ public sealed class ProfileComparisonTests
     }
 
     [Test]
+    public void Compare_KernfsLockContention_LeftOutOfTheHostShares()
+    {
+        var f = FoldedStacks.Load(WriteFolded(
+            "ret_from_fork;kthread;cleanup_net;ops_undo_list;unregister_netdevice_many_notify;device_del;kernfs_remove_by_name_ns;kernfs_find_ns 2",
+            // contended: the writer in the slowpath, and waking the observer's readers on release
+            "ret_from_fork;kthread;cleanup_net;ops_undo_list;unregister_netdevice_many_notify;device_del;kernfs_remove_by_name_ns;down_write;rwsem_down_write_slowpath 3",
+            "ret_from_fork;kthread;cleanup_net;ops_undo_list;unregister_netdevice_many_notify;device_del;kernfs_remove_by_name_ns;up_write;rwsem_wake;try_to_wake_up 4",
+            // another rwsem's slowpath (not kernfs's) is kept
+            "ret_from_fork;kthread;cleanup_net;down_write;rwsem_down_write_slowpath 1",
+            "__x64_sys_unshare;copy_net_ns 1"));
+
+        var shares = ProfileComparison.Compare(f, Simulated).ToDictionary(s => s.Function, s => s);
+
+        Assert.That(ProfileComparison.AnchoredSamples(f), Is.EqualTo(11));
+        Assert.That(ProfileComparison.ContendedSamples(f), Is.EqualTo(7));
+        Assert.That(shares["device_del"].RealPct, Is.EqualTo(50).Within(0.01), "2 of the 4 uncontended samples");
+        Assert.That(shares["cleanup_net"].RealPct, Is.EqualTo(75).Within(0.01));
+        Assert.That(shares["copy_net_ns"].RealPct, Is.EqualTo(25).Within(0.01));
+    }
+
+    [Test]
+    public void IsKernfsLockContention_UncontendedLockOrOtherCaller_IsNot()
+    {
+        Assert.That(ProfileComparison.IsKernfsLockContention(["cleanup_net", "kernfs_remove", "down_write"]), Is.False, "the fast path: no slowpath frame");
+        Assert.That(ProfileComparison.IsKernfsLockContention(["cleanup_net", "kernfs_remove", "down_write", "rwsem_down_write_slowpath"]), Is.True);
+        Assert.That(ProfileComparison.IsKernfsLockContention(["cleanup_net", "__kobject_del", "up_write", "rwsem_wake"]), Is.True, "kernfs_remove inlined into __kobject_del");
+        Assert.That(ProfileComparison.IsKernfsLockContention(["copy_net_ns", "register_pernet", "down_write", "rwsem_down_write_slowpath"]), Is.False);
+    }
+
+    private static string WriteFolded(params string[] lines)
+    {
+        var path = Path.Combine(TestContext.CurrentContext.WorkDirectory, $"folded-{TestContext.CurrentContext.Test.ID}.txt");
+        File.WriteAllLines(path, ["# perf record; total samples 20", .. lines]);
+        return path;
+    }
+
+    [Test]
     public void RealismScore_IdenticalShares_IsHundred()
     {
         var same = new[] { new FunctionShare("a", 50, 50), new FunctionShare("b", 20, 20) };
