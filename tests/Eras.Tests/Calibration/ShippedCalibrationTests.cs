@@ -4,17 +4,19 @@ using NetnsPolicy.Simulation.Profiles;
 namespace NetnsPolicy.Eras.Tests.Calibration;
 
 /// <summary>
-/// The shipped host profile (profiles/host-6.18.json) is the one fitted to and validated on the 2026-12-02 probe
-/// whose burst observer reads RTM_DELLINK notifications (calibration/vm-6.18.44-20261202-rtnetlink, kernel build
-/// 6.18.44-fc-v1045; docs/calibration.md "perf shares, seventh round"), and it predicts the three earlier sessions of
-/// that build, which no fit of it has used (their observer, a sysfs stat walk, slowed their teardowns: docs), over the
-/// quantities it claims (the teardown-aligned ones). The profile shipped before (fitted on 2026-12-01, build v657)
+/// The shipped host profile (profiles/host-6.18.json) is the one fitted to and validated on the 2026-12-02 probe at
+/// low load whose burst observer reads RTM_DELLINK notifications (calibration/vm-6.18.44-20261202-quiet-rtnetlink,
+/// kernel build 6.18.44-fc-v1045; docs/calibration.md "The shipped fit, eighth round"), and it predicts the four other
+/// sessions of that build, which no fit of it has used — the loaded observer-free one and the three whose observer, a
+/// sysfs stat walk, slowed their teardowns (docs "perf shares, seventh round") — over the quantities it claims (the
+/// teardown-aligned ones). The profile shipped before (fitted on 2026-12-01, build v657)
 /// still predicts the two probe runs of 2026-11-26.
 /// </summary>
 [TestFixture]
 public sealed class ShippedCalibrationTests
 {
-    private const string Fitted = "calibration/vm-6.18.44-20261202-rtnetlink";
+    private const string Fitted = "calibration/vm-6.18.44-20261202-quiet-rtnetlink";
+    private const string LoadedObserverFree = "calibration/vm-6.18.44-20261202-rtnetlink";
     private const string Repeat = "calibration/vm-6.18.44-20261202-repeat";
     private const string Quiet = "calibration/vm-6.18.44-20261202-quiet";
     private const string ObserverSession = "calibration/vm-6.18.44-20261202";
@@ -56,11 +58,12 @@ public sealed class ShippedCalibrationTests
     }
 
     /// <summary>
-    /// The sessions of this build the profile was not fitted to (the first, its repeat at load 12–31, the quiet one at
-    /// load 0.6–2.1, all with the sysfs observer): the central quantities the profile claims — all but the burst
+    /// The sessions of this build the profile was not fitted to (the observer-free one at load 12.5–16; the first, its
+    /// repeat at load 12–31 and the quiet one at load 0.6–2.1, those three with the sysfs observer): the central quantities the profile claims — all but the burst
     /// probe's creation-phase and whole-run medians, which the model does not predict (the creation phase's mount and
     /// link work under RTNL is not modelled; docs/calibration.md) — within the stated error.
     /// </summary>
+    [TestCase(LoadedObserverFree)]
     [TestCase(Repeat)]
     [TestCase(Quiet)]
     [TestCase(ObserverSession)]
@@ -122,6 +125,28 @@ public sealed class ShippedCalibrationTests
         Assert.That(perf.Select(p => p.Contended), Has.All.EqualTo(0), "the rtnetlink observer takes no kernfs lock");
         Assert.That(within.Values.Sum(), Is.GreaterThanOrEqualTo(MinWithinFivePoints), string.Join(", ", within));
         Assert.That(realism.Values, Has.All.GreaterThanOrEqualTo(MinRealism), string.Join(", ", realism));
+    }
+
+    /// <summary>
+    /// The run-to-run spread on the fitted session (docs/calibration.md "The shipped fit, eighth round"): the teardown
+    /// CV of every burst (1000 netns held out) and the creation CV of the serial cycles and of both parallel-loop
+    /// experiments (held out) within a factor 1.5 of the host's. Churn's creation CV is outside it at 50 per s (held
+    /// out, 0.45×) and is not claimed.
+    /// </summary>
+    [Test]
+    public void Validate_HostProfileOnItsSession_SpreadWithinAFactorOneAndAHalf()
+    {
+        var dir = Path.Combine(RepoRoot(), Fitted);
+        var rows = new Replay(dir, MeasurementSet.Load(dir)).Compare(KernelProfileLoader.Load("host-6.18"), fittedOnly: false);
+        var claimed = rows.Where(r => r.Quantity == "peers_gone_cv"
+            || (r.Quantity == "creation_ms_cv" && (r.Experiment.StartsWith("serial-", StringComparison.Ordinal) || r.Experiment.StartsWith("loops-", StringComparison.Ordinal)))).ToList();
+
+        Assert.That(claimed, Has.Count.EqualTo(8), "five bursts' teardown CVs, serial and two loop creation CVs");
+        foreach (var r in claimed)
+        {
+            var ratio = r.Predicted!.Value / r.Measured;
+            Assert.That(ratio, Is.InRange(1 / 1.5, 1.5), $"{r.Experiment} {r.Quantity}: host {r.Measured}, simulated {r.Predicted}");
+        }
     }
 
     private static string RepoRoot() => EraRun.RepoRoot();
