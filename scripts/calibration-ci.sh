@@ -40,9 +40,9 @@ bash scripts/deps/perf.sh >/dev/null 2>&1 || echo "calibration-ci: perf unavaila
 
 echo "== calibration: probe"
 # Reduced from the full probe (docs/calibration.md): three burst sizes (128 held out: the gate), two churn rates, one
-# parallel loop, perf on the 512 burst's first run, three runs per burst for the spread. The loop is fitted, not held
+# parallel loop, one perf-sampled run of the 512 burst, three timed runs per burst for the spread. The loop is fitted, not held
 # out: the model misses parallel loops by structure (docs/calibration.md, issue 10), which would make the gate flap.
-cli probe --out "$work/m" --serial-cycles 200 --bursts 32,128,512 --repeats 3 --memory-netns 60 --churn-rates 50,100 --loops 2 --perf-min-burst 500 --held-out burst-128-veth &
+cli probe --out "$work/m" --serial-cycles 200 --bursts 32,128,512 --repeats 3 --memory-netns 60 --churn-rates 50,100 --loops 2 --perf-min-burst 500 --perf-runs 1 --held-out burst-128-veth &
 probe_pid=$!
 wait "$probe_pid"; rc=$?
 probe_pid=

@@ -65,10 +65,25 @@ internal static class TournamentEfficiency
         var two = Median(walls[2]);
         Console.WriteLine(string.Create(C, $"tournament.json identical in every run; simulations median wall: 1 worker {one:F2} s ({walls[1].Min():F2}–{walls[1].Max():F2}), 2 workers {two:F2} s ({walls[2].Min():F2}–{walls[2].Max():F2}); " +
             $"parallel efficiency {one / (2 * two):F2}; rendering median {Median(renders):F2} s"));
+        Console.WriteLine(PerPair(walls[1], walls[2]));
         Console.WriteLine(Attribute(breakdowns[1], breakdowns[2]));
         Console.WriteLine("machine's own ceiling, the same sitting (one thread against the same work on two):");
         Console.WriteLine(MachineCeiling.Summarise(ceiling, one / (2 * two)));
         return 0;
+    }
+
+    /// <summary>
+    /// Each pair's own efficiency (its one-worker wall over twice its two-worker wall: the two runs of a pair are
+    /// adjacent, so a load change between pairs does not enter it) and a distribution-free interval for their median
+    /// (<see cref="MedianInterval"/>, at least 90% coverage, the achieved coverage printed), or why there is none.
+    /// </summary>
+    private static string PerPair(List<double> one, List<double> two)
+    {
+        var efficiencies = one.Zip(two, (w1, w2) => w1 / (2 * w2)).ToList();
+        var text = string.Create(C, $"per pair efficiency: {string.Join(", ", efficiencies.Select(e => e.ToString("F2", C)))}; median {Median(efficiencies):F2}; ");
+        return MedianInterval.Of(efficiencies, 0.9) is { } interval
+            ? text + string.Create(C, $"interval for the median {interval.Low:F2}–{interval.High:F2} (ranks {interval.Ranks.Lower} and {interval.Ranks.Upper} of {efficiencies.Count}, coverage {interval.Ranks.CoveredOutcomes}/{interval.Ranks.Outcomes} = {100 * interval.Ranks.Coverage:F1}%)")
+            : text + string.Create(C, $"too few pairs ({efficiencies.Count}) for a 90% interval for the median (at least 5 needed)");
     }
 
     /// <summary>

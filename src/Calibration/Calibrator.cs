@@ -23,7 +23,7 @@ public static class Calibrator
         {
             var sampled = set.Experiments
                 .Where(e => e.Fit && e.Perf is not null && File.Exists(Path.Combine(replay.Directory, e.Perf)) && replay.Workload(e).Burst is not null)
-                .Select(e => (FoldedStacks.Load(Path.Combine(replay.Directory, e.Perf!)), replay.Workload(e).Burst!.Count))
+                .Select(e => (FoldedStacks.Load(Path.Combine(replay.Directory, e.Perf!)), replay.Workload(e).Burst!.Count * (e.PerfRuns ?? 1)))
                 .ToList();
             var hostOps = HostPernetOps.Apply(start, symbols, sampled);
             start = hostOps.Profile;
@@ -85,7 +85,7 @@ public static class Calibrator
             double ProfileObjective(double[] logScale)
             {
                 var p = CostScales.ScaleRcuCallbacks(CostScales.SplitDevice(current, Math.Exp(logScale[0]), kobjects, nodes), Math.Exp(logScale[1]));
-                return perf.Select((e, i) => ProfileComparison.SquaredError(hostProfiles[i], replay.RunPerf(p, e, token).Profile, 10)).Sum();
+                return perf.Select((e, i) => ProfileComparison.SquaredError(hostProfiles[i], replay.PerfProfiles(p, e, token), 10)).Sum();
             }
 
             // The notifier chain gives at most all of its cost to sysfs removal.
@@ -105,7 +105,7 @@ public static class Calibrator
                 var p = CostScales.Apply(noVariation, logScales.Select(Math.Exp).ToArray());
                 var rows = replay.Compare(p, fittedOnly: true, Central, token);
                 var central = rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
-                return central + perf.Select((e, i) => ProfileComparison.SquaredError(hostProfiles[i], replay.RunPerf(p, e, token).Profile, 10)).Sum();
+                return central + perf.Select((e, i) => ProfileComparison.SquaredError(hostProfiles[i], replay.PerfProfiles(p, e, token), 10)).Sum();
             }
 
             var (x2, f2, e2) = NelderMead.MinimiseRobust(WithProfiles, x, Math.Log(1.5), Math.Max(8, options.MaxEvaluations / 2), 1e-4, token);

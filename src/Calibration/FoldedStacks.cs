@@ -83,6 +83,26 @@ public sealed partial class FoldedStacks
         return f;
     }
 
+    /// <summary>
+    /// Several profiles as one: every stack's samples added up, and their totals. A pool of runs weighs each run by its
+    /// samples, as one long recording of them would.
+    /// </summary>
+    public static FoldedStacks Merge(IEnumerable<FoldedStacks> profiles)
+    {
+        var merged = new FoldedStacks();
+        foreach (var p in profiles)
+        {
+            foreach (var (stack, n) in p.Stacks)
+            {
+                merged.Stacks[stack] = merged.Stacks.GetValueOrDefault(stack) + n;
+            }
+
+            merged.TotalSamples += p.TotalSamples;
+        }
+
+        return merged;
+    }
+
     public void Save(string path)
     {
         using var w = new StreamWriter(path);

@@ -70,8 +70,14 @@ public sealed record Experiment
     public IReadOnlyList<MeasuredQuantity> Quantities { get; init; } = [];
     /// <summary>Runs the quantities summarise (bursts); the simulation replays as many replications for the spread.</summary>
     public int? Repeats { get; init; }
-    /// <summary>The perf-sampled kernel profile of the first run's teardown, folded stacks (relative to the measurement folder).</summary>
+    /// <summary>
+    /// The perf-sampled kernel profile of the teardown, folded stacks (relative to the measurement folder): of the first
+    /// timed run before 2026-12-02's ninth round, since then the pool of <see cref="PerfRuns"/> runs of its own.
+    /// </summary>
     public string? Perf { get; init; }
+
+    /// <summary>How many perf-sampled runs <see cref="Perf"/> pools (null: one).</summary>
+    public int? PerfRuns { get; init; }
     /// <summary>Raw samples (e.g. every creation latency, the teardown curve), for plots; not used by the fit.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<double>> Samples { get; init; } = new Dictionary<string, IReadOnlyList<double>>();
 }

@@ -30,8 +30,14 @@ public sealed record ProbeOptions
 
     public int LoopCycles { get; init; } = 150;
 
-    /// <summary>Bursts at least this large get a perf-sampled kernel profile of their first run's teardown (0: none).</summary>
+    /// <summary>Bursts at least this large get a perf-sampled kernel profile of their teardown (0: none).</summary>
     public int PerfMinBurst { get; init; } = 500;
+
+    /// <summary>
+    /// perf-sampled runs of each such burst, after its <see cref="Repeats"/> timed runs and not counted in them; their
+    /// profiles are pooled (0: none).
+    /// </summary>
+    public int PerfRuns { get; init; } = 3;
 
     /// <summary>Interval of the creation probe that runs during each burst.</summary>
     public double ProbeIntervalMs { get; init; } = 5;

@@ -99,7 +99,13 @@ public static class ProfileComparison
         || f.StartsWith("__kobject_", StringComparison.Ordinal);
 
     /// <summary>Every simulated function under the roots, with both shares; ordered by the host's share.</summary>
-    public static IReadOnlyList<FunctionShare> Compare(FoldedStacks real, ProfileNode simulated)
+    public static IReadOnlyList<FunctionShare> Compare(FoldedStacks real, ProfileNode simulated) => Compare(real, [simulated]);
+
+    /// <summary>
+    /// As <see cref="Compare(FoldedStacks, ProfileNode)"/> against several simulated runs pooled: their times under the
+    /// roots added up, as the host's pooled runs' samples are (<see cref="FoldedStacks.Merge"/>).
+    /// </summary>
+    public static IReadOnlyList<FunctionShare> Compare(FoldedStacks real, IReadOnlyList<ProfileNode> simulated)
     {
         var sim = SimulatedShares(simulated);
         var host = RealShares(real, sim.Keys.ToHashSet(StringComparer.Ordinal));
@@ -110,7 +116,7 @@ public static class ProfileComparison
     }
 
     /// <summary>The fit's profile residual: Σ (difference / 100)² over the host's top <paramref name="top"/> functions.</summary>
-    public static double SquaredError(FoldedStacks real, ProfileNode simulated, int top) =>
+    public static double SquaredError(FoldedStacks real, IReadOnlyList<ProfileNode> simulated, int top) =>
         Compare(real, simulated).Take(top).Sum(s => s.DifferencePoints * s.DifferencePoints / 1e4);
 
     /// <summary>100 minus the mean absolute difference in points over the top functions: 100 is the host's profile.</summary>
@@ -134,7 +140,7 @@ public static class ProfileComparison
         return sb.ToString();
     }
 
-    private static Dictionary<string, double> SimulatedShares(ProfileNode root)
+    private static Dictionary<string, double> SimulatedShares(IReadOnlyList<ProfileNode> roots)
     {
         var totals = new Dictionary<string, double>(StringComparer.Ordinal);
         double all = 0;
@@ -173,7 +179,11 @@ public static class ProfileComparison
             }
         }
 
-        Find(root);
+        foreach (var root in roots)
+        {
+            Find(root);
+        }
+
         return totals.ToDictionary(p => p.Key, p => all > 0 ? 100 * p.Value / all : 0, StringComparer.Ordinal);
     }
 
@@ -207,8 +217,8 @@ public static class ProfileComparison
     }
 
     /// <summary>
-    /// The perf comparison of every experiment that has a host profile: the experiment replayed once as its perf run
-    /// went (<see cref="Replay.RunPerf"/>) under <paramref name="profile"/>, its simulated teardown profile against the host's folded stacks.
+    /// The perf comparison of every experiment that has a host profile: the experiment replayed as its perf runs went
+    /// (<see cref="Replay.PerfProfiles"/>) under <paramref name="profile"/>, its simulated teardown profiles pooled against the host's folded stacks.
     /// </summary>
     public static IReadOnlyList<(Experiment Experiment, IReadOnlyList<FunctionShare> Shares, long Samples, long Contended)> ForSet(Replay replay, Simulation.Profiles.KernelProfile profile, CancellationToken token = default)
     {
@@ -222,8 +232,7 @@ public static class ProfileComparison
             }
 
             var real = FoldedStacks.Load(path);
-            var run = replay.RunPerf(profile, e, token);
-            list.Add((e, Compare(real, run.Profile), AnchoredSamples(real), ContendedSamples(real)));
+            list.Add((e, Compare(real, replay.PerfProfiles(profile, e, token)), AnchoredSamples(real), ContendedSamples(real)));
         }
 
         return list;

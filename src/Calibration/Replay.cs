@@ -112,11 +112,11 @@ public sealed class Replay
     }
 
     /// <summary>
-    /// Replication 0 of a burst as its perf-sampled run went (the first of the host's runs): the probe started perf
-    /// <see cref="PerfRecorder.StartupMs"/> before the release, so that run paused that much longer and the profile
-    /// window opens then; it closes <c>profile_after_peers_gone_ms</c> after the last peer left, as perf stopped.
+    /// One replication of a burst as a perf-sampled run went: the probe started perf <see cref="PerfRecorder.StartupMs"/>
+    /// before the release, so that run paused that much longer and the profile window opens then; it closes
+    /// <c>profile_after_peers_gone_ms</c> after the last peer left, as perf stopped.
     /// </summary>
-    public RunResult RunPerf(KernelProfile profile, Experiment e, CancellationToken token = default)
+    public RunResult RunPerf(KernelProfile profile, Experiment e, int replication = 0, CancellationToken token = default)
     {
         var w = _workloads[e.Name];
         if (w.Burst is { } b)
@@ -124,7 +124,20 @@ public sealed class Replay
             w = w with { Burst = b with { DestroyAfterMs = b.DestroyAfterMs + PerfRecorder.StartupMs, ProfileBeforeReleaseMs = PerfRecorder.StartupMs } };
         }
 
-        return SimulationEngine.Run(SimulationRequest.Upstream(w, profile), cancellationToken: token);
+        return SimulationEngine.Run(SimulationRequest.Upstream(w, profile, replication), cancellationToken: token);
+    }
+
+    /// <summary>
+    /// The simulated profiles to set beside the host's pooled one: as many replications as the host pooled perf-sampled
+    /// runs (<see cref="Experiment.PerfRuns"/>) under a profile with variation, one without (all would be identical).
+    /// Replications run in parallel and come back in replication order.
+    /// </summary>
+    public IReadOnlyList<ProfileNode> PerfProfiles(KernelProfile profile, Experiment e, CancellationToken token = default)
+    {
+        var n = profile.Variation is null ? 1 : Math.Max(1, e.PerfRuns ?? 1);
+        var profiles = new ProfileNode[n];
+        Parallel.For(0, n, new ParallelOptions { CancellationToken = token }, i => profiles[i] = RunPerf(profile, e, i, token).Profile);
+        return profiles;
     }
 
     public override string ToString() => _dir;

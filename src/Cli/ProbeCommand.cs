@@ -18,11 +18,12 @@ internal static class ProbeCommand
         var churnOpt = new Option<string>("--churn-rates") { Description = "Churn arrival rates per second, comma-separated (empty: none).", DefaultValueFactory = _ => string.Join(',', new ProbeOptions().ChurnRates) };
         var loopsOpt = new Option<string>("--loops") { Description = "Parallel loop counts, comma-separated (empty: none).", DefaultValueFactory = _ => string.Join(',', new ProbeOptions().ParallelLoops) };
         var heldOutOpt = new Option<string?>("--held-out") { Description = "Experiments calibrate must not fit, comma-separated names (default: the second-largest burst, the middle churn rate, the loops)." };
-        var perfOpt = new Option<int>("--perf-min-burst") { Description = "perf-sample the first teardown of bursts at least this large (0: never).", DefaultValueFactory = _ => new ProbeOptions().PerfMinBurst };
+        var perfOpt = new Option<int>("--perf-min-burst") { Description = "perf-sample the teardown of bursts at least this large (0: never).", DefaultValueFactory = _ => new ProbeOptions().PerfMinBurst };
+        var perfRunsOpt = new Option<int>("--perf-runs") { Description = "perf-sampled runs of each such burst, after its timed runs and not counted in them; their profiles are pooled (0: none).", DefaultValueFactory = _ => new ProbeOptions().PerfRuns };
         var memoryOpt = new Option<int>("--memory-netns") { Description = "Namespaces held at once for the memory measurement.", DefaultValueFactory = _ => new ProbeOptions().MemoryNetns };
         var cmd = new Command("probe", "Measure the host kernel: serial create/destroy, bursts with veth pairs and a creation probe, memory per netns. Needs root and network namespaces; cleans up after itself, also when interrupted.")
         {
-            outOpt, serialOpt, burstsOpt, repeatsOpt, intervalOpt, memoryOpt, churnOpt, loopsOpt, heldOutOpt, perfOpt,
+            outOpt, serialOpt, burstsOpt, repeatsOpt, intervalOpt, memoryOpt, churnOpt, loopsOpt, heldOutOpt, perfOpt, perfRunsOpt,
         };
         cmd.SetAction(parse =>
         {
@@ -63,8 +64,15 @@ internal static class ProbeCommand
                 ParallelLoops = loops,
                 ChurnRates = churn,
                 PerfMinBurst = Math.Max(0, parse.GetValue(perfOpt)),
+                PerfRuns = parse.GetValue(perfRunsOpt),
                 HeldOut = parse.GetValue(heldOutOpt) is { } h ? h.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) : null,
             };
+            if (options.PerfRuns is < 0 or > 20)
+            {
+                Console.Error.WriteLine("error: --perf-runs: within 0–20 (each is one more burst of every size from --perf-min-burst up)");
+                return 2;
+            }
+
             if (options.SerialCycles < 1 || options.MemoryNetns < 1 || options.Repeats < 1 || bursts.Length == 0 || bursts.Any(b => b is < 1 or > 4000) || options.ProbeIntervalMs <= 0)
             {
                 Console.Error.WriteLine("error: cycles, repeats, memory namespaces and burst sizes (1–4000) must be positive, with at least one burst");

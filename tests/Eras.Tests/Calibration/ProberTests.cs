@@ -62,6 +62,35 @@ public sealed class ProberTests
 
     [Test]
     [CancelAfter(60_000)]
+    public void Burst_PerfRuns_ApartFromTheTimedRunsAndPooled()
+    {
+        if (PerfRecorder.Find() is null)
+        {
+            Assert.Ignore("perf is not installed (scripts/deps/perf.sh installs it)");
+        }
+
+        var prober = new Prober(new ProbeOptions { ProbeIntervalMs = 5, Repeats = 2, PerfMinBurst = 4, PerfRuns = 2 }, TimeProvider.System, TextWriter.Null);
+        var workloads = Path.Combine(_dir, "workloads");
+        Directory.CreateDirectory(workloads);
+
+        var burst = prober.Burst(HostInspector.Inspect(TimeProvider.System), workloads, 4, fit: true, CancellationToken.None);
+
+        Assert.That(burst.Perf, Is.EqualTo("perf-burst-4-veth.folded"));
+        Assert.That(burst.PerfRuns, Is.EqualTo(2));
+        Assert.That(burst.Repeats, Is.EqualTo(2), "the perf-sampled runs are not among the timed ones");
+        Assert.That(burst.Samples["peers_gone_s_per_run"], Has.Count.EqualTo(2));
+        Assert.That(burst.Samples["perf_peers_gone_s_per_run"], Has.Count.EqualTo(2));
+        var runs = new[] { 0, 1 }.Select(r => FoldedStacks.Load(Path.Combine(_dir, $"perf-burst-4-veth.run{r}.folded"))).ToList();
+        var pooled = FoldedStacks.Load(Path.Combine(_dir, burst.Perf!)); // beside workloads/, as measurements.json names it
+        Assert.That(pooled.TotalSamples, Is.EqualTo(runs.Sum(r => r.TotalSamples)).And.GreaterThan(0));
+        Assert.That(pooled.Stacks.Values.Sum(), Is.EqualTo(runs.Sum(r => r.Stacks.Values.Sum())));
+        var workload = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(workloads, "burst-4-veth.json")))!;
+        Assert.That((int)workload["burst"]!["profile_after_peers_gone_ms"]!, Is.EqualTo(Prober.AfterTeardownMs(4)).And.EqualTo(52), "the replay's window closes as the probe's did");
+        AssertNothingLeft();
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
     public void Burst_CancelledMidway_RemovesEverythingItCreated()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(400));

@@ -96,6 +96,33 @@ public sealed class ProfileComparisonTests
     }
 
     [Test]
+    public void Merge_TwoRuns_AddsEveryStackAndTheTotals()
+    {
+        var a = FoldedStacks.Load(WriteFolded("cleanup_net;ops_undo_list 3", "__x64_sys_unshare;copy_net_ns 1"));
+        var b = FoldedStacks.Load(WriteFolded("cleanup_net;ops_undo_list 2", "cleanup_net;synchronize_rcu_expedited 5"));
+
+        var pooled = FoldedStacks.Merge([a, b]);
+
+        Assert.That(pooled.Stacks["cleanup_net;ops_undo_list"], Is.EqualTo(5));
+        Assert.That(pooled.Stacks["__x64_sys_unshare;copy_net_ns"], Is.EqualTo(1));
+        Assert.That(pooled.Stacks["cleanup_net;synchronize_rcu_expedited"], Is.EqualTo(5));
+        Assert.That(pooled.TotalSamples, Is.EqualTo(40), "each file's header says 20");
+    }
+
+    [Test]
+    public void Compare_PooledRuns_WeighsEachByItsTimeUnderTheRoots()
+    {
+        // Run 1: 80 ms under cleanup_net of which device_del 10; run 2: 20 ms under cleanup_net, all of it device_del.
+        var second = Node("all", 20, Node("kworker/u:netns", 20, Node("cleanup_net", 20, Node("ops_exit_list", 20, Node("unregister_netdevice_many", 20, Node("netdev_unregister_kobject", 20, Node("device_del", 20)))))));
+
+        var shares = ProfileComparison.Compare(Host(), [Simulated, second]).ToDictionary(s => s.Function, s => s);
+
+        Assert.That(shares["device_del"].SimulatedPct, Is.EqualTo(25).Within(0.01), "(10 + 20) of (100 + 20) ms, not the mean of 10% and 100%");
+        Assert.That(shares["copy_net_ns"].SimulatedPct, Is.EqualTo(16.67).Within(0.01));
+        Assert.That(shares["device_del"].RealPct, Is.EqualTo(ProfileComparison.Compare(Host(), Simulated).Single(s => s.Function == "device_del").RealPct), "the host's side does not change");
+    }
+
+    [Test]
     public void RealismScore_IdenticalShares_IsHundred()
     {
         var same = new[] { new FunctionShare("a", 50, 50), new FunctionShare("b", 20, 20) };

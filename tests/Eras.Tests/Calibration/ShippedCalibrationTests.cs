@@ -16,6 +16,7 @@ namespace NetnsPolicy.Eras.Tests.Calibration;
 public sealed class ShippedCalibrationTests
 {
     private const string Fitted = "calibration/vm-6.18.44-20261202-quiet-rtnetlink";
+    private const string Ninth = "calibration/vm-6.18.44-20261202-ninth";
     private const string LoadedObserverFree = "calibration/vm-6.18.44-20261202-rtnetlink";
     private const string QuietObserverFreeRepeat = "calibration/vm-6.18.44-20261202-quiet-rtnetlink-repeat";
     private const string Repeat = "calibration/vm-6.18.44-20261202-repeat";
@@ -128,6 +129,25 @@ public sealed class ShippedCalibrationTests
         Assert.That(perf.Select(p => p.Contended), Has.All.EqualTo(0), "the rtnetlink observer takes no kernfs lock");
         Assert.That(within.Values.Sum(), Is.GreaterThanOrEqualTo(MinWithinFivePoints), string.Join(", ", within));
         Assert.That(realism.Values, Has.All.GreaterThanOrEqualTo(MinRealism), string.Join(", ", realism));
+    }
+
+    /// <summary>
+    /// The ninth round's session (perf over the whole teardown, three perf-sampled runs pooled per size) under the fit
+    /// made on it (its profile.json, not shipped): 19 of the 30 top-10 functions within 5 points (6 / 6 / 7), realism ≥ 94.5
+    /// (docs/calibration.md "The ninth round"); the pooled comparison replays as many replications as the host pooled.
+    /// </summary>
+    [Test]
+    public void Validate_NinthRoundFitOnItsSession_PooledPerfTop10WithinStatedPoints()
+    {
+        var dir = Path.Combine(RepoRoot(), Ninth);
+        var set = MeasurementSet.Load(dir);
+        var perf = ProfileComparison.ForSet(new Replay(dir, set), KernelProfileLoader.Load(Path.Combine(dir, "profile.json")));
+        var within = perf.ToDictionary(p => p.Experiment.Name, p => p.Shares.Take(10).Count(s => Math.Abs(s.DifferencePoints) <= 5));
+        var realism = perf.ToDictionary(p => p.Experiment.Name, p => ProfileComparison.RealismScore(p.Shares.Take(10).ToList()));
+
+        Assert.That(set.Experiments.Where(e => e.Perf is not null).Select(e => e.PerfRuns), Has.All.EqualTo(3), "three perf-sampled runs per size");
+        Assert.That(within.Values.Sum(), Is.GreaterThanOrEqualTo(19), string.Join(", ", within));
+        Assert.That(realism.Values, Has.All.GreaterThanOrEqualTo(94.5), string.Join(", ", realism));
     }
 
     /// <summary>
