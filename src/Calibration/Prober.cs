@@ -188,6 +188,7 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
         // are pooled (PerfFileName), so one run's scheduling (how the releases fell into batches) weighs 1/PerfRuns.
         string? perfFile = null;
         var perfRuns = new List<BurstRun>();
+        var pooled = 0;
         if (options.PerfMinBurst > 0 && n >= options.PerfMinBurst && options.PerfRuns > 0 && PerfRecorder.Find() is not null)
         {
             var dir = Path.GetDirectoryName(workloads)!;
@@ -207,6 +208,7 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
             {
                 perfFile = Path.Combine(dir, PerfFileName(n));
                 FoldedStacks.Merge(folded).Save(perfFile);
+                pooled = folded.Count;
             }
         }
 
@@ -238,7 +240,8 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
                 .. ProbeWindows.Quantities(Quantities.CreatePhasePrefix, windows.ConvertAll(w => w.CreatePhase)),
             ],
             Perf = perfFile is null ? null : Path.GetFileName(perfFile),
-            PerfRuns = perfFile is null ? null : perfRuns.Count,
+            // The runs whose profiles the pool holds (a run whose perf failed to start has none).
+            PerfRuns = perfFile is null ? null : pooled,
             Repeats = runs.Count,
             Samples = new Dictionary<string, IReadOnlyList<double>>
             {
