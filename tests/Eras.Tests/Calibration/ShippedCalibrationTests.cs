@@ -4,19 +4,19 @@ using NetnsPolicy.Simulation.Profiles;
 namespace NetnsPolicy.Eras.Tests.Calibration;
 
 /// <summary>
-/// The shipped host profile (profiles/host-6.18.json) is the one fitted to and validated on the 2026-12-02 probe at
-/// low load whose burst observer reads RTM_DELLINK notifications (calibration/vm-6.18.44-20261202-quiet-rtnetlink,
-/// kernel build 6.18.44-fc-v1045; docs/calibration.md "The shipped fit, eighth round"), and it predicts the four other
-/// sessions of that build, which no fit of it has used — the loaded observer-free one and the three whose observer, a
-/// sysfs stat walk, slowed their teardowns (docs "perf shares, seventh round") — over the quantities it claims (the
-/// teardown-aligned ones). The profile shipped before (fitted on 2026-12-01, build v657)
-/// still predicts the two probe runs of 2026-11-26.
+/// The shipped host profile (profiles/host-6.18.json) is the one fitted to and validated on the tenth round's probe
+/// (calibration/vm-6.18.44-20261202-tenth, kernel build 6.18.44-fc-v1098, the whole teardown in the perf window and three
+/// pooled perf-sampled runs per size; docs/calibration.md "The shipped fit, tenth round"). It holds out on the one other
+/// session taken the same way (the ninth round's, build v1045), and on the six sessions of build v1045 taken the eighth
+/// round's way it predicts the claimed central quantities of the quiet ones and the held-out ones of the loaded ones.
+/// The profile shipped before (fitted on 2026-12-01, build v657) still predicts the two probe runs of 2026-11-26.
 /// </summary>
 [TestFixture]
 public sealed class ShippedCalibrationTests
 {
-    private const string Fitted = "calibration/vm-6.18.44-20261202-quiet-rtnetlink";
+    private const string Fitted = "calibration/vm-6.18.44-20261202-tenth";
     private const string Ninth = "calibration/vm-6.18.44-20261202-ninth";
+    private const string QuietObserverFree = "calibration/vm-6.18.44-20261202-quiet-rtnetlink";
     private const string LoadedObserverFree = "calibration/vm-6.18.44-20261202-rtnetlink";
     private const string QuietObserverFreeRepeat = "calibration/vm-6.18.44-20261202-quiet-rtnetlink-repeat";
     private const string Repeat = "calibration/vm-6.18.44-20261202-repeat";
@@ -34,11 +34,18 @@ public sealed class ShippedCalibrationTests
     /// </summary>
     private const double MaxCentralRms = 0.75;
 
-    /// <summary>The stated perf bound on the fitted session (docs/calibration.md "perf shares, seventh round"): of the 30 top-10 functions of its three profiles, at least this many within 5 points.</summary>
-    private const int MinWithinFivePoints = 20;
+    /// <summary>The stated perf bound on the fitted session (docs/calibration.md "The shipped fit, tenth round"): of the 30 top-10 functions of its three pooled profiles, at least this many within 5 points (measured 23: 9 / 8 / 6).</summary>
+    private const int MinWithinFivePoints = 23;
 
-    /// <summary>And every profile's realism score (100 − mean |difference| over its top 10) at least this.</summary>
-    private const double MinRealism = 92.5;
+    /// <summary>And every profile's realism score (100 − mean |difference| over its top 10) at least this (measured 96.65–97.27).</summary>
+    private const double MinRealism = 96.5;
+
+    /// <summary>
+    /// The stated error on the session held out entirely (the ninth round's, taken the same way on build v1045):
+    /// its held-out central quantities at an RMS log error of 0.234, its fitted set's at 0.256 (the eighth round's fit:
+    /// 0.435 and 0.395 there).
+    /// </summary>
+    private const double MaxHeldOutSessionRms = 0.30;
 
     /// <summary>
     /// The previous fit (2026-12-01, kernel build v657, kept in its folder) on the 2026-11-26 sessions (build v782): the
@@ -60,21 +67,42 @@ public sealed class ShippedCalibrationTests
     }
 
     /// <summary>
-    /// The sessions of this build the profile was not fitted to (the observer-free ones: a quiet repeat of the fitted
-    /// session 20 minutes later, and one at load 12.5–16; the first, its repeat at load 12–31 and the quiet one at load
-    /// 0.6–2.1, those three with the sysfs observer): the central quantities the profile claims — all but the burst
-    /// probe's creation-phase and whole-run medians, which the model does not predict (the creation phase's mount and
-    /// link work under RTNL is not modelled; docs/calibration.md) — within the stated error.
+    /// The ninth round's session, taken the same way as the fitted one (perf over the whole teardown, three pooled
+    /// perf-sampled runs per size) four hours earlier on build v1045, used by no fit of the shipped profile: every
+    /// central quantity it claims within <see cref="MaxHeldOutSessionRms"/>, and its pooled perf profiles 21 of the 30
+    /// top-10 functions within 5 points (5 / 9 / 7), realism ≥ 94.9.
     /// </summary>
+    [Test]
+    public void Validate_HostProfileOnTheHeldOutSession_CentralQuantitiesAndPerfWithinStatedError()
+    {
+        var dir = Path.Combine(RepoRoot(), Ninth);
+        var replay = new Replay(dir, MeasurementSet.Load(dir));
+        var rows = replay.Compare(KernelProfileLoader.Load("host-6.18"), fittedOnly: false);
+        var perf = ProfileComparison.ForSet(replay, KernelProfileLoader.Load("host-6.18"));
+        var within = perf.ToDictionary(p => p.Experiment.Name, p => p.Shares.Take(10).Count(s => Math.Abs(s.DifferencePoints) <= 5));
+        var realism = perf.ToDictionary(p => p.Experiment.Name, p => ProfileComparison.RealismScore(p.Shares.Take(10).ToList()));
+
+        Assert.That(Calibrator.Rms(rows.Where(r => r.Fitted && r.LogError is not null).ToList()), Is.LessThan(MaxHeldOutSessionRms));
+        Assert.That(Calibrator.Rms(ComparisonTable.HeldOutCentral(rows)), Is.LessThan(MaxHeldOutSessionRms));
+        Assert.That(within.Values.Sum(), Is.GreaterThanOrEqualTo(21), string.Join(", ", within));
+        Assert.That(realism.Values, Has.All.GreaterThanOrEqualTo(94.9), string.Join(", ", realism));
+    }
+
+    /// <summary>
+    /// The sessions of build v1045 taken the eighth round's way (perf inside the first timed run, the window closing
+    /// 50 ms after the last peer), quiet ones: an observer-free one and its repeat 20 minutes later (load 1.6–3.3), one
+    /// with the sysfs observer at load 0.6–2.1, and the first session with it at load 4–12. The central quantities the
+    /// profile claims — all but the burst probe's creation-phase and whole-run medians, which the model does not predict
+    /// (the creation phase's mount and link work under RTNL is not modelled; docs/calibration.md) — within the stated
+    /// error.
+    /// </summary>
+    [TestCase(QuietObserverFree)]
     [TestCase(QuietObserverFreeRepeat)]
-    [TestCase(LoadedObserverFree)]
-    [TestCase(Repeat)]
     [TestCase(Quiet)]
     [TestCase(ObserverSession)]
     public void Validate_HostProfileOnOtherSessions_ClaimedCentralQuantitiesWithinStatedError(string set)
     {
-        var dir = Path.Combine(RepoRoot(), set);
-        var rows = new Replay(dir, MeasurementSet.Load(dir)).Compare(KernelProfileLoader.Load("host-6.18"), fittedOnly: false);
+        var rows = CompareShipped(set);
         var held = ComparisonTable.HeldOutCentral(rows);
 
         Assert.That(rows.Where(r => !r.IsTail).Select(r => r.Predicted), Has.All.Not.Null);
@@ -82,6 +110,29 @@ public sealed class ShippedCalibrationTests
         Assert.That(held, Has.Count.EqualTo(8), "loops 2 × 2, churn-50 × 2, the 1000-netns teardown and its probe's teardown-window median");
         Assert.That(Calibrator.Rms(rows.Where(r => r.Fitted && r.LogError is not null).ToList()), Is.LessThan(MaxCentralRms));
         Assert.That(Calibrator.Rms(held), Is.LessThan(MaxCentralRms));
+    }
+
+    /// <summary>
+    /// The two loaded sessions of build v1045 (load 12.5–16 observer-free; 12–31 with the sysfs observer): the held-out
+    /// central quantities within the stated error (0.406, 0.683). Their fitted set — on a quiet session for the
+    /// shipped fit — is not claimed at load above 10: 0.822 and 0.798, every burst's teardown slower than predicted
+    /// (docs/calibration.md "The shipped fit, tenth round").
+    /// </summary>
+    [TestCase(LoadedObserverFree)]
+    [TestCase(Repeat)]
+    public void Validate_HostProfileOnLoadedSessions_HeldOutCentralQuantitiesWithinStatedError(string set)
+    {
+        var dir = Path.Combine(RepoRoot(), set);
+        var rows = CompareShipped(set);
+
+        Assert.That(MeasurementSet.Load(dir).Experiments.Where(e => e.Name.StartsWith("burst-", StringComparison.Ordinal)).SelectMany(e => e.Samples["load_average_per_run"]), Has.All.GreaterThan(10), "a loaded session");
+        Assert.That(Calibrator.Rms(ComparisonTable.HeldOutCentral(rows)), Is.LessThan(MaxCentralRms));
+    }
+
+    private static IReadOnlyList<Comparison> CompareShipped(string set)
+    {
+        var dir = Path.Combine(RepoRoot(), set);
+        return new Replay(dir, MeasurementSet.Load(dir)).Compare(KernelProfileLoader.Load("host-6.18"), fittedOnly: false);
     }
 
     [Test]
@@ -151,10 +202,10 @@ public sealed class ShippedCalibrationTests
     }
 
     /// <summary>
-    /// The run-to-run spread on the fitted session (docs/calibration.md "The shipped fit, eighth round"): the teardown
-    /// CV of every burst (1000 netns held out) and the creation CV of the serial cycles and of both parallel-loop
-    /// experiments (held out) within a factor 1.5 of the host's. Churn's creation CV is outside it at 50 per s (held
-    /// out, 0.45×) and is not claimed.
+    /// The run-to-run spread on the fitted session (docs/calibration.md "The shipped fit, tenth round"): the teardown
+    /// CV of every burst (1000 netns held out) and the creation CV of the serial cycles, of both parallel-loop
+    /// experiments and of churn at every rate (loops and 50 per s held out) within a factor 1.5 of the host's. The
+    /// burst probes' creation CVs are not claimed (32 netns: 4.0×).
     /// </summary>
     [Test]
     public void Validate_HostProfileOnItsSession_SpreadWithinAFactorOneAndAHalf()
@@ -162,9 +213,9 @@ public sealed class ShippedCalibrationTests
         var dir = Path.Combine(RepoRoot(), Fitted);
         var rows = new Replay(dir, MeasurementSet.Load(dir)).Compare(KernelProfileLoader.Load("host-6.18"), fittedOnly: false);
         var claimed = rows.Where(r => r.Quantity == "peers_gone_cv"
-            || (r.Quantity == "creation_ms_cv" && (r.Experiment.StartsWith("serial-", StringComparison.Ordinal) || r.Experiment.StartsWith("loops-", StringComparison.Ordinal)))).ToList();
+            || (r.Quantity == "creation_ms_cv" && !r.Experiment.StartsWith("burst-", StringComparison.Ordinal))).ToList();
 
-        Assert.That(claimed, Has.Count.EqualTo(8), "five bursts' teardown CVs, serial and two loop creation CVs");
+        Assert.That(claimed, Has.Count.EqualTo(11), "five bursts' teardown CVs, serial, two loops' and three churn rates' creation CVs");
         foreach (var r in claimed)
         {
             var ratio = r.Predicted!.Value / r.Measured;
