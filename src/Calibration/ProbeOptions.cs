@@ -39,6 +39,12 @@ public sealed record ProbeOptions
     /// </summary>
     public int PerfRuns { get; init; } = 3;
 
+    /// <summary>
+    /// Trace cleanup_net's batch boundaries during each burst's timed runs (workqueue tracepoints in a tracefs instance
+    /// of the probe's own; skipped with a note where tracefs is not available).
+    /// </summary>
+    public bool TraceBatches { get; init; } = true;
+
     /// <summary>Interval of the creation probe that runs during each burst.</summary>
     public double ProbeIntervalMs { get; init; } = 5;
 

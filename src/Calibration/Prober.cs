@@ -15,6 +15,7 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
 {
     private const string NetnsDir = "/run/netns";
     private readonly string _tag = (Environment.ProcessId % 0x10000).ToString("x4", CultureInfo.InvariantCulture);
+    private bool _traceNoted;
 
     /// <summary>Why this host cannot run the probe, or null when it can.</summary>
     public static string? CannotRun()
@@ -258,6 +259,16 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
                 ["probe_runqueue_ms"] = Round(runs.SelectMany(r => r.Probe.Select(c => c.RunQueueMs)).ToList()),
                 // The perf-sampled runs' teardowns, apart: not in the quantities.
                 ["perf_peers_gone_s_per_run"] = Round(perfRuns.Select(r => r.Gone.Max()).ToList()),
+                // cleanup_net's batches in the timed runs (CleanupBatchTrace; empty where tracefs was not available),
+                // relative to the run's release, with the nets each took: how the release was split.
+                ["cleanup_batch_run"] = runs.SelectMany((r, i) => r.Batches.Select(_ => (double)i)).ToList(),
+                ["cleanup_batch_start_ms"] = Round(runs.SelectMany(r => r.Batches.Select(b => b.StartMs)).ToList()),
+                ["cleanup_batch_end_ms"] = Round(runs.SelectMany(r => r.Batches.Select(b => b.EndMs)).ToList()),
+                ["cleanup_batch_burst_nets"] = runs.SelectMany(r => r.Batches.Select(b => (double)b.BurstNets)).ToList(),
+                ["cleanup_batch_probe_nets"] = runs.SelectMany(r => r.Batches.Select(b => (double)b.ProbeNets)).ToList(),
+                // One umount's time in the release while cleanup_net ran / while it did not (µs, -1: none).
+                ["umount_us_in_batch_per_run"] = Round(runs.Select(r => r.UmountUs.InBatch).ToList()),
+                ["umount_us_idle_per_run"] = Round(runs.Select(r => r.UmountUs.Idle).ToList()),
             },
         };
     }
@@ -293,8 +304,22 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
         using var stopProbe = CancellationTokenSource.CreateLinkedTokenSource(token);
         Task? probe = null;
         PerfRecorder? perf = null;
+        CleanupBatchTrace? trace = null;
+        IReadOnlyList<(long Start, long End)> traced = [];
+        var releasedAt = new long[n];
         try
         {
+            // Traced from before the creation phase, so the batch running at the release is in the trace too.
+            if (perfFile is null && options.TraceBatches)
+            {
+                trace = CleanupBatchTrace.Start(_tag, out var why);
+                if (why is not null && !_traceNoted)
+                {
+                    log.WriteLine($"note: cleanup_net batches not traced ({why})");
+                    _traceNoted = true;
+                }
+            }
+
             probe = Task.Factory.StartNew(() => Probe(probeCreations, stopProbe.Token), TaskCreationOptions.LongRunning);
             var lines = new List<string>();
             for (var i = 0; i < n; i++)
@@ -311,13 +336,14 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
             using var monitor = new LinkMonitor();
             monitor.Drain(_ => { });
             perf = perfFile is null ? null : PerfRecorder.Start(perfFile + ".data", log);
-
-            // Destroyed at once: unmount every nsfs bind mount, which drops each netns's last reference.
+            // Destroyed at once: unmount every nsfs bind mount, which drops each netns's last reference (when its
+            // umount returns: nsfs_evict → put_net puts it on cleanup_list).
             released = Stopwatch.GetTimestamp();
-            foreach (var ns in names)
+            for (var i = 0; i < n; i++)
             {
-                Native.umount2(Path.Combine(NetnsDir, ns), Native.MntDetach);
-                File.Delete(Path.Combine(NetnsDir, ns));
+                Native.umount2(Path.Combine(NetnsDir, names[i]), Native.MntDetach);
+                releasedAt[i] = Stopwatch.GetTimestamp();
+                File.Delete(Path.Combine(NetnsDir, names[i]));
             }
 
             // How long the release itself took: the netns reach cleanup_net's list over this stretch, not at one
@@ -362,9 +388,11 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
             // stops then (the replay's profile window closes as long after the last peer: profile_after_peers_gone_ms).
             token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(AfterTeardownMs(n)));
             perf?.StopAndFold(perfFile!);
+            traced = trace?.Stop() ?? [];
         }
         finally
         {
+            trace?.Dispose();
             perf?.Dispose();
             stopProbe.Cancel();
             probeRanMs = Stopwatch.GetElapsedTime(probeStarted).TotalMilliseconds;
@@ -385,11 +413,19 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
             throw new ProbeException("the creation probe failed: " + probe.Exception!.InnerException!.Message);
         }
 
-        return new BurstRun(gone, probeCreations, released, probeRanMs, releaseS);
+        var probeReleased = probeCreations.ConvertAll(c => c.StartTicks + (long)(c.WallMs * Stopwatch.Frequency / 1000));
+        var umount = traced.Count == 0 ? (-1, -1) : BatchSplit.UmountUs(traced, released, releasedAt);
+        return new BurstRun(gone, probeCreations, released, probeRanMs, releaseS) { Batches = BatchSplit.Of(traced, released, releasedAt, probeReleased), UmountUs = umount };
     }
 
     private sealed record BurstRun(List<double> Gone, List<Stretch> Probe, long ReleasedTicks, double ProbeRanMs, double ReleaseS)
     {
+        /// <summary>cleanup_net's batches from the one running at the release on (none where not traced).</summary>
+        public IReadOnlyList<BatchSplit> Batches { get; init; } = [];
+
+        /// <summary>Median umount in the release while a cleanup_net batch ran / while none did (µs; -1: none or not traced).</summary>
+        public (double InBatch, double Idle) UmountUs { get; init; } = (-1, -1);
+
         public List<double> ProbeMs { get; } = Probe.ConvertAll(c => c.WallMs);
 
         /// <summary>The probe's creation latencies by when they started: during the teardown, before the release.</summary>

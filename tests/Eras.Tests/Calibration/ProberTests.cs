@@ -26,6 +26,30 @@ public sealed class ProberTests
         }
     }
 
+    /// <summary>
+    /// cleanup_net's batches traced during a burst (where tracefs is there): every burst net in exactly one batch that
+    /// started after the release began, in time order, the one with the last of them ended (a batch of probe nets may
+    /// still run when tracing stops).
+    /// </summary>
+    [Test]
+    [CancelAfter(60_000)]
+    public void Burst_TracedBatches_TakeEveryBurstNetOnce()
+    {
+        Assume.That(File.Exists("/sys/kernel/tracing/trace") || Directory.Exists("/sys/kernel/tracing"), "needs tracefs");
+        var options = new ProbeOptions { BurstSizes = [40], ProbeIntervalMs = 5, Repeats = 1, PerfMinBurst = 0 };
+        var burst = new Prober(options, TimeProvider.System, TextWriter.Null).Burst(HostInspector.Inspect(TimeProvider.System), Directory.CreateDirectory(Path.Combine(_dir, "workloads")).FullName, 40, fit: true, CancellationToken.None);
+        var starts = burst.Samples["cleanup_batch_start_ms"];
+        var nets = burst.Samples["cleanup_batch_burst_nets"];
+
+        Assume.That(starts, Is.Not.Empty, "tracefs or its .function filter is not available here");
+        Assert.That(nets.Sum(), Is.EqualTo(40));
+        Assert.That(starts, Is.Ordered);
+        Assert.That(starts.Zip(nets).Where(p => p.Second > 0).Select(p => p.First), Has.All.GreaterThanOrEqualTo(0));
+        var last = nets.ToList().FindLastIndex(x => x > 0);
+        Assert.That(burst.Samples["cleanup_batch_end_ms"][last], Is.GreaterThan(starts[last]), "the batch with the last burst nets ended before the probe stopped");
+        Assert.That(Directory.Exists("/sys/kernel/tracing/instances") ? Directory.GetDirectories("/sys/kernel/tracing/instances", "nnp-*") : [], Is.Empty, "the probe's tracefs instance is removed");
+    }
+
     [Test]
     [CancelAfter(60_000)]
     public void Run_SmallExperiments_WritesMeasurementsAndLeavesNothing()
