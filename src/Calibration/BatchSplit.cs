@@ -34,27 +34,42 @@ internal readonly record struct BatchSplit(double StartMs, double EndMs, int Bur
     }
 
     /// <summary>
-    /// Median time of one umount in the release (µs; -1 where there were none) while a cleanup_net batch ran and while
-    /// none did. Each umount waits for an expedited grace period (<c>namespace_unlock</c>, fs/namespace.c), which on a
-    /// kernel without preemptible RCU needs a quiescent state from every other busy CPU; one running cleanup_net with
-    /// preemption or softirqs disabled reports it only at its next context switch (kernel/rcu/tree_exp.h,
-    /// <c>rcu_exp_handler</c>).
+    /// The release's umounts (one thread, in turn): the median one's time (µs), and those that took over 1 ms — how
+    /// many, their total (ms) and when the first began (ms from the release). Each umount waits for an expedited grace
+    /// period (<c>namespace_unlock</c>, fs/namespace.c), which on a kernel without preemptible RCU needs a quiescent
+    /// state from every other busy CPU; a CPU running with preemption or softirqs disabled reports it only at its next
+    /// context switch (kernel/rcu/tree_exp.h, <c>rcu_exp_handler</c>), so a stalled umount is one that met such a
+    /// stretch of cleanup_net's work.
     /// </summary>
-    public static (double InBatchUs, double IdleUs) UmountUs(IReadOnlyList<(long Start, long End)> traced, long release, IReadOnlyList<long> burstReleased)
+    public static UmountTimes Umounts(long release, IReadOnlyList<long> burstReleased)
     {
-        var inBatch = new List<double>();
-        var idle = new List<double>();
+        var us = new List<double>(burstReleased.Count);
         var previous = release;
+        var stalls = 0;
+        var stalledMs = 0.0;
+        var firstStallMs = -1.0;
         foreach (var t in burstReleased)
         {
-            var us = (t - previous) * 1e6 / Stopwatch.Frequency;
-            var running = traced.Any(b => b.Start <= t && (b.End < 0 || b.End > t));
-            (running ? inBatch : idle).Add(us);
+            var d = (t - previous) * 1e6 / Stopwatch.Frequency;
+            us.Add(d);
+            if (d > 1000)
+            {
+                stalls++;
+                stalledMs += d / 1000;
+                if (firstStallMs < 0)
+                {
+                    firstStallMs = Ms(previous - release);
+                }
+            }
+
             previous = t;
         }
 
-        return (inBatch.Count == 0 ? -1 : Prober.Percentile(inBatch, 0.5), idle.Count == 0 ? -1 : Prober.Percentile(idle, 0.5));
+        return new UmountTimes(us.Count == 0 ? -1 : Prober.Percentile(us, 0.5), stalls, stalledMs, firstStallMs);
     }
 
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 }
+
+/// <summary>A release's umounts: the median's µs, how many took over 1 ms, their total ms and the first one's start (ms from the release; -1: none).</summary>
+internal readonly record struct UmountTimes(double MedianUs, int Stalls, double StalledMs, double FirstStallMs);

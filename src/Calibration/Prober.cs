@@ -232,6 +232,7 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
             [
                 Q(Quantities.PeersGoneSeconds, Percentile(runs.Select(r => r.Gone.Max()).ToList(), 0.5), "s"),
                 Q(Quantities.PeersGoneCv, Spread.Cv(runs.Select(r => r.Gone.Max()).ToList()), "1"),
+                Q(Quantities.ReleaseSeconds, Percentile(runs.Select(r => r.ReleaseS).ToList(), 0.5), "s"),
                 Q(Quantities.CreationMsP50, Percentile(runs.Select(r => Percentile(r.ProbeMs, 0.5)).ToList(), 0.5), "ms"),
                 Q(Quantities.CreationMsP90, Percentile(runs.Select(r => Percentile(r.ProbeMs, 0.9)).ToList(), 0.5), "ms"),
                 Q(Quantities.CreationMsP99, Percentile(runs.Select(r => Percentile(r.ProbeMs, 0.99)).ToList(), 0.5), "ms"),
@@ -266,9 +267,11 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
                 ["cleanup_batch_end_ms"] = Round(runs.SelectMany(r => r.Batches.Select(b => b.EndMs)).ToList()),
                 ["cleanup_batch_burst_nets"] = runs.SelectMany(r => r.Batches.Select(b => (double)b.BurstNets)).ToList(),
                 ["cleanup_batch_probe_nets"] = runs.SelectMany(r => r.Batches.Select(b => (double)b.ProbeNets)).ToList(),
-                // One umount's time in the release while cleanup_net ran / while it did not (µs, -1: none).
-                ["umount_us_in_batch_per_run"] = Round(runs.Select(r => r.UmountUs.InBatch).ToList()),
-                ["umount_us_idle_per_run"] = Round(runs.Select(r => r.UmountUs.Idle).ToList()),
+                // The release's umounts per run: the median's µs; those over 1 ms, their count, total and first start.
+                ["umount_us_p50_per_run"] = Round(runs.Select(r => r.Umounts.MedianUs).ToList()),
+                ["umount_stalls_per_run"] = runs.Select(r => (double)r.Umounts.Stalls).ToList(),
+                ["umount_stalled_ms_per_run"] = Round(runs.Select(r => r.Umounts.StalledMs).ToList()),
+                ["umount_first_stall_ms_per_run"] = Round(runs.Select(r => r.Umounts.FirstStallMs).ToList()),
             },
         };
     }
@@ -414,8 +417,7 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
         }
 
         var probeReleased = probeCreations.ConvertAll(c => c.StartTicks + (long)(c.WallMs * Stopwatch.Frequency / 1000));
-        var umount = traced.Count == 0 ? (-1, -1) : BatchSplit.UmountUs(traced, released, releasedAt);
-        return new BurstRun(gone, probeCreations, released, probeRanMs, releaseS) { Batches = BatchSplit.Of(traced, released, releasedAt, probeReleased), UmountUs = umount };
+        return new BurstRun(gone, probeCreations, released, probeRanMs, releaseS) { Batches = BatchSplit.Of(traced, released, releasedAt, probeReleased), Umounts = BatchSplit.Umounts(released, releasedAt) };
     }
 
     private sealed record BurstRun(List<double> Gone, List<Stretch> Probe, long ReleasedTicks, double ProbeRanMs, double ReleaseS)
@@ -423,8 +425,8 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
         /// <summary>cleanup_net's batches from the one running at the release on (none where not traced).</summary>
         public IReadOnlyList<BatchSplit> Batches { get; init; } = [];
 
-        /// <summary>Median umount in the release while a cleanup_net batch ran / while none did (µs; -1: none or not traced).</summary>
-        public (double InBatch, double Idle) UmountUs { get; init; } = (-1, -1);
+        /// <summary>The release's umount times (<see cref="BatchSplit.Umounts"/>).</summary>
+        public UmountTimes Umounts { get; init; }
 
         public List<double> ProbeMs { get; } = Probe.ConvertAll(c => c.WallMs);
 

@@ -19,6 +19,13 @@ public static class Quantities
     public const string BytesPerNetns = "bytes_per_netns";
 
     /// <summary>
+    /// How long a burst's release took: the probe's one thread unmounting every netns's bind mount (simulated:
+    /// GeneratorMetrics.BurstReleaseSeconds). It sets how cleanup_net's batches split the burst
+    /// (docs/calibration.md, "The shipped fit, tenth round").
+    /// </summary>
+    public const string ReleaseSeconds = "release_s";
+
+    /// <summary>
     /// Prefix of a burst's probe creation quantities (p50, p90, CV) over the probe creations that started during the
     /// teardown, from the release to the last host-side peer gone, on both sides (<see cref="ProbeWindows"/>).
     /// </summary>
@@ -48,6 +55,7 @@ public static class Quantities
         CreationMsCv => Spread.CvFromCdf(r.Series.CreationCdf),
         PeersGoneSeconds => r.HostPeersGoneSeconds,
         PeersGoneCv => 0,
+        ReleaseSeconds => r.Generators.BurstReleaseSeconds,
         BytesPerNetns => e.Kind == "memory" && r.NetsCreated > 0 ? (double)r.PeakMemoryBytes / r.NetsCreated : null,
         _ => null,
     };

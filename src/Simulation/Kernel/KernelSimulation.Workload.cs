@@ -15,6 +15,7 @@ internal sealed partial class KernelSimulation
     private string _stopReason = "";
     private long _expectedNets;
     private long _burstRelease = -1;
+    private long _burstReleaseDone = -1;
     private int _burstCount;
     private long _baselineMemory;
     private int _baselineCharged;
@@ -32,6 +33,7 @@ internal sealed partial class KernelSimulation
         LoopsDoneSeconds = Seconds(_loopsDone),
         ChurnDoneSeconds = Seconds(_churnDone),
         BurstReleasedSeconds = Seconds(_burstRelease),
+        BurstReleaseSeconds = _burstReleaseDone >= 0 ? (_burstReleaseDone - _burstRelease) / 1e9 : null,
     };
 
     private void ChurnFinished()
@@ -202,6 +204,7 @@ internal sealed partial class KernelSimulation
             yield return Step.Call(F.PutNet, _cleanup.PutNet(net));
         }
 
+        _burstReleaseDone = _s.Now;
         _generatorsActive--;
     }
 

@@ -104,6 +104,13 @@ public sealed record GeneratorMetrics
 
     /// <summary>When the burst's owners exited, releasing every namespace at once.</summary>
     public double? BurstReleasedSeconds { get; init; }
+
+    /// <summary>
+    /// How long the burst's release took (its last namespace's reference dropped; with <c>release: umount</c> one
+    /// expedited grace period per namespace). For calibration's replay, not in the result's JSON, which stays as it was.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double? BurstReleaseSeconds { get; init; }
 }
 
 /// <summary>One creation by the workload's probe: when it started (simulated seconds) and how long it took.</summary>

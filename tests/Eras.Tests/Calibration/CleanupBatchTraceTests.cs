@@ -49,23 +49,25 @@ public sealed class CleanupBatchTraceTests
     }
 
     [Test]
-    public void UmountUs_SplitsTheReleaseByWhetherABatchRan()
+    public void Umounts_MedianAndTheStalledOnes()
     {
         var release = Ms(1000);
-        (long, long)[] traced = [(Ms(1010), Ms(1050))];
-        // 20 µs apart while idle (before 1010 and after 1050), 200 µs apart while the batch runs.
+        // 20 µs each, but for two of 5 ms and 3 ms starting 10 ms and 20 ms into the release.
         var times = new List<long>();
         var t = 1000.0;
-        while (t < 1070)
+        for (var i = 0; i < 2000; i++)
         {
-            t += t >= 1010 && t < 1050 ? 0.2 : 0.02;
+            t += Math.Abs(t - 1010) < 0.01 ? 5 : Math.Abs(t - 1020) < 0.01 ? 3 : 0.02;
+            t = Math.Round(t, 4);
             times.Add(Ms(t));
         }
 
-        var (inBatch, idle) = BatchSplit.UmountUs(traced, release, times);
+        var u = BatchSplit.Umounts(release, times);
 
-        Assert.That(inBatch, Is.EqualTo(200).Within(1));
-        Assert.That(idle, Is.EqualTo(20).Within(1));
+        Assert.That(u.MedianUs, Is.EqualTo(20).Within(0.5));
+        Assert.That(u.Stalls, Is.EqualTo(2));
+        Assert.That(u.StalledMs, Is.EqualTo(8).Within(0.01));
+        Assert.That(u.FirstStallMs, Is.EqualTo(10).Within(0.01));
     }
 
     [Test]
