@@ -305,7 +305,14 @@ internal sealed class Rcu : IEventTarget
         _expBlockingReaders = _activeReaders;
         _s.InterruptAllCpus(caller, _spec.ExpeditedIpiNs, _fnExpHandler);
         var length = _spec.ExpeditedBaseNs + (_spec.ExpeditedPerCpuNs * _s.Cpus);
-        _s.Schedule(_s.Now + (_s.Variation?.GracePeriod(length) ?? length), this, EventExpTimer);
+        var end = _s.Now + (_s.Variation?.GracePeriod(length) ?? length);
+        if (_spec.ExpeditedQsDeferProbability > 0)
+        {
+            // Drawn only when the profile defers: profiles without it keep every random sequence as it was.
+            end = Math.Max(end, _s.DeferredQuiescentState(caller, _spec.ExpeditedQsDeferProbability, _random));
+        }
+
+        _s.Schedule(end, this, EventExpTimer);
     }
 
     private void TryEndExpedited()

@@ -193,6 +193,31 @@ internal sealed class Scheduler
         }
     }
 
+    /// <summary>
+    /// When the last CPU whose running thread an expedited GP's IPI found non-preemptible (each busy CPU but the
+    /// caller's, with probability <paramref name="deferProbability"/>, in CPU order) reports its quiescent state: at
+    /// the end of that thread's current step; <see cref="Now"/> when none defers.
+    /// </summary>
+    public long DeferredQuiescentState(KThread? caller, double deferProbability, RandomStream random)
+    {
+        var latest = Now;
+        for (var c = 0; c < _running.Length; c++)
+        {
+            var t = _running[c];
+            if (t is null || ReferenceEquals(t, caller) || t.PendingNs <= 0 || t.RunEnd <= Now)
+            {
+                continue;
+            }
+
+            if (random.NextDouble() < deferProbability)
+            {
+                latest = Math.Max(latest, t.RunEnd);
+            }
+        }
+
+        return latest;
+    }
+
     /// <summary>A pooled coroutine yielding <paramref name="step"/> once, for a called function whose body is that step.</summary>
     public IEnumerable<Step> One(Step step) => StepSequence.Rent(_sequences, 1, step);
 

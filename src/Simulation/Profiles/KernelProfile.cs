@@ -444,6 +444,15 @@ public sealed record RcuSpec
     public long ExpeditedPerCpuNs { get; init; } = 4_000;
     /// <summary>CPU time an expedited GP takes from every other CPU (IPI + handler).</summary>
     public long ExpeditedIpiNs { get; init; } = 2_000;
+
+    /// <summary>
+    /// On a kernel without preemptible RCU, the chance that an expedited GP's IPI finds another CPU's running thread
+    /// with preemption or softirqs disabled: rcu_exp_handler (kernel/rcu/tree_exp.h) then cannot report that CPU's
+    /// quiescent state and sets need-resched, so the state comes at the thread's next context switch — in the model,
+    /// the end of its current step (the engine's cond_resched points). 0 (the default): every busy CPU reports at the
+    /// IPI, as before. Measured on the host as the release's stalled umounts (docs/calibration.md, tenth round).
+    /// </summary>
+    public double ExpeditedQsDeferProbability { get; init; }
     public long CallRcuNs { get; init; } = 100;
     public long RcuBarrierBaseNs { get; init; } = 5_000;
     public long RcuBarrierPerCpuNs { get; init; } = 2_000;

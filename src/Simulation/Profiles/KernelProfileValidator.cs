@@ -27,6 +27,7 @@ internal static class KernelProfileValidator
         Check(p.Debug.CpuMultiplier >= 1 && p.Debug.UeventMultiplier >= 1, "debug", "multipliers must be ≥ 1");
         Check(p.Rcu.NormalGpBaseJiffies > 0, "rcu.normal_gp_base_jiffies", "must be > 0");
         Check(p.Rcu.GpJitter is >= 0 and < 1, "rcu.gp_jitter", "must be within [0, 1)");
+        Check(p.Rcu.ExpeditedQsDeferProbability is >= 0 and <= 1, "rcu.expedited_qs_defer_probability", "must be within [0, 1]");
         if (p.Variation is { } variation)
         {
             Check(double.IsFinite(variation.RunCostCv) && variation.RunCostCv is >= 0 and <= 2, "variation.run_cost_cv", $"must be within [0, 2], got {variation.RunCostCv}");

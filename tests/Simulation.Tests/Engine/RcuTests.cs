@@ -81,6 +81,50 @@ public sealed class RcuTests
         Assert.That(workDone, Is.EqualTo(1_000_000 + 5_000), "the IPI handler ran on the worker's CPU");
     }
 
+    /// <summary>
+    /// rcu_exp_handler on a kernel without preemptible RCU (kernel/rcu/tree_exp.h): an IPI that finds the other CPU's
+    /// thread non-preemptible defers its quiescent state to that thread's next context switch, the end of its step.
+    /// </summary>
+    [TestCase(0.0, 100 + 20_000)]
+    [TestCase(1.0, 1_000_000 + 5_000)]
+    public void Expedited_OtherCpuNonPreemptible_WaitsForTheEndOfItsStep(double deferProbability, long expected)
+    {
+        var h = new EngineHarness(cpus: 2, Spec with { ExpeditedQsDeferProbability = deferProbability });
+        long syncDone = 0;
+        IEnumerable<Step> Worker()
+        {
+            yield return Step.Run(h.Work, 1_000_000);
+        }
+
+        IEnumerable<Step> Syncer()
+        {
+            yield return Step.Sleep(100);
+            yield return Step.SyncRcuExpedited();
+            syncDone = h.Now;
+        }
+
+        h.Spawn("worker", Worker());
+        h.Spawn("syncer", Syncer());
+        h.RunAll();
+        Assert.That(syncDone, Is.EqualTo(expected), "deferred: the worker's 1 ms step, lengthened by the IPI's 5 µs");
+    }
+
+    [Test]
+    public void Expedited_DeferWithNoOtherThreadRunning_EndsOnTime()
+    {
+        var h = new EngineHarness(cpus: 2, Spec with { ExpeditedQsDeferProbability = 1 });
+        long syncDone = 0;
+        IEnumerable<Step> Syncer()
+        {
+            yield return Step.SyncRcuExpedited();
+            syncDone = h.Now;
+        }
+
+        h.Spawn("syncer", Syncer());
+        h.RunAll();
+        Assert.That(syncDone, Is.EqualTo(20_000), "an idle CPU is not interrupted (dynticks idle)");
+    }
+
     [Test]
     public void Reader_StartedBeforeGracePeriod_ExtendsIt()
     {

@@ -27,6 +27,7 @@ public sealed class KernelProfileLoaderTests
     [TestCase("structure.setup_lock", "\"sometimes\"", "structure.setup_lock")]
     [TestCase("memory.net_base_bytes", "0", "memory.net_base_bytes")]
     [TestCase("costs.uevent_env_ns", "-5", "costs.uevent_env_ns")]
+    [TestCase("rcu.expedited_qs_defer_probability", "1.5", "rcu.expedited_qs_defer_probability")]
     public void Parse_BadField_NamesIt(string path, string value, string field)
     {
         var node = JsonNode.Parse(KernelProfileLoader.ReadBuiltIn("v4.9")!, documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!;
