@@ -20,10 +20,11 @@ internal static class ProbeCommand
         var heldOutOpt = new Option<string?>("--held-out") { Description = "Experiments calibrate must not fit, comma-separated names (default: the second-largest burst, the middle churn rate, the loops)." };
         var perfOpt = new Option<int>("--perf-min-burst") { Description = "perf-sample the teardown of bursts at least this large (0: never).", DefaultValueFactory = _ => new ProbeOptions().PerfMinBurst };
         var perfRunsOpt = new Option<int>("--perf-runs") { Description = "perf-sampled runs of each such burst, after its timed runs and not counted in them; their profiles are pooled (0: none).", DefaultValueFactory = _ => new ProbeOptions().PerfRuns };
+        var traceOpt = new Option<bool>("--trace-batches") { Description = "Trace cleanup_net's batches during the timed burst runs (tracefs workqueue events; 'false': not).", DefaultValueFactory = _ => new ProbeOptions().TraceBatches };
         var memoryOpt = new Option<int>("--memory-netns") { Description = "Namespaces held at once for the memory measurement.", DefaultValueFactory = _ => new ProbeOptions().MemoryNetns };
         var cmd = new Command("probe", "Measure the host kernel: serial create/destroy, bursts with veth pairs and a creation probe, memory per netns. Needs root and network namespaces; cleans up after itself, also when interrupted.")
         {
-            outOpt, serialOpt, burstsOpt, repeatsOpt, intervalOpt, memoryOpt, churnOpt, loopsOpt, heldOutOpt, perfOpt, perfRunsOpt,
+            outOpt, serialOpt, burstsOpt, repeatsOpt, intervalOpt, memoryOpt, churnOpt, loopsOpt, heldOutOpt, perfOpt, perfRunsOpt, traceOpt,
         };
         cmd.SetAction(parse =>
         {
@@ -65,6 +66,7 @@ internal static class ProbeCommand
                 ChurnRates = churn,
                 PerfMinBurst = Math.Max(0, parse.GetValue(perfOpt)),
                 PerfRuns = parse.GetValue(perfRunsOpt),
+                TraceBatches = parse.GetValue(traceOpt),
                 HeldOut = parse.GetValue(heldOutOpt) is { } h ? h.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) : null,
             };
             if (options.PerfRuns is < 0 or > 20)
