@@ -1,3 +1,4 @@
+using NetnsPolicy.Reports;
 using NetnsPolicy.Simulation.Metrics;
 using NetnsPolicy.Tournaments.Definition;
 using NetnsPolicy.Tournaments.Scoring;
@@ -11,6 +12,8 @@ namespace NetnsPolicy.Tournaments.Execution;
 /// bulk of the scoring) in one of those slots while the other tracks' runs go on, before any further run starts: at
 /// the end only the last track's report and the tournament-wide steps remain, instead of every track's one after the
 /// other while the other workers idle. The result is the same whenever each track is scored (docs/tournaments.md).
+/// Of each run it keeps what scoring reads (<see cref="Kept"/>): the series and the profile of later replications only
+/// as a fingerprint.
 /// </summary>
 public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOptions? options = null)
 {
@@ -85,6 +88,13 @@ public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOpti
                     scoring.Remove(scored);
                     var (track, trackResult) = await scored.ConfigureAwait(false);
                     scoredTracks[track] = trackResult;
+                    for (var e = 0; e < tournament.Entries.Count; e++)
+                    {
+                        // The report has what it takes of the first replications' series and profiles: what stays (for
+                        // the stability analysis, which reads scalar metrics) needs none.
+                        completed[track, e] = completed[track, e].ConvertAll(RunFingerprint.Lighten);
+                    }
+
                     continue;
                 }
 
@@ -130,7 +140,16 @@ public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOpti
         Task.Run(() => (track, TournamentScorer.ScoreTrack(tournament, tournament.Tracks[track], runsOf)));
 
     private async Task<(RunSpec, RunResult)> RunOneAsync(RunSpec spec, CancellationToken cancellationToken) =>
-        (spec, await RunOrFailAsync(executor, spec, cancellationToken).ConfigureAwait(false));
+        (spec, Kept(await RunOrFailAsync(executor, spec, cancellationToken).ConfigureAwait(false)));
+
+    /// <summary>
+    /// What the tournament keeps of a finished run until it is scored, fingerprinted in the run's slot: a report shows
+    /// the series and the profile of the first replication only, and the identical-to-baseline check compares the
+    /// others' by their fingerprints, so the others are kept without them. Every run held until the end was ≈ 20 MiB
+    /// promoted into gen2 per main.json tournament, copied by pauses that stop both workers (docs/benchmarks.md, "Issue
+    /// 16, eighth round").
+    /// </summary>
+    private static RunResult Kept(RunResult run) => run.Replication == 0 ? RunFingerprint.Attach(run) : RunFingerprint.Lighten(run);
 
     /// <summary>Runs one spec; any failure but cancellation becomes a run with status "error", which disqualifies.</summary>
     internal static async Task<RunResult> RunOrFailAsync(IRunExecutor executor, RunSpec spec, CancellationToken cancellationToken)

@@ -93,6 +93,27 @@ public sealed class TournamentRunnerTests
         });
     }
 
+    [TestCase(1)]
+    [TestCase(2)]
+    public async Task RunAsync_CopyOfTheBaselineAndOneDifferingDeepInALaterReplicationsSeries_VerdictsAsFromWholeRuns(int parallelism)
+    {
+        // The runner keeps later replications' series and profiles only as fingerprints (and the first replications'
+        // until their track is scored): a copy of the baseline is still identical to it, a copy differing in one value of
+        // replication 2's series is not, and the result is byte for byte what scoring every whole run gives.
+        var t = Synthetic.Tournament(["upstream", "copy", "almost"], ["x", "y"], replications: 4);
+        var result = await new TournamentRunner(new WholeRunExecutor(), new TournamentRunnerOptions { MaxParallelism = parallelism }).RunAsync(t).WaitAsync(Timeout);
+        var everyRun = t.Tracks.SelectMany(track => t.Entries.Select(e => (track.Name, e.Name))).ToDictionary(
+            cell => cell,
+            cell => (IReadOnlyList<RunResult>)Enumerable.Range(0, t.Replications).Select(r => WholeRunExecutor.Result(cell.Item1, cell.Item2, r)).ToArray());
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Tracks.Select(x => x.Report!.Policies.Single(p => p.Policy == "copy").IdenticalToBaseline), Is.All.True);
+            Assert.That(result.Tracks.Select(x => x.Report!.Policies.Single(p => p.Policy == "almost").IdenticalToBaseline), Is.All.False);
+            Assert.That(result.Tracks.Select(x => x.Report!.Policies[0].Series!.GracePeriods.Count), Is.All.EqualTo(2), "the first replication's series");
+            Assert.That(TournamentRenderer.ToJson(result), Is.EqualTo(TournamentRenderer.ToJson(TournamentScorer.Score(t, everyRun))));
+        });
+    }
+
     [Test]
     public async Task RunAsync_ExecutorThrows_RunCountsAsErrorAndDisqualifies()
     {
@@ -131,6 +152,26 @@ public sealed class TournamentRunnerTests
             OnRun?.Invoke(spec);
             return Result(spec.Track, spec.Entry, spec.Replication);
         }
+    }
+
+    /// <summary>
+    /// Every entry's runs are the baseline's, with a series and a profile per replication, except that "almost"'s
+    /// replication 2 ends its last grace period a nanosecond later.
+    /// </summary>
+    private sealed class WholeRunExecutor : IRunExecutor
+    {
+        public static RunResult Result(string track, string entry, int replication)
+        {
+            var r = Synthetic.Run("upstream", track, replication, 1.0, noise: 0.05, changed: 0) with { Policy = entry };
+            var end = 30 + replication + (entry == "almost" && replication == 2 ? 1e-6 : 0);
+            return r with
+            {
+                Series = new RunSeries { TimeMs = [0, 10 * (replication + 1)], Backlog = [0, replication], MemoryBytes = [0, 1000], GracePeriods = [[1, 2, 0], [20, end, 1]] },
+                Profile = new ProfileNode { TotalMs = 10, ChildrenPct = 100, Children = [new ProfileNode { Name = "cleanup_net", SelfPct = 40 + replication, ChildrenPct = 100 }] },
+            };
+        }
+
+        public Task<RunResult> RunAsync(RunSpec spec, CancellationToken cancellationToken) => Task.FromResult(Result(spec.Track, spec.Entry, spec.Replication));
     }
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; this one reports inline so the order is observable.</summary>
