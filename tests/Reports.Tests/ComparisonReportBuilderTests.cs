@@ -163,6 +163,27 @@ public sealed class ComparisonReportBuilderTests
         });
     }
 
+    [Test]
+    public void Build_RunsToldApartByACounterLightenedWithoutFingerprints_SameReport()
+    {
+        // A tournament skips the fingerprints of an entry whose counters differ from the baseline's in some replication
+        // (RunKeeper): the check tells it apart by them and reads no fingerprint.
+        var baseline = Policy("upstream", 1.0);
+        var other = Policy("other", 0.9);
+        var whole = ComparisonReportBuilder.Build(Input(baseline, other));
+        var light = ComparisonReportBuilder.Build(Input(Lightened(baseline), other with { Runs = other.Runs.Select(r => r.Replication == 0 ? r : RunFingerprint.LightenUnfingerprinted(r)).ToArray() }));
+        Assert.That(ReportRenderer.ToJson(light), Is.EqualTo(ReportRenderer.ToJson(whole)));
+    }
+
+    [Test]
+    public void Build_RunLightenedWithoutFingerprintButCountersEqual_Throws()
+    {
+        // Its fingerprint would be needed: the check refuses rather than digest what is left of the run.
+        var baseline = Policy("upstream", 1.0);
+        var copy = baseline.Runs.Select(r => r.Replication == 3 ? RunFingerprint.LightenUnfingerprinted(r with { Policy = "noop" }) : r with { Policy = "noop" }).ToArray();
+        Assert.That(() => ComparisonReportBuilder.Build(Input(baseline, new PolicyRuns("noop", "", "abc", copy))), Throws.InvalidOperationException);
+    }
+
     /// <summary>What a tournament keeps (TournamentRunner): every replication but the first without its series and profile.</summary>
     private static PolicyRuns Lightened(PolicyRuns policy) =>
         policy with { Runs = policy.Runs.Select(r => r.Replication == 0 ? RunFingerprint.Attach(r) : RunFingerprint.Lighten(r)).ToArray() };

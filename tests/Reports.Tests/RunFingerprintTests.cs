@@ -38,4 +38,28 @@ public sealed class RunFingerprintTests
             Assert.That(RunResultJson.Serialize(light), Is.EqualTo(RunResultJson.Serialize(run with { Series = new RunSeries(), Profile = new ProfileNode() })));
         });
     }
+
+    [Test]
+    public void LightenUnfingerprinted_DropsSeriesAndProfile_OfRefusesIt()
+    {
+        var light = RunFingerprint.LightenUnfingerprinted(Run("fast", 2, 0.5));
+        Assert.Multiple(() =>
+        {
+            Assert.That(light.Series.TimeMs, Is.Empty);
+            Assert.That(light.Profile.Children, Is.Empty);
+            Assert.That(() => RunFingerprint.Of(light), Throws.InvalidOperationException);
+        });
+    }
+
+    [Test]
+    public void SameCounters_OneCounterOff_False()
+    {
+        var run = Run("fast", 2, 0.5);
+        Assert.Multiple(() =>
+        {
+            Assert.That(RunFingerprint.SameCounters(run, run with { Policy = "other", TeardownSeconds = 9 }), Is.True);
+            Assert.That(RunFingerprint.SameCounters(run, run with { Steps = run.Steps + 1 }), Is.False);
+            Assert.That(RunFingerprint.SameCounters(run, run with { Batches = run.Batches + 1 }), Is.False);
+        });
+    }
 }

@@ -1,4 +1,3 @@
-using NetnsPolicy.Reports;
 using NetnsPolicy.Simulation.Metrics;
 using NetnsPolicy.Tournaments.Definition;
 using NetnsPolicy.Tournaments.Scoring;
@@ -12,8 +11,8 @@ namespace NetnsPolicy.Tournaments.Execution;
 /// bulk of the scoring) in one of those slots while the other tracks' runs go on, before any further run starts: at
 /// the end only the last track's report and the tournament-wide steps remain, instead of every track's one after the
 /// other while the other workers idle. The result is the same whenever each track is scored (docs/tournaments.md).
-/// Of each run it keeps what scoring reads (<see cref="Kept"/>): the series and the profile of later replications only
-/// as a fingerprint.
+/// Of each run it keeps what scoring reads (<see cref="RunKeeper"/>): later replications without their series and
+/// profile.
 /// </summary>
 public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOptions? options = null)
 {
@@ -36,6 +35,7 @@ public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOpti
         var entryIndex = tournament.Entries.Select((e, i) => (e.Name, i)).ToDictionary(x => x.Name, x => x.i);
         var unfinished = Enumerable.Repeat(tournament.Entries.Count * tournament.Replications, tournament.Tracks.Count).ToArray();
         var scoredTracks = new TrackResult?[tournament.Tracks.Count];
+        var keeper = new RunKeeper(tournament);
         var readyToScore = new Queue<int>();
         var budget = _options.TimeBudget ?? tournament.TimeBudget;
         var clock = _options.TimeProvider;
@@ -74,7 +74,7 @@ public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOpti
                         break;
                     }
 
-                    running.Add(RunOneAsync(spec, cancellationToken));
+                    running.Add(RunOneAsync(spec, keeper, trackIndex[spec.Track], entryIndex[spec.Entry], cancellationToken));
                 }
 
                 if (running.Count + scoring.Count == 0)
@@ -88,13 +88,6 @@ public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOpti
                     scoring.Remove(scored);
                     var (track, trackResult) = await scored.ConfigureAwait(false);
                     scoredTracks[track] = trackResult;
-                    for (var e = 0; e < tournament.Entries.Count; e++)
-                    {
-                        // The report has what it takes of the first replications' series and profiles: what stays (for
-                        // the stability analysis, which reads scalar metrics) needs none.
-                        completed[track, e] = completed[track, e].ConvertAll(RunFingerprint.Lighten);
-                    }
-
                     continue;
                 }
 
@@ -139,17 +132,9 @@ public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOpti
     private static Task<(int Track, TrackResult Result)> ScoreTrackAsync(Tournament tournament, int track, Func<PolicyEntry, IReadOnlyList<RunResult>> runsOf) =>
         Task.Run(() => (track, TournamentScorer.ScoreTrack(tournament, tournament.Tracks[track], runsOf)));
 
-    private async Task<(RunSpec, RunResult)> RunOneAsync(RunSpec spec, CancellationToken cancellationToken) =>
-        (spec, Kept(await RunOrFailAsync(executor, spec, cancellationToken).ConfigureAwait(false)));
-
-    /// <summary>
-    /// What the tournament keeps of a finished run until it is scored, fingerprinted in the run's slot: a report shows
-    /// the series and the profile of the first replication only, and the identical-to-baseline check compares the
-    /// others' by their fingerprints, so the others are kept without them. Every run held until the end was ≈ 20 MiB
-    /// promoted into gen2 per main.json tournament, copied by pauses that stop both workers (docs/benchmarks.md, "Issue
-    /// 16, eighth round").
-    /// </summary>
-    private static RunResult Kept(RunResult run) => run.Replication == 0 ? RunFingerprint.Attach(run) : RunFingerprint.Lighten(run);
+    /// <summary>Runs one spec and keeps what scoring reads of it (<see cref="RunKeeper"/>), in the run's slot.</summary>
+    private async Task<(RunSpec, RunResult)> RunOneAsync(RunSpec spec, RunKeeper keeper, int track, int entry, CancellationToken cancellationToken) =>
+        (spec, keeper.Keep(track, entry, await RunOrFailAsync(executor, spec, cancellationToken).ConfigureAwait(false)));
 
     /// <summary>Runs one spec; any failure but cancellation becomes a run with status "error", which disqualifies.</summary>
     internal static async Task<RunResult> RunOrFailAsync(IRunExecutor executor, RunSpec spec, CancellationToken cancellationToken)
