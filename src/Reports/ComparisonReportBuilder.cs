@@ -296,11 +296,13 @@ public static class ComparisonReportBuilder
 
     /// <summary>
     /// Runs are compared by their serialized results with the identity of the policy blanked out: whether every run
-    /// serializes to the same JSON as the baseline's, policy name, parameters and decisions aside. Runs whose integer
-    /// counters differ cannot (those fields are in the JSON), so the counters are compared first, without serializing;
-    /// the baseline's fingerprints are serialized once per report, into <paramref name="baselineFingerprints"/>, as
-    /// UTF-8 bytes (the same JSON). Serializing both sides as strings for every policy was 42 of the 52 MiB a main.json
-    /// tournament allocated outside its simulations (docs/benchmarks.md, "Issue 16, sixth round").
+    /// serializes to the same JSON as the baseline's, policy name, parameters and decisions aside, by the JSON's
+    /// SHA-256 (<see cref="RunFingerprint"/>: the one a run carries if its holder dropped its series, else computed).
+    /// Runs whose integer counters differ cannot (those fields are in the JSON), so the counters are compared first,
+    /// without serializing (a holder may drop the series of a run they tell apart without taking its fingerprint,
+    /// <see cref="RunFingerprint.LightenUnfingerprinted"/>); the baseline's fingerprints are taken once per report, into
+    /// <paramref name="baselineFingerprints"/>. Serializing both sides as strings for every policy was 42 of the 52 MiB
+    /// a main.json tournament allocated outside its simulations (docs/benchmarks.md, "Issue 16, sixth round").
     /// </summary>
     private static bool IdenticalRuns(IReadOnlyList<RunResult> runs, IReadOnlyList<RunResult> baselineRuns, byte[]?[] baselineFingerprints)
     {
@@ -311,7 +313,7 @@ public static class ComparisonReportBuilder
 
         for (var i = 0; i < runs.Count; i++)
         {
-            if (!SameCounters(runs[i], baselineRuns[i]))
+            if (!RunFingerprint.SameCounters(runs[i], baselineRuns[i]))
             {
                 return false;
             }
@@ -319,7 +321,7 @@ public static class ComparisonReportBuilder
 
         for (var i = 0; i < runs.Count; i++)
         {
-            if (!Fingerprint(runs[i]).AsSpan().SequenceEqual(baselineFingerprints[i] ??= Fingerprint(baselineRuns[i])))
+            if (!RunFingerprint.Of(runs[i]).AsSpan().SequenceEqual(baselineFingerprints[i] ??= RunFingerprint.Of(baselineRuns[i])))
             {
                 return false;
             }
@@ -327,12 +329,6 @@ public static class ComparisonReportBuilder
 
         return true;
     }
-
-    private static bool SameCounters(RunResult a, RunResult b) =>
-        a.Events == b.Events && a.Steps == b.Steps && a.NetsCreated == b.NetsCreated && a.NetsFreed == b.NetsFreed && a.PeakMemoryBytes == b.PeakMemoryBytes && a.Batches == b.Batches;
-
-    private static byte[] Fingerprint(RunResult r) =>
-        RunResultJson.SerializeToUtf8Bytes(r with { Policy = "", PolicyParameters = "", Decisions = new Dictionary<string, DecisionCount>() });
 
     private static SortedDictionary<string, DecisionCount> SumDecisions(IReadOnlyList<RunResult> runs)
     {

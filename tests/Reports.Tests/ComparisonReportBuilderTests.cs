@@ -127,6 +127,68 @@ public sealed class ComparisonReportBuilderTests
     }
 
     [Test]
+    public void Build_LaterReplicationsLightened_SameReport()
+    {
+        // What a tournament keeps of its runs (TournamentRunner) gives the report every run kept whole gives, including
+        // the identical-to-baseline verdict of a copy of the baseline.
+        var baseline = Policy("upstream", 1.0);
+        var copy = new PolicyRuns("noop", "", "abc", baseline.Runs.Select(r => r with { Policy = "noop" }).ToArray());
+        var fast = Policy("fast", 0.5);
+        var whole = ComparisonReportBuilder.Build(Input(baseline, copy, fast));
+        var light = ComparisonReportBuilder.Build(Input(Lightened(baseline), Lightened(copy), Lightened(fast)));
+        Assert.Multiple(() =>
+        {
+            Assert.That(light.Policies.Single(p => p.Policy == "noop").IdenticalToBaseline, Is.True);
+            Assert.That(ReportRenderer.ToJson(light), Is.EqualTo(ReportRenderer.ToJson(whole)));
+        });
+    }
+
+    [TestCase("series", 1)]
+    [TestCase("series", 4)]
+    [TestCase("profile", 3)]
+    public void Build_LightenedRunsEqualToBaselineButOneValueDeepInWhatWasDropped_NotIdentical(string part, int run)
+    {
+        // The run keeps only the fingerprint of what differs, and its counters agree: the fingerprint must tell.
+        var baseline = Policy("upstream", 1.0);
+        var copy = baseline.Runs.Select(r => r with { Policy = "noop" }).ToArray();
+        var r = copy[run];
+        copy[run] = part == "series"
+            ? r with { Series = r.Series with { GracePeriods = [.. r.Series.GracePeriods.SkipLast(1), [60, 70.000001, 0]] } }
+            : r with { Profile = r.Profile with { Children = [r.Profile.Children[0] with { Children = [r.Profile.Children[0].Children[0], r.Profile.Children[0].Children[1] with { SelfPct = 20.000001 }] }, r.Profile.Children[1]] } };
+        var report = ComparisonReportBuilder.Build(Input(Lightened(baseline), Lightened(new PolicyRuns("noop", "", "abc", copy))));
+        Assert.Multiple(() =>
+        {
+            Assert.That(ComparisonReportBuilder.Build(Input(baseline, new PolicyRuns("noop", "", "abc", copy))).Policies.Single(p => p.Policy == "noop").IdenticalToBaseline, Is.False, "whole runs");
+            Assert.That(report.Policies.Single(p => p.Policy == "noop").IdenticalToBaseline, Is.False, "lightened runs");
+        });
+    }
+
+    [Test]
+    public void Build_RunsToldApartByACounterLightenedWithoutFingerprints_SameReport()
+    {
+        // A tournament skips the fingerprints of an entry whose counters differ from the baseline's in some replication
+        // (RunKeeper): the check tells it apart by them and reads no fingerprint.
+        var baseline = Policy("upstream", 1.0);
+        var other = Policy("other", 0.9);
+        var whole = ComparisonReportBuilder.Build(Input(baseline, other));
+        var light = ComparisonReportBuilder.Build(Input(Lightened(baseline), other with { Runs = other.Runs.Select(r => r.Replication == 0 ? r : RunFingerprint.LightenUnfingerprinted(r)).ToArray() }));
+        Assert.That(ReportRenderer.ToJson(light), Is.EqualTo(ReportRenderer.ToJson(whole)));
+    }
+
+    [Test]
+    public void Build_RunLightenedWithoutFingerprintButCountersEqual_Throws()
+    {
+        // Its fingerprint would be needed: the check refuses rather than digest what is left of the run.
+        var baseline = Policy("upstream", 1.0);
+        var copy = baseline.Runs.Select(r => r.Replication == 3 ? RunFingerprint.LightenUnfingerprinted(r with { Policy = "noop" }) : r with { Policy = "noop" }).ToArray();
+        Assert.That(() => ComparisonReportBuilder.Build(Input(baseline, new PolicyRuns("noop", "", "abc", copy))), Throws.InvalidOperationException);
+    }
+
+    /// <summary>What a tournament keeps (TournamentRunner): every replication but the first without its series and profile.</summary>
+    private static PolicyRuns Lightened(PolicyRuns policy) =>
+        policy with { Runs = policy.Runs.Select(r => r.Replication == 0 ? RunFingerprint.Attach(r) : RunFingerprint.Lighten(r)).ToArray() };
+
+    [Test]
     public void Build_DifferentResults_NotIdentical()
     {
         var report = ComparisonReportBuilder.Build(Input(Policy("upstream", 1.0), Policy("fast", 0.99)));

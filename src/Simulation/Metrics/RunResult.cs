@@ -46,6 +46,17 @@ public sealed record RunResult
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<ProbeCreation> ProbeCreations { get; init; } = [];
 
+    /// <summary>
+    /// Null for a complete run. Set by a holder that dropped the run's series and profile to keep less alive (the
+    /// tournament runner, for the replications a report does not show): the digest of the whole run's JSON, its
+    /// policy's identity blanked, taken before (src/Reports/RunFingerprint.cs), which the identical-to-baseline check
+    /// compares in place of the JSON; empty when none was taken, the counters telling the run from the baseline's. A
+    /// copy made with <c>with</c> keeps it, so change nothing else of a run carrying one. Not part of the JSON schema:
+    /// in-process callers only.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public byte[]? Fingerprint { get; init; }
+
     /// <summary>Nets freed per second over the teardown window.</summary>
     public double ThroughputNetnsPerSecond { get; init; }
     public long PeakMemoryBytes { get; init; }

@@ -28,6 +28,9 @@ public static class RunResultJson
     /// <summary>The same JSON as <see cref="Serialize"/>, as UTF-8 (half the memory of the string, no transcoding).</summary>
     public static byte[] SerializeToUtf8Bytes(RunResult result) => JsonSerializer.SerializeToUtf8Bytes(result, WriteOptions);
 
+    /// <summary>The same JSON as <see cref="Serialize"/>, as UTF-8 written to <paramref name="utf8Json"/> through pooled buffers.</summary>
+    public static void Serialize(Stream utf8Json, RunResult result) => JsonSerializer.Serialize(utf8Json, result, WriteOptions);
+
     public static RunResult Deserialize(string json) =>
         JsonSerializer.Deserialize<RunResult>(json, Options) ?? throw new JsonException("empty run result");
 }

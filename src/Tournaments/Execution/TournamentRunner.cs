@@ -11,6 +11,8 @@ namespace NetnsPolicy.Tournaments.Execution;
 /// bulk of the scoring) in one of those slots while the other tracks' runs go on, before any further run starts: at
 /// the end only the last track's report and the tournament-wide steps remain, instead of every track's one after the
 /// other while the other workers idle. The result is the same whenever each track is scored (docs/tournaments.md).
+/// Of each run it keeps what scoring reads (<see cref="RunKeeper"/>): later replications without their series and
+/// profile.
 /// </summary>
 public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOptions? options = null)
 {
@@ -33,6 +35,7 @@ public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOpti
         var entryIndex = tournament.Entries.Select((e, i) => (e.Name, i)).ToDictionary(x => x.Name, x => x.i);
         var unfinished = Enumerable.Repeat(tournament.Entries.Count * tournament.Replications, tournament.Tracks.Count).ToArray();
         var scoredTracks = new TrackResult?[tournament.Tracks.Count];
+        var keeper = new RunKeeper(tournament);
         var readyToScore = new Queue<int>();
         var budget = _options.TimeBudget ?? tournament.TimeBudget;
         var clock = _options.TimeProvider;
@@ -71,7 +74,7 @@ public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOpti
                         break;
                     }
 
-                    running.Add(RunOneAsync(spec, cancellationToken));
+                    running.Add(RunOneAsync(spec, keeper, trackIndex[spec.Track], entryIndex[spec.Entry], cancellationToken));
                 }
 
                 if (running.Count + scoring.Count == 0)
@@ -129,8 +132,9 @@ public sealed class TournamentRunner(IRunExecutor executor, TournamentRunnerOpti
     private static Task<(int Track, TrackResult Result)> ScoreTrackAsync(Tournament tournament, int track, Func<PolicyEntry, IReadOnlyList<RunResult>> runsOf) =>
         Task.Run(() => (track, TournamentScorer.ScoreTrack(tournament, tournament.Tracks[track], runsOf)));
 
-    private async Task<(RunSpec, RunResult)> RunOneAsync(RunSpec spec, CancellationToken cancellationToken) =>
-        (spec, await RunOrFailAsync(executor, spec, cancellationToken).ConfigureAwait(false));
+    /// <summary>Runs one spec and keeps what scoring reads of it (<see cref="RunKeeper"/>), in the run's slot.</summary>
+    private async Task<(RunSpec, RunResult)> RunOneAsync(RunSpec spec, RunKeeper keeper, int track, int entry, CancellationToken cancellationToken) =>
+        (spec, keeper.Keep(track, entry, await RunOrFailAsync(executor, spec, cancellationToken).ConfigureAwait(false)));
 
     /// <summary>Runs one spec; any failure but cancellation becomes a run with status "error", which disqualifies.</summary>
     internal static async Task<RunResult> RunOrFailAsync(IRunExecutor executor, RunSpec spec, CancellationToken cancellationToken)

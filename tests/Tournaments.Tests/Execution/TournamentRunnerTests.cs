@@ -93,6 +93,32 @@ public sealed class TournamentRunnerTests
         });
     }
 
+    [TestCase(1, 0)]
+    [TestCase(2, 0)]
+    [TestCase(3, 5)]
+    public async Task RunAsync_CopiesOfTheBaselineAndEntriesToldApartByCounters_VerdictsAsFromWholeRuns(int parallelism, int baselineDelayMs)
+    {
+        // The runner keeps later replications' series and profiles only as fingerprints, and skips those of entries whose
+        // counters already differ from the baseline's ("busy" in every replication, "late" from replication 3; with a
+        // delayed baseline, found when the baseline's run ends after theirs). A copy of the baseline is still identical
+        // to it, a copy differing in one value of replication 2's series is not, and the result is byte for byte what
+        // scoring every whole run gives.
+        var t = Synthetic.Tournament(["upstream", "copy", "almost", "busy", "late"], ["x", "y"], replications: 4);
+        var executor = new WholeRunExecutor(s => TimeSpan.FromMilliseconds(s.Entry == "upstream" ? baselineDelayMs : 0));
+        var result = await new TournamentRunner(executor, new TournamentRunnerOptions { MaxParallelism = parallelism }).RunAsync(t).WaitAsync(Timeout);
+        var everyRun = t.Tracks.SelectMany(track => t.Entries.Select(e => (track.Name, e.Name))).ToDictionary(
+            cell => cell,
+            cell => (IReadOnlyList<RunResult>)Enumerable.Range(0, t.Replications).Select(r => WholeRunExecutor.Result(cell.Item1, cell.Item2, r)).ToArray());
+        bool Identical(string entry) => result.Tracks.All(x => x.Report!.Policies.Single(p => p.Policy == entry).IdenticalToBaseline);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Identical("copy"), Is.True);
+            Assert.That(new[] { "almost", "busy", "late" }.Select(Identical), Is.All.False);
+            Assert.That(result.Tracks.Select(x => x.Report!.Policies[0].Series!.GracePeriods.Count), Is.All.EqualTo(2), "the first replication's series");
+            Assert.That(TournamentRenderer.ToJson(result), Is.EqualTo(TournamentRenderer.ToJson(TournamentScorer.Score(t, everyRun))));
+        });
+    }
+
     [Test]
     public async Task RunAsync_ExecutorThrows_RunCountsAsErrorAndDisqualifies()
     {
@@ -129,6 +155,32 @@ public sealed class TournamentRunnerTests
         {
             await Task.Delay(delay(spec), cancellationToken);
             OnRun?.Invoke(spec);
+            return Result(spec.Track, spec.Entry, spec.Replication);
+        }
+    }
+
+    /// <summary>
+    /// Every entry's runs are the baseline's, with a series and a profile per replication, except that "almost"'s
+    /// replication 2 ends its last grace period a nanosecond later, and "busy" (every replication) and "late" (from
+    /// replication 3) count more events.
+    /// </summary>
+    private sealed class WholeRunExecutor(Func<RunSpec, TimeSpan> delay) : IRunExecutor
+    {
+        public static RunResult Result(string track, string entry, int replication)
+        {
+            var r = Synthetic.Run("upstream", track, replication, 1.0, noise: 0.05, changed: 0) with { Policy = entry };
+            var end = 30 + replication + (entry == "almost" && replication == 2 ? 1e-6 : 0);
+            return r with
+            {
+                Events = 1000 + (entry == "busy" || (entry == "late" && replication >= 3) ? 1 : 0),
+                Series = new RunSeries { TimeMs = [0, 10 * (replication + 1)], Backlog = [0, replication], MemoryBytes = [0, 1000], GracePeriods = [[1, 2, 0], [20, end, 1]] },
+                Profile = new ProfileNode { TotalMs = 10, ChildrenPct = 100, Children = [new ProfileNode { Name = "cleanup_net", SelfPct = 40 + replication, ChildrenPct = 100 }] },
+            };
+        }
+
+        public async Task<RunResult> RunAsync(RunSpec spec, CancellationToken cancellationToken)
+        {
+            await Task.Delay(delay(spec), cancellationToken);
             return Result(spec.Track, spec.Entry, spec.Replication);
         }
     }
