@@ -30,6 +30,9 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
     private readonly ProgressRelay _progress = new();
     private readonly Lazy<ISimulationProgressObserver> _progressReference;
     private long _dispatchNumber;
+    private readonly Dictionary<SiloAddress, int> _placed = [];
+    private readonly Dictionary<SiloAddress, long> _lastPlaced = [];
+    private long _placements;
     private readonly int _capacity;
     private int _inFlight;
 
@@ -159,15 +162,19 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
         for (var attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            SiloAddress? target = null;
             try
             {
                 SimulationReply reply;
                 try
                 {
-                    // Only after a silo refused: the silos a new activation may go to (CatalogPlacementFilterDirector).
-                    if (placeOn is not null)
+                    // The silos a new activation may go to (CatalogPlacementFilterDirector): after a silo refused, those
+                    // that may run it; else the active silo with the fewest of this dispatcher's calls in flight.
+                    target = placeOn is null ? LeastBusySilo() : null;
+                    var filter = placeOn ?? target?.ToParsableString();
+                    if (filter is not null)
                     {
-                        RequestContext.Set(CatalogPlacementFilterStrategy.PlaceOnKey, placeOn);
+                        RequestContext.Set(CatalogPlacementFilterStrategy.PlaceOnKey, filter);
                     }
 
                     var grain = refusals == 0 ? key : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{key}#{refusals}");
@@ -176,6 +183,13 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
                 finally
                 {
                     RequestContext.Remove(CatalogPlacementFilterStrategy.PlaceOnKey);
+                    if (target is not null)
+                    {
+                        lock (_placed)
+                        {
+                            _placed[target]--;
+                        }
+                    }
                 }
 
                 if (reply.Refusal is not { } refusal)
@@ -211,6 +225,40 @@ internal sealed partial class OrleansRunScheduler : BackgroundService, IRunSched
                 Log.Retrying(_logger, runId, index, attempt, e.GetType().Name, e.Message);
                 await Task.Delay(RetryDelay, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// The active silo with the fewest of this dispatcher's calls in flight (ties: the one dispatched to longest ago),
+    /// counted as placed; null when the membership lists none. Orleans' activation-count placement reads load
+    /// statistics published about once a second, so after a silo died a survivor's cache could send every
+    /// simulation to one silo for seconds (a 3-silo test saw one survivor execute none after the kill); the
+    /// dispatcher knows its own calls at once.
+    /// </summary>
+    private SiloAddress? LeastBusySilo()
+    {
+        var active = _membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToList();
+        if (active.Count == 0)
+        {
+            return null;
+        }
+
+        lock (_placed)
+        {
+            var best = active[0];
+            foreach (var silo in active)
+            {
+                var (count, last) = (_placed.GetValueOrDefault(silo), _lastPlaced.GetValueOrDefault(silo));
+                var (bestCount, bestLast) = (_placed.GetValueOrDefault(best), _lastPlaced.GetValueOrDefault(best));
+                if (count < bestCount || (count == bestCount && last < bestLast))
+                {
+                    best = silo;
+                }
+            }
+
+            _placed[best] = _placed.GetValueOrDefault(best) + 1;
+            _lastPlaced[best] = ++_placements;
+            return best;
         }
     }
 
