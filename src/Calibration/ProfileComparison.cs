@@ -238,6 +238,45 @@ public static class ProfileComparison
         return list;
     }
 
+    /// <summary>
+    /// The host's own run-to-run spread behind a pooled profile: for each of <paramref name="top"/>'s functions, the
+    /// largest difference (points) between one perf-sampled run's share (its <c>.runK.folded</c>) and the pooled
+    /// share; empty when the folder keeps no per-run profiles. What "within 5 points" can mean for one session.
+    /// </summary>
+    public static IReadOnlyList<(string Function, double MaxRunDifferencePoints)> HostRunSpread(string directory, Experiment e, IReadOnlyList<FunctionShare> top)
+    {
+        if (e.Perf is null || e.PerfRuns is not > 1)
+        {
+            return [];
+        }
+
+        var functions = top.Select(s => s.Function).ToHashSet(StringComparer.Ordinal);
+        var runs = new List<Dictionary<string, double>>();
+        for (var k = 0; k < e.PerfRuns; k++)
+        {
+            var path = Path.Combine(directory, e.Perf.Replace(".folded", $".run{k}.folded", StringComparison.Ordinal));
+            if (File.Exists(path))
+            {
+                runs.Add(RealShares(FoldedStacks.Load(path), functions));
+            }
+        }
+
+        return runs.Count < 2 ? [] : top.Select(s => (s.Function, Math.Round(runs.Max(r => Math.Abs(r.GetValueOrDefault(s.Function) - s.RealPct)), 2))).ToList();
+    }
+
+    /// <summary>One line for <see cref="HostRunSpread"/>: how many of the functions every host run has within 5 points of the pool.</summary>
+    public static string RenderHostRunSpread(IReadOnlyList<(string Function, double MaxRunDifferencePoints)> spread, int runs)
+    {
+        if (spread.Count == 0)
+        {
+            return "";
+        }
+
+        var worst = spread.MaxBy(s => s.MaxRunDifferencePoints);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"  host's own {runs} runs: {spread.Count(s => s.MaxRunDifferencePoints <= 5)} of the top {spread.Count} within 5 points of the pooled share in every run; largest run-to-pool difference {worst.MaxRunDifferencePoints:F2} points ({worst.Function})\n");
+    }
+
     /// <summary>Samples under the roots.</summary>
     public static long AnchoredSamples(FoldedStacks real) =>
         real.Stacks.Where(p => CanonicalStack(p.Key).Any(FoldedStacks.Anchors.Contains)).Sum(p => p.Value);

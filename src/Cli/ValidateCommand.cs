@@ -32,6 +32,7 @@ internal static class ValidateCommand
                 foreach (var (e, shares, samples, contended) in ProfileComparison.ForSet(replay, profile, token))
                 {
                     Console.Out.Write(ProfileComparison.Render(e.Name + (e.Fit ? " (fitted)" : " (held out)"), shares, 10, samples, contended));
+                    Console.Out.Write(ProfileComparison.RenderHostRunSpread(ProfileComparison.HostRunSpread(dir, e, shares.Take(10).ToList()), e.PerfRuns ?? 0));
                 }
 
                 var held = Calibrator.Rms(ComparisonTable.HeldOutCentral(rows));
