@@ -67,10 +67,13 @@ public sealed class EndToEndTests
     {
         using var db = new TempDatabase();
         var options = TestService.OptionsFor(db.Path);
-        options.MaxNamespacesPerWorkload = 1_000_000;
+        options.MaxProbesPerWorkload = 2_000_000_000;
         await using var service = await TestService.StartAsync(options);
 
-        var request = new SubmitRunRequest { Workload = new WorkloadSource { Json = Workloads.Burst(1_000_000, maxNetNamespaces: 2_000_000, maxSimulatedSeconds: 1_000_000) }, Policy = "upstream" };
+        // Long in wall time whatever the engine's speed: a probe creating a netns every simulated millisecond for 10⁶
+        // simulated seconds (10⁹ creations). A burst of 10⁶ namespaces was used before; on v4.9 it stalls and reaches
+        // its 10⁶-second bound in ≈ 2.6 s of wall time now, which a loaded machine's first progress message could miss.
+        var request = new SubmitRunRequest { Workload = new WorkloadSource { Json = Workloads.Storm("\"probe\": { \"interval_ms\": 1 }") }, Policy = "upstream" };
         var run = await service.Runs.SubmitRunAsync(request, deadline: TestService.Deadline());
 
         // Wait until the simulation loop is demonstrably running, then cancel.
