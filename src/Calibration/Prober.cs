@@ -292,7 +292,10 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
     internal static string PerfFileName(int n) => $"perf-burst-{n}-veth.folded";
 
     /// <summary>One perf-sampled run's profile, kept beside the pool.</summary>
-    internal static string PerfRunFileName(int n, int run) => $"perf-burst-{n}-veth.run{run}.folded";
+    internal static string PerfRunFileName(int n, int run) => PerfRunFileName(PerfFileName(n), run);
+
+    /// <summary>One perf-sampled run's profile beside the pool <paramref name="pooled"/> (a file name or path).</summary>
+    internal static string PerfRunFileName(string pooled, int run) => Path.ChangeExtension(pooled, $".run{run}.folded");
 
     private BurstRun BurstOnce(int n, string? perfFile, CancellationToken token)
     {
@@ -422,7 +425,7 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
 
     private sealed record BurstRun(List<double> Gone, List<Stretch> Probe, long ReleasedTicks, double ProbeRanMs, double ReleaseS)
     {
-        /// <summary>cleanup_net's batches from the one running at the release on (none where not traced).</summary>
+        /// <summary>cleanup_net's batches traced from before the creation phase on (none where not traced).</summary>
         public IReadOnlyList<BatchSplit> Batches { get; init; } = [];
 
         /// <summary>The release's umount times (<see cref="BatchSplit.Umounts"/>).</summary>

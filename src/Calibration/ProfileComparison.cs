@@ -254,7 +254,7 @@ public static class ProfileComparison
         var runs = new List<Dictionary<string, double>>();
         for (var k = 0; k < e.PerfRuns; k++)
         {
-            var path = Path.Combine(directory, e.Perf.Replace(".folded", $".run{k}.folded", StringComparison.Ordinal));
+            var path = Path.Combine(directory, Prober.PerfRunFileName(e.Perf, k));
             if (File.Exists(path))
             {
                 runs.Add(RealShares(FoldedStacks.Load(path), functions));

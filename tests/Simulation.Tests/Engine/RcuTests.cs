@@ -59,7 +59,27 @@ public sealed class RcuTests
     [Test]
     public void Expedited_InterruptsEveryOtherCpu_DelayingItsWork()
     {
-        var h = new EngineHarness(cpus: 2, Spec);
+        var (workDone, syncDone) = WorkerBesideExpeditedSync(Spec);
+        Assert.That(syncDone, Is.EqualTo(100 + 20_000));
+        Assert.That(workDone, Is.EqualTo(1_000_000 + 5_000), "the IPI handler ran on the worker's CPU");
+    }
+
+    /// <summary>
+    /// rcu_exp_handler on a kernel without preemptible RCU (kernel/rcu/tree_exp.h): an IPI that finds the other CPU's
+    /// thread non-preemptible defers its quiescent state to that thread's next context switch, the end of its step.
+    /// </summary>
+    [TestCase(0.0, 100 + 20_000)]
+    [TestCase(1.0, 1_000_000 + 5_000)]
+    public void Expedited_OtherCpuNonPreemptible_WaitsForTheEndOfItsStep(double deferProbability, long expected)
+    {
+        var (_, syncDone) = WorkerBesideExpeditedSync(Spec with { ExpeditedQsDeferProbability = deferProbability });
+        Assert.That(syncDone, Is.EqualTo(expected), "deferred: the worker's 1 ms step, lengthened by the IPI's 5 µs");
+    }
+
+    /// <summary>A worker's 1 ms step on one CPU, and an expedited grace period requested 100 ns in from the other: when each ended.</summary>
+    private static (long WorkDone, long SyncDone) WorkerBesideExpeditedSync(RcuSpec spec)
+    {
+        var h = new EngineHarness(cpus: 2, spec);
         long workDone = 0, syncDone = 0;
         IEnumerable<Step> Worker()
         {
@@ -77,36 +97,7 @@ public sealed class RcuTests
         h.Spawn("worker", Worker());
         h.Spawn("syncer", Syncer());
         h.RunAll();
-        Assert.That(syncDone, Is.EqualTo(100 + 20_000));
-        Assert.That(workDone, Is.EqualTo(1_000_000 + 5_000), "the IPI handler ran on the worker's CPU");
-    }
-
-    /// <summary>
-    /// rcu_exp_handler on a kernel without preemptible RCU (kernel/rcu/tree_exp.h): an IPI that finds the other CPU's
-    /// thread non-preemptible defers its quiescent state to that thread's next context switch, the end of its step.
-    /// </summary>
-    [TestCase(0.0, 100 + 20_000)]
-    [TestCase(1.0, 1_000_000 + 5_000)]
-    public void Expedited_OtherCpuNonPreemptible_WaitsForTheEndOfItsStep(double deferProbability, long expected)
-    {
-        var h = new EngineHarness(cpus: 2, Spec with { ExpeditedQsDeferProbability = deferProbability });
-        long syncDone = 0;
-        IEnumerable<Step> Worker()
-        {
-            yield return Step.Run(h.Work, 1_000_000);
-        }
-
-        IEnumerable<Step> Syncer()
-        {
-            yield return Step.Sleep(100);
-            yield return Step.SyncRcuExpedited();
-            syncDone = h.Now;
-        }
-
-        h.Spawn("worker", Worker());
-        h.Spawn("syncer", Syncer());
-        h.RunAll();
-        Assert.That(syncDone, Is.EqualTo(expected), "deferred: the worker's 1 ms step, lengthened by the IPI's 5 µs");
+        return (workDone, syncDone);
     }
 
     [Test]
