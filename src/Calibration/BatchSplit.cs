@@ -36,10 +36,10 @@ internal readonly record struct BatchSplit(double StartMs, double EndMs, int Bur
     /// <summary>
     /// The release's umounts (one thread, in turn): the median one's time (µs), and those that took over 1 ms — how
     /// many, their total (ms) and when the first began (ms from the release). Each umount waits for an expedited grace
-    /// period (<c>namespace_unlock</c>, fs/namespace.c), which on a kernel without preemptible RCU needs a quiescent
-    /// state from every other busy CPU; a CPU running with preemption or softirqs disabled reports it only at its next
-    /// context switch (kernel/rcu/tree_exp.h, <c>rcu_exp_handler</c>), so a stalled umount is one that met such a
-    /// stretch of cleanup_net's work.
+    /// period (<c>namespace_unlock</c>, fs/namespace.c). What a stalled one (over 1 ms, 5–7 ms on this VM once a
+    /// cleanup_net batch runs) waits for is not settled: this VM's kernel has preemptible RCU, whose
+    /// <c>rcu_exp_handler</c> (kernel/rcu/tree_exp.h) reports a CPU outside a reader at once (docs/calibration.md
+    /// "The shipped fit, twelfth round").
     /// </summary>
     public static UmountTimes Umounts(long release, IReadOnlyList<long> burstReleased)
     {

@@ -66,35 +66,31 @@ public static class Calibrator
         var (x, f, evaluations) = NelderMead.MinimiseRobust(Objective, start1, Math.Log(2), Math.Max(CostScales.Names.Count + 2, options.MaxEvaluations - initEvaluations), 1e-4, token);
         evaluations += initEvaluations;
 
-        // Stage 2: how a device's unregistration divides between sysfs removal and the notifier chain, to the perf
-        // profiles of the fitted bursts (shares of the host's top 10 functions), then stage 1 again from where it
-        // stopped. The teardown times cannot tell the two apart; device_del's share can.
+        // Stage 2: a device's unregistration measured part by part on the perf profiles of the fitted bursts
+        // (HostDeviceCosts: the notifier chain, RTM_DELLINK, the kobjects, the sysfs groups, the uevents, the todo list),
+        // then the devices' RCU callbacks fitted to the shares of the host's top 10 functions, then stage 1 again from
+        // where it stopped. The teardown times cannot tell these apart; the perf profile can.
         var perf = set.Experiments.Where(e => e.Fit && e.Perf is not null && File.Exists(Path.Combine(replay.Directory, e.Perf))).ToList();
-        var kobjectScale = 1.0;
         var rcuCallbackScale = 1.0;
         var profileEvaluations = 0;
+        IReadOnlyList<HostDeviceCosts.Measured> deviceParts = [];
         if (perf.Count > 0 && options.MaxProfileEvaluations > 0)
         {
             var hostProfiles = perf.Select(e => FoldedStacks.Load(Path.Combine(replay.Directory, e.Perf!))).ToList();
             var current = CostScales.Apply(noVariation, x.Select(Math.Exp).ToArray());
-            // A veth's sysfs objects: the device and one rx and one tx queue (veth's default of one each).
-            var veth = baseProfile.Devices.FirstOrDefault(d => d.Kind == "veth");
-            var kobjects = 1 + (veth is null ? 2 : veth.RxQueues + veth.TxQueues);
-            // Its sysfs nodes (attributes and directories, net-sysfs.c), removed one by one since kernfs frees by RCU.
-            var nodes = veth is null ? 0 : veth.SysfsNodes + (veth.RxQueues * veth.RxQueueSysfsNodes) + (veth.TxQueues * veth.TxQueueSysfsNodes);
+            deviceParts = HostDeviceCosts.Measure(perf.Select((e, i) => (hostProfiles[i], e.PerfRuns ?? 1, replay.PerfProfiles(current, e, token))).ToList());
+            noVariation = HostDeviceCosts.Apply(noVariation, deviceParts).Profile;
+            current = CostScales.Apply(noVariation, x.Select(Math.Exp).ToArray());
             double ProfileObjective(double[] logScale)
             {
-                var p = CostScales.ScaleRcuCallbacks(CostScales.SplitDevice(current, Math.Exp(logScale[0]), kobjects, nodes), Math.Exp(logScale[1]));
+                var p = CostScales.ScaleRcuCallbacks(current, Math.Exp(logScale[0]));
                 return perf.Select((e, i) => ProfileComparison.SquaredError(hostProfiles[i], replay.PerfProfiles(p, e, token), 10)).Sum();
             }
 
-            // The notifier chain gives at most all of its cost to sysfs removal.
-            var maxScale = 1 + (noVariation.Costs.DeviceNotifierNs / (double)Math.Max(1, (noVariation.Costs.KobjectRemoveNs * kobjects) + (noVariation.Costs.SysfsNodeRemoveNs * nodes)));
-            var (cx, _, ce) = NelderMead.MinimiseRobust(ProfileObjective, [0.0, 0.0], Math.Log(3), options.MaxProfileEvaluations, 1e-3, token);
-            kobjectScale = Math.Min(Math.Exp(cx[0]), maxScale);
-            rcuCallbackScale = Math.Clamp(Math.Exp(cx[1]), 0.01, 1000);
+            var (cx, _, ce) = NelderMead.MinimiseRobust(ProfileObjective, [0.0], Math.Log(3), options.MaxProfileEvaluations, 1e-3, token);
+            rcuCallbackScale = Math.Clamp(Math.Exp(cx[0]), 0.01, 1000);
             profileEvaluations = ce;
-            noVariation = CostScales.ScaleRcuCallbacks(CostScales.SplitDevice(noVariation, kobjectScale, kobjects, nodes), rcuCallbackScale);
+            noVariation = CostScales.ScaleRcuCallbacks(noVariation, rcuCallbackScale);
 
             // Stage 1 again, now with the profiles' residual beside the central quantities (a share point weighs as a
             // percent of log error): a burst's teardown times cannot tell the plain ops' exits from the device round
@@ -147,7 +143,7 @@ public static class Calibrator
         var scaleText = string.Join(", ", CostScales.Names.Select((n, i) => string.Create(c, $"{n} ×{scales[i]:F3}")));
         var perfText = profileEvaluations == 0
             ? "no perf profile fitted; "
-            : string.Create(c, $"sysfs removal (kobject_remove_ns, sysfs_node_remove_ns) ×{kobjectScale:F3} against the notifier chain (device_notifier_ns, same sum per device) and the devices' RCU callbacks (kernfs_free_rcu_ns, device_rcu_callback_ns) ×{rcuCallbackScale:F3} fitted to the perf profiles of {string.Join(", ", perf.Select(e => e.Name))} ({profileEvaluations} evaluations; squared share differences of the host's top 10 functions); ");
+            : string.Create(c, $"{HostDeviceCosts.Describe(deviceParts)}the devices' RCU callbacks (kernfs_free_rcu_ns, device_rcu_callback_ns) ×{rcuCallbackScale:F3} fitted to the perf profiles of {string.Join(", ", perf.Select(e => e.Name))} ({profileEvaluations} evaluations; squared share differences of the host's top 10 functions); ");
         var variationText = variation is null
             ? "no variation fitted; "
             : string.Create(c, $"run-to-run variation fitted to the spread (CV) of the fitted experiments ({variationEvaluations} evaluations of {Replay.DefaultReplications}+ replications each): run_cost_cv {variation.RunCostCv:F3}, op_cost_cv {variation.OpCostCv:F3}, gp_cv {variation.GpCv:F3}, competing_cpus {variation.CompetingCpus:F3}, competing_burst_us {variation.CompetingBurstUs:F0}, stalls_per_second {variation.StallsPerSecond:F3}, stall_us {variation.StallUs:F0}; ");
@@ -163,7 +159,7 @@ public static class Calibrator
                 $"{perfText}{variationText}" +
                 $"held out: RMS log error {Rms(heldOut):F3} over {heldOut.Count} central quantities ({string.Join(", ", heldOut.Select(r => r.Experiment + "." + r.Quantity))}) and {Rms(tails):F3} over {tails.Count} tail quantities (p90, p99, max), {Rms(spread):F3} over {spread.Count} spread quantities (CV). Relative costs within each group remain {baseProfile.Id}'s estimates."),
         };
-        return new CalibrationResult(fitted, CostScales.Names.Zip(scales).ToDictionary(p => p.First, p => p.Second), f, evaluations + profileEvaluations + variationEvaluations, rows, kobjectScale);
+        return new CalibrationResult(fitted, CostScales.Names.Zip(scales).ToDictionary(p => p.First, p => p.Second), f, evaluations + profileEvaluations + variationEvaluations, rows, deviceParts);
     }
 
     /// <summary>
@@ -197,4 +193,4 @@ public static class Calibrator
 public sealed record CalibrationOptions(string Id, string MeasurementsLabel, int MaxEvaluations = 160, int MaxVariationEvaluations = 40, int MaxProfileEvaluations = 24);
 
 /// <summary>The fitted profile, its scales, the objective reached and every quantity predicted vs measured.</summary>
-public sealed record CalibrationResult(KernelProfile Profile, IReadOnlyDictionary<string, double> Scales, double Objective, int Evaluations, IReadOnlyList<Comparison> Comparisons, double KobjectScale = 1);
+public sealed record CalibrationResult(KernelProfile Profile, IReadOnlyDictionary<string, double> Scales, double Objective, int Evaluations, IReadOnlyList<Comparison> Comparisons, IReadOnlyList<HostDeviceCosts.Measured>? DeviceParts = null);

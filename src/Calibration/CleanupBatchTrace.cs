@@ -10,7 +10,7 @@ namespace NetnsPolicy.Calibration;
 /// the global buffer and anyone else's tracing are untouched. cleanup_net takes the whole <c>cleanup_list</c> when it
 /// starts (<c>llist_del_all</c>, net/core/net_namespace.c), so a batch holds the nets released between the previous
 /// batch's start and its own: where those boundaries fall in the release decides how a burst is split
-/// (docs/calibration.md, "The shipped fit, tenth round"). Timestamps use the instance's <c>mono</c> clock, which is
+/// (docs/calibration.md, "The tenth round"). Timestamps use the instance's <c>mono</c> clock, which is
 /// the CLOCK_MONOTONIC that <see cref="Stopwatch"/> reads on Linux.
 /// </summary>
 internal sealed class CleanupBatchTrace : IDisposable

@@ -57,6 +57,9 @@ public static class ProfileComparison
         return frames;
     }
 
+    /// <summary>A function's name as the model names it (compiler suffixes dropped, renames undone).</summary>
+    internal static string CanonicalName(string f) => Canonical(f);
+
     private static string Canonical(string f)
     {
         var n = FoldedStacks.Normalise(f);

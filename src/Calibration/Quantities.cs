@@ -21,7 +21,7 @@ public static class Quantities
     /// <summary>
     /// How long a burst's release took: the probe's one thread unmounting every netns's bind mount (simulated:
     /// GeneratorMetrics.BurstReleaseSeconds). It sets how cleanup_net's batches split the burst
-    /// (docs/calibration.md, "The shipped fit, tenth round").
+    /// (docs/calibration.md, "The tenth round").
     /// </summary>
     public const string ReleaseSeconds = "release_s";
 

@@ -419,13 +419,22 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
             {
                 case 0:
                     _state = 1;
-                    return Yield(Step.Self(k.Cpu(k.Costs.KobjectRemoveNs)));
+                    // device_del's own nodes (the uevent file, dpm_sysfs_remove's power group, the class symlinks, the
+                    // directory: DeviceTypeSpec.DeviceDelSysfsNodes) in its own frame; a queue kobject has none apart.
+                    var own = _kind == KobjectKind.Device ? _dev.Type.DeviceDelSysfsNodes : 0;
+                    return Yield(Step.Self(k.Cpu(k.Costs.KobjectRemoveNs + (own * k.Costs.SysfsNodeRemoveNs))));
                 case 1:
+                    if (_kind == KobjectKind.Device && _dev.Type.SysfsNodes > _dev.Type.DeviceDelSysfsNodes)
+                    {
+                        // device_del → device_remove_attrs: the class's and the device's attribute groups, before KOBJ_REMOVE.
+                        _state = 2;
+                        return Yield(Step.Run(k.F.SysfsRemoveGroups, _owner.SysfsRemoveCost(_dev.Type.SysfsNodes - _dev.Type.DeviceDelSysfsNodes)));
+                    }
+
                     if (_kind == KobjectKind.Device && _dev.Type.SysfsNodes > 0)
                     {
-                        // device_del: device_remove_attrs, the class groups, dpm_sysfs_remove, class symlinks, before KOBJ_REMOVE.
-                        _state = 2;
-                        return Yield(Step.Run(k.F.SysfsRemoveGroups, _owner.SysfsRemoveCost(_dev.Type.SysfsNodes)));
+                        // Every node device_del's own frame removed.
+                        _owner.FreeKernfsNodes(_dev.Type.SysfsNodes);
                     }
 
                     return Uevent(k);

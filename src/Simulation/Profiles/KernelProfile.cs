@@ -450,7 +450,8 @@ public sealed record RcuSpec
     /// with preemption or softirqs disabled: rcu_exp_handler (kernel/rcu/tree_exp.h) then cannot report that CPU's
     /// quiescent state and sets need-resched, so the state comes at the thread's next context switch — in the model,
     /// the end of its current step (the engine's cond_resched points). 0 (the default): every busy CPU reports at the
-    /// IPI, as before. Measured on the host as the release's stalled umounts (docs/calibration.md, tenth round).
+    /// IPI, as before. Tried against this VM's stalled umounts and not fitted: its kernel has preemptible RCU
+    /// (docs/calibration.md, twelfth round).
     /// </summary>
     public double ExpeditedQsDeferProbability { get; init; }
     public long CallRcuNs { get; init; } = 100;
@@ -510,6 +511,17 @@ public sealed record DeviceTypeSpec
     /// <see cref="CoreCosts.KobjectRemoveNs"/>).
     /// </summary>
     public int SysfsNodes { get; init; }
+
+    /// <summary>
+    /// Of <see cref="SysfsNodes"/>, those device_del does not remove through <c>sysfs_remove_groups</c>
+    /// (drivers/base/core.c <c>device_remove_attrs</c>: the class's and the device's attribute groups, net_class_attrs
+    /// and statistics): the <c>uevent</c> file (<c>device_remove_file</c>), the <c>power</c> group
+    /// (<c>dpm_sysfs_remove</c>), the subsystem and /sys/class/net links (<c>device_remove_class_symlinks</c>), the
+    /// device's directory (<c>kobject_del</c>) and the queues kset (net-sysfs.c <c>kset_unregister</c> in
+    /// netdev_unregister_kobject). Charged to device_del itself; the rest to sysfs_remove_groups. 0: all in
+    /// sysfs_remove_groups.
+    /// </summary>
+    public int DeviceDelSysfsNodes { get; init; }
 
     /// <summary>kernfs nodes of one rx-N queue kobject (its directory, <c>rx_queue_default_attrs</c>).</summary>
     public int RxQueueSysfsNodes { get; init; }

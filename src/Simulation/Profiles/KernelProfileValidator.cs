@@ -60,6 +60,7 @@ internal static class KernelProfileValidator
             Check(kinds.Add(d.Name), $"devices[{i}].name", $"'{d.Name}' is defined twice");
             Check(d.RxQueues is >= 1 and <= 1024 && d.TxQueues is >= 1 and <= 1024, $"devices[{i}]", "rx_queues and tx_queues must be between 1 and 1024");
             Check(d.SysfsNodes >= 0 && d.RxQueueSysfsNodes >= 0 && d.TxQueueSysfsNodes >= 0, $"devices[{i}]", "sysfs_nodes, rx_queue_sysfs_nodes and tx_queue_sysfs_nodes must be ≥ 0");
+            Check(d.DeviceDelSysfsNodes >= 0 && d.DeviceDelSysfsNodes <= d.SysfsNodes, $"devices[{i}].device_del_sysfs_nodes", $"must be between 0 and sysfs_nodes ({d.SysfsNodes}), got {d.DeviceDelSysfsNodes}");
         }
 
         foreach (var needed in new[] { "loopback", "veth", "physical" })

@@ -76,12 +76,12 @@ public sealed class SessionSpreadTests
 
         // Every creation's loopback registration takes RTNL (register_netdev), held by cleanup_net across a batch's
         // default_device_exit_batch: a few creations wait a whole batch's device round.
-        Assert.That(rtnl.Contended, Is.GreaterThanOrEqualTo(3));
+        Assert.That(rtnl.Contended, Is.GreaterThanOrEqualTo(2));
         Assert.That(rtnl.WaitMaxMs, Is.GreaterThan(10 * r.CreationLatencyMs.P50), "a wait is a batch's device round, not a creation's own work");
         // The longest creations are those waits. How many and how long is the profile's: 7 of 300 (p99 21.9 ms) with the
         // sixth-round fit, 4 (p99 0.78 ms, p99.9 22.7 ms) with the seventh's, fitted without the probe's sysfs observer
         // (device scale 10.99 → 4.49; docs/calibration.md "perf shares, seventh round"); the longest wait 9.9 ms with the
-        // tenth's (a smaller batch's round: its exits ×0.64).
+        // tenth's (a smaller batch's round: its exits ×0.64); 2 waits with the twelfth round's (the device round measured).
         Assert.That(r.CreationLatencyMs.P999, Is.GreaterThan(0.5 * rtnl.WaitMaxMs), "the tail is those waits");
         Assert.That(r.CreationLatencyMs.P90, Is.LessThan(1.5 * r.CreationLatencyMs.P50), "below it every creation costs the same");
     }
