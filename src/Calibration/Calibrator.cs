@@ -33,6 +33,13 @@ public static class Calibrator
         // The host's preemption model is structure read from its kernel (HostInspector.ParsePreemption), not fitted.
         var (withPreemption, preemptionText) = HostPreemption(start, set.Host);
         start = withPreemption;
+        if (options.ExpeditedQsDeferProbability is { } defer)
+        {
+            // Measured on the host's kernel, not fitted (scripts/trace-release.py): the share of expedited IPIs that find
+            // the cleanup_net worker unable to report, its state then coming at the next tick while it holds RTNL.
+            start = start with { Rcu = start.Rcu with { ExpeditedQsDeferProbability = defer, ExpeditedQsTickUnderRtnl = true } };
+            preemptionText += string.Create(CultureInfo.InvariantCulture, $"Expedited quiescent states: {defer:F2} of the IPIs on the cleanup_net worker deferred, reported at the next tick while it holds RTNL (measured with scripts/trace-release.py, not fitted). ");
+        }
 
         // Stage 1: the cost scales on the central quantities, without variation (every replication identical).
         bool Central(Experiment e, MeasuredQuantity q) => Replay.IsFitQuantity(e, q) && !Quantities.IsSpread(q.Name);
@@ -190,7 +197,11 @@ public static class Calibrator
 }
 
 /// <summary>Options of <see cref="Calibrator.Fit"/>.</summary>
-public sealed record CalibrationOptions(string Id, string MeasurementsLabel, int MaxEvaluations = 160, int MaxVariationEvaluations = 40, int MaxProfileEvaluations = 24);
+public sealed record CalibrationOptions(string Id, string MeasurementsLabel, int MaxEvaluations = 160, int MaxVariationEvaluations = 40, int MaxProfileEvaluations = 24)
+{
+    /// <summary>rcu.expedited_qs_defer_probability measured on the host (with rcu.expedited_qs_tick_under_rtnl), or null: the base profile's.</summary>
+    public double? ExpeditedQsDeferProbability { get; init; }
+}
 
 /// <summary>The fitted profile, its scales, the objective reached and every quantity predicted vs measured.</summary>
 public sealed record CalibrationResult(KernelProfile Profile, IReadOnlyDictionary<string, double> Scales, double Objective, int Evaluations, IReadOnlyList<Comparison> Comparisons, IReadOnlyList<HostDeviceCosts.Measured>? DeviceParts = null);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NetnsPolicy.Calibration;
+using NetnsPolicy.Cli.Terminal;
 using NetnsPolicy.Simulation;
 using NetnsPolicy.Simulation.Profiles;
 
@@ -17,32 +18,40 @@ internal static class CalibrateCommand
         var idOpt = new Option<string?>("--id") { Description = "Id of the fitted profile (default: host-<kernel major.minor>)." };
         var evalOpt = new Option<int>("--max-evaluations") { Description = "Simulations the optimiser may run.", DefaultValueFactory = _ => 160 };
         var varEvalOpt = new Option<int>("--max-variation-evaluations") { Description = "Evaluations of the run-to-run variation fit (each several replications of the fitted experiments); 0: no variation.", DefaultValueFactory = _ => 40 };
+        var deferOpt = new Option<double?>("--expedited-qs-defer-probability") { Description = "Measured on the host with scripts/trace-release.py: the share of expedited-GP IPIs that find the cleanup_net worker unable to report its quiescent state (then reported at the next tick while it holds RTNL). Default: the base profile's (none)." };
         var cmd = new Command("calibrate", "Fit a kernel profile's cost parameters to probe measurements (Nelder–Mead, least squares on log errors) and write the fitted profile.")
         {
-            dirArg, profileOpt, outOpt, idOpt, evalOpt, varEvalOpt,
+            dirArg, profileOpt, outOpt, idOpt, evalOpt, varEvalOpt, deferOpt,
         };
         cmd.SetAction((parse, token) =>
         {
+            var console = CliConsole.From(parse);
             try
             {
+                if (parse.GetValue(deferOpt) is { } d && !(d is >= 0 and <= 1))
+                {
+                    throw new InputValidationException([new FieldError("--expedited-qs-defer-probability", $"must be within [0, 1], got {d.ToString(CultureInfo.InvariantCulture)}")]);
+                }
+
                 var dir = parse.GetValue(dirArg)!;
                 var set = MeasurementSet.Load(dir);
                 var baseProfile = KernelProfileLoader.Load(parse.GetValue(profileOpt) ?? EraSelector.ForKernel(set.Host.KernelRelease));
                 var release = set.Host.KernelRelease.Split('-')[0].Split('.');
                 var id = parse.GetValue(idOpt) ?? "host-" + string.Join('.', release.Take(2));
                 var replay = new Replay(dir, set);
-                Console.Out.WriteLine($"fitting {string.Join(", ", CostScales.Names)} cost scales of {baseProfile.Id} to {dir} (Linux {set.Host.KernelRelease}, {set.Host.OnlineCpus} CPUs)");
-                var result = Calibrator.Fit(replay, baseProfile, new CalibrationOptions(id, dir, parse.GetValue(evalOpt), Math.Max(0, parse.GetValue(varEvalOpt))), token);
+                console.Out.WriteLine($"fitting {string.Join(", ", CostScales.Names)} cost scales of {baseProfile.Id} to {dir} (Linux {set.Host.KernelRelease}, {set.Host.OnlineCpus} CPUs)");
+                var options = new CalibrationOptions(id, dir, parse.GetValue(evalOpt), Math.Max(0, parse.GetValue(varEvalOpt))) { ExpeditedQsDeferProbability = parse.GetValue(deferOpt) };
+                var result = Calibrator.Fit(replay, baseProfile, options, token);
                 var outPath = parse.GetValue(outOpt) ?? Path.Combine(dir, "profile.json");
                 File.WriteAllText(outPath, ProfileWriter.Serialize(result.Profile));
-                Console.Out.WriteLine(string.Join("  ", result.Scales.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} ×{s.Value:F3}"))) + $"   ({result.Evaluations} simulations)");
-                Console.Out.Write(ComparisonTable.Render(result.Comparisons));
-                Console.Out.WriteLine($"wrote {outPath} (id {id})");
+                console.Out.WriteLine(string.Join("  ", result.Scales.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} ×{s.Value:F3}"))) + $"   ({result.Evaluations} simulations)");
+                console.Out.Write(ComparisonTable.Render(result.Comparisons));
+                console.Out.WriteLine($"wrote {outPath} (id {id})");
                 return Task.FromResult(0);
             }
             catch (Exception e) when (e is InputValidationException or FileNotFoundException or InvalidDataException or System.Text.Json.JsonException)
             {
-                Console.Error.WriteLine("calibrate: " + Describe(e));
+                console.Error.WriteLine("calibrate: " + Describe(e));
                 return Task.FromResult(2);
             }
         });

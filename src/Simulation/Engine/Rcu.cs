@@ -47,6 +47,12 @@ internal sealed class Rcu : IEventTarget
     private long _queuedSeq;
     private long _invokedSeq;
 
+    /// <summary>
+    /// Whether a thread is in a stretch that reaches no cond_resched (set by the kernel model: the RTNL holder), so a
+    /// deferred expedited quiescent state waits for the tick (<see cref="RcuSpec.ExpeditedQsTickUnderRtnl"/>).
+    /// </summary>
+    public Func<KThread, bool>? TicksOnly { get; set; }
+
     public Rcu(Scheduler scheduler, RcuSpec spec, int hz, RandomStream random)
     {
         _s = scheduler;
@@ -309,7 +315,7 @@ internal sealed class Rcu : IEventTarget
         if (_spec.ExpeditedQsDeferProbability > 0)
         {
             // Drawn only when the profile defers: profiles without it keep every random sequence as it was.
-            end = Math.Max(end, _s.DeferredQuiescentState(caller, _spec.ExpeditedQsDeferProbability, _random));
+            end = Math.Max(end, _s.DeferredQuiescentState(caller, _spec.ExpeditedQsDeferProbability, _random, _spec.ExpeditedQsTickUnderRtnl ? _jiffyNs : 0, TicksOnly));
         }
 
         _s.Schedule(end, this, EventExpTimer);

@@ -196,9 +196,11 @@ internal sealed class Scheduler
     /// <summary>
     /// When the last CPU whose running thread an expedited GP's IPI found non-preemptible (each busy CPU but the
     /// caller's, with probability <paramref name="deferProbability"/>, in CPU order) reports its quiescent state: at
-    /// the end of that thread's current step; <see cref="Now"/> when none defers.
+    /// the end of that thread's current step, or, for a thread <paramref name="ticksOnly"/> says reaches no
+    /// cond_resched, at the next tick (jiffies of <paramref name="tickNs"/> from time 0; every CPU's tick aligned, the
+    /// kernel's default without sched_skew_tick) when <paramref name="tickNs"/> &gt; 0; <see cref="Now"/> when none defers.
     /// </summary>
-    public long DeferredQuiescentState(KThread? caller, double deferProbability, RandomStream random)
+    public long DeferredQuiescentState(KThread? caller, double deferProbability, RandomStream random, long tickNs = 0, Func<KThread, bool>? ticksOnly = null)
     {
         var latest = Now;
         for (var c = 0; c < _running.Length; c++)
@@ -209,9 +211,17 @@ internal sealed class Scheduler
                 continue;
             }
 
+            var tick = tickNs > 0 && ticksOnly is not null;
+            if (tick && !ticksOnly!(t))
+            {
+                // Preemptible RCU: outside a stretch without cond_resched the state comes at the next preempt_enable or
+                // rcu_read_unlock, within the step: not deferred (no draw).
+                continue;
+            }
+
             if (random.NextDouble() < deferProbability)
             {
-                latest = Math.Max(latest, t.RunEnd);
+                latest = Math.Max(latest, tick ? ((Now / tickNs) + 1) * tickNs : t.RunEnd);
             }
         }
 
