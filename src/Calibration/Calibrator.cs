@@ -1,4 +1,5 @@
 using System.Globalization;
+using NetnsPolicy.Simulation;
 using NetnsPolicy.Simulation.Profiles;
 
 namespace NetnsPolicy.Calibration;
@@ -14,6 +15,9 @@ public static class Calibrator
     public static CalibrationResult Fit(Replay replay, KernelProfile baseProfile, CalibrationOptions options, CancellationToken token = default)
     {
         var set = replay.Set;
+
+        // Bad input first, before any simulation.
+        var expedited = options.ExpeditedUmounts is { } umounts ? MeasuredExpeditedNs(umounts, set) : ((long Ns, int Runs)?)null;
         var memory = set.Experiments.SelectMany(e => e.Quantities.Where(q => q.Name == Quantities.BytesPerNetns)).FirstOrDefault();
         var start = memory is null ? baseProfile : CostScales.WithMeasuredMemory(baseProfile, memory.Value, Math.Max(1, set.Host.PossibleCpus));
 
@@ -36,17 +40,31 @@ public static class Calibrator
         if (options.ExpeditedQsDeferProbability is { } defer)
         {
             // Measured on the host's kernel, not fitted (scripts/trace-release.py): the share of expedited IPIs that find
-            // the cleanup_net worker unable to report, its state then coming at the next tick while it holds RTNL.
-            start = start with { Rcu = start.Rcu with { ExpeditedQsDeferProbability = defer, ExpeditedQsTickUnderRtnl = true } };
-            preemptionText += string.Create(CultureInfo.InvariantCulture, $"Expedited quiescent states: {defer:F2} of the IPIs on the cleanup_net worker deferred, reported at the next tick while it holds RTNL (measured with scripts/trace-release.py, not fitted). ");
+            // the cleanup_net worker unable to report, its state then coming at the next tick, in any phase of the worker.
+            start = start with { Rcu = start.Rcu with { ExpeditedQsDeferProbability = defer, ExpeditedQsTickOnCleanupWorker = true } };
+            preemptionText += string.Create(CultureInfo.InvariantCulture, $"Expedited quiescent states: {defer:F2} of the IPIs on the cleanup_net worker deferred, reported at the next tick (measured with scripts/trace-release.py, not fitted). ");
         }
+
+        // The expedited grace period's length measured on the host, not fitted: an uncontended umount of a /run/netns
+        // bind mount is one synchronize_rcu_expedited in namespace_unlock (fs/namespace.c) and little else.
+        var scaleExpedited = true;
+        if (expedited is var (umountNs, runs))
+        {
+            var cpusOnline = Math.Max(1, set.Host.OnlineCpus);
+            start = CostScales.WithMeasuredExpedited(start, umountNs, cpusOnline);
+            scaleExpedited = false;
+            var where = ReferenceEquals(options.ExpeditedUmounts, set) ? "" : string.Create(CultureInfo.InvariantCulture, $" of another session of this host ({options.ExpeditedUmounts!.Host.KernelRelease})");
+            preemptionText += string.Create(CultureInfo.InvariantCulture, $"Expedited grace period: {umountNs / 1000.0:F1} µs on {cpusOnline} CPUs, the median of {runs} fitted burst runs' median umount{where} (measured by netns-policy probe, not fitted: expedited_base_ns {start.Rcu.ExpeditedBaseNs}, expedited_per_cpu_ns {start.Rcu.ExpeditedPerCpuNs}, the base profile's split; not scaled by the rcu scale). ");
+        }
+
+        KernelProfile Scaled(KernelProfile p, double[] s) => CostScales.Apply(p, s, scaleExpedited);
 
         // Stage 1: the cost scales on the central quantities, without variation (every replication identical).
         bool Central(Experiment e, MeasuredQuantity q) => Replay.IsFitQuantity(e, q) && !Quantities.IsSpread(q.Name);
         var noVariation = start with { Variation = null };
         double Objective(double[] logScales)
         {
-            var rows = replay.Compare(CostScales.Apply(noVariation, logScales.Select(Math.Exp).ToArray()), fittedOnly: true, Central, token);
+            var rows = replay.Compare(Scaled(noVariation, logScales.Select(Math.Exp).ToArray()), fittedOnly: true, Central, token);
             return rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
         }
 
@@ -57,7 +75,7 @@ public static class Calibrator
         bool CreationOnly(Experiment e, MeasuredQuantity q) => creation(e, q) && (Quantities.IsWindowed(q.Name) ? Quantities.Unwindowed(q.Name) : q.Name).StartsWith("creation_", StringComparison.Ordinal);
         double InitObjective(double[] logInit)
         {
-            var rows = replay.Compare(CostScales.Apply(noVariation, [Math.Exp(logInit[0]), 1, 1, 1]), fittedOnly: true, CreationOnly, token);
+            var rows = replay.Compare(Scaled(noVariation, [Math.Exp(logInit[0]), 1, 1, 1]), fittedOnly: true, CreationOnly, token);
             return rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
         }
 
@@ -84,10 +102,10 @@ public static class Calibrator
         if (perf.Count > 0 && options.MaxProfileEvaluations > 0)
         {
             var hostProfiles = perf.Select(e => FoldedStacks.Load(Path.Combine(replay.Directory, e.Perf!))).ToList();
-            var current = CostScales.Apply(noVariation, x.Select(Math.Exp).ToArray());
+            var current = Scaled(noVariation, x.Select(Math.Exp).ToArray());
             deviceParts = HostDeviceCosts.Measure(perf.Select((e, i) => (hostProfiles[i], e.PerfRuns ?? 1, replay.PerfProfiles(current, e, token))).ToList());
             noVariation = HostDeviceCosts.Apply(noVariation, deviceParts).Profile;
-            current = CostScales.Apply(noVariation, x.Select(Math.Exp).ToArray());
+            current = Scaled(noVariation, x.Select(Math.Exp).ToArray());
             double ProfileObjective(double[] logScale)
             {
                 var p = CostScales.ScaleRcuCallbacks(current, Math.Exp(logScale[0]));
@@ -105,7 +123,7 @@ public static class Calibrator
             // exit ×0.46 … ×5.7 from the same measurements), ops_exit_list's share beside default_device_exit_batch's can.
             double WithProfiles(double[] logScales)
             {
-                var p = CostScales.Apply(noVariation, logScales.Select(Math.Exp).ToArray());
+                var p = Scaled(noVariation, logScales.Select(Math.Exp).ToArray());
                 var rows = replay.Compare(p, fittedOnly: true, Central, token);
                 var central = rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
                 return central + perf.Select((e, i) => ProfileComparison.SquaredError(hostProfiles[i], replay.PerfProfiles(p, e, token), 10)).Sum();
@@ -116,7 +134,7 @@ public static class Calibrator
         }
 
         var scales = x.Select(Math.Exp).ToArray();
-        var fitted = CostScales.Apply(noVariation, scales);
+        var fitted = Scaled(noVariation, scales);
 
         // Stage 3: the variation on the spread quantities (with the central ones, so the medians stay where stage 1
         // put them), each evaluation as many replications as the host had runs.
@@ -170,6 +188,34 @@ public static class Calibrator
     }
 
     /// <summary>
+    /// The expedited grace period's length on the host (ns) and how many runs it pools: the median over the fitted
+    /// bursts' runs of each release's median umount (<c>umount_us_p50_per_run</c>; probes from 2026-12-02's eleventh
+    /// round). The median umount is an uncontended one: the stalled ones (over 1 ms, while cleanup_net's worker
+    /// defers its quiescent state) are under half of any release's.
+    /// </summary>
+    public static (long Ns, int Runs) MeasuredExpeditedNs(MeasurementSet umounts, MeasurementSet fitted)
+    {
+        if (umounts.Host.KernelRelease != fitted.Host.KernelRelease || umounts.Host.OnlineCpus != fitted.Host.OnlineCpus)
+        {
+            throw new InputValidationException([new FieldError("--expedited-from-umounts", $"the umounts were measured on Linux {umounts.Host.KernelRelease} with {umounts.Host.OnlineCpus} CPUs, the fitted measurements on {fitted.Host.KernelRelease} with {fitted.Host.OnlineCpus}: an expedited grace period's length is the kernel's and the CPU count's")]);
+        }
+
+        var medians = umounts.Experiments
+            .Where(e => e.Fit && e.Kind == "burst" && e.Samples.TryGetValue("umount_us_p50_per_run", out _))
+            .SelectMany(e => e.Samples["umount_us_p50_per_run"])
+            .Where(v => v > 0)
+            .Order()
+            .ToList();
+        if (medians.Count == 0)
+        {
+            throw new InputValidationException([new FieldError("--expedited-from-umounts", "the measurements have no umount times (umount_us_p50_per_run) in a fitted burst: probe again with this build, or name a session that has them")]);
+        }
+
+        var m = medians.Count % 2 == 1 ? medians[medians.Count / 2] : (medians[(medians.Count / 2) - 1] + medians[medians.Count / 2]) / 2;
+        return ((long)Math.Round(m * 1000), medians.Count);
+    }
+
+    /// <summary>
     /// The profile with the host's preemption model when the probe read one the model has (<c>none</c>, <c>voluntary</c>),
     /// and the provenance sentence; a <c>full</c> or <c>lazy</c> kernel keeps the base profile's model, said so.
     /// </summary>
@@ -199,8 +245,14 @@ public static class Calibrator
 /// <summary>Options of <see cref="Calibrator.Fit"/>.</summary>
 public sealed record CalibrationOptions(string Id, string MeasurementsLabel, int MaxEvaluations = 160, int MaxVariationEvaluations = 40, int MaxProfileEvaluations = 24)
 {
-    /// <summary>rcu.expedited_qs_defer_probability measured on the host (with rcu.expedited_qs_tick_under_rtnl), or null: the base profile's.</summary>
+    /// <summary>rcu.expedited_qs_defer_probability measured on the host (with rcu.expedited_qs_tick_on_cleanup_worker), or null: the base profile's.</summary>
     public double? ExpeditedQsDeferProbability { get; init; }
+
+    /// <summary>
+    /// Measurements whose fitted bursts' umounts give the expedited grace period's length (<see cref="Calibrator.MeasuredExpeditedNs"/>:
+    /// the fitted set itself, or another session of the same kernel build and CPU count), or null: the length is scaled with the rcu scale.
+    /// </summary>
+    public MeasurementSet? ExpeditedUmounts { get; init; }
 }
 
 /// <summary>The fitted profile, its scales, the objective reached and every quantity predicted vs measured.</summary>

@@ -17,8 +17,12 @@ public static class CostScales
         "rcu",      // grace periods: normal GP length (jiffies), expedited GP, rcu_barrier
     ];
 
-    /// <summary>Scales every cost of a group by the matching entry of <paramref name="scales"/>.</summary>
-    public static KernelProfile Apply(KernelProfile p, IReadOnlyList<double> scales)
+    /// <summary>
+    /// Scales every cost of a group by the matching entry of <paramref name="scales"/>; with
+    /// <paramref name="scaleExpedited"/> false the expedited grace period keeps its length (measured, not fitted:
+    /// <see cref="WithMeasuredExpedited"/>).
+    /// </summary>
+    public static KernelProfile Apply(KernelProfile p, IReadOnlyList<double> scales, bool scaleExpedited = true)
     {
         double init = scales[0], exit = scales[1], device = scales[2], rcu = scales[3];
         long S(long v, double f) => (long)Math.Round(v * f);
@@ -50,8 +54,8 @@ public static class CostScales
             {
                 NormalGpBaseJiffies = p.Rcu.NormalGpBaseJiffies * rcu,
                 NormalGpBusyExtraJiffies = p.Rcu.NormalGpBusyExtraJiffies * rcu,
-                ExpeditedBaseNs = S(p.Rcu.ExpeditedBaseNs, rcu),
-                ExpeditedPerCpuNs = S(p.Rcu.ExpeditedPerCpuNs, rcu),
+                ExpeditedBaseNs = scaleExpedited ? S(p.Rcu.ExpeditedBaseNs, rcu) : p.Rcu.ExpeditedBaseNs,
+                ExpeditedPerCpuNs = scaleExpedited ? S(p.Rcu.ExpeditedPerCpuNs, rcu) : p.Rcu.ExpeditedPerCpuNs,
                 RcuBarrierBaseNs = S(p.Rcu.RcuBarrierBaseNs, rcu),
             },
             Devices = p.Devices.Select(d => d with { UnregisterExtraNs = S(d.UnregisterExtraNs, device) }).ToList(),
@@ -94,6 +98,18 @@ public static class CostScales
     {
         var c = p.Costs;
         return p with { Costs = c with { KernfsFreeRcuNs = (long)Math.Round(c.KernfsFreeRcuNs * scale), DeviceRcuCallbackNs = (long)Math.Round(c.DeviceRcuCallbackNs * scale) } };
+    }
+
+    /// <summary>
+    /// The expedited grace period's length set to a measured one on <paramref name="cpus"/> CPUs: base and per-CPU cost
+    /// scaled together, so the era's split between them (and its growth with CPUs) stays.
+    /// </summary>
+    public static KernelProfile WithMeasuredExpedited(KernelProfile p, long lengthNs, int cpus)
+    {
+        var r = p.Rcu;
+        var modelled = r.ExpeditedBaseNs + (r.ExpeditedPerCpuNs * (long)cpus);
+        var f = modelled > 0 ? (double)lengthNs / modelled : 1;
+        return p with { Rcu = r with { ExpeditedBaseNs = Math.Max(1, (long)Math.Round(r.ExpeditedBaseNs * f)), ExpeditedPerCpuNs = (long)Math.Round(r.ExpeditedPerCpuNs * f) } };
     }
 
     /// <summary>

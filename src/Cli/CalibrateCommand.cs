@@ -19,9 +19,14 @@ internal static class CalibrateCommand
         var evalOpt = new Option<int>("--max-evaluations") { Description = "Simulations the optimiser may run.", DefaultValueFactory = _ => 160 };
         var varEvalOpt = new Option<int>("--max-variation-evaluations") { Description = "Evaluations of the run-to-run variation fit (each several replications of the fitted experiments); 0: no variation.", DefaultValueFactory = _ => 40 };
         var deferOpt = new Option<double?>("--expedited-qs-defer-probability") { Description = "Measured on the host with scripts/trace-release.py: the share of expedited-GP IPIs that find the cleanup_net worker unable to report its quiescent state (then reported at the next tick while it holds RTNL). Default: the base profile's (none)." };
+        var umountOpt = new Option<string?>("--expedited-from-umounts")
+        {
+            Description = "Set the expedited grace period's length to the median umount the probe measured in the fitted bursts (one synchronize_rcu_expedited each) instead of scaling it with the rcu scale; with a folder, the umounts of that probe session (same kernel build and CPU count).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var cmd = new Command("calibrate", "Fit a kernel profile's cost parameters to probe measurements (Nelder–Mead, least squares on log errors) and write the fitted profile.")
         {
-            dirArg, profileOpt, outOpt, idOpt, evalOpt, varEvalOpt, deferOpt,
+            dirArg, profileOpt, outOpt, idOpt, evalOpt, varEvalOpt, deferOpt, umountOpt,
         };
         cmd.SetAction((parse, token) =>
         {
@@ -40,7 +45,7 @@ internal static class CalibrateCommand
                 var id = parse.GetValue(idOpt) ?? "host-" + string.Join('.', release.Take(2));
                 var replay = new Replay(dir, set);
                 console.Out.WriteLine($"fitting {string.Join(", ", CostScales.Names)} cost scales of {baseProfile.Id} to {dir} (Linux {set.Host.KernelRelease}, {set.Host.OnlineCpus} CPUs)");
-                var options = new CalibrationOptions(id, dir, parse.GetValue(evalOpt), Math.Max(0, parse.GetValue(varEvalOpt))) { ExpeditedQsDeferProbability = parse.GetValue(deferOpt) };
+                var options = new CalibrationOptions(id, dir, parse.GetValue(evalOpt), Math.Max(0, parse.GetValue(varEvalOpt))) { ExpeditedQsDeferProbability = parse.GetValue(deferOpt), ExpeditedUmounts = UmountSet(parse, umountOpt, dir, set) };
                 var result = Calibrator.Fit(replay, baseProfile, options, token);
                 var outPath = parse.GetValue(outOpt) ?? Path.Combine(dir, "profile.json");
                 File.WriteAllText(outPath, ProfileWriter.Serialize(result.Profile));
@@ -56,6 +61,30 @@ internal static class CalibrateCommand
             }
         });
         return cmd;
+    }
+
+    /// <summary>The measurements --expedited-from-umounts names: none when absent, the fitted ones without a folder.</summary>
+    private static MeasurementSet? UmountSet(ParseResult parse, Option<string?> option, string dir, MeasurementSet fitted)
+    {
+        if (parse.GetResult(option) is null)
+        {
+            return null;
+        }
+
+        var other = parse.GetValue(option);
+        if (string.IsNullOrEmpty(other) || Path.GetFullPath(other) == Path.GetFullPath(dir))
+        {
+            return fitted;
+        }
+
+        try
+        {
+            return MeasurementSet.Load(other);
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            throw new InputValidationException([new FieldError("--expedited-from-umounts", e.Message)]);
+        }
     }
 
     internal static string Describe(Exception e) =>

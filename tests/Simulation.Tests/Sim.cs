@@ -21,6 +21,10 @@ internal static class Sim
 
     public static RunResult Run(string workload, ICleanupPolicy? policy = null) => Run(Workload(workload), policy);
 
+    /// <summary>A run on a profile built by the test (a shipped one with some parameters changed).</summary>
+    public static RunResult Run(Workload workload, KernelProfile profile) =>
+        SimulationEngine.Run(new SimulationRequest(workload, profile, new UpstreamPolicy(), PolicyParameters.Empty, workload.Seed));
+
     /// <summary>A burst of <paramref name="count"/> lo-only namespaces on one online CPU (the seed's setup).</summary>
     public static Workload SeedBurst(int count) => Workload("seed-1000-maxcpus1") with
     {

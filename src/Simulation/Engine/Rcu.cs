@@ -48,8 +48,9 @@ internal sealed class Rcu : IEventTarget
     private long _invokedSeq;
 
     /// <summary>
-    /// Whether a thread is in a stretch that reaches no cond_resched (set by the kernel model: the RTNL holder), so a
-    /// deferred expedited quiescent state waits for the tick (<see cref="RcuSpec.ExpeditedQsTickUnderRtnl"/>).
+    /// Whether a thread is one whose deferred expedited quiescent state waits for the tick (set by the kernel model:
+    /// the cleanup_net worker, whose stretches between sleeps reach no point that reports it under dynamic preemption
+    /// none) (<see cref="RcuSpec.ExpeditedQsTickOnCleanupWorker"/>).
     /// </summary>
     public Func<KThread, bool>? TicksOnly { get; set; }
 
@@ -315,7 +316,7 @@ internal sealed class Rcu : IEventTarget
         if (_spec.ExpeditedQsDeferProbability > 0)
         {
             // Drawn only when the profile defers: profiles without it keep every random sequence as it was.
-            end = Math.Max(end, _s.DeferredQuiescentState(caller, _spec.ExpeditedQsDeferProbability, _random, _spec.ExpeditedQsTickUnderRtnl ? _jiffyNs : 0, TicksOnly));
+            end = Math.Max(end, _s.DeferredQuiescentState(caller, _spec.ExpeditedQsDeferProbability, _random, _spec.ExpeditedQsTickOnCleanupWorker ? _jiffyNs : 0, TicksOnly));
         }
 
         _s.Schedule(end, this, EventExpTimer);

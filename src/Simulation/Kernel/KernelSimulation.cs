@@ -66,7 +66,7 @@ internal sealed partial class KernelSimulation : IKernelState
         HostVariation.Attach(_profile.Variation, _s, _request.Seed, _request.Replication);
         _locks = new KernelLocks(_s, _profile.Structure);
         var rtnl = _locks.Rtnl;
-        _rcu.TicksOnly = t => ReferenceEquals(rtnl.Writer, t) && t.Name == "kworker/u:netns";
+        _rcu.TicksOnly = t => t.Name == "kworker/u:netns";
         _nsid = new NsidTable(_profile.Costs, _profile.Structure);
         _locks.Setup.OnGranted = OnSetupLockGranted;
         _gate = new PolicyGate(this, _policy, _s, _locks);

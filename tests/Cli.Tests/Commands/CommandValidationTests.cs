@@ -28,6 +28,42 @@ public sealed class CommandValidationTests
         Assert.That(outcome.Error, Does.Contain(field), outcome.ToString);
     }
 
+    /// <summary>
+    /// --expedited-from-umounts on measurements that cannot give the expedited GP's length: the tenth session has no
+    /// umount times, a missing folder none at all, the ninth session is another kernel build. Rejected before any
+    /// simulation runs.
+    /// </summary>
+    [TestCase(null, "umount_us_p50_per_run")]
+    [TestCase("no/such/folder", "measurements.json")]
+    [TestCase("calibration/vm-6.18.44-20261202-ninth", "6.18.44-fc-v1045")]
+    public async Task Calibrate_UmountsThatCannotGiveTheLength_ExitsBadInputNamingTheOption(string? from, string reason)
+    {
+        var root = RepositoryRoot();
+        string[] args = ["calibrate", Path.Combine(root, "calibration/vm-6.18.44-20261202-tenth"), "--out", Path.Combine(Path.GetTempPath(), "never-written.json"), "--expedited-from-umounts"];
+        if (from is not null)
+        {
+            args = [.. args, from.StartsWith("no/", StringComparison.Ordinal) ? from : Path.Combine(root, from)];
+        }
+
+        var outcome = await CliHarness.RunAsync(args).ConfigureAwait(false);
+
+        Assert.That(outcome.ExitCode, Is.EqualTo(ExitCodes.BadInput), outcome.ToString);
+        Assert.That(outcome.Error, Does.Contain("--expedited-from-umounts").And.Contain(reason), outcome.ToString);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NetnsPolicy.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("NetnsPolicy.sln not found above " + AppContext.BaseDirectory);
+    }
+
     [Test]
     public async Task Tournament_InvalidFile_ExitsBadInputNamingEveryField()
     {

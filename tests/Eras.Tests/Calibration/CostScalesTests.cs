@@ -32,4 +32,21 @@ public sealed class CostScalesTests
         Assert.That(perCpu, Is.GreaterThan(0));
         Assert.That(fitted.Memory.NetBaseBytes, Is.EqualTo(200_000 - perCpu));
     }
+
+    [Test]
+    public void WithMeasuredExpedited_KeepsTheSplitAndApplyLeavesItAlone()
+    {
+        var p = KernelProfileLoader.Load("v6.18");
+        var measured = CostScales.WithMeasuredExpedited(p, 15_000, 2);
+        var lengthOn2 = measured.Rcu.ExpeditedBaseNs + (2 * measured.Rcu.ExpeditedPerCpuNs);
+
+        Assert.That(lengthOn2, Is.EqualTo(15_000).Within(2), "the measured length on the host's CPUs");
+        Assert.That((double)measured.Rcu.ExpeditedBaseNs / measured.Rcu.ExpeditedPerCpuNs, Is.EqualTo((double)p.Rcu.ExpeditedBaseNs / p.Rcu.ExpeditedPerCpuNs).Within(0.01));
+
+        var scaled = CostScales.Apply(measured, [1, 1, 1, 2], scaleExpedited: false);
+        Assert.That(scaled.Rcu.ExpeditedBaseNs, Is.EqualTo(measured.Rcu.ExpeditedBaseNs), "measured, not fitted");
+        Assert.That(scaled.Rcu.ExpeditedPerCpuNs, Is.EqualTo(measured.Rcu.ExpeditedPerCpuNs));
+        Assert.That(scaled.Rcu.NormalGpBaseJiffies, Is.EqualTo(2 * measured.Rcu.NormalGpBaseJiffies).Within(1e-12), "the rest of the rcu group still scales");
+        Assert.That(CostScales.Apply(measured, [1, 1, 1, 2]).Rcu.ExpeditedBaseNs, Is.EqualTo(2 * measured.Rcu.ExpeditedBaseNs).Within(1));
+    }
 }

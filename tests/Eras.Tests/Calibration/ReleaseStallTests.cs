@@ -56,9 +56,13 @@ public sealed class ReleaseStallTests
 
         Assert.That(rows, Has.Count.EqualTo(5), "every burst");
         Assert.That(rows, Has.All.Matches<Comparison>(r => r.NotPredicted && !r.Fitted && r.Predicted > 0));
-        // Uncontended (32 netns) the model's release matches; where the host's stalls begin it falls short.
+        // Uncontended (32 netns) the model's release matches. With the worker's traced tick deferral (thirteenth round)
+        // the model's umounts stall wherever they meet a running cleanup_net, as the host's do at 1000 (+23 %); at 512
+        // the host's release mostly ends before a batch takes burst nets and the model's does not (+690 %): which batch
+        // boundary the release meets is what it does not predict.
         Assert.That(rows.Single(r => r.Experiment == "burst-32-veth").RelativeError, Is.InRange(-0.2, 0.2));
-        Assert.That(rows.Single(r => r.Experiment == "burst-1000-veth").RelativeError, Is.LessThan(-0.5));
+        Assert.That(rows.Single(r => r.Experiment == "burst-1000-veth").RelativeError, Is.InRange(-0.5, 0.5));
+        Assert.That(rows.Single(r => r.Experiment == "burst-512-veth").RelativeError, Is.GreaterThan(1));
     }
 
     [Test]
@@ -71,5 +75,32 @@ public sealed class ReleaseStallTests
 
         Assert.That(umount.Generators.BurstReleaseSeconds, Is.GreaterThan(0).And.LessThan(umount.HostPeersGoneSeconds));
         Assert.That(exit.Generators.BurstReleaseSeconds, Is.LessThan(1e-4), "released at one instant but for put_net's own work");
+    }
+
+    [Test]
+    public void MeasuredExpedited_TheMedianOfTheFittedBurstsMedianUmounts()
+    {
+        var set = MeasurementSet.Load(Dir);
+        var medians = set.Experiments.Where(e => e.Fit && e.Kind == "burst").SelectMany(e => e.Samples["umount_us_p50_per_run"]).Order().ToList();
+        var (ns, runs) = Calibrator.MeasuredExpeditedNs(set, set);
+
+        Assert.That(runs, Is.EqualTo(medians.Count));
+        Assert.That(medians.Count(v => v * 1000 < ns), Is.EqualTo(medians.Count(v => v * 1000 > ns)).Within(1), "a median");
+        Assert.That(ns, Is.InRange(5_000, 50_000), "an uncontended umount: one expedited GP of tens of µs, not a stalled one");
+    }
+
+    [Test]
+    public void MeasuredExpedited_SessionWithoutUmountsOrOfAnotherBuild_IsBadInputNamingTheOption()
+    {
+        var eleventh = MeasurementSet.Load(Dir);
+        var tenth = MeasurementSet.Load(Path.Combine(EraRun.RepoRoot(), "calibration/vm-6.18.44-20261202-tenth"));
+        var ninth = MeasurementSet.Load(Path.Combine(EraRun.RepoRoot(), "calibration/vm-6.18.44-20261202-ninth"));
+
+        var none = Assert.Throws<InputValidationException>(() => Calibrator.MeasuredExpeditedNs(tenth, tenth))!;
+        Assert.That(none.Errors.Single().Field, Is.EqualTo("--expedited-from-umounts"));
+        Assert.That(none.Errors.Single().Message, Does.Contain("umount_us_p50_per_run"));
+        Assert.That(Calibrator.MeasuredExpeditedNs(eleventh, tenth).Ns, Is.GreaterThan(0), "another session of the same build");
+        var other = Assert.Throws<InputValidationException>(() => Calibrator.MeasuredExpeditedNs(eleventh, ninth))!;
+        Assert.That(other.Errors.Single().Message, Does.Contain(ninth.Host.KernelRelease));
     }
 }

@@ -103,14 +103,14 @@ public sealed class RcuTests
 
     /// <summary>
     /// With preemptible RCU and dynamic preemption none (this VM's 6.18, traced: docs/calibration.md, twelfth round), a
-    /// deferred state of a thread in a stretch without cond_resched (the RTNL holder's device round) is reported by the
-    /// next tick, not at its step's end; a thread outside such a stretch reports within its step (no deferral).
+    /// deferred state of a thread whose stretches reach no point that reports it (the cleanup_net worker) is reported
+    /// by the next tick, not at its step's end; any other thread reports within its step (no deferral).
     /// </summary>
     [TestCase(true, 1_000_000)]
     [TestCase(false, 100 + 20_000)]
     public void Expedited_DeferredUnderNoCondResched_ReportedByTheNextTick(bool ticksOnly, long expected)
     {
-        var spec = Spec with { ExpeditedQsDeferProbability = 1, ExpeditedQsTickUnderRtnl = true };
+        var spec = Spec with { ExpeditedQsDeferProbability = 1, ExpeditedQsTickOnCleanupWorker = true };
         var (_, syncDone) = WorkerBesideExpeditedSync(spec, 3_000_000, h => h.Rcu.TicksOnly = t => ticksOnly && t.Name == "worker");
         Assert.That(syncDone, Is.EqualTo(expected), "HZ 1000: the tick after 100 ns is at 1 ms; the worker's step ends at 3 ms + the IPI's 5 µs");
     }

@@ -35,6 +35,26 @@ public sealed class KernelBehaviourTests
     }
 
     [Test]
+    public void Release_ByUmount_CleanupWorkersDeferredQuiescentState_WaitsForTheTickInAnyPhase()
+    {
+        // Preemptible RCU under dynamic preemption none (this VM's 6.18, traced: docs/calibration.md, twelfth and
+        // thirteenth rounds): an umount's expedited GP whose IPI finds the cleanup_net worker unable to report waits for
+        // that CPU's next tick, whether or not the worker holds RTNL — the release mostly meets it outside RTNL.
+        var w = Sim.Workload("burst-1000-veth") with { Burst = new BurstSpec { Count = 200, Devices = new DeviceMix { VethPairs = 1 }, Release = "umount" } };
+        var host = KernelProfileLoader.Load("host-6.18");
+        var none = host with { Rcu = host.Rcu with { ExpeditedQsDeferProbability = 0, ExpeditedQsTickOnCleanupWorker = false } };
+        var stepEnd = none with { Rcu = none.Rcu with { ExpeditedQsDeferProbability = 1 } };
+        var tick = stepEnd with { Rcu = stepEnd.Rcu with { ExpeditedQsTickOnCleanupWorker = true } };
+        var a = Sim.Run(w, none);
+        var b = Sim.Run(w, stepEnd);
+        var c = Sim.Run(w, tick);
+        TestContext.Out.WriteLine($"release s: none {a.Generators.BurstReleaseSeconds}, step end {b.Generators.BurstReleaseSeconds}, tick {c.Generators.BurstReleaseSeconds}");
+        Assert.That(b.Generators.BurstReleaseSeconds, Is.GreaterThan(a.Generators.BurstReleaseSeconds!.Value), "deferred to the step's end");
+        Assert.That(c.Generators.BurstReleaseSeconds, Is.GreaterThan(b.Generators.BurstReleaseSeconds!.Value), "deferred to the tick");
+        Assert.That(c.OracleViolations, Is.Empty);
+    }
+
+    [Test]
     public void ProfileWindow_ClosedAfterTheLastHostPeer_LeavesOutTheProbeAfterTheTeardown()
     {
         // The probe goes on for seconds after a 50-netns veth teardown; a perf recording stopped 50 ms after the last
