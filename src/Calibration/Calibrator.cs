@@ -18,6 +18,11 @@ public static class Calibrator
 
         // Bad input first, before any simulation.
         var expedited = options.ExpeditedUmounts is { } umounts ? MeasuredExpeditedNs(umounts, set) : ((long Ns, int Runs)?)null;
+        if (options.NormalGpFromIdle && (set.Host.SyncRcuIdleMs is not { Count: > 0 } || set.Host.OnlineCpus < 2 || set.Host.Hz <= 0))
+        {
+            throw new InputValidationException([new FieldError("--normal-gp-from-idle", "the measurements have no idle synchronize_rcu times (host.sync_rcu_idle_ms, probed from 2026-12-03 on a machine with two or more CPUs and a known HZ)")]);
+        }
+
         var memory = set.Experiments.SelectMany(e => e.Quantities.Where(q => q.Name == Quantities.BytesPerNetns)).FirstOrDefault();
         var start = memory is null ? baseProfile : CostScales.WithMeasuredMemory(baseProfile, memory.Value, Math.Max(1, set.Host.PossibleCpus));
 
@@ -47,17 +52,28 @@ public static class Calibrator
 
         // The expedited grace period's length measured on the host, not fitted: an uncontended umount of a /run/netns
         // bind mount is one synchronize_rcu_expedited in namespace_unlock (fs/namespace.c) and little else.
-        var scaleExpedited = true;
+        var measuredRcu = MeasuredRcu.None;
+        if (options.NormalGpFromIdle)
+        {
+            var syncs = set.Host.SyncRcuIdleMs!;
+            // Measured, not fitted: the idle host's synchronize_rcu (membarrier, GracePeriodProbe) is a normal GP with
+            // no CPU busy, the model's normal_gp_base_jiffies.
+            var syncNs = (long)Math.Round(Prober.Percentile([.. syncs], 0.5) * 1e6);
+            start = CostScales.WithMeasuredNormalGp(start, syncNs, set.Host.OnlineCpus, set.Host.Hz);
+            measuredRcu |= MeasuredRcu.NormalBase;
+            preemptionText += string.Create(CultureInfo.InvariantCulture, $"Normal grace period with no CPU busy: {syncNs / 1e6:F3} ms, the median of {syncs.Count} synchronize_rcu on the idle host (membarrier MEMBARRIER_CMD_GLOBAL, measured by netns-policy probe, not fitted): normal_gp_base_jiffies {start.Rcu.NormalGpBaseJiffies} at HZ {set.Host.Hz}, not scaled by the rcu scale. ");
+        }
+
         if (expedited is var (umountNs, runs))
         {
             var cpusOnline = Math.Max(1, set.Host.OnlineCpus);
             start = CostScales.WithMeasuredExpedited(start, umountNs, cpusOnline);
-            scaleExpedited = false;
+            measuredRcu |= MeasuredRcu.Expedited;
             var where = ReferenceEquals(options.ExpeditedUmounts, set) ? "" : string.Create(CultureInfo.InvariantCulture, $" of another session of this host ({options.ExpeditedUmounts!.Host.KernelRelease})");
             preemptionText += string.Create(CultureInfo.InvariantCulture, $"Expedited grace period: {umountNs / 1000.0:F1} µs on {cpusOnline} CPUs, the median of {runs} fitted burst runs' median umount{where} (measured by netns-policy probe, not fitted: expedited_base_ns {start.Rcu.ExpeditedBaseNs}, expedited_per_cpu_ns {start.Rcu.ExpeditedPerCpuNs}, the base profile's split; not scaled by the rcu scale). ");
         }
 
-        KernelProfile Scaled(KernelProfile p, double[] s) => CostScales.Apply(p, s, scaleExpedited);
+        KernelProfile Scaled(KernelProfile p, double[] s) => CostScales.Apply(p, s, measuredRcu);
 
         // Stage 1: the cost scales on the central quantities, without variation (every replication identical).
         bool Central(Experiment e, MeasuredQuantity q) => Replay.IsFitQuantity(e, q) && !Quantities.IsSpread(q.Name);
@@ -253,6 +269,12 @@ public sealed record CalibrationOptions(string Id, string MeasurementsLabel, int
     /// the fitted set itself, or another session of the same kernel build and CPU count), or null: the length is scaled with the rcu scale.
     /// </summary>
     public MeasurementSet? ExpeditedUmounts { get; init; }
+
+    /// <summary>
+    /// Whether rcu.normal_gp_base_jiffies is set from the idle host's synchronize_rcu (<see cref="HostInfo.SyncRcuIdleMs"/>)
+    /// and left out of the rcu scale, instead of scaled with it.
+    /// </summary>
+    public bool NormalGpFromIdle { get; init; }
 }
 
 /// <summary>The fitted profile, its scales, the objective reached and every quantity predicted vs measured.</summary>

@@ -18,12 +18,14 @@ public static class CostScales
     ];
 
     /// <summary>
-    /// Scales every cost of a group by the matching entry of <paramref name="scales"/>; with
-    /// <paramref name="scaleExpedited"/> false the expedited grace period keeps its length (measured, not fitted:
-    /// <see cref="WithMeasuredExpedited"/>).
+    /// Scales every cost of a group by the matching entry of <paramref name="scales"/>, but the grace-period lengths
+    /// <paramref name="measured"/> names, which keep theirs (measured on the host, not fitted:
+    /// <see cref="WithMeasuredExpedited"/>, <see cref="WithMeasuredNormalGp"/>).
     /// </summary>
-    public static KernelProfile Apply(KernelProfile p, IReadOnlyList<double> scales, bool scaleExpedited = true)
+    public static KernelProfile Apply(KernelProfile p, IReadOnlyList<double> scales, MeasuredRcu measured = MeasuredRcu.None)
     {
+        var scaleExpedited = !measured.HasFlag(MeasuredRcu.Expedited);
+        var scaleNormalBase = !measured.HasFlag(MeasuredRcu.NormalBase);
         double init = scales[0], exit = scales[1], device = scales[2], rcu = scales[3];
         long S(long v, double f) => (long)Math.Round(v * f);
         var c = p.Costs;
@@ -52,7 +54,7 @@ public static class CostScales
             },
             Rcu = p.Rcu with
             {
-                NormalGpBaseJiffies = p.Rcu.NormalGpBaseJiffies * rcu,
+                NormalGpBaseJiffies = scaleNormalBase ? p.Rcu.NormalGpBaseJiffies * rcu : p.Rcu.NormalGpBaseJiffies,
                 NormalGpBusyExtraJiffies = p.Rcu.NormalGpBusyExtraJiffies * rcu,
                 ExpeditedBaseNs = scaleExpedited ? S(p.Rcu.ExpeditedBaseNs, rcu) : p.Rcu.ExpeditedBaseNs,
                 ExpeditedPerCpuNs = scaleExpedited ? S(p.Rcu.ExpeditedPerCpuNs, rcu) : p.Rcu.ExpeditedPerCpuNs,
@@ -101,6 +103,18 @@ public static class CostScales
     }
 
     /// <summary>
+    /// The normal grace period's length with no CPU busy set to a measured one (ns, a caller's synchronize_rcu on the
+    /// idle host with <paramref name="cpus"/> CPUs): <c>normal_gp_base_jiffies</c> = (length − per-CPU cost × CPUs) /
+    /// jiffy, at least a tenth of a jiffy. The busy CPUs' extra stays the era's, for the rcu scale to fit.
+    /// </summary>
+    public static KernelProfile WithMeasuredNormalGp(KernelProfile p, long lengthNs, int cpus, int hz)
+    {
+        var jiffyNs = 1e9 / hz;
+        var jiffies = (lengthNs - (p.Rcu.NormalGpPerCpuNs * (double)cpus)) / jiffyNs;
+        return p with { Rcu = p.Rcu with { NormalGpBaseJiffies = Math.Round(Math.Max(0.1, jiffies), 4) } };
+    }
+
+    /// <summary>
     /// The expedited grace period's length set to a measured one on <paramref name="cpus"/> CPUs: base and per-CPU cost
     /// scaled together, so the era's split between them (and its growth with CPUs) stays.
     /// </summary>
@@ -121,4 +135,15 @@ public static class CostScales
         var perCpu = p.PernetOps.Sum(o => (long)o.PerCpuSockets) * possibleCpus * p.Memory.PerCpuSocketBytes;
         return p with { Memory = p.Memory with { NetBaseBytes = Math.Max(1, (long)Math.Round(bytesPerNetns) - perCpu) } };
     }
+}
+
+/// <summary>Grace-period lengths measured on the host, which <see cref="CostScales.Apply"/> leaves out of the rcu scale.</summary>
+[Flags]
+public enum MeasuredRcu
+{
+    None = 0,
+    /// <summary><c>expedited_base_ns</c> and <c>expedited_per_cpu_ns</c> (<see cref="CostScales.WithMeasuredExpedited"/>).</summary>
+    Expedited = 1,
+    /// <summary><c>normal_gp_base_jiffies</c> (<see cref="CostScales.WithMeasuredNormalGp"/>).</summary>
+    NormalBase = 2,
 }

@@ -24,4 +24,10 @@ public sealed record HostInfo
     /// <summary>/proc/loadavg's 1-minute load when the probe started: how busy the machine was besides the probe.</summary>
     public double LoadAverage { get; init; }
     public DateTimeOffset TakenAt { get; init; }
+
+    /// <summary>
+    /// synchronize_rcu() on the idle host, ms per call (<see cref="GracePeriodProbe"/>: membarrier(MEMBARRIER_CMD_GLOBAL),
+    /// taken before the experiments); null in folders probed before 2026-12-03 or where membarrier is not usable.
+    /// </summary>
+    public IReadOnlyList<double>? SyncRcuIdleMs { get; init; }
 }

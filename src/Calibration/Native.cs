@@ -44,6 +44,25 @@ internal static partial class Native
     [LibraryImport("libc", SetLastError = true)]
     public static partial int kill(int pid, int sig);
 
+    /// <summary>
+    /// membarrier(2) (kernel/sched/membarrier.c): <c>MEMBARRIER_CMD_GLOBAL</c> is <c>synchronize_rcu()</c> when more than
+    /// one CPU is online (and -EINVAL with nohz_full). glibc has no wrapper; <c>syscall(2)</c> with the number of this
+    /// architecture.
+    /// </summary>
+    public const long MembarrierCmdQuery = 0;
+    public const long MembarrierCmdGlobal = 1;
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial long syscall(long number, long a, long b, long c);
+
+    /// <summary>__NR_membarrier: 324 on x86_64 (arch/x86/entry/syscalls/syscall_64.tbl), 283 on arm64 and riscv (the generic table); -1 elsewhere.</summary>
+    public static long MembarrierNumber => RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 324,
+        Architecture.Arm64 or Architecture.RiscV64 => 283,
+        _ => -1,
+    };
+
     public static void Check(int rc, string what)
     {
         if (rc < 0)

@@ -51,6 +51,9 @@ public sealed record ProbeOptions
     /// <summary>Namespaces held at once to measure memory per netns.</summary>
     public int MemoryNetns { get; init; } = 100;
 
+    /// <summary>Timed synchronize_rcu calls on the idle host (<see cref="GracePeriodProbe"/>), 3 ms apart; 0: none.</summary>
+    public int GracePeriodSamples { get; init; } = 200;
+
     /// <summary>Runs of each burst; the quantities are medians over the runs.</summary>
     public int Repeats { get; init; } = 5;
 

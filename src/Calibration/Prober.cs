@@ -52,6 +52,20 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
     {
         var host = HostInspector.Inspect(time);
         log.WriteLine($"host {host.Hostname}: Linux {host.KernelRelease}, {host.OnlineCpus} online / {host.PossibleCpus} possible CPUs, HZ {host.Hz} ({host.HzSource}), uevent listener: {host.UeventListener}, load average {host.LoadAverage}");
+        // The idle host's synchronize_rcu, before any experiment's teardown keeps grace periods busy.
+        Settle(token);
+        string? gpWhy = "--grace-period-samples 0";
+        var gp = options.GracePeriodSamples <= 0 ? null : GracePeriodProbe.Measure(options.GracePeriodSamples, TimeSpan.FromMilliseconds(3), token, out gpWhy);
+        if (gp is null)
+        {
+            log.WriteLine($"grace period: not measured ({gpWhy})");
+        }
+        else
+        {
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"grace period: {gp.Count} synchronize_rcu (membarrier) on the idle host, median {Percentile([.. gp], 0.5):F3} ms"));
+            host = host with { SyncRcuIdleMs = Round([.. gp]) };
+        }
+
         var experiments = new List<Experiment>();
         var workloads = Path.Combine(outDir, "workloads");
         Directory.CreateDirectory(workloads);

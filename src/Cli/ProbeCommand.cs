@@ -22,9 +22,10 @@ internal static class ProbeCommand
         var perfRunsOpt = new Option<int>("--perf-runs") { Description = "perf-sampled runs of each such burst, after its timed runs and not counted in them; their profiles are pooled (0: none).", DefaultValueFactory = _ => new ProbeOptions().PerfRuns };
         var traceOpt = new Option<bool>("--trace-batches") { Description = "Trace cleanup_net's batches during the timed burst runs (tracefs workqueue events; 'false': not).", DefaultValueFactory = _ => new ProbeOptions().TraceBatches };
         var memoryOpt = new Option<int>("--memory-netns") { Description = "Namespaces held at once for the memory measurement.", DefaultValueFactory = _ => new ProbeOptions().MemoryNetns };
+        var gpOpt = new Option<int>("--grace-period-samples") { Description = "Timed synchronize_rcu calls (membarrier) on the idle host before the experiments, 3 ms apart (0: none).", DefaultValueFactory = _ => new ProbeOptions().GracePeriodSamples };
         var cmd = new Command("probe", "Measure the host kernel: serial create/destroy, bursts with veth pairs and a creation probe, memory per netns. Needs root and network namespaces; cleans up after itself, also when interrupted.")
         {
-            outOpt, serialOpt, burstsOpt, repeatsOpt, intervalOpt, memoryOpt, churnOpt, loopsOpt, heldOutOpt, perfOpt, perfRunsOpt, traceOpt,
+            outOpt, serialOpt, burstsOpt, repeatsOpt, intervalOpt, memoryOpt, churnOpt, loopsOpt, heldOutOpt, perfOpt, perfRunsOpt, traceOpt, gpOpt,
         };
         cmd.SetAction(parse =>
         {
@@ -67,8 +68,15 @@ internal static class ProbeCommand
                 PerfMinBurst = Math.Max(0, parse.GetValue(perfOpt)),
                 PerfRuns = parse.GetValue(perfRunsOpt),
                 TraceBatches = parse.GetValue(traceOpt),
+                GracePeriodSamples = parse.GetValue(gpOpt),
                 HeldOut = parse.GetValue(heldOutOpt) is { } h ? h.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) : null,
             };
+            if (options.GracePeriodSamples is < 0 or > 100_000)
+            {
+                Console.Error.WriteLine("error: --grace-period-samples: within 0–100000");
+                return 2;
+            }
+
             if (options.PerfRuns is < 0 or > 20)
             {
                 Console.Error.WriteLine("error: --perf-runs: within 0–20 (each is one more burst of every size from --perf-min-burst up)");

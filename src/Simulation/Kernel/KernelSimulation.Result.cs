@@ -54,6 +54,7 @@ internal sealed partial class KernelSimulation
             CleanupLatencyMs = _cleanup.CleanupLatency.Summary(),
             CreationLatencyMs = _setup.CreationLatency.Summary(),
             ProbeCreations = _setup.ProbeCreations.ToArray(),
+            CleanupRuns = _cleanup.Runs.ToArray(),
             ThroughputNetnsPerSecond = teardownNs > 0 ? teardownNets / (teardownNs / 1e9) : 0,
             PeakMemoryBytes = _accounting.PeakMemory,
             PeakBacklog = _accounting.PeakBacklog,

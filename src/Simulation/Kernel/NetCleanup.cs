@@ -1,5 +1,6 @@
 using NetnsPolicy.Sdk;
 using NetnsPolicy.Simulation.Engine;
+using NetnsPolicy.Simulation.Metrics;
 using NetnsPolicy.Simulation.Profiles;
 
 namespace NetnsPolicy.Simulation.Kernel;
@@ -39,6 +40,9 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
 
     /// <summary>Per batch (the first 1000): lock taken (ms), lock released (ms), nets.</summary>
     public List<double[]> BatchSeries { get; } = [];
+
+    /// <summary>Per run that took a net (the first <see cref="RunResult.CleanupRunLimit"/>): start, end, and whose nets.</summary>
+    public List<CleanupRun> Runs { get; } = [];
 
     public LatencyRecorder CleanupLatency { get; } = new();
 
@@ -128,6 +132,7 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
     private IEnumerable<Step> CleanupNet()
     {
         // 1. Snapshot cleanup_list under cleanup_list_lock (the policy decides how much of it).
+        var runStart = k.S.Now;
         yield return Step.Run(k.F.CleanupListLock, k.Cpu(k.Costs.CleanupListSpinNs));
         var queued = CleanupList.Count;
         if (queued == 0)
@@ -141,6 +146,14 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
         {
             batch.Nets.Add(CleanupList[^1]);
             CleanupList.RemoveAt(CleanupList.Count - 1);
+        }
+
+        // Whose nets the run took, counted now: step 11 frees them.
+        int burstNets = 0, probeNets = 0;
+        foreach (var net in batch.Nets)
+        {
+            burstNets += net.FromBurst ? 1 : 0;
+            probeNets += net.FromProbe ? 1 : 0;
         }
 
         if (admission.Requeue && CleanupList.Count > 0)
@@ -265,6 +278,11 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
         {
             yield return Step.Run(k.F.NetDropNs, k.Cpu(k.Costs.NetFreeNs));
             FreeNet(net, deferFree ? k.Profile.Memory.StructNetBytes : 0);
+        }
+
+        if (Runs.Count < RunResult.CleanupRunLimit)
+        {
+            Runs.Add(new CleanupRun(runStart / 1e9, k.S.Now / 1e9, batch.Count, burstNets, probeNets));
         }
 
         Batches++;

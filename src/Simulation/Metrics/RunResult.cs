@@ -47,6 +47,16 @@ public sealed record RunResult
     public IReadOnlyList<ProbeCreation> ProbeCreations { get; init; } = [];
 
     /// <summary>
+    /// cleanup_net's runs that took at least one net (the first <see cref="CleanupRunLimit"/>), for calibration's
+    /// comparison with the host's traced batches. Not part of the JSON schema: in-process callers only.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<CleanupRun> CleanupRuns { get; init; } = [];
+
+    /// <summary>How many cleanup_net runs <see cref="CleanupRuns"/> keeps.</summary>
+    public const int CleanupRunLimit = 4096;
+
+    /// <summary>
     /// Null for a complete run. Set by a holder that dropped the run's series and profile to keep less alive (the
     /// tournament runner, for the replications a report does not show): the digest of the whole run's JSON, its
     /// policy's identity blanked, taken before (src/Reports/RunFingerprint.cs), which the identical-to-baseline check
@@ -126,6 +136,13 @@ public sealed record GeneratorMetrics
 
 /// <summary>One creation by the workload's probe: when it started (simulated seconds) and how long it took.</summary>
 public readonly record struct ProbeCreation(double StartSeconds, double LatencyMs);
+
+/// <summary>
+/// One run of cleanup_net from the worker's start of the work item to its end (the host's
+/// <c>workqueue_execute_start</c> / <c>workqueue_execute_end</c>, src/Calibration/CleanupBatchTrace.cs), with how many
+/// of its nets were the burst's and the probe's.
+/// </summary>
+public readonly record struct CleanupRun(double StartSeconds, double EndSeconds, int Nets, int BurstNets, int ProbeNets);
 
 /// <summary>Hold and wait statistics of one lock.</summary>
 public sealed record LockMetrics(long Acquisitions, long Contended, double HoldTotalMs, double HoldMaxMs, double WaitTotalMs, double WaitMaxMs);

@@ -51,6 +51,16 @@ public sealed class CommandValidationTests
         Assert.That(outcome.Error, Does.Contain("--expedited-from-umounts").And.Contain(reason), outcome.ToString);
     }
 
+    [Test]
+    public async Task Calibrate_NormalGpFromIdleWithoutIdleTimes_ExitsBadInputNamingTheOption()
+    {
+        // The tenth session was probed before the idle synchronize_rcu was timed (host.sync_rcu_idle_ms).
+        var outcome = await CliHarness.RunAsync("calibrate", Path.Combine(RepositoryRoot(), "calibration/vm-6.18.44-20261202-tenth"), "--out", Path.Combine(Path.GetTempPath(), "never-written.json"), "--normal-gp-from-idle").ConfigureAwait(false);
+
+        Assert.That(outcome.ExitCode, Is.EqualTo(ExitCodes.BadInput), outcome.ToString);
+        Assert.That(outcome.Error, Does.Contain("--normal-gp-from-idle").And.Contain("sync_rcu_idle_ms"), outcome.ToString);
+    }
+
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -66,6 +66,32 @@ public sealed class CalibratorTests
         Assert.That(back.Sources, Is.EqualTo(result.Profile.Sources));
     }
 
+    [Test]
+    public void Fit_NormalGpFromIdle_SetsTheNormalGpBaseFromTheIdleHostNotTheRcuScale()
+    {
+        // 201 idle synchronize_rcu of which the median is 6.2 ms, on 2 CPUs at HZ 250, normal_gp_per_cpu_ns as v6.18's.
+        var set = MeasurementSet.Load(_dir);
+        var syncs = Enumerable.Range(0, 201).Select(i => 6.2 + ((i - 100) * 0.001)).ToList();
+        var replay = new Replay(_dir, set with { Host = set.Host with { SyncRcuIdleMs = syncs } });
+        var v618 = KernelProfileLoader.Load("v6.18");
+        var result = Calibrator.Fit(replay, v618, new CalibrationOptions("host-test", _dir, MaxEvaluations: 8) { NormalGpFromIdle = true });
+        var expected = Math.Round((6_200_000 - (v618.Rcu.NormalGpPerCpuNs * 2.0)) / 4_000_000, 4);
+
+        Assert.That(result.Scales["rcu"], Is.Not.EqualTo(1.0), "the rcu scale still moves");
+        Assert.That(result.Profile.Rcu.NormalGpBaseJiffies, Is.EqualTo(expected), "measured, whatever the rcu scale");
+        Assert.That(result.Profile.Rcu.NormalGpBusyExtraJiffies, Is.EqualTo(v618.Rcu.NormalGpBusyExtraJiffies * result.Scales["rcu"]).Within(1e-9), "the busy extra is fitted");
+        Assert.That(result.Profile.Provenance, Does.Contain("6.200 ms").And.Contain("membarrier"));
+    }
+
+    [Test]
+    public void Fit_NormalGpFromIdleWithoutIdleTimes_IsBadInputNamingTheOption()
+    {
+        var replay = new Replay(_dir, MeasurementSet.Load(_dir));
+        var e = Assert.Throws<InputValidationException>(() => Calibrator.Fit(replay, KernelProfileLoader.Load("v6.18"), new CalibrationOptions("host-test", _dir) { NormalGpFromIdle = true }))!;
+        Assert.That(e.Errors.Single().Field, Is.EqualTo("--normal-gp-from-idle"));
+        Assert.That(e.Errors.Single().Message, Does.Contain("sync_rcu_idle_ms"));
+    }
+
     private static string Burst(int n) =>
         $$""" "burst": { "count": {{n}}, "devices": { "veth_pairs": 1 }, "destroy_after_ms": 10 }, "probe": { "interval_ms": 5, "stop_ms": 600 } """;
 

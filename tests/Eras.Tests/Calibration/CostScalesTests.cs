@@ -43,10 +43,24 @@ public sealed class CostScalesTests
         Assert.That(lengthOn2, Is.EqualTo(15_000).Within(2), "the measured length on the host's CPUs");
         Assert.That((double)measured.Rcu.ExpeditedBaseNs / measured.Rcu.ExpeditedPerCpuNs, Is.EqualTo((double)p.Rcu.ExpeditedBaseNs / p.Rcu.ExpeditedPerCpuNs).Within(0.01));
 
-        var scaled = CostScales.Apply(measured, [1, 1, 1, 2], scaleExpedited: false);
+        var scaled = CostScales.Apply(measured, [1, 1, 1, 2], MeasuredRcu.Expedited);
         Assert.That(scaled.Rcu.ExpeditedBaseNs, Is.EqualTo(measured.Rcu.ExpeditedBaseNs), "measured, not fitted");
         Assert.That(scaled.Rcu.ExpeditedPerCpuNs, Is.EqualTo(measured.Rcu.ExpeditedPerCpuNs));
         Assert.That(scaled.Rcu.NormalGpBaseJiffies, Is.EqualTo(2 * measured.Rcu.NormalGpBaseJiffies).Within(1e-12), "the rest of the rcu group still scales");
         Assert.That(CostScales.Apply(measured, [1, 1, 1, 2]).Rcu.ExpeditedBaseNs, Is.EqualTo(2 * measured.Rcu.ExpeditedBaseNs).Within(1));
+    }
+
+    [Test]
+    public void WithMeasuredNormalGp_BaseFromTheIdleLengthAndApplyLeavesItAlone()
+    {
+        var p = KernelProfileLoader.Load("v6.18");
+        var measured = CostScales.WithMeasuredNormalGp(p, 4_900_000, 2, 250);
+
+        Assert.That(measured.Rcu.NormalGpBaseJiffies, Is.EqualTo(Math.Round((4_900_000 - (2.0 * p.Rcu.NormalGpPerCpuNs)) / 4_000_000, 4)));
+        Assert.That(CostScales.WithMeasuredNormalGp(p, 1_000, 2, 250).Rcu.NormalGpBaseJiffies, Is.EqualTo(0.1), "never below a tenth of a jiffy");
+        var scaled = CostScales.Apply(measured, [1, 1, 1, 1.5], MeasuredRcu.NormalBase);
+        Assert.That(scaled.Rcu.NormalGpBaseJiffies, Is.EqualTo(measured.Rcu.NormalGpBaseJiffies));
+        Assert.That(scaled.Rcu.NormalGpBusyExtraJiffies, Is.EqualTo(1.5 * measured.Rcu.NormalGpBusyExtraJiffies).Within(1e-12));
+        Assert.That(scaled.Rcu.ExpeditedBaseNs, Is.EqualTo(1.5 * measured.Rcu.ExpeditedBaseNs).Within(1), "the expedited GP still scales");
     }
 }
