@@ -50,8 +50,6 @@ public static class Calibrator
             preemptionText += string.Create(CultureInfo.InvariantCulture, $"Expedited quiescent states: {defer:F2} of the IPIs on the cleanup_net worker deferred, reported at the next tick (measured with scripts/trace-release.py, not fitted). ");
         }
 
-        // The expedited grace period's length measured on the host, not fitted: an uncontended umount of a /run/netns
-        // bind mount is one synchronize_rcu_expedited in namespace_unlock (fs/namespace.c) and little else.
         var measuredRcu = MeasuredRcu.None;
         if (options.NormalGpFromIdle)
         {
@@ -64,6 +62,8 @@ public static class Calibrator
             preemptionText += string.Create(CultureInfo.InvariantCulture, $"Normal grace period with no CPU busy: {syncNs / 1e6:F3} ms, the median of {syncs.Count} synchronize_rcu on the idle host (membarrier MEMBARRIER_CMD_GLOBAL, measured by netns-policy probe, not fitted): normal_gp_base_jiffies {start.Rcu.NormalGpBaseJiffies} at HZ {set.Host.Hz}, not scaled by the rcu scale. ");
         }
 
+        // The expedited grace period's length measured on the host, not fitted: an uncontended umount of a /run/netns
+        // bind mount is one synchronize_rcu_expedited in namespace_unlock (fs/namespace.c) and little else.
         if (expedited is var (umountNs, runs))
         {
             var cpusOnline = Math.Max(1, set.Host.OnlineCpus);

@@ -18,7 +18,7 @@ internal static class CalibrateCommand
         var idOpt = new Option<string?>("--id") { Description = "Id of the fitted profile (default: host-<kernel major.minor>)." };
         var evalOpt = new Option<int>("--max-evaluations") { Description = "Simulations the optimiser may run.", DefaultValueFactory = _ => 160 };
         var varEvalOpt = new Option<int>("--max-variation-evaluations") { Description = "Evaluations of the run-to-run variation fit (each several replications of the fitted experiments); 0: no variation.", DefaultValueFactory = _ => 40 };
-        var deferOpt = new Option<double?>("--expedited-qs-defer-probability") { Description = "Measured on the host with scripts/trace-release.py: the share of expedited-GP IPIs that find the cleanup_net worker unable to report its quiescent state (then reported at the next tick while it holds RTNL). Default: the base profile's (none)." };
+        var deferOpt = new Option<double?>("--expedited-qs-defer-probability") { Description = "Measured on the host with scripts/trace-release.py: the share of expedited-GP IPIs that find the cleanup_net worker unable to report its quiescent state (then reported at its CPU's next tick, in any phase of the worker). Default: the base profile's (none)." };
         var umountOpt = new Option<string?>("--expedited-from-umounts")
         {
             Description = "Set the expedited grace period's length to the median umount the probe measured in the fitted bursts (one synchronize_rcu_expedited each) instead of scaling it with the rcu scale; with a folder, the umounts of that probe session (same kernel build and CPU count).",

@@ -40,11 +40,11 @@ public static class RunFingerprint
     }
 
     /// <summary>
-    /// The run without its series, profile and probe creations, carrying its fingerprint: every other field kept, which
+    /// The run without its series, profile, probe creations and cleanup runs, carrying its fingerprint: every other field kept, which
     /// is all a report reads of a run but the first replication's series and profile (scalar metrics, status, oracle
     /// violations, decisions, locks, RCU and uevent counts, the counters the check compares first).
     /// </summary>
-    public static RunResult Lighten(RunResult run) => Attach(run) with { Series = NoSeries, Profile = NoProfile, ProbeCreations = [] };
+    public static RunResult Lighten(RunResult run) => Attach(run) with { Series = NoSeries, Profile = NoProfile, ProbeCreations = [], CleanupRuns = [] };
 
     /// <summary>
     /// <see cref="Lighten"/> without the fingerprint's cost (the run's JSON serialized, ≈ 1 ms), for a run whose counters
@@ -54,7 +54,7 @@ public static class RunFingerprint
     public static RunResult LightenUnfingerprinted(RunResult run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return run with { Series = NoSeries, Profile = NoProfile, ProbeCreations = [], Fingerprint = run.Fingerprint ?? [] };
+        return run with { Series = NoSeries, Profile = NoProfile, ProbeCreations = [], CleanupRuns = [], Fingerprint = run.Fingerprint ?? [] };
     }
 
     /// <summary>

@@ -65,7 +65,6 @@ internal sealed partial class KernelSimulation : IKernelState
         _s.PreemptAtCondReschedOnly = _profile.Structure.Preemption == PreemptionModel.None;
         HostVariation.Attach(_profile.Variation, _s, _request.Seed, _request.Replication);
         _locks = new KernelLocks(_s, _profile.Structure);
-        var rtnl = _locks.Rtnl;
         _rcu.TicksOnly = t => t.Name == "kworker/u:netns";
         _nsid = new NsidTable(_profile.Costs, _profile.Structure);
         _locks.Setup.OnGranted = OnSetupLockGranted;

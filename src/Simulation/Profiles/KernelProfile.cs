@@ -450,8 +450,8 @@ public sealed record RcuSpec
     /// with preemption or softirqs disabled: rcu_exp_handler (kernel/rcu/tree_exp.h) then cannot report that CPU's
     /// quiescent state and sets need-resched, so the state comes at the thread's next context switch — in the model,
     /// the end of its current step (the engine's cond_resched points). 0 (the default): every busy CPU reports at the
-    /// IPI, as before. Tried against this VM's stalled umounts and not fitted: its kernel has preemptible RCU
-    /// (docs/calibration.md, twelfth round).
+    /// IPI, as before. On this VM (preemptible RCU) only with <see cref="ExpeditedQsTickOnCleanupWorker"/>: host-6.18
+    /// sets 0.54, traced, not fitted (docs/calibration.md, twelfth and thirteenth rounds).
     /// </summary>
     public double ExpeditedQsDeferProbability { get; init; }
 
