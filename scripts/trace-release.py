@@ -13,10 +13,10 @@ CPU's quiescent state), and in which context the worker's CPU finally reported (
 Needs root, ip(8), tracefs. Usage: trace-release.py OUTDIR [N=2000]. Writes OUTDIR/trace.txt.gz, umounts.txt,
 summary.txt. Cleans up its netns, also on error.
 """
-import collections, ctypes, gzip, os, re, shutil, statistics, subprocess, sys, threading, time
+import collections, gzip, os, re, shutil, statistics, subprocess, sys, threading, time
 
-CLONE_NEWNET = 0x40000000
-MNT_DETACH = 2
+import netns_burst
+
 EVENTS = ['sched/sched_switch', 'sched/sched_waking', 'sched/sched_wakeup', 'csd/csd_function_entry',
           'csd/csd_function_exit', 'workqueue/workqueue_execute_start', 'workqueue/workqueue_execute_end']
 LINE = re.compile(r'^\s*(.+?)-(\d+)\s+\[(\d+)\]\s+(\S+)\s+(\d+\.\d+): (\w+): (.*)$')
@@ -40,33 +40,15 @@ def main():
     out = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
     os.makedirs(out, exist_ok=True)
-    libc = ctypes.CDLL('libc.so.6', use_errno=True)
-    libc.unshare.argtypes = [ctypes.c_int]
-    libc.setns.argtypes = [ctypes.c_int, ctypes.c_int]
+    lib = netns_burst.libc()
     inst = os.path.join(tracefs(), 'instances', 'netns-policy-release')
     names = [f'nprel{i}' for i in range(n)]
-    batch = os.path.join(out, 'batch.tmp')
-    with open(batch, 'w') as f:
-        for i, name in enumerate(names):
-            f.write(f'netns add {name}\nlink add nprv{i} type veth peer name nprp{i} netns {name}\n')
     stop = threading.Event()
     created = []
+    thread = None
     try:
-        subprocess.run(['ip', '-batch', batch], check=True)
-        os.remove(batch)
-
-        def prober():
-            home = os.open('/proc/thread-self/ns/net', os.O_RDONLY)
-            while not stop.is_set():
-                a = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
-                libc.unshare(CLONE_NEWNET)
-                b = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
-                libc.setns(home, CLONE_NEWNET)
-                created.append((a, b))
-                time.sleep(0.005)
-
-        thread = threading.Thread(target=prober)
-        thread.start()
+        netns_burst.create(out, names, 'nprv', 'nprp')
+        thread = netns_burst.start_prober(lib, stop, created)
         os.makedirs(inst, exist_ok=True)
         write(inst + '/tracing_on', '0')
         write(inst + '/trace', '')
@@ -76,11 +58,7 @@ def main():
             write(f'{inst}/events/{e}/enable', '1')
         write(inst + '/tracing_on', '1')
         time.sleep(0.7)
-        umounts = []
-        for name in names:
-            a = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
-            libc.umount2(f'/run/netns/{name}'.encode(), MNT_DETACH)
-            umounts.append((a, time.clock_gettime_ns(time.CLOCK_MONOTONIC)))
+        umounts = netns_burst.release(lib, names)
         while any(x.startswith('nprv') for x in os.listdir('/sys/class/net')):
             time.sleep(0.005)
         gone = time.clock_gettime_ns(time.CLOCK_MONOTONIC)
@@ -92,16 +70,13 @@ def main():
             shutil.copyfileobj(src, dst)
     finally:
         stop.set()
+        if thread is not None:
+            thread.join()
         if os.path.isdir(inst):
             for e in EVENTS:
                 write(f'{inst}/events/{e}/enable', '0')
             write(inst + '/trace', '')
-        for name in names:
-            try:
-                libc.umount2(f'/run/netns/{name}'.encode(), MNT_DETACH)
-                os.unlink(f'/run/netns/{name}')
-            except OSError:
-                pass
+        netns_burst.remove(lib, names)
     with open(os.path.join(out, 'umounts.txt'), 'w') as f:
         f.writelines(f'{a} {b}\n' for a, b in umounts)
     summary = analyse(out, umounts, created, gone)

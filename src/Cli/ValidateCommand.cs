@@ -35,6 +35,7 @@ internal static class ValidateCommand
                     Console.Out.Write(ProfileComparison.RenderHostRunSpread(ProfileComparison.HostRunSpread(dir, e, shares.Take(10).ToList()), e.PerfRuns ?? 0));
                 }
 
+                Console.Out.Write(CleanupRunComparison.Render(CleanupRunComparison.ForSet(replay, profile, token)));
                 var held = Calibrator.Rms(ComparisonTable.HeldOutCentral(rows));
                 if (parse.GetValue(maxOpt) is { } max && held > max)
                 {

@@ -46,6 +46,13 @@ internal sealed class KThread : IEventTarget
     /// <summary>Start of the current stay on a CPU (for the time slice).</summary>
     public long SliceStart { get; set; }
 
+    /// <summary>
+    /// CPU time the thread has had: its <see cref="StepKind.Run"/> steps and the interrupt work that extended them
+    /// (an expedited grace period's IPI handler runs on the interrupted thread's CPU, which the host's scheduler counts
+    /// as the thread's time on the CPU).
+    /// </summary>
+    public long CpuNs { get; set; }
+
     /// <summary>CPU time still to run for the current <see cref="StepKind.Run"/> step.</summary>
     public long PendingNs { get; set; }
 

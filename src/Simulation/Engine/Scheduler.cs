@@ -260,6 +260,7 @@ internal sealed class Scheduler
             {
                 start = t.RunEnd;
                 t.RunEnd += workNs;
+                t.CpuNs += workNs;
                 t.RunVersion++;
                 Events.Schedule(t.RunEnd, t, KThread.EventRunDone, t.RunVersion);
             }
@@ -448,6 +449,7 @@ internal sealed class Scheduler
         }
 
         CpuBusyNs += t.PendingNs;
+        t.CpuNs += t.PendingNs;
         Profiler.Add(t.PendingFunc < 0 ? t.Node : Profiler.Child(t.Node, t.PendingFunc), t.PendingNs, Now);
         t.RunVersion++;
         t.PendingNs = 0;
@@ -475,6 +477,7 @@ internal sealed class Scheduler
         t.RunEnd = Now + ns;
         t.RunVersion++;
         CpuBusyNs += ns;
+        t.CpuNs += ns;
         Profiler.Add(t.PendingFunc < 0 ? t.Node : Profiler.Child(t.Node, t.PendingFunc), ns, Now);
         Events.Schedule(t.RunEnd, t, KThread.EventRunDone, t.RunVersion);
     }

@@ -296,7 +296,7 @@ internal sealed class DeviceUnregistration(KernelContext k, UeventBroadcast ueve
     {
         var start = k.S.Now;
         yield return Step.Call(k.F.RcuBarrier, rcu.Barrier());
-        rcu.AddWait(k.S.Now - start);
+        rcu.AddBarrierWait(k.S.Now - start);
         var order = todo;
         if (k.Structure.TodoFreeOrder == TodoFreeOrder.AnyOrder)
         {

@@ -99,7 +99,7 @@ internal sealed partial class KernelSimulation : IKernelState
             _gate.Configure(_request.Parameters);
             _locks.RunMode = _gate.DecideLockScope(0, new LockScope(_locks.SetupMode)).Mode;
             BuildInitialPopulation();
-            _s.Spawn("kworker/u:netns", F.KworkerRoot, _cleanup.Worker());
+            _cleanup.WorkerThread = _s.Spawn("kworker/u:netns", F.KworkerRoot, _cleanup.Worker());
             StartWorkload();
 
             var maxNs = (long)(_workload.Stop.MaxSimulatedSeconds * 1e9);

@@ -41,7 +41,10 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
     /// <summary>Per batch (the first 1000): lock taken (ms), lock released (ms), nets.</summary>
     public List<double[]> BatchSeries { get; } = [];
 
-    /// <summary>Per run that took a net (the first <see cref="RunResult.CleanupRunLimit"/>): start, end, and whose nets.</summary>
+    /// <summary>The worker thread (kworker/u:netns), whose CPU time each run records; set once it is spawned.</summary>
+    public KThread? WorkerThread { get; set; }
+
+    /// <summary>Per run that took a net (the first <see cref="RunResult.CleanupRunLimit"/>): start, end, whose nets, the worker's CPU time and its rcu_barrier waits.</summary>
     public List<CleanupRun> Runs { get; } = [];
 
     public LatencyRecorder CleanupLatency { get; } = new();
@@ -133,6 +136,8 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
     {
         // 1. Snapshot cleanup_list under cleanup_list_lock (the policy decides how much of it).
         var runStart = k.S.Now;
+        var cpuStart = WorkerThread?.CpuNs ?? 0;
+        var barrierStart = rcu.BarrierWaitNs;
         yield return Step.Run(k.F.CleanupListLock, k.Cpu(k.Costs.CleanupListSpinNs));
         var queued = CleanupList.Count;
         if (queued == 0)
@@ -263,7 +268,7 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
         // 10. rcu_barrier: no callback may still use these nets.
         waitStart = k.S.Now;
         yield return Step.Call(k.F.RcuBarrier, rcu.Barrier());
-        rcu.AddWait(k.S.Now - waitStart);
+        rcu.AddBarrierWait(k.S.Now - waitStart);
 
         // net_complete_free (6.13, 0f6ede9fbc74): the previous run's struct nets go back to net_cachep now.
         var deferFree = k.Structure.NetFinalFree == NetFinalFree.AfterNextCleanup;
@@ -282,7 +287,7 @@ internal sealed class NetCleanup(KernelContext k, IReadOnlyList<PernetOp> ops, N
 
         if (Runs.Count < RunResult.CleanupRunLimit)
         {
-            Runs.Add(new CleanupRun(runStart / 1e9, k.S.Now / 1e9, batch.Count, burstNets, probeNets));
+            Runs.Add(new CleanupRun(runStart / 1e9, k.S.Now / 1e9, batch.Count, burstNets, probeNets, ((WorkerThread?.CpuNs ?? 0) - cpuStart) / 1e6, (rcu.BarrierWaitNs - barrierStart) / 1e6));
         }
 
         Batches++;

@@ -17,7 +17,17 @@ internal sealed class NetRcu(KernelContext k)
     /// <summary>Time the teardown path spent waiting for grace periods and barriers.</summary>
     public long CleanupWaitNs { get; private set; }
 
+    /// <summary>Of <see cref="CleanupWaitNs"/>, the time in rcu_barrier (netdev_run_todo's and cleanup_net's).</summary>
+    public long BarrierWaitNs { get; private set; }
+
     public void AddWait(long ns) => CleanupWaitNs += ns;
+
+    /// <summary>A wait in rcu_barrier: counted in <see cref="CleanupWaitNs"/> and <see cref="BarrierWaitNs"/>.</summary>
+    public void AddBarrierWait(long ns)
+    {
+        CleanupWaitNs += ns;
+        BarrierWaitNs += ns;
+    }
 
     /// <summary>
     /// A wait as a call of its own (so the profile shows it under synchronize_rcu / synchronize_net); a pooled

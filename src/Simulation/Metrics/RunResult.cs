@@ -140,9 +140,12 @@ public readonly record struct ProbeCreation(double StartSeconds, double LatencyM
 /// <summary>
 /// One run of cleanup_net from the worker's start of the work item to its end (the host's
 /// <c>workqueue_execute_start</c> / <c>workqueue_execute_end</c>, src/Calibration/CleanupBatchTrace.cs), with how many
-/// of its nets were the burst's and the probe's.
+/// of its nets were the burst's and the probe's, the worker's CPU time in the run (<paramref name="CpuMs"/>: its steps and
+/// the interrupts they took) and its time in rcu_barrier (<paramref name="BarrierMs"/>: netdev_run_todo's and cleanup_net's
+/// own — every rcu_barrier wait of the teardown path that ended during the run, so a concurrent <c>ip link del</c>'s
+/// netdev_run_todo would count too; the host's counterparts: scripts/trace-cleanup-waits.py).
 /// </summary>
-public readonly record struct CleanupRun(double StartSeconds, double EndSeconds, int Nets, int BurstNets, int ProbeNets);
+public readonly record struct CleanupRun(double StartSeconds, double EndSeconds, int Nets, int BurstNets, int ProbeNets, double CpuMs = 0, double BarrierMs = 0);
 
 /// <summary>Hold and wait statistics of one lock.</summary>
 public sealed record LockMetrics(long Acquisitions, long Contended, double HoldTotalMs, double HoldMaxMs, double WaitTotalMs, double WaitMaxMs);
