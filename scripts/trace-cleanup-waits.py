@@ -14,7 +14,8 @@ earlier run took. The peers' departure is polled with if_nameindex (RTNETLINK), 
 kernfs_rwsem beside the teardown's kernfs_remove and slows it (measured: 512 netns 356 ms instead of 276).
 
 Needs root, ip(8), perf with kernel symbols. Usage: trace-cleanup-waits.py OUTDIR [N=512] [REPEATS=3]. Writes
-OUTDIR/<k>/ per repetition (perf.data.script.gz, marks.txt, umounts.txt) and OUTDIR/runs.tsv (one line per run of
+OUTDIR/<k>/ per repetition (perf.data.script.gz, marks.txt, umounts.txt), OUTDIR/host.txt (the kernel release, which
+validate matches against the probe session's) and OUTDIR/runs.tsv (one line per run of
 every repetition: repeat, start and end from the release, phase, burst netns, each wait site's sleeps, blocked and
 runnable ms), OUTDIR/summary.txt. `netns-policy validate` reads <session>/cleanup-waits/<experiment>/runs.tsv.
 Cleans up its netns, also on error; a repetition already recorded is analysed again, not re-recorded.
@@ -239,6 +240,14 @@ def main():
     out = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 512
     reps = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    os.makedirs(out, exist_ok=True)
+    # The kernel build the runs were traced on: validate compares them only with a probe session of the same build.
+    release = os.uname().release
+    host = os.path.join(out, 'host.txt')
+    if os.path.exists(host) and open(host).read().split()[1] != release:
+        raise SystemExit(f'{out} holds runs traced on Linux {open(host).read().split()[1]}, this host runs {release}: trace into another folder')
+    with open(host, 'w') as f:
+        f.write(f'kernel_release {release}\nonline_cpus {os.cpu_count()}\n')
     for k in range(reps):
         rep = os.path.join(out, str(k))
         os.makedirs(rep, exist_ok=True)

@@ -124,20 +124,40 @@ public static class CleanupRunComparison
             Median(burst.Select(c => c.BarrierMs)));
     }
 
-    /// <summary>Every experiment of the set with a trace, host beside model.</summary>
+    /// <summary>
+    /// Every experiment of the set with a trace, host beside model. A trace records the kernel it ran on
+    /// (<c>host.txt</c>, <c>kernel_release</c>); one from another build than the probe session's, or without that
+    /// record, is refused (<see cref="InvalidDataException"/> naming both): what a run is made of is the kernel's.
+    /// </summary>
     public static IReadOnlyList<(Experiment Experiment, Side Host, Side Model)> ForSet(Replay replay, KernelProfile profile, CancellationToken token = default)
     {
         var rows = new List<(Experiment, Side, Side)>();
         foreach (var e in replay.Set.Experiments)
         {
-            var path = Path.Combine(replay.Directory, Folder, e.Name, "runs.tsv");
+            var dir = Path.Combine(replay.Directory, Folder, e.Name);
+            var path = Path.Combine(dir, "runs.tsv");
             if (e.Kind == "burst" && File.Exists(path))
             {
+                var release = TracedRelease(dir);
+                if (release != replay.Set.Host.KernelRelease)
+                {
+                    throw new InvalidDataException($"{Path.Combine(dir, "host.txt")}: traced on Linux {release ?? "(not recorded)"}, the probe session on {replay.Set.Host.KernelRelease}: a cleanup_net run's make-up is compared within one kernel build");
+                }
+
                 rows.Add((e, Host(LoadHost(path)), Model(replay.Run(profile, e, token))));
             }
         }
 
         return rows;
+    }
+
+    /// <summary>The kernel release a trace folder's <c>host.txt</c> records, or null.</summary>
+    public static string? TracedRelease(string dir)
+    {
+        var path = Path.Combine(dir, "host.txt");
+        return File.Exists(path)
+            ? File.ReadLines(path).Select(l => l.Split(' ', 2)).FirstOrDefault(p => p.Length == 2 && p[0] == "kernel_release")?[1].Trim()
+            : null;
     }
 
     public static string Render(IReadOnlyList<(Experiment Experiment, Side Host, Side Model)> rows)

@@ -7,16 +7,16 @@ namespace NetnsPolicy.Eras.Tests.Calibration;
 
 /// <summary>
 /// What cleanup_net's runs are made of, host beside model (docs/calibration.md, "Where cleanup_net waits"): the
-/// thirteenth session's traces (scripts/trace-cleanup-waits.py) and the model's <c>CleanupRuns</c> with the worker's
-/// CPU time and rcu_barrier waits.
+/// fourteenth session's traces (scripts/trace-cleanup-waits.py, 6.18.44-fc-v1147) and the model's <c>CleanupRuns</c>
+/// with the worker's CPU time and rcu_barrier waits.
 /// </summary>
 [TestFixture]
 public sealed class CleanupRunComparisonTests
 {
-    private static string Dir => Path.Combine(EraRun.RepoRoot(), "calibration/vm-6.18.44-20261203-thirteenth");
+    private static string Dir => Path.Combine(EraRun.RepoRoot(), "calibration/vm-6.18.44-20261203-fourteenth");
 
     [Test]
-    public void LoadHost_ThirteenthTrace_ProbeOnlyRunsAreTwoBarriersOfAboutFourJiffies()
+    public void LoadHost_FourteenthTrace_ProbeOnlyRunsAreTwoBarriersOfAboutFourJiffies()
     {
         var runs = CleanupRunComparison.LoadHost(Path.Combine(Dir, CleanupRunComparison.Folder, "burst-2000-veth", "runs.tsv"));
         var host = CleanupRunComparison.Host(runs);
@@ -24,7 +24,7 @@ public sealed class CleanupRunComparisonTests
         Assert.That(runs.Select(r => r.Repeat).Distinct(), Is.EquivalentTo(new[] { 0, 1, 2 }));
         Assert.That(runs.Where(r => r.BurstNets > 0).GroupBy(r => r.Repeat).Select(g => g.Sum(r => r.BurstNets)), Has.All.EqualTo(2000), "every burst netns in one run of its repetition");
         Assert.That(host.ProbeRuns, Is.GreaterThan(300), "three repetitions of a 5 s creation phase with a probe every 5 ms");
-        // Traced on 6.18.44 (HZ 250): two rcu_barrier (netdev_run_todo's, cleanup_net's) of 14-15 ms each and 2-4 ms on
+        // Traced on 6.18.44-fc-v1147 (HZ 250): two rcu_barrier (netdev_run_todo's, cleanup_net's) of 14-15 ms each and 2-4 ms on
         // the CPU, in 8-9 jiffies; probe_batch_ms_p50 of the probe sessions is 32-36 ms.
         Assert.That(host.ProbeRunMs, Is.InRange(28, 40));
         Assert.That(host.ProbeBarrierMs, Is.InRange(0.7 * host.ProbeRunMs, host.ProbeRunMs));
@@ -58,6 +58,38 @@ public sealed class CleanupRunComparisonTests
     }
 
     [Test]
+    public void ForSet_TraceOfAnotherBuildOrUnrecorded_RefusedNamingBoth()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"session-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "workloads"));
+            File.Copy(Path.Combine(Dir, "measurements.json"), Path.Combine(dir, "measurements.json"));
+            foreach (var f in Directory.GetFiles(Path.Combine(Dir, "workloads")))
+            {
+                File.Copy(f, Path.Combine(dir, "workloads", Path.GetFileName(f)));
+            }
+
+            var trace = Path.Combine(dir, CleanupRunComparison.Folder, "burst-32-veth");
+            Directory.CreateDirectory(trace);
+            File.Copy(Path.Combine(Dir, CleanupRunComparison.Folder, "burst-32-veth", "runs.tsv"), Path.Combine(trace, "runs.tsv"));
+            var replay = new Replay(dir, MeasurementSet.Load(dir));
+            var profile = KernelProfileLoader.Load("host-6.18");
+
+            var e = Assert.Throws<InvalidDataException>(() => CleanupRunComparison.ForSet(replay, profile))!;
+            Assert.That(e.Message, Does.Contain("host.txt").And.Contain("(not recorded)").And.Contain(replay.Set.Host.KernelRelease));
+
+            File.WriteAllText(Path.Combine(trace, "host.txt"), "kernel_release 6.18.44-fc-v1098\nonline_cpus 2\n");
+            e = Assert.Throws<InvalidDataException>(() => CleanupRunComparison.ForSet(replay, profile))!;
+            Assert.That(e.Message, Does.Contain("6.18.44-fc-v1098").And.Contain(replay.Set.Host.KernelRelease));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
     public void Model_CleanupRuns_TheWorkersCpuAndBarrierWaitsFitInTheRun()
     {
         var w = WorkloadLoader.Load(Path.Combine(Dir, "workloads", "burst-512-veth.json"));
@@ -79,7 +111,7 @@ public sealed class CleanupRunComparisonTests
     }
 
     [Test]
-    public void ForSet_ThirteenthSession_EveryTracedBurstHostBesideModel()
+    public void ForSet_FourteenthSession_EveryTracedBurstHostBesideModel()
     {
         var replay = new Replay(Dir, MeasurementSet.Load(Dir));
         var rows = CleanupRunComparison.ForSet(replay, KernelProfileLoader.Load("host-6.18"));
@@ -92,6 +124,7 @@ public sealed class CleanupRunComparisonTests
             Assert.That(model.ProbeBarrierMs / host.ProbeBarrierMs, Is.InRange(1.3, 2.6), e.Name);
         }
 
+        Assert.That(CleanupRunComparison.TracedRelease(Path.Combine(Dir, CleanupRunComparison.Folder, "burst-512-veth")), Is.EqualTo(replay.Set.Host.KernelRelease));
         var text = CleanupRunComparison.Render(rows);
         Assert.That(text, Does.Contain("burst-2000-veth").And.Contain("rcu_barrier").And.Contain("CPU ms per netns"));
         Assert.That(CleanupRunComparison.Render([]), Is.Empty, "a session without traces prints nothing");
