@@ -191,9 +191,11 @@ def analyse(out, reps):
                          f"release started; {unpaired} sleeps of a worker ended by its next event (its switch-in not recorded)")
             for r in runs:
                 r['rel'] = rel
+                r['summed'] = summed(r['waits'])
+                r['oncpu'] = ((r['end'] - r['start']) - sum(b - a for _, a, _, b in r['waits'])) / 1e6
                 phases[r['phase']].append(r)
                 f.write(f"{k}\t{(r['start'] - rel) / 1e6:.3f}\t{(r['end'] - rel) / 1e6:.3f}\t{r['phase']}\t{r['burst_nets']}\t" +
-                        ' '.join(f'{lab}:{c}:{blk:.3f}:{run:.3f}' for lab, (c, blk, run) in summed(r['waits']).items()) + '\n')
+                        ' '.join(f'{lab}:{c}:{blk:.3f}:{run:.3f}' for lab, (c, blk, run) in r['summed'].items()) + '\n')
     for phase in ('probe-only', 'burst'):
         rs = phases.get(phase, [])
         if not rs:
@@ -203,16 +205,9 @@ def analyse(out, reps):
                      f'(p10 {durs[len(durs) // 10]:.2f}, p90 {durs[(len(durs) * 9) // 10]:.2f})')
         per = collections.defaultdict(list)
         for r in rs:
-            seen = collections.defaultdict(lambda: [0, 0.0, 0.0])
-            for lab, a, w, b in r['waits']:
-                s = seen[lab]
-                s[0] += 1
-                s[1] += (w - a) / 1e6
-                s[2] += (b - w) / 1e6
-            for lab, s in seen.items():
+            for lab, s in r['summed'].items():
                 per[lab].append(s)
-        oncpu = sorted(((r['end'] - r['start']) - sum(b - a for _, a, _, b in r['waits'])) / 1e6 for r in rs)
-        lines.append(f'  on CPU per run: median {statistics.median(oncpu):.2f} ms')
+        lines.append(f"  on CPU per run: median {statistics.median(r['oncpu'] for r in rs):.2f} ms")
         for lab, ss in sorted(per.items(), key=lambda kv: -sum(s[1] + s[2] for s in kv[1])):
             blocked = sorted(s[1] for s in ss)
             runnable = sorted(s[2] for s in ss)
@@ -223,13 +218,9 @@ def analyse(out, reps):
     for r in phases.get('burst', []):
         if r['burst_nets'] == 0:
             continue
-        per = collections.defaultdict(float)
-        for lab, a, w, b in r['waits']:
-            per[lab] += (b - a) / 1e6
-        oncpu = ((r['end'] - r['start']) - sum(b - a for _, a, _, b in r['waits'])) / 1e6
-        top = sorted(per.items(), key=lambda kv: -kv[1])[:4]
+        top = sorted(((lab, blk + run) for lab, (_, blk, run) in r['summed'].items()), key=lambda kv: -kv[1])[:4]
         lines.append(f"  {r['burst_nets']} netns, {(r['start'] - r['rel']) / 1e6:.1f} -> {(r['end'] - r['rel']) / 1e6:.1f} ms: "
-                     f"{(r['end'] - r['start']) / 1e6:.1f} ms, on CPU {oncpu:.1f}; " + ', '.join(f'{k} {v:.1f}' for k, v in top))
+                     f"{(r['end'] - r['start']) / 1e6:.1f} ms, on CPU {r['oncpu']:.1f}; " + ', '.join(f'{k} {v:.1f}' for k, v in top))
     text = '\n'.join(lines) + '\n'
     with open(os.path.join(out, 'summary.txt'), 'w') as f:
         f.write(text)

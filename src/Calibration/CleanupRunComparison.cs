@@ -108,9 +108,7 @@ public static class CleanupRunComparison
     /// </summary>
     public static Side Model(IReadOnlyList<RunResult> results)
     {
-        var probe = results.Where(r => r.Generators.BurstReleasedSeconds is not null)
-            .SelectMany(r => r.CleanupRuns.Where(c => c.BurstNets == 0 && c.ProbeNets > 0 && c.EndSeconds <= r.Generators.BurstReleasedSeconds!.Value))
-            .ToList();
+        var probe = Quantities.ProbeOnlyRuns(results).ToList();
         var burst = results.SelectMany(r => r.CleanupRuns.Where(c => c.BurstNets > 0)).ToList();
         var first = results.Select(r => r.CleanupRuns.FirstOrDefault(c => c.BurstNets > 0)).Where(c => c.BurstNets > 0).Select(c => (double)c.BurstNets);
         return new Side(

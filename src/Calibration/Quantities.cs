@@ -134,8 +134,10 @@ public static class Quantities
 
     /// <summary>The durations (ms) of the runs' cleanup_net runs that took only probe nets and ended by the burst's release.</summary>
     private static List<double> ProbeBatches(IEnumerable<RunResult> runs) =>
+        ProbeOnlyRuns(runs).Select(c => (c.EndSeconds - c.StartSeconds) * 1000).ToList();
+
+    /// <summary>The simulations' cleanup_net runs that took only probe nets and ended by the burst's release, pooled.</summary>
+    internal static IEnumerable<CleanupRun> ProbeOnlyRuns(IEnumerable<RunResult> runs) =>
         runs.Where(r => r.Generators.BurstReleasedSeconds is not null)
-            .SelectMany(r => r.CleanupRuns.Where(c => c.BurstNets == 0 && c.ProbeNets > 0 && c.EndSeconds <= r.Generators.BurstReleasedSeconds!.Value))
-            .Select(c => (c.EndSeconds - c.StartSeconds) * 1000)
-            .ToList();
+            .SelectMany(r => r.CleanupRuns.Where(c => c.BurstNets == 0 && c.ProbeNets > 0 && c.EndSeconds <= r.Generators.BurstReleasedSeconds!.Value));
 }
