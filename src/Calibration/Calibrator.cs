@@ -23,6 +23,8 @@ public static class Calibrator
             throw new InputValidationException([new FieldError("--normal-gp-from-idle", "the measurements have no idle synchronize_rcu times (host.sync_rcu_idle_ms, probed from 2026-12-03 on a machine with two or more CPUs and a known HZ)")]);
         }
 
+        var cache = options.CreationCache ? CreationCacheFit.Measure(set) : null;
+
         var memory = set.Experiments.SelectMany(e => e.Quantities.Where(q => q.Name == Quantities.BytesPerNetns)).FirstOrDefault();
         var start = memory is null ? baseProfile : CostScales.WithMeasuredMemory(baseProfile, memory.Value, Math.Max(1, set.Host.PossibleCpus));
 
@@ -48,6 +50,14 @@ public static class Calibrator
             // the cleanup_net worker unable to report, its state then coming at the next tick, in any phase of the worker.
             start = start with { Rcu = start.Rcu with { ExpeditedQsDeferProbability = defer, ExpeditedQsTickOnCleanupWorker = true } };
             preemptionText += string.Create(CultureInfo.InvariantCulture, $"Expedited quiescent states: {defer:F2} of the IPIs on the cleanup_net worker deferred, reported at the next tick (measured with scripts/trace-release.py, not fitted). ");
+        }
+
+        if (cache is not null)
+        {
+            // Measured, not fitted: how a creation's CPU time grows with the pause before it (the probe's creation-gap
+            // experiments). The init scale is fitted with it in place, so the init costs are a warm creation's.
+            start = start with { CreationCache = cache.Spec };
+            preemptionText += CreationCacheFit.Describe(cache);
         }
 
         var measuredRcu = MeasuredRcu.None;
@@ -275,6 +285,12 @@ public sealed record CalibrationOptions(string Id, string MeasurementsLabel, int
     /// and left out of the rcu scale, instead of scaled with it.
     /// </summary>
     public bool NormalGpFromIdle { get; init; }
+
+    /// <summary>
+    /// Whether the profile gets the creation_cache the measurements' creation-gap experiments measure
+    /// (<see cref="CreationCacheFit"/>; none without such experiments); false: every creation costs the same.
+    /// </summary>
+    public bool CreationCache { get; init; } = true;
 }
 
 /// <summary>The fitted profile, its scales, the objective reached and every quantity predicted vs measured.</summary>

@@ -23,7 +23,7 @@ public static class ComparisonTable
         var tails = rows.Where(r => !r.Fitted && r.IsTail && r.LogError is not null).ToList();
         var spread = rows.Where(r => !r.Fitted && r.IsSpread && !r.NotPredicted && r.LogError is not null).ToList();
         var unclaimed = rows.Where(r => r.NotPredicted && !r.IsTail && r.LogError is not null).ToList();
-        sb.AppendLine(c, $"RMS log error: fitted {Calibrator.Rms(fit):F3} ({fit.Count} quantities); held out {Calibrator.Rms(held):F3} ({held.Count} central quantities: {Names(held)}); held-out tails {Calibrator.Rms(tails):F3} ({tails.Count}); held-out spread {Calibrator.Rms(spread):F3} ({spread.Count}); not predicted (burst creation phase) {Calibrator.Rms(unclaimed):F3} ({unclaimed.Count})");
+        sb.AppendLine(c, $"RMS log error: fitted {Calibrator.Rms(fit):F3} ({fit.Count} quantities); held out {Calibrator.Rms(held):F3} ({held.Count} central quantities: {Names(held)}); held-out tails {Calibrator.Rms(tails):F3} ({tails.Count}); held-out spread {Calibrator.Rms(spread):F3} ({spread.Count}); not predicted (burst creation phase, release, probe-only batch, creation-gap spread) {Calibrator.Rms(unclaimed):F3} ({unclaimed.Count})");
         return sb.ToString();
     }
 

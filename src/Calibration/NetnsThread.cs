@@ -40,6 +40,24 @@ internal sealed class NetnsThread : IDisposable
         return (t0.To(t1), t0.To(_clock.Read()));
     });
 
+    /// <summary>
+    /// As <see cref="CreateAndRelease"/>, after sleeping <paramref name="pauseMs"/> on this thread (0: none), so that the
+    /// pause before the creation is the sleep alone, with no hand-off between threads in it.
+    /// </summary>
+    public (Stretch Creation, Stretch Action) PauseThenCreateAndRelease(double pauseMs) => Invoke(() =>
+    {
+        if (pauseMs > 0)
+        {
+            Thread.Sleep(TimeSpan.FromMilliseconds(pauseMs));
+        }
+
+        var t0 = _clock!.Read();
+        Native.Check(Native.unshare(Native.CloneNewNet), "unshare(CLONE_NEWNET)");
+        var t1 = _clock.Read();
+        Native.Check(Native.setns(_hostFd, Native.CloneNewNet), "setns(host netns)");
+        return (t0.To(t1), t0.To(_clock.Read()));
+    });
+
     /// <summary>Creates a netns and keeps it alive through an open nsfs file descriptor; the caller closes it to release.</summary>
     public int CreateAndHold() => CreateAndHoldTimed().Fd;
 

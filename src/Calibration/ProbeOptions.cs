@@ -6,6 +6,16 @@ public sealed record ProbeOptions
     /// <summary>Serial create/destroy cycles (unshare(CLONE_NEWNET), then back to the host netns).</summary>
     public int SerialCycles { get; init; } = 300;
 
+    /// <summary>
+    /// Pauses before a creation, one creation-gap experiment each (<c>gap-5ms</c>): serial create/destroy cycles with
+    /// that much sleep before each creation, all pauses interleaved in one seeded order (docs/calibration.md, "A
+    /// creation after a pause runs cold"). Empty: none.
+    /// </summary>
+    public IReadOnlyList<double> CreationGapsMs { get; init; } = [0, 1, 5, 20, 50];
+
+    /// <summary>Creations per creation-gap experiment.</summary>
+    public int GapCycles { get; init; } = 60;
+
     /// <summary>Burst sizes: each a burst of N netns with a veth pair, destroyed at once. All but the last are fitted; the last is held out.</summary>
     public IReadOnlyList<int> BurstSizes { get; init; } = [32, 128, 512, 1000, 2000];
 

@@ -71,6 +71,12 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
         Directory.CreateDirectory(workloads);
 
         experiments.Add(Serial(host, workloads, token));
+        if (options.CreationGapsMs.Count > 0)
+        {
+            Settle(token);
+            experiments.AddRange(CreationGaps(host, workloads, token));
+        }
+
         Settle(token);
         experiments.Add(Memory(host, workloads, token));
         foreach (var k in options.ParallelLoops)
@@ -132,6 +138,55 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
             ["loops"] = new JsonObject { ["count"] = 1, ["cycles"] = n },
         });
         return CreationExperiment(name, "serial", fit: true, creations, start, LoadAverage());
+    }
+
+    internal static string GapName(double pauseMs) => string.Create(CultureInfo.InvariantCulture, $"gap-{pauseMs:G}ms");
+
+    /// <summary>
+    /// Serial create/destroy cycles on one thread, each after a pause (<see cref="ProbeOptions.CreationGapsMs"/>), the
+    /// pauses shuffled together (seed 1) so that the host's drift falls on all alike; one experiment per pause. What
+    /// the workload replays between creations is the measured time from one cycle's setns back to the next unshare
+    /// (the sleep and the thread's wake-up), as <c>loops.gap_quantiles_ms</c>. The creations' CPU time against the
+    /// pause measures how the creation path cools (<see cref="CreationCacheFit"/>).
+    /// </summary>
+    private List<Experiment> CreationGaps(HostInfo host, string workloads, CancellationToken token)
+    {
+        var pauses = options.CreationGapsMs;
+        var n = options.GapCycles;
+        log.WriteLine($"creation gaps: {n} serial create/destroy cycles after each pause of {string.Join(", ", pauses.Select(p => p.ToString(CultureInfo.InvariantCulture)))} ms, interleaved");
+        var order = Enumerable.Range(0, pauses.Count).SelectMany(i => Enumerable.Repeat(i, n)).ToArray();
+        new Random(1).Shuffle(order);
+        var creations = pauses.Select(_ => new List<Stretch>(n)).ToArray();
+        var outside = pauses.Select(_ => new List<double>(n)).ToArray();
+        var load = LoadAverage();
+        var start = Stopwatch.GetTimestamp();
+        using (var t = new NetnsThread("nnp-gaps"))
+        {
+            // One cycle without a measurement first: the first pause needs a cycle before it.
+            var (_, previous) = t.PauseThenCreateAndRelease(0);
+            foreach (var i in order)
+            {
+                token.ThrowIfCancellationRequested();
+                var (creation, action) = t.PauseThenCreateAndRelease(pauses[i]);
+                creations[i].Add(creation);
+                outside[i].Add(Math.Max(0, (creation.StartTicks - previous.StartTicks) * 1000.0 / Stopwatch.Frequency - previous.WallMs));
+                previous = action;
+            }
+        }
+
+        var experiments = new List<Experiment>(pauses.Count);
+        for (var i = 0; i < pauses.Count; i++)
+        {
+            var name = GapName(pauses[i]);
+            WriteWorkload(workloads, name, host, string.Create(CultureInfo.InvariantCulture, $"{n} serial cycles, each after a pause of {pauses[i]:G} ms: unshare(CLONE_NEWNET), then setns back to the host netns; between creations the loop waits as the probe's did (gap_quantiles_ms, measured from setns back to the next unshare)."), new JsonObject
+            {
+                ["loops"] = new JsonObject { ["count"] = 1, ["cycles"] = n, ["gap_quantiles_ms"] = new JsonArray([.. GapQuantiles(outside[i]).Select(x => JsonValue.Create(x))]) },
+            });
+            var e = CreationExperiment(name, "gap", fit: true, creations[i], start, load);
+            experiments.Add(e with { Samples = new Dictionary<string, IReadOnlyList<double>>(e.Samples) { ["outside_ms"] = Round(outside[i]) } });
+        }
+
+        return experiments;
     }
 
     private Experiment Memory(HostInfo host, string workloads, CancellationToken token)

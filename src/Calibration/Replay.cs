@@ -38,6 +38,7 @@ public sealed class Replay
     {
         "memory" => q.Name == Quantities.BytesPerNetns,
         "serial" or "loops" or "churn" => q.Name is Quantities.CreationMsP50 or Quantities.CreationMsMean or Quantities.CreationMsCv,
+        "gap" => q.Name is Quantities.CreationMsP50 or Quantities.CreationMsMean,
         "burst" => q.Name is Quantities.PeersGoneSeconds or Quantities.PeersGoneCv || q.Name == BurstProbeP50(e),
         _ => false,
     };
@@ -50,7 +51,14 @@ public sealed class Replay
     /// batches' duration (<see cref="Quantities.ProbeBatchMsP50"/>), twice the host's under every fit that keeps the
     /// teardown: the fitted grace periods under load are longer than the host's (same section).
     /// </summary>
-    public static bool IsNotPredicted(Experiment e, MeasuredQuantity q) => e.Kind == "burst" &&
+    /// <remarks>
+    /// A creation-gap experiment's spread (<c>gap-Pms</c>, CV) is not predicted either: the host ran every pause
+    /// interleaved in one sequence, each creation's time also depending on the pauses before the previous ones
+    /// (<see cref="CreationCacheFit"/> fits that sequence), while the replay runs each pause on its own.
+    /// </remarks>
+    public static bool IsNotPredicted(Experiment e, MeasuredQuantity q) => (e.Kind == CreationCacheFit.Kind && q.Name == Quantities.CreationMsCv) || IsBurstNotPredicted(e, q);
+
+    private static bool IsBurstNotPredicted(Experiment e, MeasuredQuantity q) => e.Kind == "burst" &&
         (q.Name.StartsWith(Quantities.CreatePhasePrefix, StringComparison.Ordinal) || q.Name is Quantities.ReleaseSeconds or Quantities.ProbeBatchMsP50 || (q.Name is Quantities.CreationMsP50 or Quantities.CreationMsCv && BurstProbeP50(e) != Quantities.CreationMsP50));
 
     /// <summary>

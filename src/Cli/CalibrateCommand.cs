@@ -24,10 +24,11 @@ internal static class CalibrateCommand
             Description = "Set the expedited grace period's length to the median umount the probe measured in the fitted bursts (one synchronize_rcu_expedited each) instead of scaling it with the rcu scale; with a folder, the umounts of that probe session (same kernel build and CPU count).",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        var noCacheOpt = new Option<bool>("--no-creation-cache") { Description = "Leave out the creation_cache the probe's creation-gap experiments measure (a creation after a pause runs cold): every creation then costs the same." };
         var gpOpt = new Option<bool>("--normal-gp-from-idle") { Description = "Set rcu.normal_gp_base_jiffies from the idle host's synchronize_rcu the probe timed (host.sync_rcu_idle_ms) instead of scaling it with the rcu scale." };
         var cmd = new Command("calibrate", "Fit a kernel profile's cost parameters to probe measurements (Nelder–Mead, least squares on log errors) and write the fitted profile.")
         {
-            dirArg, profileOpt, outOpt, idOpt, evalOpt, varEvalOpt, deferOpt, umountOpt, gpOpt,
+            dirArg, profileOpt, outOpt, idOpt, evalOpt, varEvalOpt, deferOpt, umountOpt, gpOpt, noCacheOpt,
         };
         cmd.SetAction((parse, token) =>
         {
@@ -46,7 +47,7 @@ internal static class CalibrateCommand
                 var id = parse.GetValue(idOpt) ?? "host-" + string.Join('.', release.Take(2));
                 var replay = new Replay(dir, set);
                 console.Out.WriteLine($"fitting {string.Join(", ", CostScales.Names)} cost scales of {baseProfile.Id} to {dir} (Linux {set.Host.KernelRelease}, {set.Host.OnlineCpus} CPUs)");
-                var options = new CalibrationOptions(id, dir, parse.GetValue(evalOpt), Math.Max(0, parse.GetValue(varEvalOpt))) { ExpeditedQsDeferProbability = parse.GetValue(deferOpt), ExpeditedUmounts = UmountSet(parse, umountOpt, dir, set), NormalGpFromIdle = parse.GetValue(gpOpt) };
+                var options = new CalibrationOptions(id, dir, parse.GetValue(evalOpt), Math.Max(0, parse.GetValue(varEvalOpt))) { ExpeditedQsDeferProbability = parse.GetValue(deferOpt), ExpeditedUmounts = UmountSet(parse, umountOpt, dir, set), NormalGpFromIdle = parse.GetValue(gpOpt), CreationCache = !parse.GetValue(noCacheOpt) };
                 var result = Calibrator.Fit(replay, baseProfile, options, token);
                 var outPath = parse.GetValue(outOpt) ?? Path.Combine(dir, "profile.json");
                 File.WriteAllText(outPath, ProfileWriter.Serialize(result.Profile));

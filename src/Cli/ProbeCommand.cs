@@ -23,9 +23,11 @@ internal static class ProbeCommand
         var traceOpt = new Option<bool>("--trace-batches") { Description = "Trace cleanup_net's batches during the timed burst runs (tracefs workqueue events; 'false': not).", DefaultValueFactory = _ => new ProbeOptions().TraceBatches };
         var memoryOpt = new Option<int>("--memory-netns") { Description = "Namespaces held at once for the memory measurement.", DefaultValueFactory = _ => new ProbeOptions().MemoryNetns };
         var gpOpt = new Option<int>("--grace-period-samples") { Description = "Timed synchronize_rcu calls (membarrier) on the idle host before the experiments, 3 ms apart (0: none).", DefaultValueFactory = _ => new ProbeOptions().GracePeriodSamples };
+        var gapsOpt = new Option<string>("--creation-gaps") { Description = "Pauses before a creation in ms, comma-separated, one creation-gap experiment each (how a creation cools; empty: none).", DefaultValueFactory = _ => string.Join(',', new ProbeOptions().CreationGapsMs.Select(g => g.ToString(CultureInfo.InvariantCulture))) };
+        var gapCyclesOpt = new Option<int>("--gap-cycles") { Description = "Creations per creation-gap experiment.", DefaultValueFactory = _ => new ProbeOptions().GapCycles };
         var cmd = new Command("probe", "Measure the host kernel: serial create/destroy, bursts with veth pairs and a creation probe, memory per netns. Needs root and network namespaces; cleans up after itself, also when interrupted.")
         {
-            outOpt, serialOpt, burstsOpt, repeatsOpt, intervalOpt, memoryOpt, churnOpt, loopsOpt, heldOutOpt, perfOpt, perfRunsOpt, traceOpt, gpOpt,
+            outOpt, serialOpt, burstsOpt, repeatsOpt, intervalOpt, memoryOpt, churnOpt, loopsOpt, heldOutOpt, perfOpt, perfRunsOpt, traceOpt, gpOpt, gapsOpt, gapCyclesOpt,
         };
         cmd.SetAction(parse =>
         {
@@ -38,15 +40,29 @@ internal static class ProbeCommand
             int[] bursts;
             int[] loops;
             double[] churn;
+            double[] gaps;
             try
             {
                 bursts = parse.GetValue(burstsOpt)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
                 loops = parse.GetValue(loopsOpt)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray();
                 churn = parse.GetValue(churnOpt)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(b => double.Parse(b, CultureInfo.InvariantCulture)).ToArray();
+                gaps = parse.GetValue(gapsOpt)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(b => double.Parse(b, CultureInfo.InvariantCulture)).ToArray();
             }
             catch (FormatException)
             {
-                Console.Error.WriteLine("error: --bursts, --loops, --churn-rates: expected comma-separated numbers");
+                Console.Error.WriteLine("error: --bursts, --loops, --churn-rates, --creation-gaps: expected comma-separated numbers");
+                return 2;
+            }
+
+            if (gaps.Any(g => !double.IsFinite(g) || g is < 0 or > 10_000) || gaps.Distinct().Count() != gaps.Length || (gaps.Length > 0 && gaps.Length < 3))
+            {
+                Console.Error.WriteLine("error: --creation-gaps: three or more different pauses within 0–10000 ms, or none");
+                return 2;
+            }
+
+            if (parse.GetValue(gapCyclesOpt) is < 5 or > 10_000)
+            {
+                Console.Error.WriteLine("error: --gap-cycles: within 5–10000");
                 return 2;
             }
 
@@ -65,6 +81,8 @@ internal static class ProbeCommand
                 Repeats = parse.GetValue(repeatsOpt),
                 ParallelLoops = loops,
                 ChurnRates = churn,
+                CreationGapsMs = gaps,
+                GapCycles = parse.GetValue(gapCyclesOpt),
                 PerfMinBurst = Math.Max(0, parse.GetValue(perfOpt)),
                 PerfRuns = parse.GetValue(perfRunsOpt),
                 TraceBatches = parse.GetValue(traceOpt),

@@ -53,6 +53,12 @@ internal sealed class KThread : IEventTarget
     /// </summary>
     public long CpuNs { get; set; }
 
+    /// <summary>
+    /// The factor on the cost of every <see cref="StepKind.Run"/> step this thread starts (1: none). copy_net_ns sets it
+    /// for a creation that finds the creation path cold (<see cref="Profiles.CreationCacheSpec"/>) and puts it back.
+    /// </summary>
+    public double CostFactor { get; set; } = 1.0;
+
     /// <summary>CPU time still to run for the current <see cref="StepKind.Run"/> step.</summary>
     public long PendingNs { get; set; }
 

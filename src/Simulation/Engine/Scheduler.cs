@@ -36,6 +36,9 @@ internal sealed class Scheduler
     /// <summary>Run-to-run variation of CPU costs and grace periods; null: none (the profile has no <c>variation</c>).</summary>
     public HostVariation? Variation { get; set; }
 
+    /// <summary>The thread whose coroutine is being stepped (set before each step is asked for), for a coroutine that changes its own thread's state.</summary>
+    public KThread? Running { get; private set; }
+
     public int Cpus => _running.Length;
 
     /// <summary>
@@ -285,6 +288,7 @@ internal sealed class Scheduler
             }
 
             var body = t.Top;
+            Running = t;
             if (!body.MoveNext())
             {
                 t.Pop();
@@ -301,7 +305,8 @@ internal sealed class Scheduler
                         continue;
                     }
 
-                    t.PendingNs = Variation is null ? s.Value : Variation.Cost(s.Value);
+                    var ns = t.CostFactor == 1.0 ? s.Value : Math.Max(1, (long)Math.Round(s.Value * t.CostFactor));
+                    t.PendingNs = Variation is null ? ns : Variation.Cost(ns);
                     t.PendingFunc = s.Func;
                     var reschedPoint = !PreemptAtCondReschedOnly || t.AtCondResched;
                     t.AtCondResched = false;

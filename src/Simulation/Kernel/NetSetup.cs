@@ -15,6 +15,10 @@ internal sealed class NetSetup(KernelContext k, IReadOnlyList<PernetOp> ops, Nsi
     /// <summary>Memory of one struct net with its per-CPU control sockets.</summary>
     public long PerNetBytes => perNetBytes;
 
+    // profile creation_cache: the creation path's warmth in the host's caches (0 cold, 1 warm) and since when it decays.
+    private double _warmth;
+    private long _warmthSinceNs;
+
     public int CreationsInFlight { get; private set; }
 
     /// <summary>The creations in flight that the probe started.</summary>
@@ -40,6 +44,26 @@ internal sealed class NetSetup(KernelContext k, IReadOnlyList<PernetOp> ops, Nsi
     public IEnumerable<Step> CopyNetNs(Creation c)
     {
         var start = k.S.Now;
+
+        // A creation after a pause finds the creation path's code and data cold in the host's caches (profile
+        // creation_cache, measured by the probe's creation-gap experiments): every CPU step the creating thread runs in
+        // copy_net_ns costs the factor more. Warm while another creation is in flight; the first of a run is cold.
+        var cache = k.Profile.CreationCache;
+        var self = cache is null ? null : k.S.Running;
+        var factorBefore = 1.0;
+        if (self is not null)
+        {
+            // The warmth decays only while no creation runs.
+            if (CreationsInFlight == 0)
+            {
+                _warmth = cache!.Decayed(_warmth, start - _warmthSinceNs);
+                _warmthSinceNs = start;
+            }
+
+            factorBefore = self.CostFactor;
+            self.CostFactor = factorBefore * cache!.Factor(_warmth);
+        }
+
         CreationsInFlight++;
         ProbeInFlight += c.Probe ? 1 : 0;
         try
@@ -74,6 +98,12 @@ internal sealed class NetSetup(KernelContext k, IReadOnlyList<PernetOp> ops, Nsi
             yield return exclusive ? Step.Unlock(k.Locks.Setup) : Step.UnlockRead(k.Locks.Setup);
 
             NetsCreated++;
+            if (cache is not null)
+            {
+                _warmth = cache.Warmed(_warmth);
+                _warmthSinceNs = k.S.Now;
+            }
+
             net.FromProbe = c.Probe;
             c.Net = net;
             if (c.Measured)
@@ -89,6 +119,10 @@ internal sealed class NetSetup(KernelContext k, IReadOnlyList<PernetOp> ops, Nsi
         {
             CreationsInFlight--;
             ProbeInFlight -= c.Probe ? 1 : 0;
+            if (self is not null)
+            {
+                self.CostFactor = factorBefore;
+            }
         }
     }
 

@@ -32,6 +32,9 @@ public sealed record KernelProfile
 
     /// <summary>Run-to-run variation (docs/calibration.md); null: none, every replication identical, as before it existed.</summary>
     public VariationSpec? Variation { get; init; }
+
+    /// <summary>A creation after a pause runs cold (<see cref="CreationCacheSpec"/>, measured on the host); null: every creation costs the same, as before it existed.</summary>
+    public CreationCacheSpec? CreationCache { get; init; }
 }
 
 /// <summary>

@@ -39,6 +39,13 @@ internal static class KernelProfileValidator
             Check(double.IsFinite(variation.StallUs) && variation.StallUs is >= 1 and <= 1e6, "variation.stall_us", $"must be within [1, 1e6], got {variation.StallUs}");
         }
 
+        if (p.CreationCache is { } cache)
+        {
+            Check(double.IsFinite(cache.ColdFactor) && cache.ColdFactor is >= 1 and <= 10, "creation_cache.cold_factor", $"must be within [1, 10], got {cache.ColdFactor}");
+            Check(double.IsFinite(cache.WarmDecayMs) && cache.WarmDecayMs is > 0 and <= 1e5, "creation_cache.warm_decay_ms", $"must be within (0, 100000], got {cache.WarmDecayMs}");
+            Check(double.IsFinite(cache.WarmingPerCreation) && cache.WarmingPerCreation is > 0 and <= 1, "creation_cache.warming_per_creation", $"must be within (0, 1], got {cache.WarmingPerCreation}");
+        }
+
         Check(p.Memory.NetBaseBytes > 0, "memory.net_base_bytes", "must be > 0");
         Check(p.Memory.StructNetBytes >= 0 && p.Memory.StructNetBytes <= p.Memory.NetBaseBytes, "memory.struct_net_bytes", "must be between 0 and memory.net_base_bytes (struct net is part of the per-net memory)");
         Check(p.Structure.NetFinalFree != NetFinalFree.AfterNextCleanup || p.Memory.StructNetBytes > 0, "memory.struct_net_bytes", "must be > 0 when structure.net_final_free is after_next_cleanup");

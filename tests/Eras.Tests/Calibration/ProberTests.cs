@@ -7,7 +7,7 @@ namespace NetnsPolicy.Eras.Tests.Calibration;
 [NonParallelizable]
 public sealed class ProberTests
 {
-    private static readonly string[] ExpectedKinds = ["serial", "memory", "loops", "churn", "burst"];
+    private static readonly string[] ExpectedKinds = ["serial", "gap", "gap", "gap", "memory", "loops", "churn", "burst"];
     private string _dir = "";
 
     [SetUp]
@@ -58,6 +58,7 @@ public sealed class ProberTests
         {
             SerialCycles = 10, BurstSizes = [6], MemoryNetns = 5, ProbeIntervalMs = 5, Repeats = 2,
             ParallelLoops = [2], LoopCycles = 5, ChurnRates = [50], ChurnDurationMs = 300, ChurnLifetimeMs = 50, PerfMinBurst = 0,
+            CreationGapsMs = [0, 2, 10], GapCycles = 6,
         };
         var set = new Prober(options, TimeProvider.System, TextWriter.Null).Run(_dir, "test", CancellationToken.None);
         var burst = set.Experiments.Single(e => e.Kind == "burst");
@@ -67,7 +68,7 @@ public sealed class ProberTests
         Assert.That(burst.Samples["peer_gone_s_first_run"], Has.Count.EqualTo(6), "every peer's RTM_DELLINK seen");
         Assert.That(set.PeerObserver, Is.EqualTo("rtnetlink"));
         Assert.That(burst.Samples["peers_gone_s_per_run"], Has.Count.EqualTo(2));
-        Assert.That(new Replay(_dir, MeasurementSet.Load(_dir)).Set.Experiments, Has.Count.EqualTo(5), "every workload file loads");
+        Assert.That(new Replay(_dir, MeasurementSet.Load(_dir)).Set.Experiments, Has.Count.EqualTo(8), "every workload file loads");
         Assert.That(set.Experiments.Single(e => e.Kind == "churn").Quantities.Select(q => q.Name), Has.Member(Quantities.CreationMsCv));
         foreach (var e in set.Experiments.Where(e => e.Kind is "serial" or "loops" or "churn"))
         {
@@ -75,6 +76,20 @@ public sealed class ProberTests
             Assert.That(e.Samples["creation_runqueue_ms"], Has.All.GreaterThanOrEqualTo(0), e.Name);
             Assert.That(e.Samples["creation_start_ms"], Is.Ordered, e.Name + ": in start order");
         }
+
+        // The creation gaps: each pause's creations, the time before each at least the pause slept, the workload
+        // replaying what was measured, and the recursion measurable from them.
+        var gaps = set.Experiments.Where(e => e.Kind == CreationCacheFit.Kind).ToList();
+        Assert.That(gaps.Select(e => e.Name), Is.EqualTo(new[] { "gap-0ms", "gap-2ms", "gap-10ms" }));
+        foreach (var (e, pause) in gaps.Zip(new[] { 0.0, 2, 10 }))
+        {
+            Assert.That(e.Samples["creation_ms"], Has.Count.EqualTo(6), e.Name);
+            Assert.That(e.Samples["outside_ms"], Has.Count.EqualTo(6).And.All.GreaterThanOrEqualTo(pause), e.Name + ": the pause before each creation, measured");
+            Assert.That(new Replay(_dir, MeasurementSet.Load(_dir)).Workload(e).Loops!.GapQuantilesMs![0], Is.GreaterThanOrEqualTo(pause), e.Name);
+        }
+
+        Assert.That(gaps.SelectMany(e => e.Samples["creation_start_ms"]).Distinct().Count(), Is.EqualTo(18), "one sequence: every creation its own start");
+        Assert.That(CreationCacheFit.Measure(set)!.Spec.ColdFactor, Is.InRange(1.0, 4.0));
 
         var loops = set.Experiments.Single(e => e.Kind == "loops");
         Assert.That(loops.Samples["cycle_ms"].Zip(loops.Samples["creation_ms"], (c, m) => c - m), Has.All.GreaterThanOrEqualTo(-1e-3), "a cycle holds its creation");
