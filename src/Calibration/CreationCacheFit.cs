@@ -155,6 +155,14 @@ public static class CreationCacheFit
         return (sumSq - (n * mean * mean), mean);
     }
 
+    /// <summary>validate's line: the cooling the folder's gap experiments measure beside the profile's.</summary>
+    public static string Render(Result measured, CreationCacheSpec? profile)
+    {
+        static string Spec(CreationCacheSpec c) => string.Create(CultureInfo.InvariantCulture, $"cold_factor {c.ColdFactor:F3}, warm_decay_ms {c.WarmDecayMs:F3}, warming_per_creation {c.WarmingPerCreation:F3}");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"a creation after a pause (gap experiments, {measured.Creations} creations): measured {Spec(measured.Spec)} (warm {measured.WarmMs:F3} ms); the profile's: {(profile is null ? "none (every creation costs the same)" : Spec(profile))}{Environment.NewLine}");
+    }
+
     /// <summary>The provenance sentence for the fitted profile.</summary>
     public static string Describe(Result r) => string.Create(CultureInfo.InvariantCulture,
         $"A creation after a pause runs cold: creation_cache cold_factor {r.Spec.ColdFactor:F3}, warm_decay_ms {r.Spec.WarmDecayMs:F3}, warming_per_creation {r.Spec.WarmingPerCreation:F3}, measured (not fitted to what it predicts) from {r.Creations} creations of the probe's creation-gap and serial experiments in the order the host ran them (median creation against median pause: {string.Join(", ", r.Medians.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.PauseMs:F2} ms: {p.CreationMs:F3} ms")))}; warm {r.WarmMs:F3} ms, RMS log error {r.RmsLogError:F3}). ");

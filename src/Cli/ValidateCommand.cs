@@ -29,6 +29,11 @@ internal static class ValidateCommand
                 var rows = replay.Compare(profile, fittedOnly: false, token);
                 Console.Out.WriteLine($"profile {profile.Id} vs {dir} (Linux {set.Host.KernelRelease}, {set.Host.OnlineCpus} CPUs, measured {set.Host.TakenAt:yyyy-MM-dd})");
                 Console.Out.Write(ComparisonTable.Render(rows));
+                if (CreationCacheFit.Measure(set) is { } cache)
+                {
+                    Console.Out.Write(CreationCacheFit.Render(cache, profile.CreationCache));
+                }
+
                 foreach (var (e, shares, samples, contended) in ProfileComparison.ForSet(replay, profile, token))
                 {
                     Console.Out.Write(ProfileComparison.Render(e.Name + (e.Fit ? " (fitted)" : " (held out)"), shares, 10, samples, contended));

@@ -175,6 +175,8 @@ public sealed class CreationCacheTests
         Assert.That(r.RmsLogError, Is.LessThan(0.01));
         Assert.That(r.Creations, Is.EqualTo(300));
         Assert.That(CreationCacheFit.Describe(r), Does.Contain("creation_cache cold_factor").And.Contain("50.20 ms: "));
+        Assert.That(CreationCacheFit.Render(r, null), Does.Contain("measured cold_factor 1.6").And.Contain("the profile's: none"));
+        Assert.That(CreationCacheFit.Render(r, truth), Does.Contain("the profile's: cold_factor 1.600, warm_decay_ms 5.000, warming_per_creation 0.500"));
     }
 
     [Test]
