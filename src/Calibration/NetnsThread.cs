@@ -31,14 +31,7 @@ internal sealed class NetnsThread : IDisposable
     /// creation (the unshare) and the whole cycle on this thread (unshare and setns), each with its CPU time and
     /// run-queue wait.
     /// </summary>
-    public (Stretch Creation, Stretch Action) CreateAndRelease() => Invoke(() =>
-    {
-        var t0 = _clock!.Read();
-        Native.Check(Native.unshare(Native.CloneNewNet), "unshare(CLONE_NEWNET)");
-        var t1 = _clock.Read();
-        Native.Check(Native.setns(_hostFd, Native.CloneNewNet), "setns(host netns)");
-        return (t0.To(t1), t0.To(_clock.Read()));
-    });
+    public (Stretch Creation, Stretch Action) CreateAndRelease() => PauseThenCreateAndRelease(0);
 
     /// <summary>
     /// As <see cref="CreateAndRelease"/>, after sleeping <paramref name="pauseMs"/> on this thread (0: none), so that the

@@ -169,7 +169,7 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
                 token.ThrowIfCancellationRequested();
                 var (creation, action) = t.PauseThenCreateAndRelease(pauses[i]);
                 creations[i].Add(creation);
-                outside[i].Add(Math.Max(0, (creation.StartTicks - previous.StartTicks) * 1000.0 / Stopwatch.Frequency - previous.WallMs));
+                outside[i].Add(Math.Max(0, creation.StartMsFrom(previous.StartTicks) - previous.WallMs));
                 previous = action;
             }
         }
@@ -182,7 +182,7 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
             {
                 ["loops"] = new JsonObject { ["count"] = 1, ["cycles"] = n, ["gap_quantiles_ms"] = new JsonArray([.. GapQuantiles(outside[i]).Select(x => JsonValue.Create(x))]) },
             });
-            var e = CreationExperiment(name, "gap", fit: true, creations[i], start, load);
+            var e = CreationExperiment(name, CreationCacheFit.Kind, fit: true, creations[i], start, load);
             experiments.Add(e with { Samples = new Dictionary<string, IReadOnlyList<double>>(e.Samples) { ["outside_ms"] = Round(outside[i]) } });
         }
 

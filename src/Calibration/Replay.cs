@@ -38,7 +38,7 @@ public sealed class Replay
     {
         "memory" => q.Name == Quantities.BytesPerNetns,
         "serial" or "loops" or "churn" => q.Name is Quantities.CreationMsP50 or Quantities.CreationMsMean or Quantities.CreationMsCv,
-        "gap" => q.Name is Quantities.CreationMsP50 or Quantities.CreationMsMean,
+        CreationCacheFit.Kind => q.Name is Quantities.CreationMsP50 or Quantities.CreationMsMean,
         "burst" => q.Name is Quantities.PeersGoneSeconds or Quantities.PeersGoneCv || q.Name == BurstProbeP50(e),
         _ => false,
     };

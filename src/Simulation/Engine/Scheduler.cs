@@ -36,7 +36,7 @@ internal sealed class Scheduler
     /// <summary>Run-to-run variation of CPU costs and grace periods; null: none (the profile has no <c>variation</c>).</summary>
     public HostVariation? Variation { get; set; }
 
-    /// <summary>The thread whose coroutine is being stepped (set before each step is asked for), for a coroutine that changes its own thread's state.</summary>
+    /// <summary>The thread whose coroutines are being stepped (set when it is advanced), for a coroutine that changes its own thread's state.</summary>
     public KThread? Running { get; private set; }
 
     public int Cpus => _running.Length;
@@ -278,6 +278,7 @@ internal sealed class Scheduler
 
     private void Advance(KThread t)
     {
+        Running = t;
         while (!Halted)
         {
             if (t.FrameCount == 0)
@@ -288,7 +289,6 @@ internal sealed class Scheduler
             }
 
             var body = t.Top;
-            Running = t;
             if (!body.MoveNext())
             {
                 t.Pop();
