@@ -244,16 +244,15 @@ public sealed class SeventeenthSessionTests
         var replay = new Replay(Dir, MeasurementSet.Load(Dir));
         var with = replay.Compare(Fit("profile.json"), fittedOnly: false);
         var without = replay.Compare(Fit("profile-no-creation-cache.json"), fittedOnly: false);
-        static double Fitted(IReadOnlyList<Comparison> rows) => Calibrator.Rms(rows.Where(r => r.Fitted && r.LogError is not null).ToList());
         static double Error(IReadOnlyList<Comparison> rows, string experiment, string quantity) => rows.Single(r => r.Experiment == experiment && r.Quantity == quantity).RelativeError!.Value;
 
-        Assert.That(Fitted(with), Is.LessThan(0.11), "with the cache");
-        Assert.That(Fitted(without), Is.GreaterThan(0.19), "without it");
+        Assert.That(SessionFit.FittedRms(with), Is.LessThan(0.11), "with the cache");
+        Assert.That(SessionFit.FittedRms(without), Is.GreaterThan(0.19), "without it");
         Assert.That(Calibrator.Rms(ComparisonTable.HeldOutCentral(with)), Is.LessThan(0.16));
         Assert.That(Error(with, "serial-300", Quantities.CreationMsP50), Is.InRange(0, 0.2), "serial: +14 % (+61 % without)");
         Assert.That(Error(without, "serial-300", Quantities.CreationMsP50), Is.GreaterThan(0.5));
         Assert.That(Error(with, "churn-50", Quantities.CreationMsP50), Is.InRange(-0.05, 0.05), "the held-out churn within 5 % (−13 % without)");
         Assert.That(Error(without, "churn-50", Quantities.CreationMsP50), Is.LessThan(-0.1));
-        Assert.That(ProfileComparison.ForSet(replay, Fit("profile.json")).Sum(p => p.Shares.Take(10).Count(x => Math.Abs(x.DifferencePoints) <= 5)), Is.GreaterThanOrEqualTo(27), "perf top 10 within 5 points");
+        Assert.That(SessionFit.TopTenWithin5(replay, Fit("profile.json")), Is.GreaterThanOrEqualTo(27), "perf top 10 within 5 points");
     }
 }

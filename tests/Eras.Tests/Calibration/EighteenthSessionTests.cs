@@ -16,8 +16,6 @@ public sealed class EighteenthSessionTests
 
     private static KernelProfile Load(string path) => KernelProfileLoader.Parse(File.ReadAllText(Path.Combine(EraRun.RepoRoot(), path)));
 
-    private static double Fitted(IReadOnlyList<Comparison> rows) => Calibrator.Rms(rows.Where(r => r.Fitted && r.LogError is not null).ToList());
-
     [Test]
     public void Measure_StoredSamples_ACoolingSmallerThanTheSeventeenthSessions()
     {
@@ -37,12 +35,11 @@ public sealed class EighteenthSessionTests
         var seventeenth = Load("calibration/vm-6.18.44-20261203-seventeenth/profile.json");
         var ownRows = replay.Compare(own, fittedOnly: false);
         var seventeenthRows = replay.Compare(seventeenth, fittedOnly: false);
-        static int Within5(Replay replay, KernelProfile p) => ProfileComparison.ForSet(replay, p).Sum(x => x.Shares.Take(10).Count(s => Math.Abs(s.DifferencePoints) <= 5));
 
-        Assert.That(Fitted(ownRows), Is.LessThan(0.15), "own fit: 0.132");
+        Assert.That(SessionFit.FittedRms(ownRows), Is.LessThan(0.15), "own fit: 0.132");
         Assert.That(Calibrator.Rms(ComparisonTable.HeldOutCentral(ownRows)), Is.LessThan(0.17), "own fit held out: 0.148");
-        Assert.That(Fitted(seventeenthRows), Is.GreaterThan(0.3), "the seventeenth session's fit here: 0.398");
-        Assert.That(Within5(replay, seventeenth), Is.EqualTo(30), "the seventeenth session's fit keeps all 30 shares within 5 points");
-        Assert.That(Within5(replay, own), Is.GreaterThanOrEqualTo(24), "the own fit: 25 of 30");
+        Assert.That(SessionFit.FittedRms(seventeenthRows), Is.GreaterThan(0.3), "the seventeenth session's fit here: 0.398");
+        Assert.That(SessionFit.TopTenWithin5(replay, seventeenth), Is.EqualTo(30), "the seventeenth session's fit keeps all 30 shares within 5 points");
+        Assert.That(SessionFit.TopTenWithin5(replay, own), Is.GreaterThanOrEqualTo(24), "the own fit: 25 of 30");
     }
 }

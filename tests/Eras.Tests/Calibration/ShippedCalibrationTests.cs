@@ -154,11 +154,11 @@ public sealed class ShippedCalibrationTests
         var replay = new Replay(dir, MeasurementSet.Load(dir));
         var shipped = KernelProfileLoader.Load("host-6.18");
         var rows = replay.Compare(shipped, fittedOnly: false);
-        var within = ProfileComparison.ForSet(replay, shipped).Sum(p => p.Shares.Take(10).Count(x => Math.Abs(x.DifferencePoints) <= 5));
+        var within = SessionFit.TopTenWithin5(replay, shipped);
 
         Assert.That(replay.Set.Host.KernelRelease, Is.EqualTo("6.18.44-fc-v1147"));
         Assert.That(Calibrator.Rms(ComparisonTable.HeldOutCentral(rows)), Is.LessThan(MaxHeldOutSessionRms));
-        Assert.That(Calibrator.Rms(rows.Where(r => r.Fitted && r.LogError is not null).ToList()), Is.LessThan(maxFittedSetRms));
+        Assert.That(SessionFit.FittedRms(rows), Is.LessThan(maxFittedSetRms));
         Assert.That(within, Is.GreaterThanOrEqualTo(withinFivePoints));
     }
 
@@ -182,7 +182,7 @@ public sealed class ShippedCalibrationTests
         Assert.That(rows.Where(r => !r.IsTail).Select(r => r.Predicted), Has.All.Not.Null);
         Assert.That(rows.Where(r => r.NotPredicted && !r.IsTail).Select(r => r.Quantity).Distinct(), Is.EquivalentTo(new[] { "creation_ms_p50", "creation_ms_cv", "create_phase_creation_ms_p50", "create_phase_creation_ms_cv" }));
         Assert.That(held, Has.Count.EqualTo(8), "loops 2 × 2, churn-50 × 2, the 1000-netns teardown and its probe's teardown-window median");
-        Assert.That(Calibrator.Rms(rows.Where(r => r.Fitted && r.LogError is not null).ToList()), Is.LessThan(MaxCentralRms));
+        Assert.That(SessionFit.FittedRms(rows), Is.LessThan(MaxCentralRms));
         Assert.That(Calibrator.Rms(held), Is.LessThan(MaxCentralRms));
     }
 
@@ -214,10 +214,10 @@ public sealed class ShippedCalibrationTests
         var rows = replay.Compare(KernelProfileLoader.Load("host-6.18"), fittedOnly: false);
         var perf = ProfileComparison.ForSet(replay, KernelProfileLoader.Load("host-6.18"));
 
-        Assert.That(Calibrator.Rms(rows.Where(r => r.Fitted && r.LogError is not null).ToList()), Is.LessThan(MaxHeldOutSessionRms));
+        Assert.That(SessionFit.FittedRms(rows), Is.LessThan(MaxHeldOutSessionRms));
         Assert.That(Calibrator.Rms(ComparisonTable.HeldOutCentral(rows)), Is.LessThan(MaxHeldOutSessionRms));
         return (replay.Set,
-            perf.ToDictionary(p => p.Experiment.Name, p => p.Shares.Take(10).Count(s => Math.Abs(s.DifferencePoints) <= 5)),
+            perf.ToDictionary(p => p.Experiment.Name, p => SessionFit.TopTenWithin5(p.Shares)),
             perf.ToDictionary(p => p.Experiment.Name, p => ProfileComparison.RealismScore(p.Shares.Take(10).ToList())));
     }
 
@@ -266,7 +266,7 @@ public sealed class ShippedCalibrationTests
     {
         var dir = Path.Combine(RepoRoot(), Fitted);
         var perf = ProfileComparison.ForSet(new Replay(dir, MeasurementSet.Load(dir)), KernelProfileLoader.Load("host-6.18"));
-        var within = perf.ToDictionary(p => p.Experiment.Name, p => p.Shares.Take(10).Count(s => Math.Abs(s.DifferencePoints) <= 5));
+        var within = perf.ToDictionary(p => p.Experiment.Name, p => SessionFit.TopTenWithin5(p.Shares));
         var realism = perf.ToDictionary(p => p.Experiment.Name, p => ProfileComparison.RealismScore(p.Shares.Take(10).ToList()));
 
         Assert.That(perf.Select(p => p.Contended), Has.All.EqualTo(0), "the rtnetlink observer takes no kernfs lock");
@@ -285,7 +285,7 @@ public sealed class ShippedCalibrationTests
         var dir = Path.Combine(RepoRoot(), Ninth);
         var set = MeasurementSet.Load(dir);
         var perf = ProfileComparison.ForSet(new Replay(dir, set), KernelProfileLoader.Load(Path.Combine(dir, "profile.json")));
-        var within = perf.ToDictionary(p => p.Experiment.Name, p => p.Shares.Take(10).Count(s => Math.Abs(s.DifferencePoints) <= 5));
+        var within = perf.ToDictionary(p => p.Experiment.Name, p => SessionFit.TopTenWithin5(p.Shares));
         var realism = perf.ToDictionary(p => p.Experiment.Name, p => ProfileComparison.RealismScore(p.Shares.Take(10).ToList()));
 
         Assert.That(set.Experiments.Where(e => e.Perf is not null).Select(e => e.PerfRuns), Has.All.EqualTo(3), "three perf-sampled runs per size");
