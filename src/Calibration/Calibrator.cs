@@ -12,29 +12,48 @@ namespace NetnsPolicy.Calibration;
 /// </summary>
 public static class Calibrator
 {
-    public static CalibrationResult Fit(Replay replay, KernelProfile baseProfile, CalibrationOptions options, CancellationToken token = default)
-    {
-        var set = replay.Set;
+    public static CalibrationResult Fit(Replay replay, KernelProfile baseProfile, CalibrationOptions options, CancellationToken token = default) =>
+        Fit([replay], baseProfile, options, token);
 
+    /// <summary>
+    /// Fits one profile to several probe sessions of one host at once (<c>calibrate DIR DIR…</c>): the objective sums
+    /// every session's fitted quantities (named <c>session/experiment</c>), and the measured parts are pooled — memory
+    /// the sessions' median, the pernet ops' exit costs and a device's parts over every session's perf profiles (the
+    /// kernel symbols the first session's), the cooling with a warm cost per session (<see cref="CreationCacheFit"/>),
+    /// the umounts' and the idle grace periods' medians over all. The sessions must share the era, the CPUs, HZ and the
+    /// preemption model; the builds may differ (that is the point: one boot's costs do not carry to the next build,
+    /// docs/calibration.md). One session gives exactly <see cref="Fit(Replay, KernelProfile, CalibrationOptions, CancellationToken)"/>'s result.
+    /// </summary>
+    public static CalibrationResult Fit(IReadOnlyList<Replay> replays, KernelProfile baseProfile, CalibrationOptions options, CancellationToken token = default)
+    {
         // Bad input first, before any simulation.
-        var expedited = options.ExpeditedUmounts is { } umounts ? MeasuredExpeditedNs(umounts, set) : ((long Ns, int Runs)?)null;
-        if (options.NormalGpFromIdle && (set.Host.SyncRcuIdleMs is not { Count: > 0 } || set.Host.OnlineCpus < 2 || set.Host.Hz <= 0))
+        var labels = SessionLabels(replays);
+        var pooled = replays.Count > 1;
+        var replay = replays[0];
+        var set = replay.Set;
+        var sets = replays.Select(r => r.Set).ToList();
+        var expedited = options.ExpeditedUmounts is { } umounts
+            ? pooled && ReferenceEquals(umounts, set) ? PooledExpeditedNs(sets) : MeasuredExpeditedNs(umounts, set)
+            : ((long Ns, int Runs)?)null;
+        if (options.NormalGpFromIdle && sets.Any(s => s.Host.SyncRcuIdleMs is not { Count: > 0 } || s.Host.OnlineCpus < 2 || s.Host.Hz <= 0))
         {
-            throw new InputValidationException([new FieldError("--normal-gp-from-idle", "the measurements have no idle synchronize_rcu times (host.sync_rcu_idle_ms, probed from 2026-12-03 on a machine with two or more CPUs and a known HZ)")]);
+            throw new InputValidationException([new FieldError("--normal-gp-from-idle", $"the measurements{(pooled ? " of " + string.Join(", ", labels.Where((_, i) => sets[i].Host.SyncRcuIdleMs is not { Count: > 0 })) : "")} have no idle synchronize_rcu times (host.sync_rcu_idle_ms, probed from 2026-12-03 on a machine with two or more CPUs and a known HZ)")]);
         }
 
-        var cache = options.CreationCache ? CreationCacheFit.Measure(set) : null;
+        var cache = options.CreationCache ? (pooled ? CreationCacheFit.Measure([.. sets.Zip(labels)]) : CreationCacheFit.Measure(set)) : null;
 
-        var memory = set.Experiments.SelectMany(e => e.Quantities.Where(q => q.Name == Quantities.BytesPerNetns)).FirstOrDefault();
-        var start = memory is null ? baseProfile : CostScales.WithMeasuredMemory(baseProfile, memory.Value, Math.Max(1, set.Host.PossibleCpus));
+        // Memory: the sessions' median (one session: its own).
+        var memories = sets.Select(s => s.Experiments.SelectMany(e => e.Quantities.Where(q => q.Name == Quantities.BytesPerNetns)).FirstOrDefault()).Where(q => q is not null).Select(q => q!.Value).ToList();
+        double? memory = memories.Count == 0 ? null : Median(memories);
+        var start = memory is not { } bytes ? baseProfile : CostScales.WithMeasuredMemory(baseProfile, bytes, Math.Max(1, set.Host.PossibleCpus));
 
         // The host's own pernet ops: those its kernel has, with the exit costs its perf profiles measure (fitted bursts only).
         var hostOpsText = "";
         if (HostPernetOps.LoadSymbols(replay.Directory) is { } symbols)
         {
-            var sampled = set.Experiments
-                .Where(e => e.Fit && e.Perf is not null && File.Exists(Path.Combine(replay.Directory, e.Perf)) && replay.Workload(e).Burst is not null)
-                .Select(e => (FoldedStacks.Load(Path.Combine(replay.Directory, e.Perf!)), replay.Workload(e).Burst!.Count * (e.PerfRuns ?? 1)))
+            var sampled = replays.SelectMany(r => r.Set.Experiments
+                .Where(e => e.Fit && e.Perf is not null && File.Exists(Path.Combine(r.Directory, e.Perf)) && r.Workload(e).Burst is not null)
+                .Select(e => (FoldedStacks.Load(Path.Combine(r.Directory, e.Perf!)), r.Workload(e).Burst!.Count * (e.PerfRuns ?? 1))))
                 .ToList();
             var hostOps = HostPernetOps.Apply(start, symbols, sampled);
             start = hostOps.Profile;
@@ -63,7 +82,7 @@ public static class Calibrator
         var measuredRcu = MeasuredRcu.None;
         if (options.NormalGpFromIdle)
         {
-            var syncs = set.Host.SyncRcuIdleMs!;
+            var syncs = sets.SelectMany(s => s.Host.SyncRcuIdleMs!).ToList();
             // Measured, not fitted: the idle host's synchronize_rcu (membarrier, GracePeriodProbe) is a normal GP with
             // no CPU busy, the model's normal_gp_base_jiffies.
             var syncNs = (long)Math.Round(Prober.Percentile([.. syncs], 0.5) * 1e6);
@@ -79,18 +98,36 @@ public static class Calibrator
             var cpusOnline = Math.Max(1, set.Host.OnlineCpus);
             start = CostScales.WithMeasuredExpedited(start, umountNs, cpusOnline);
             measuredRcu |= MeasuredRcu.Expedited;
-            var where = ReferenceEquals(options.ExpeditedUmounts, set) ? "" : string.Create(CultureInfo.InvariantCulture, $" of another session of this host ({options.ExpeditedUmounts!.Host.KernelRelease})");
+            var where = ReferenceEquals(options.ExpeditedUmounts, set) ? (pooled ? string.Create(CultureInfo.InvariantCulture, $" of {replays.Count} sessions") : "") : string.Create(CultureInfo.InvariantCulture, $" of another session of this host ({options.ExpeditedUmounts!.Host.KernelRelease})");
             preemptionText += string.Create(CultureInfo.InvariantCulture, $"Expedited grace period: {umountNs / 1000.0:F1} µs on {cpusOnline} CPUs, the median of {runs} fitted burst runs' median umount{where} (measured by netns-policy probe, not fitted: expedited_base_ns {start.Rcu.ExpeditedBaseNs}, expedited_per_cpu_ns {start.Rcu.ExpeditedPerCpuNs}, the base profile's split; not scaled by the rcu scale). ");
         }
 
         KernelProfile Scaled(KernelProfile p, double[] s) => CostScales.Apply(p, s, measuredRcu);
+
+        // Every session's rows, named session/experiment when there are several, in session order.
+        IReadOnlyList<Comparison> CompareAll(KernelProfile p, bool fittedOnly, Func<Experiment, MeasuredQuantity, bool>? include)
+        {
+            if (!pooled)
+            {
+                return replay.Compare(p, fittedOnly, include, token);
+            }
+
+            var all = new List<Comparison>();
+            for (var i = 0; i < replays.Count; i++)
+            {
+                var label = labels[i];
+                all.AddRange(replays[i].Compare(p, fittedOnly, include, token).Select(r => r with { Experiment = label + "/" + r.Experiment }));
+            }
+
+            return all;
+        }
 
         // Stage 1: the cost scales on the central quantities, without variation (every replication identical).
         bool Central(Experiment e, MeasuredQuantity q) => Replay.IsFitQuantity(e, q) && !Quantities.IsSpread(q.Name);
         var noVariation = start with { Variation = null };
         double Objective(double[] logScales)
         {
-            var rows = replay.Compare(Scaled(noVariation, logScales.Select(Math.Exp).ToArray()), fittedOnly: true, Central, token);
+            var rows = CompareAll(Scaled(noVariation, logScales.Select(Math.Exp).ToArray()), fittedOnly: true, Central);
             return rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
         }
 
@@ -101,13 +138,13 @@ public static class Calibrator
         bool CreationOnly(Experiment e, MeasuredQuantity q) => creation(e, q) && (Quantities.IsWindowed(q.Name) ? Quantities.Unwindowed(q.Name) : q.Name).StartsWith("creation_", StringComparison.Ordinal);
         double InitObjective(double[] logInit)
         {
-            var rows = replay.Compare(Scaled(noVariation, [Math.Exp(logInit[0]), 1, 1, 1]), fittedOnly: true, CreationOnly, token);
+            var rows = CompareAll(Scaled(noVariation, [Math.Exp(logInit[0]), 1, 1, 1]), fittedOnly: true, CreationOnly);
             return rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
         }
 
         var start1 = new double[CostScales.Names.Count];
         var initEvaluations = 0;
-        if (set.Experiments.Any(e => e.Quantities.Any(q => CreationOnly(e, q))))
+        if (sets.Any(s => s.Experiments.Any(e => e.Quantities.Any(q => CreationOnly(e, q)))))
         {
             var (ix, _, ie) = NelderMead.MinimiseRobust(InitObjective, [0.0], Math.Log(2), Math.Max(6, options.MaxEvaluations / 6), 1e-5, token);
             start1[0] = ix[0];
@@ -121,21 +158,21 @@ public static class Calibrator
         // (HostDeviceCosts: the notifier chain, RTM_DELLINK, the kobjects, the sysfs groups, the uevents, the todo list),
         // then the devices' RCU callbacks fitted to the shares of the host's top 10 functions, then stage 1 again from
         // where it stopped. The teardown times cannot tell these apart; the perf profile can.
-        var perf = set.Experiments.Where(e => e.Fit && e.Perf is not null && File.Exists(Path.Combine(replay.Directory, e.Perf))).ToList();
+        var perf = replays.SelectMany((r, i) => r.Set.Experiments.Where(e => e.Fit && e.Perf is not null && File.Exists(Path.Combine(r.Directory, e.Perf))).Select(e => (Replay: r, E: e, Name: pooled ? labels[i] + "/" + e.Name : e.Name))).ToList();
         var rcuCallbackScale = 1.0;
         var profileEvaluations = 0;
         IReadOnlyList<HostDeviceCosts.Measured> deviceParts = [];
         if (perf.Count > 0 && options.MaxProfileEvaluations > 0)
         {
-            var hostProfiles = perf.Select(e => FoldedStacks.Load(Path.Combine(replay.Directory, e.Perf!))).ToList();
+            var hostProfiles = perf.Select(p => FoldedStacks.Load(Path.Combine(p.Replay.Directory, p.E.Perf!))).ToList();
             var current = Scaled(noVariation, x.Select(Math.Exp).ToArray());
-            deviceParts = HostDeviceCosts.Measure(perf.Select((e, i) => (hostProfiles[i], e.PerfRuns ?? 1, replay.PerfProfiles(current, e, token))).ToList());
+            deviceParts = HostDeviceCosts.Measure(perf.Select((p, i) => (hostProfiles[i], p.E.PerfRuns ?? 1, p.Replay.PerfProfiles(current, p.E, token))).ToList());
             noVariation = HostDeviceCosts.Apply(noVariation, deviceParts).Profile;
             current = Scaled(noVariation, x.Select(Math.Exp).ToArray());
             double ProfileObjective(double[] logScale)
             {
                 var p = CostScales.ScaleRcuCallbacks(current, Math.Exp(logScale[0]));
-                return perf.Select((e, i) => ProfileComparison.SquaredError(hostProfiles[i], replay.PerfProfiles(p, e, token), 10)).Sum();
+                return perf.Select((q, i) => ProfileComparison.SquaredError(hostProfiles[i], q.Replay.PerfProfiles(p, q.E, token), 10)).Sum();
             }
 
             var (cx, _, ce) = NelderMead.MinimiseRobust(ProfileObjective, [0.0], Math.Log(3), options.MaxProfileEvaluations, 1e-3, token);
@@ -150,9 +187,9 @@ public static class Calibrator
             double WithProfiles(double[] logScales)
             {
                 var p = Scaled(noVariation, logScales.Select(Math.Exp).ToArray());
-                var rows = replay.Compare(p, fittedOnly: true, Central, token);
+                var rows = CompareAll(p, fittedOnly: true, Central);
                 var central = rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
-                return central + perf.Select((e, i) => ProfileComparison.SquaredError(hostProfiles[i], replay.PerfProfiles(p, e, token), 10)).Sum();
+                return central + perf.Select((q, i) => ProfileComparison.SquaredError(hostProfiles[i], q.Replay.PerfProfiles(p, q.E, token), 10)).Sum();
             }
 
             var (x2, f2, e2) = NelderMead.MinimiseRobust(WithProfiles, x, Math.Log(1.5), Math.Max(8, options.MaxEvaluations / 2), 1e-4, token);
@@ -167,11 +204,11 @@ public static class Calibrator
         VariationSpec? variation = null;
         var variationEvaluations = 0;
         var cpus = Math.Max(1, set.Host.OnlineCpus);
-        if (options.MaxVariationEvaluations > 0 && set.Experiments.Any(e => e.Quantities.Any(q => Quantities.IsSpread(q.Name) && Replay.IsFitQuantity(e, q))))
+        if (options.MaxVariationEvaluations > 0 && sets.Any(s => s.Experiments.Any(e => e.Quantities.Any(q => Quantities.IsSpread(q.Name) && Replay.IsFitQuantity(e, q)))))
         {
             double VariationObjective(double[] p)
             {
-                var rows = replay.Compare(fitted with { Variation = VariationFit.ToSpec(p, cpus) }, fittedOnly: true, token);
+                var rows = CompareAll(fitted with { Variation = VariationFit.ToSpec(p, cpus) }, fittedOnly: true, null);
                 return rows.Sum(r => r.LogError is { } e ? e * e : 25.0);
             }
 
@@ -184,7 +221,7 @@ public static class Calibrator
             fitted = fitted with { Variation = variation };
         }
 
-        var rows = replay.Compare(fitted, fittedOnly: false, token);
+        var rows = CompareAll(fitted, fittedOnly: false, null);
         var fitRows = rows.Where(r => r.Fitted && r.LogError is not null).ToList();
         var heldOut = ComparisonTable.HeldOutCentral(rows);
         var tails = rows.Where(r => !r.Fitted && r.IsTail && r.LogError is not null).ToList();
@@ -194,17 +231,21 @@ public static class Calibrator
         var scaleText = string.Join(", ", CostScales.Names.Select((n, i) => string.Create(c, $"{n} ×{scales[i]:F3}")));
         var perfText = profileEvaluations == 0
             ? "no perf profile fitted; "
-            : string.Create(c, $"{HostDeviceCosts.Describe(deviceParts)}the devices' RCU callbacks (kernfs_free_rcu_ns, device_rcu_callback_ns) ×{rcuCallbackScale:F3} fitted to the perf profiles of {string.Join(", ", perf.Select(e => e.Name))} ({profileEvaluations} evaluations; squared share differences of the host's top 10 functions); ");
+            : string.Create(c, $"{HostDeviceCosts.Describe(deviceParts)}the devices' RCU callbacks (kernfs_free_rcu_ns, device_rcu_callback_ns) ×{rcuCallbackScale:F3} fitted to the perf profiles of {string.Join(", ", perf.Select(p => p.Name))} ({profileEvaluations} evaluations; squared share differences of the host's top 10 functions); ");
         var variationText = variation is null
             ? "no variation fitted; "
             : string.Create(c, $"run-to-run variation fitted to the spread (CV) of the fitted experiments ({variationEvaluations} evaluations of {Replay.DefaultReplications}+ replications each): run_cost_cv {variation.RunCostCv:F3}, op_cost_cv {variation.OpCostCv:F3}, gp_cv {variation.GpCv:F3}, competing_cpus {variation.CompetingCpus:F3}, competing_burst_us {variation.CompetingBurstUs:F0}, stalls_per_second {variation.StallsPerSecond:F3}, stall_us {variation.StallUs:F0}; ");
         fitted = fitted with
         {
             Id = options.Id,
-            Description = $"Fitted to {h.Hostname} (Linux {h.KernelRelease}, {h.OnlineCpus} CPUs, HZ {h.Hz}) measured {h.TakenAt:yyyy-MM-dd}: {baseProfile.Id}'s structure with its costs scaled to the measurements.",
-            Sources = [.. baseProfile.Sources, $"netns-policy probe on {h.Hostname}, Linux {h.KernelRelease}, {h.TakenAt:yyyy-MM-dd HH:mm} UTC ({options.MeasurementsLabel})"],
+            Description = pooled
+                ? $"Fitted to {replays.Count} sessions of {h.Hostname} ({h.OnlineCpus} CPUs, HZ {h.Hz}; Linux {string.Join(", ", sets.Select(s => s.Host.KernelRelease).Distinct())}) measured {string.Join(", ", sets.Select(s => s.Host.TakenAt.ToString("yyyy-MM-dd HH:mm", c)))}: {baseProfile.Id}'s structure with its costs scaled to the measurements of all of them at once."
+                : $"Fitted to {h.Hostname} (Linux {h.KernelRelease}, {h.OnlineCpus} CPUs, HZ {h.Hz}) measured {h.TakenAt:yyyy-MM-dd}: {baseProfile.Id}'s structure with its costs scaled to the measurements.",
+            Sources = pooled
+                ? [.. baseProfile.Sources, .. sets.Select((s, i) => $"netns-policy probe on {s.Host.Hostname}, Linux {s.Host.KernelRelease}, {s.Host.TakenAt:yyyy-MM-dd HH:mm} UTC ({replays[i].Directory})")]
+                : [.. baseProfile.Sources, $"netns-policy probe on {h.Hostname}, Linux {h.KernelRelease}, {h.TakenAt:yyyy-MM-dd HH:mm} UTC ({options.MeasurementsLabel})"],
             Provenance = string.Create(c,
-                $"Structure: {baseProfile.Id}. {preemptionText}{hostOpsText}Measured on this host: memory per netns ({(memory is null ? "not measured: kept from " + baseProfile.Id : memory.Value.ToString("F0", c) + " bytes, solved for net_base_bytes")}). " +
+                $"Structure: {baseProfile.Id}. {preemptionText}{hostOpsText}Measured on this host: memory per netns ({(memory is not { } m ? "not measured: kept from " + baseProfile.Id : m.ToString("F0", c) + " bytes, " + (pooled ? $"the median of {memories.Count} sessions, " : "") + "solved for net_base_bytes")}). " +
                 $"Fitted (netns-policy calibrate: Nelder–Mead on log scales, least squares of log errors, {evaluations} simulations of the fitted experiments): cost scales {scaleText} applied to {baseProfile.Id}'s init, exit, device-unregister and RCU costs; " +
                 $"fit RMS log error {Rms(fitRows):F3} over {fitRows.Count} quantities ({string.Join(", ", fitRows.Select(r => r.Experiment + "." + r.Quantity))}); " +
                 $"{perfText}{variationText}" +
@@ -226,19 +267,93 @@ public static class Calibrator
             throw new InputValidationException([new FieldError("--expedited-from-umounts", $"the umounts were measured on Linux {umounts.Host.KernelRelease} with {umounts.Host.OnlineCpus} CPUs, the fitted measurements on {fitted.Host.KernelRelease} with {fitted.Host.OnlineCpus}: an expedited grace period's length is the kernel's and the CPU count's")]);
         }
 
-        var medians = umounts.Experiments
-            .Where(e => e.Fit && e.Kind == "burst" && e.Samples.TryGetValue("umount_us_p50_per_run", out _))
-            .SelectMany(e => e.Samples["umount_us_p50_per_run"])
-            .Where(v => v > 0)
-            .Order()
-            .ToList();
+        var medians = UmountMedians(umounts);
         if (medians.Count == 0)
         {
             throw new InputValidationException([new FieldError("--expedited-from-umounts", "the measurements have no umount times (umount_us_p50_per_run) in a fitted burst: probe again with this build, or name a session that has them")]);
         }
 
-        var m = medians.Count % 2 == 1 ? medians[medians.Count / 2] : (medians[(medians.Count / 2) - 1] + medians[medians.Count / 2]) / 2;
-        return ((long)Math.Round(m * 1000), medians.Count);
+        return MedianNs(medians);
+    }
+
+    /// <summary>
+    /// <see cref="MeasuredExpeditedNs"/> pooled over several sessions of one host: the median of every session's fitted
+    /// bursts' per-run median umounts (the builds may differ: the length is the grace period machinery's and the CPU
+    /// count's, and the sessions share the CPUs).
+    /// </summary>
+    public static (long Ns, int Runs) PooledExpeditedNs(IReadOnlyList<MeasurementSet> sets)
+    {
+        var medians = sets.SelectMany(UmountMedians).Order().ToList();
+        if (medians.Count == 0)
+        {
+            throw new InputValidationException([new FieldError("--expedited-from-umounts", "none of the sessions has umount times (umount_us_p50_per_run) in a fitted burst: probe again with this build")]);
+        }
+
+        return MedianNs(medians);
+    }
+
+    private static List<double> UmountMedians(MeasurementSet set) => set.Experiments
+        .Where(e => e.Fit && e.Kind == "burst" && e.Samples.TryGetValue("umount_us_p50_per_run", out _))
+        .SelectMany(e => e.Samples["umount_us_p50_per_run"])
+        .Where(v => v > 0)
+        .Order()
+        .ToList();
+
+    private static (long Ns, int Runs) MedianNs(List<double> medians) => ((long)Math.Round(Median(medians) * 1000), medians.Count);
+
+    /// <summary>The median: the middle value, or the mean of the two middle ones.</summary>
+    private static double Median(IEnumerable<double> values)
+    {
+        var v = values.Order().ToList();
+        return v.Count % 2 == 1 ? v[v.Count / 2] : (v[(v.Count / 2) - 1] + v[v.Count / 2]) / 2;
+    }
+
+    /// <summary>
+    /// The sessions' names (their folders' names) after checking they can be fitted together: at least one, no folder
+    /// twice, and one host as the model sees it — the era (kernel major.minor), the online and possible CPUs, HZ and
+    /// the preemption model. The build may differ.
+    /// </summary>
+    /// <exception cref="InputValidationException">The first session that differs, named with the field and both values.</exception>
+    public static IReadOnlyList<string> SessionLabels(IReadOnlyList<Replay> replays)
+    {
+        if (replays.Count == 0)
+        {
+            throw new InputValidationException([new FieldError("measurements", "no probe session given")]);
+        }
+
+        var labels = replays.Select(r => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(r.Directory)))).ToList();
+        if (replays.Count == 1)
+        {
+            return labels;
+        }
+
+        var errors = new List<FieldError>();
+        foreach (var twice in labels.GroupBy(l => l, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            errors.Add(new FieldError("measurements", $"the session {twice.Key} is given {twice.Count()} times: each session counts once in a pooled fit"));
+        }
+
+        static string Era(string release) => string.Join('.', release.Split('-')[0].Split('.').Take(2));
+        var first = replays[0].Set.Host;
+        for (var i = 1; i < replays.Count; i++)
+        {
+            var h = replays[i].Set.Host;
+            void Differs(string field, string mine, string theirs)
+            {
+                if (mine != theirs)
+                {
+                    errors.Add(new FieldError($"{labels[i]}/host.{field}", $"is {theirs}, {labels[0]}'s is {mine}: a pooled fit needs one host as the model sees it (era, CPUs, HZ, preemption)"));
+                }
+            }
+
+            Differs("kernel_release (era)", Era(first.KernelRelease), Era(h.KernelRelease));
+            Differs("online_cpus", first.OnlineCpus.ToString(CultureInfo.InvariantCulture), h.OnlineCpus.ToString(CultureInfo.InvariantCulture));
+            Differs("possible_cpus", first.PossibleCpus.ToString(CultureInfo.InvariantCulture), h.PossibleCpus.ToString(CultureInfo.InvariantCulture));
+            Differs("hz", first.Hz.ToString(CultureInfo.InvariantCulture), h.Hz.ToString(CultureInfo.InvariantCulture));
+            Differs("preemption", first.Preemption, h.Preemption);
+        }
+
+        return errors.Count == 0 ? labels : throw new InputValidationException(errors);
     }
 
     /// <summary>

@@ -31,5 +31,27 @@ public static class ComparisonTable
     public static List<Comparison> HeldOutCentral(IReadOnlyList<Comparison> rows) =>
         rows.Where(r => !r.Fitted && !r.IsTail && !r.IsSpread && !r.NotPredicted && r.LogError is not null).ToList();
 
+    /// <summary>
+    /// Every central quantity of a session, fitted and held-out experiments alike, but those named as not predicted:
+    /// the measure of a profile fitted to other sessions (a whole session held out), where the session's own fitted
+    /// and held-out flags mean nothing.
+    /// </summary>
+    public static List<Comparison> SessionCentral(IReadOnlyList<Comparison> rows) =>
+        rows.Where(r => !r.IsTail && !r.IsSpread && !r.NotPredicted && r.LogError is not null).ToList();
+
+    /// <summary>Every spread quantity (CV) of a session but those named as not predicted (see <see cref="SessionCentral"/>).</summary>
+    public static List<Comparison> SessionSpread(IReadOnlyList<Comparison> rows) =>
+        rows.Where(r => r.IsSpread && !r.NotPredicted && r.LogError is not null).ToList();
+
+    /// <summary>validate's line for a whole session held out: its central, tail and spread quantities, fitted flags ignored.</summary>
+    public static string RenderSession(IReadOnlyList<Comparison> rows)
+    {
+        var central = SessionCentral(rows);
+        var tails = rows.Where(r => r.IsTail && r.LogError is not null).ToList();
+        var spread = SessionSpread(rows);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"whole session (for a profile fitted to other sessions, every experiment held out): RMS log error central {Calibrator.Rms(central):F3} ({central.Count}); tails {Calibrator.Rms(tails):F3} ({tails.Count}); spread {Calibrator.Rms(spread):F3} ({spread.Count}){Environment.NewLine}");
+    }
+
     private static string Names(List<Comparison> rows) => string.Join(", ", rows.Select(r => r.Experiment + "." + r.Quantity));
 }

@@ -27,51 +27,36 @@ public static class CreationCacheFit
 
     /// <summary>The cooling measured by <paramref name="set"/>'s creation-gap experiments, or null when it has none.</summary>
     /// <exception cref="InputValidationException">Gap experiments that cannot measure it: fewer than three pauses, or samples missing or unusable (named).</exception>
-    public static Result? Measure(MeasurementSet set)
+    public static Result? Measure(MeasurementSet set) => Measure([(set, "")]);
+
+    /// <summary>
+    /// The cooling pooled over several sessions of one host (<c>calibrate DIR DIR…</c>): one cold_factor, warm_decay_ms
+    /// and warming_per_creation for every session's sequences, each session with its own warm cost (a build or a boot
+    /// moves a warm creation's time, up to a third between two builds on 2026-12-04, and one warm cost for all would
+    /// charge that drift to the cooling). Sessions without gap experiments add nothing; null when none has them. The
+    /// medians are named <c>label/experiment</c> when a label is given; the warm cost reported is the first session's.
+    /// </summary>
+    public static Result? Measure(IReadOnlyList<(MeasurementSet Set, string Label)> sessions)
     {
-        var gaps = set.Experiments.Where(e => e.Kind == Kind).ToList();
-        if (gaps.Count == 0)
+        var medians = new List<(string, double, double)>();
+        var sequences = new List<Creation[]>();
+        var groups = new List<int>();
+        foreach (var (set, label) in sessions)
+        {
+            if (Sequences(set, label, medians) is { } own)
+            {
+                var group = groups.Count == 0 ? 0 : groups[^1] + 1;
+                sequences.AddRange(own);
+                groups.AddRange(own.Select(_ => group));
+            }
+        }
+
+        if (sequences.Count == 0)
         {
             return null;
         }
 
-        var medians = new List<(string, double, double)>();
-        var sequence = new List<(double StartMs, Creation C)>();
-        foreach (var e in gaps)
-        {
-            if (!e.Samples.TryGetValue("outside_ms", out var pauses) || !e.Samples.TryGetValue("creation_ms", out var ms) || !e.Samples.TryGetValue("creation_start_ms", out var starts)
-                || pauses.Count == 0 || pauses.Count != ms.Count || starts.Count != ms.Count)
-            {
-                throw new InputValidationException([new FieldError($"experiments[{e.Name}].samples", "a creation-gap experiment needs outside_ms, creation_ms and creation_start_ms samples of equal, non-zero length")]);
-            }
-
-            if (pauses.Concat(starts).Any(x => !double.IsFinite(x)) || pauses.Any(p => p < 0) || ms.Any(m => !(double.IsFinite(m) && m > 0)))
-            {
-                throw new InputValidationException([new FieldError($"experiments[{e.Name}].samples", "pauses (outside_ms) must be finite and ≥ 0, creation times (creation_ms) finite and > 0")]);
-            }
-
-            var median = Prober.Percentile(ms, 0.5);
-            medians.Add((e.Name, Prober.Percentile(pauses, 0.5), median));
-            for (var i = 0; i < ms.Count; i++)
-            {
-                sequence.Add((starts[i], new Creation(pauses[i], Math.Log(ms[i]), ms[i] <= 3 * median)));
-            }
-        }
-
-        if (medians.Select(p => Math.Round(p.Item2, 1)).Distinct().Count() < 3)
-        {
-            throw new InputValidationException([new FieldError("experiments", $"the creation-gap experiments ({string.Join(", ", gaps.Select(e => e.Name))}) need three or more different pauses to measure how a creation cools")]);
-        }
-
-        // The probe's gap sequence starts with one creation it does not time; the serial one starts cold, back to back.
-        var sequences = new List<Creation[]>();
-        sequences.Add([new Creation(0, 0, false), .. sequence.OrderBy(s => s.StartMs).ThenBy(s => s.C.PauseMs).Select(s => s.C)]);
-        if (set.Experiments.FirstOrDefault(e => e.Kind == "serial") is { } serial && serial.Samples.TryGetValue("creation_ms", out var serialMs) && serialMs.Count > 0 && serialMs.All(m => double.IsFinite(m) && m > 0))
-        {
-            var median = Prober.Percentile(serialMs, 0.5);
-            sequences.Add([.. serialMs.Select(m => new Creation(0, Math.Log(m), m <= 3 * median))]);
-        }
-
+        var groupCount = groups.Count == 0 ? 0 : groups[^1] + 1;
         var creations = sequences.Sum(s => s.Count(c => c.Measured));
         (double Error, double Cold, double Decay, double Warming, double LogW) best = (double.MaxValue, 1, 1, 1, 0);
         void Search(IEnumerable<double> colds, IEnumerable<double> decays, IEnumerable<double> warmings)
@@ -84,7 +69,7 @@ public static class CreationCacheFit
                     var h = Warmth(sequences, decay, warming);
                     foreach (var cold in coldList)
                     {
-                        var (error, logW) = Residual(sequences, h, cold);
+                        var (error, logW) = Residual(sequences, groups, groupCount, h, cold);
                         if (error < best.Error - 1e-12)
                         {
                             best = (error, cold, decay, warming, logW);
@@ -105,6 +90,61 @@ public static class CreationCacheFit
 
         var spec = new CreationCacheSpec { ColdFactor = Math.Round(best.Cold, 3), WarmDecayMs = Math.Round(best.Decay, 3), WarmingPerCreation = Math.Round(best.Warming, 3) };
         return new Result(spec, Math.Exp(best.LogW), Math.Sqrt(best.Error / creations), creations, medians);
+    }
+
+    /// <summary>
+    /// One session's sequences (the gap experiments in the order the host ran them; its serial experiment), the gap
+    /// medians added to <paramref name="medians"/>; null without gap experiments.
+    /// </summary>
+    private static List<Creation[]>? Sequences(MeasurementSet set, string label, List<(string, double, double)> medians)
+    {
+        var gaps = set.Experiments.Where(e => e.Kind == Kind).ToList();
+        if (gaps.Count == 0)
+        {
+            return null;
+        }
+
+        var prefix = label.Length == 0 ? "" : label + "/";
+        var own = new List<double>();
+        var sequence = new List<(double StartMs, Creation C)>();
+        foreach (var e in gaps)
+        {
+            if (!e.Samples.TryGetValue("outside_ms", out var pauses) || !e.Samples.TryGetValue("creation_ms", out var ms) || !e.Samples.TryGetValue("creation_start_ms", out var starts)
+                || pauses.Count == 0 || pauses.Count != ms.Count || starts.Count != ms.Count)
+            {
+                throw new InputValidationException([new FieldError($"{prefix}experiments[{e.Name}].samples", "a creation-gap experiment needs outside_ms, creation_ms and creation_start_ms samples of equal, non-zero length")]);
+            }
+
+            if (pauses.Concat(starts).Any(x => !double.IsFinite(x)) || pauses.Any(p => p < 0) || ms.Any(m => !(double.IsFinite(m) && m > 0)))
+            {
+                throw new InputValidationException([new FieldError($"{prefix}experiments[{e.Name}].samples", "pauses (outside_ms) must be finite and ≥ 0, creation times (creation_ms) finite and > 0")]);
+            }
+
+            var median = Prober.Percentile(ms, 0.5);
+            var pause = Prober.Percentile(pauses, 0.5);
+            medians.Add((prefix + e.Name, pause, median));
+            own.Add(pause);
+            for (var i = 0; i < ms.Count; i++)
+            {
+                sequence.Add((starts[i], new Creation(pauses[i], Math.Log(ms[i]), ms[i] <= 3 * median)));
+            }
+        }
+
+        if (own.Select(p => Math.Round(p, 1)).Distinct().Count() < 3)
+        {
+            throw new InputValidationException([new FieldError(prefix + "experiments", $"the creation-gap experiments ({string.Join(", ", gaps.Select(e => e.Name))}) need three or more different pauses to measure how a creation cools")]);
+        }
+
+        // The probe's gap sequence starts with one creation it does not time; the serial one starts cold, back to back.
+        var sequences = new List<Creation[]>();
+        sequences.Add([new Creation(0, 0, false), .. sequence.OrderBy(s => s.StartMs).ThenBy(s => s.C.PauseMs).Select(s => s.C)]);
+        if (set.Experiments.FirstOrDefault(e => e.Kind == "serial") is { } serial && serial.Samples.TryGetValue("creation_ms", out var serialMs) && serialMs.Count > 0 && serialMs.All(m => double.IsFinite(m) && m > 0))
+        {
+            var median = Prober.Percentile(serialMs, 0.5);
+            sequences.Add([.. serialMs.Select(m => new Creation(0, Math.Log(m), m <= 3 * median))]);
+        }
+
+        return sequences;
     }
 
     private static IEnumerable<double> Steps(double from, double to, double step)
@@ -132,27 +172,39 @@ public static class CreationCacheFit
         })];
     }
 
-    private static (double Error, double LogW) Residual(List<Creation[]> sequences, double[][] h, double cold)
+    /// <summary>
+    /// The squared log residual about each session's own warm cost (<paramref name="groups"/>: the session of each
+    /// sequence), and the first session's log warm cost.
+    /// </summary>
+    private static (double Error, double LogW) Residual(List<Creation[]> sequences, List<int> groups, int groupCount, double[][] h, double cold)
     {
-        double sum = 0, sumSq = 0;
-        var n = 0;
+        Span<double> sum = stackalloc double[groupCount];
+        Span<double> sumSq = stackalloc double[groupCount];
+        Span<int> n = stackalloc int[groupCount];
         for (var s = 0; s < sequences.Count; s++)
         {
             var seq = sequences[s];
+            var g = groups[s];
             for (var i = 0; i < seq.Length; i++)
             {
                 if (seq[i].Measured)
                 {
                     var r = seq[i].LogMs - Math.Log(cold - ((cold - 1) * h[s][i]));
-                    sum += r;
-                    sumSq += r * r;
-                    n++;
+                    sum[g] += r;
+                    sumSq[g] += r * r;
+                    n[g]++;
                 }
             }
         }
 
-        var mean = sum / n;
-        return (sumSq - (n * mean * mean), mean);
+        var error = 0.0;
+        for (var g = 0; g < groupCount; g++)
+        {
+            var mean = sum[g] / n[g];
+            error += sumSq[g] - (n[g] * mean * mean);
+        }
+
+        return (error, sum[0] / n[0]);
     }
 
     /// <summary>validate's line: the cooling the folder's gap experiments measure beside the profile's.</summary>

@@ -87,16 +87,20 @@ public sealed class Replay
     public IReadOnlyList<Comparison> Compare(KernelProfile profile, bool fittedOnly, Func<Experiment, MeasuredQuantity, bool>? include, CancellationToken token = default)
     {
         include ??= fittedOnly ? IsFitQuantity : (_, _) => true;
-        var rows = new List<Comparison>();
-        foreach (var e in Set.Experiments)
-        {
-            var quantities = e.Quantities.Concat(Quantities.Derived(e)).ToList();
-            if (!quantities.Any(q => include(e, q)))
-            {
-                continue;
-            }
+        var chosen = Set.Experiments
+            .Select(e => (E: e, Quantities: e.Quantities.Concat(Quantities.Derived(e)).ToList()))
+            .Where(x => x.Quantities.Any(q => include(x.E, q)))
+            .ToList();
 
-            var runs = Run(profile, e, token);
+        // The experiments run in parallel as well as their replications (one replication each without variation):
+        // every run is deterministic, and the rows come back in the set's order.
+        var results = new IReadOnlyList<RunResult>[chosen.Count];
+        Parallel.For(0, chosen.Count, new ParallelOptions { CancellationToken = token }, i => results[i] = Run(profile, chosen[i].E, token));
+        var rows = new List<Comparison>();
+        for (var i = 0; i < chosen.Count; i++)
+        {
+            var (e, quantities) = chosen[i];
+            var runs = results[i];
             // A run that did not finish predicts nothing (the fit's objective charges it as a large error).
             var failed = runs.FirstOrDefault(r => r.Status != RunStatus.Ok);
             var note = failed is null ? null : $"simulation {failed.Status}: {failed.StatusDetail}";

@@ -7,14 +7,18 @@ using NetnsPolicy.Simulation.Profiles;
 
 namespace NetnsPolicy.Cli;
 
-/// <summary><c>calibrate DIR [--profile BASE] [--out FILE]</c>: fits a profile's costs to probe measurements.</summary>
+/// <summary><c>calibrate DIR [DIR…] [--profile BASE] [--out FILE]</c>: fits a profile's costs to probe measurements, one session or several at once.</summary>
 internal static class CalibrateCommand
 {
     public static Command Create()
     {
-        var dirArg = new Argument<string>("measurements") { Description = "A folder written by 'netns-policy probe'." };
+        var dirArg = new Argument<string[]>("measurements")
+        {
+            Description = "A folder written by 'netns-policy probe', or several sessions of one host (same era, CPUs, HZ and preemption; the builds may differ) to fit one profile to all of them at once.",
+            Arity = ArgumentArity.OneOrMore,
+        };
         var profileOpt = new Option<string?>("--profile") { Description = "Base profile id or file (default: the shipped era closest below the measured kernel)." };
-        var outOpt = new Option<string?>("--out") { Description = "Where to write the fitted profile (default: <measurements>/profile.json)." };
+        var outOpt = new Option<string?>("--out") { Description = "Where to write the fitted profile (default with one folder: <measurements>/profile.json; required with several)." };
         var idOpt = new Option<string?>("--id") { Description = "Id of the fitted profile (default: host-<kernel major.minor>)." };
         var evalOpt = new Option<int>("--max-evaluations") { Description = "Simulations the optimiser may run.", DefaultValueFactory = _ => 160 };
         var varEvalOpt = new Option<int>("--max-variation-evaluations") { Description = "Evaluations of the run-to-run variation fit (each several replications of the fitted experiments); 0: no variation.", DefaultValueFactory = _ => 40 };
@@ -40,15 +44,23 @@ internal static class CalibrateCommand
                     throw new InputValidationException([new FieldError("--expedited-qs-defer-probability", $"must be within [0, 1], got {d.ToString(CultureInfo.InvariantCulture)}")]);
                 }
 
-                var dir = parse.GetValue(dirArg)!;
-                var set = MeasurementSet.Load(dir);
+                var dirs = parse.GetValue(dirArg)!;
+                if (dirs.Length > 1 && parse.GetValue(outOpt) is null)
+                {
+                    throw new InputValidationException([new FieldError("--out", $"required with {dirs.Length} sessions: a pooled fit belongs to none of their folders")]);
+                }
+
+                var dir = dirs[0];
+                var sets = dirs.Select(MeasurementSet.Load).ToList();
+                var set = sets[0];
                 var baseProfile = KernelProfileLoader.Load(parse.GetValue(profileOpt) ?? EraSelector.ForKernel(set.Host.KernelRelease));
                 var release = set.Host.KernelRelease.Split('-')[0].Split('.');
                 var id = parse.GetValue(idOpt) ?? "host-" + string.Join('.', release.Take(2));
-                var replay = new Replay(dir, set);
-                console.Out.WriteLine($"fitting {string.Join(", ", CostScales.Names)} cost scales of {baseProfile.Id} to {dir} (Linux {set.Host.KernelRelease}, {set.Host.OnlineCpus} CPUs)");
-                var options = new CalibrationOptions(id, dir, parse.GetValue(evalOpt), Math.Max(0, parse.GetValue(varEvalOpt))) { ExpeditedQsDeferProbability = parse.GetValue(deferOpt), ExpeditedUmounts = UmountSet(parse, umountOpt, dir, set), NormalGpFromIdle = parse.GetValue(gpOpt), CreationCache = !parse.GetValue(noCacheOpt) };
-                var result = Calibrator.Fit(replay, baseProfile, options, token);
+                var replays = dirs.Zip(sets, (d, s) => new Replay(d, s)).ToList();
+                Calibrator.SessionLabels(replays);
+                console.Out.WriteLine($"fitting {string.Join(", ", CostScales.Names)} cost scales of {baseProfile.Id} to {string.Join(", ", dirs.Zip(sets, (d, s) => $"{d} (Linux {s.Host.KernelRelease}, {s.Host.OnlineCpus} CPUs)"))}");
+                var options = new CalibrationOptions(id, string.Join(", ", dirs), parse.GetValue(evalOpt), Math.Max(0, parse.GetValue(varEvalOpt))) { ExpeditedQsDeferProbability = parse.GetValue(deferOpt), ExpeditedUmounts = UmountSet(parse, umountOpt, dir, set), NormalGpFromIdle = parse.GetValue(gpOpt), CreationCache = !parse.GetValue(noCacheOpt) };
+                var result = Calibrator.Fit(replays, baseProfile, options, token);
                 var outPath = parse.GetValue(outOpt) ?? Path.Combine(dir, "profile.json");
                 File.WriteAllText(outPath, ProfileWriter.Serialize(result.Profile));
                 console.Out.WriteLine(string.Join("  ", result.Scales.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} ×{s.Value:F3}"))) + $"   ({result.Evaluations} simulations)");

@@ -61,6 +61,24 @@ public sealed class CommandValidationTests
         Assert.That(outcome.Error, Does.Contain("--normal-gp-from-idle").And.Contain("sync_rcu_idle_ms"), outcome.ToString);
     }
 
+    /// <summary>A pooled fit (several sessions) needs --out, and counts each session once; refused before any simulation.</summary>
+    [TestCase(false, "--out", "required with 2 sessions")]
+    [TestCase(true, "measurements", "given 2 times")]
+    public async Task Calibrate_SeveralSessions_BadInputNamingTheField(bool withOut, string field, string reason)
+    {
+        var tenth = Path.Combine(RepositoryRoot(), "calibration/vm-6.18.44-20261202-tenth");
+        string[] args = ["calibrate", tenth, tenth];
+        if (withOut)
+        {
+            args = [.. args, "--out", Path.Combine(Path.GetTempPath(), "never-written.json")];
+        }
+
+        var outcome = await CliHarness.RunAsync(args).ConfigureAwait(false);
+
+        Assert.That(outcome.ExitCode, Is.EqualTo(ExitCodes.BadInput), outcome.ToString);
+        Assert.That(outcome.Error, Does.Contain(field).And.Contain(reason), outcome.ToString);
+    }
+
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

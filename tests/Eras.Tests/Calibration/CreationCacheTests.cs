@@ -127,7 +127,7 @@ public sealed class CreationCacheTests
     /// A host whose creations follow a known recursion exactly: the probe's interleaved pauses (seed 1, one untimed
     /// creation first) and a serial run back to back, each creation's time the warm 0.6 ms times its factor.
     /// </summary>
-    private static MeasurementSet KnownHost(CreationCacheSpec truth)
+    private static MeasurementSet KnownHost(CreationCacheSpec truth, double warmMs = 0.6)
     {
         double[] pauses = [0.08, 1.1, 5.2, 20.2, 50.2];
         var order = Enumerable.Range(0, pauses.Length).SelectMany(i => Enumerable.Repeat(i, 40)).ToArray();
@@ -138,7 +138,7 @@ public sealed class CreationCacheTests
         foreach (var i in order)
         {
             h = truth.Decayed(h, (long)Math.Round(pauses[i] * 1e6));
-            var ms = 0.6 * truth.Factor(h);
+            var ms = warmMs * truth.Factor(h);
             t += pauses[i];
             per[i].P.Add(pauses[i]);
             per[i].Ms.Add(ms);
@@ -151,7 +151,7 @@ public sealed class CreationCacheTests
         h = 0;
         for (var i = 0; i < 100; i++)
         {
-            serial.Add(0.6 * truth.Factor(h));
+            serial.Add(warmMs * truth.Factor(h));
             h = truth.Warmed(h);
         }
 
@@ -177,6 +177,27 @@ public sealed class CreationCacheTests
         Assert.That(CreationCacheFit.Describe(r), Does.Contain("creation_cache cold_factor").And.Contain("50.20 ms: "));
         Assert.That(CreationCacheFit.Render(r, null), Does.Contain("measured cold_factor 1.6").And.Contain("the profile's: none"));
         Assert.That(CreationCacheFit.Render(r, truth), Does.Contain("the profile's: cold_factor 1.600, warm_decay_ms 5.000, warming_per_creation 0.500"));
+    }
+
+    /// <summary>
+    /// Two sessions of one cooling on two builds whose warm creation differs by a third (as the seventeenth and
+    /// eighteenth sessions' serial creations did): pooled, each session keeps its own warm cost, so the cooling is
+    /// recovered as from either alone; the medians are named by session.
+    /// </summary>
+    [Test]
+    public void Measure_TwoSessionsWithDifferentWarmCosts_RecoversTheSharedCooling()
+    {
+        var truth = new CreationCacheSpec { ColdFactor = 1.6, WarmDecayMs = 5.0, WarmingPerCreation = 0.5 };
+
+        var r = CreationCacheFit.Measure([(KnownHost(truth, 0.6), "a"), (Set(new Experiment { Name = "serial-300", Kind = "serial" }), "no-gaps"), (KnownHost(truth, 0.8), "b")])!;
+
+        Assert.That(r.Spec.ColdFactor, Is.EqualTo(1.6).Within(0.02));
+        Assert.That(r.Spec.WarmDecayMs, Is.EqualTo(5.0).Within(0.5));
+        Assert.That(r.Spec.WarmingPerCreation, Is.EqualTo(0.5).Within(0.03));
+        Assert.That(r.WarmMs, Is.EqualTo(0.6).Within(0.01), "the first session's warm cost");
+        Assert.That(r.RmsLogError, Is.LessThan(0.01), "no drift charged to the cooling");
+        Assert.That(r.Creations, Is.EqualTo(600));
+        Assert.That(r.Medians.Select(m => m.Experiment.Split('/')[0]).Distinct(), Is.EqualTo(new[] { "a", "b" }));
     }
 
     [Test]
