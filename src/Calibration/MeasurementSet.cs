@@ -78,6 +78,9 @@ public sealed record Experiment
 
     /// <summary>How many perf-sampled runs <see cref="Perf"/> pools (null: one).</summary>
     public int? PerfRuns { get; init; }
+    /// <summary>What the machine did besides the experiment while it ran (steal, the reference work's speed); not used by the fit.</summary>
+    public HostActivity? HostActivity { get; init; }
+
     /// <summary>Raw samples (e.g. every creation latency, the teardown curve), for plots; not used by the fit.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<double>> Samples { get; init; } = new Dictionary<string, IReadOnlyList<double>>();
 }

@@ -25,6 +25,19 @@ internal static partial class Native
 
     public const int SigInt = 2;
 
+    /// <summary>sysconf's _SC_CLK_TCK (2 in glibc's bits/confname.h): USER_HZ, the unit of /proc/stat's times.</summary>
+    private const int ScClkTck = 2;
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial long sysconf(int name);
+
+    /// <summary>USER_HZ: /proc/stat's ticks per second (100 on x86 and arm64, include/asm-generic/param.h).</summary>
+    public static int ClockTicks()
+    {
+        var t = sysconf(ScClkTck);
+        return t > 0 ? (int)t : throw new ProbeException("sysconf(_SC_CLK_TCK) failed: the unit of /proc/stat is unknown");
+    }
+
     /// <summary>CLOCK_THREAD_CPUTIME_ID: the calling thread's CPU time, brought up to date on read (task_sched_runtime).</summary>
     public const int ClockThreadCpuTime = 3;
 

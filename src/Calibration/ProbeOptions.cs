@@ -64,6 +64,9 @@ public sealed record ProbeOptions
     /// <summary>Timed synchronize_rcu calls on the idle host (<see cref="GracePeriodProbe"/>), 3 ms apart; 0: none.</summary>
     public int GracePeriodSamples { get; init; } = 200;
 
+    /// <summary>Timed runs of the reference work (<see cref="ReferenceWork"/>) before each experiment; 0: none.</summary>
+    public int ReferenceRuns { get; init; } = 5;
+
     /// <summary>Runs of each burst; the quantities are medians over the runs.</summary>
     public int Repeats { get; init; } = 5;
 

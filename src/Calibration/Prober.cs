@@ -70,26 +70,27 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
         var workloads = Path.Combine(outDir, "workloads");
         Directory.CreateDirectory(workloads);
 
-        experiments.Add(Serial(host, workloads, token));
+        var reference = options.ReferenceRuns > 0 ? new ReferenceWork() : null;
+        experiments.AddRange(Observed(reference, "", () => [Serial(host, workloads, token)]));
         if (options.CreationGapsMs.Count > 0)
         {
             Settle(token);
-            experiments.AddRange(CreationGaps(host, workloads, token));
+            experiments.AddRange(Observed(reference, "creation-gaps", () => CreationGaps(host, workloads, token)));
         }
 
         Settle(token);
-        experiments.Add(Memory(host, workloads, token));
+        experiments.AddRange(Observed(reference, "", () => [Memory(host, workloads, token)]));
         foreach (var k in options.ParallelLoops)
         {
             Settle(token);
-            experiments.Add(Loops(host, workloads, k, Fit($"loops-{k}x{options.LoopCycles}", false), token));
+            experiments.AddRange(Observed(reference, "", () => [Loops(host, workloads, k, Fit($"loops-{k}x{options.LoopCycles}", false), token)]));
         }
 
         var rates = options.ChurnRates;
         for (var i = 0; i < rates.Count; i++)
         {
             Settle(token);
-            experiments.Add(Churn(host, workloads, rates[i], Fit(ChurnName(rates[i]), rates.Count < 3 || i != rates.Count / 2), token));
+            experiments.AddRange(Observed(reference, "", () => [Churn(host, workloads, rates[i], Fit(ChurnName(rates[i]), rates.Count < 3 || i != rates.Count / 2), token)]));
         }
 
         var sizes = options.BurstSizes;
@@ -99,7 +100,7 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
             Settle(token);
             // Teardown has a per-batch and a per-device part: two fitted sizes separate them; one size inside the
             // range (the second largest) is held out to test the interpolation, or the largest when there are two.
-            experiments.Add(Burst(host, workloads, sizes[i], Fit($"burst-{sizes[i]}-veth", sizes.Count == 1 || sizes[i] != heldOutBurst), token));
+            experiments.AddRange(Observed(reference, "", () => [Burst(host, workloads, sizes[i], Fit($"burst-{sizes[i]}-veth", sizes.Count == 1 || sizes[i] != heldOutBurst), token)]));
         }
 
         var set = new MeasurementSet { Host = host, Command = command, Experiments = experiments, PeerObserver = "rtnetlink" };
@@ -112,6 +113,28 @@ public sealed partial class Prober(ProbeOptions options, TimeProvider time, Text
         }
 
         return set;
+    }
+
+    /// <summary>
+    /// Runs experiments with the machine's CPU accounting read before and after and the reference work timed just before
+    /// (<see cref="HostActivity"/>); each experiment gets the block's activity. Where /proc/stat cannot be read the
+    /// experiments go without it.
+    /// </summary>
+    private List<Experiment> Observed(ReferenceWork? reference, string block, Func<List<Experiment>> run)
+    {
+        var refRuns = reference?.Measure(options.ReferenceRuns) ?? ReferenceRuns.None;
+        var before = CpuTimes.Read();
+        var start = Stopwatch.GetTimestamp();
+        var experiments = run();
+        var wall = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        if (before is not { } b || CpuTimes.Read() is not { } a)
+        {
+            return experiments;
+        }
+
+        var activity = HostActivity.Between(b, a, wall, refRuns, block);
+        log.WriteLine("  " + ReferenceWork.Describe(activity));
+        return experiments.ConvertAll(e => e with { HostActivity = activity });
     }
 
     /// <summary>Whether calibrate may fit the experiment: <see cref="ProbeOptions.HeldOut"/> when given, else the default.</summary>

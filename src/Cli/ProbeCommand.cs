@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using NetnsPolicy.Calibration;
+using NetnsPolicy.Cli.Terminal;
 
 namespace NetnsPolicy.Cli;
 
@@ -24,19 +25,15 @@ internal static class ProbeCommand
         var memoryOpt = new Option<int>("--memory-netns") { Description = "Namespaces held at once for the memory measurement.", DefaultValueFactory = _ => new ProbeOptions().MemoryNetns };
         var gpOpt = new Option<int>("--grace-period-samples") { Description = "Timed synchronize_rcu calls (membarrier) on the idle host before the experiments, 3 ms apart (0: none).", DefaultValueFactory = _ => new ProbeOptions().GracePeriodSamples };
         var gapsOpt = new Option<string>("--creation-gaps") { Description = "Pauses before a creation in ms, comma-separated, one creation-gap experiment each (how a creation cools; empty: none).", DefaultValueFactory = _ => string.Join(',', new ProbeOptions().CreationGapsMs.Select(g => g.ToString(CultureInfo.InvariantCulture))) };
+        var referenceOpt = new Option<int>("--reference-runs") { Description = "Timed runs of a fixed user-space reference work before each experiment, to tell the host's speed from the kernel's (0: none).", DefaultValueFactory = _ => new ProbeOptions().ReferenceRuns };
         var gapCyclesOpt = new Option<int>("--gap-cycles") { Description = "Creations per creation-gap experiment.", DefaultValueFactory = _ => new ProbeOptions().GapCycles };
         var cmd = new Command("probe", "Measure the host kernel: serial create/destroy, bursts with veth pairs and a creation probe, memory per netns. Needs root and network namespaces; cleans up after itself, also when interrupted.")
         {
-            outOpt, serialOpt, burstsOpt, repeatsOpt, intervalOpt, memoryOpt, churnOpt, loopsOpt, heldOutOpt, perfOpt, perfRunsOpt, traceOpt, gpOpt, gapsOpt, gapCyclesOpt,
+            outOpt, serialOpt, burstsOpt, repeatsOpt, intervalOpt, memoryOpt, churnOpt, loopsOpt, heldOutOpt, perfOpt, perfRunsOpt, traceOpt, gpOpt, gapsOpt, gapCyclesOpt, referenceOpt,
         };
         cmd.SetAction(parse =>
         {
-            if (Prober.CannotRun() is { } reason)
-            {
-                Console.Error.WriteLine("probe: cannot run on this host: " + reason);
-                return 4;
-            }
-
+            var console = CliConsole.From(parse);
             int[] bursts;
             int[] loops;
             double[] churn;
@@ -50,25 +47,25 @@ internal static class ProbeCommand
             }
             catch (FormatException)
             {
-                Console.Error.WriteLine("error: --bursts, --loops, --churn-rates, --creation-gaps: expected comma-separated numbers");
+                console.Error.WriteLine("error: --bursts, --loops, --churn-rates, --creation-gaps: expected comma-separated numbers");
                 return 2;
             }
 
             if (gaps.Any(g => !double.IsFinite(g) || g is < 0 or > 10_000) || gaps.Distinct().Count() != gaps.Length || (gaps.Length > 0 && gaps.Length < 3))
             {
-                Console.Error.WriteLine("error: --creation-gaps: three or more different pauses within 0–10000 ms, or none");
+                console.Error.WriteLine("error: --creation-gaps: three or more different pauses within 0–10000 ms, or none");
                 return 2;
             }
 
             if (parse.GetValue(gapCyclesOpt) is < 5 or > 10_000)
             {
-                Console.Error.WriteLine("error: --gap-cycles: within 5–10000");
+                console.Error.WriteLine("error: --gap-cycles: within 5–10000");
                 return 2;
             }
 
             if (loops.Any(k => k is < 1 or > 64) || churn.Any(r => !double.IsFinite(r) || r is <= 0 or > 2000))
             {
-                Console.Error.WriteLine("error: --loops: counts within 1–64; --churn-rates: rates within (0, 2000] per second");
+                console.Error.WriteLine("error: --loops: counts within 1–64; --churn-rates: rates within (0, 2000] per second");
                 return 2;
             }
 
@@ -87,24 +84,38 @@ internal static class ProbeCommand
                 PerfRuns = parse.GetValue(perfRunsOpt),
                 TraceBatches = parse.GetValue(traceOpt),
                 GracePeriodSamples = parse.GetValue(gpOpt),
+                ReferenceRuns = parse.GetValue(referenceOpt),
                 HeldOut = parse.GetValue(heldOutOpt) is { } h ? h.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) : null,
             };
             if (options.GracePeriodSamples is < 0 or > 100_000)
             {
-                Console.Error.WriteLine("error: --grace-period-samples: within 0–100000");
+                console.Error.WriteLine("error: --grace-period-samples: within 0–100000");
+                return 2;
+            }
+
+            if (options.ReferenceRuns is < 0 or > 100)
+            {
+                console.Error.WriteLine("error: --reference-runs: within 0–100");
                 return 2;
             }
 
             if (options.PerfRuns is < 0 or > 20)
             {
-                Console.Error.WriteLine("error: --perf-runs: within 0–20 (each is one more burst of every size from --perf-min-burst up)");
+                console.Error.WriteLine("error: --perf-runs: within 0–20 (each is one more burst of every size from --perf-min-burst up)");
                 return 2;
             }
 
             if (options.SerialCycles < 1 || options.MemoryNetns < 1 || options.Repeats < 1 || bursts.Length == 0 || bursts.Any(b => b is < 1 or > 4000) || options.ProbeIntervalMs <= 0)
             {
-                Console.Error.WriteLine("error: cycles, repeats, memory namespaces and burst sizes (1–4000) must be positive, with at least one burst");
+                console.Error.WriteLine("error: cycles, repeats, memory namespaces and burst sizes (1–4000) must be positive, with at least one burst");
                 return 2;
+            }
+
+            // Bad input is named on any host; whether this host can run the probe is asked once the input is good.
+            if (Prober.CannotRun() is { } reason)
+            {
+                console.Error.WriteLine("probe: cannot run on this host: " + reason);
+                return 4;
             }
 
             var host = HostInspector.Inspect(TimeProvider.System);
@@ -113,7 +124,7 @@ internal static class ProbeCommand
             void Cancel(PosixSignalContext ctx)
             {
                 ctx.Cancel = true;
-                Console.Error.WriteLine($"probe: {ctx.Signal}: stopping and removing what the probe created");
+                console.Error.WriteLine($"probe: {ctx.Signal}: stopping and removing what the probe created");
                 cts.Cancel();
             }
 
@@ -121,23 +132,23 @@ internal static class ProbeCommand
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
             try
             {
-                var set = new Prober(options, TimeProvider.System, Console.Out).Run(dir, "netns-policy " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), cts.Token);
+                var set = new Prober(options, TimeProvider.System, console.Out).Run(dir, "netns-policy " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), cts.Token);
                 foreach (var e in set.Experiments)
                 {
-                    Console.Out.WriteLine($"{e.Name,-18} " + string.Join("  ", e.Quantities.Select(q => string.Create(CultureInfo.InvariantCulture, $"{q.Name}={q.Value:G5} {q.Unit}"))));
+                    console.Out.WriteLine($"{e.Name,-18} " + string.Join("  ", e.Quantities.Select(q => string.Create(CultureInfo.InvariantCulture, $"{q.Name}={q.Value:G5} {q.Unit}"))));
                 }
 
-                Console.Out.WriteLine($"wrote {Path.Combine(dir, MeasurementSet.FileName)}");
+                console.Out.WriteLine($"wrote {Path.Combine(dir, MeasurementSet.FileName)}");
                 return 0;
             }
             catch (OperationCanceledException)
             {
-                Console.Error.WriteLine("probe: interrupted; everything it created was removed");
+                console.Error.WriteLine("probe: interrupted; everything it created was removed");
                 return 130;
             }
             catch (ProbeException e)
             {
-                Console.Error.WriteLine("probe: " + e.Message);
+                console.Error.WriteLine("probe: " + e.Message);
                 return 1;
             }
         });

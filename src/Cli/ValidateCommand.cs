@@ -30,6 +30,7 @@ internal static class ValidateCommand
                 Console.Out.WriteLine($"profile {profile.Id} vs {dir} (Linux {set.Host.KernelRelease}, {set.Host.OnlineCpus} CPUs, measured {set.Host.TakenAt:yyyy-MM-dd})");
                 Console.Out.Write(ComparisonTable.Render(rows));
                 Console.Out.Write(ComparisonTable.RenderSession(rows));
+                Console.Out.Write(HostActivity.Render(set.Experiments));
                 if (CreationCacheFit.Measure(set) is { } cache)
                 {
                     Console.Out.Write(CreationCacheFit.Render(cache, profile.CreationCache));

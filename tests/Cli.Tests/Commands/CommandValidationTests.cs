@@ -19,6 +19,9 @@ public sealed class CommandValidationTests
     [TestCase(new[] { "serve", "--listen", "nowhere" }, "--listen", TestName = "Serve_ListenNotAnAddress_ExitsBadInputNamingListen")]
     [TestCase(new[] { "compare" }, "workload", TestName = "Compare_NoWorkload_ExitsBadInputNamingWorkload")]
     [TestCase(new[] { "frobnicate" }, "frobnicate", TestName = "Root_UnknownCommand_ExitsBadInputNamingIt")]
+    [TestCase(new[] { "probe", "--reference-runs", "101" }, "--reference-runs", TestName = "Probe_ReferenceRunsAboveLimit_ExitsBadInputNamingIt")]
+    [TestCase(new[] { "probe", "--reference-runs", "-1" }, "--reference-runs", TestName = "Probe_NegativeReferenceRuns_ExitsBadInputNamingIt")]
+    [TestCase(new[] { "probe", "--perf-runs", "21" }, "--perf-runs", TestName = "Probe_PerfRunsAboveLimit_ExitsBadInputNamingIt")]
     [TestCase(new[] { "calibrate", "no/such/folder", "--expedited-qs-defer-probability", "1.5" }, "--expedited-qs-defer-probability", TestName = "Calibrate_DeferProbabilityAboveOne_ExitsBadInputNamingIt")]
     public async Task Invoke_BadInput_ExitsBadInputNamingField(string[] args, string field)
     {

@@ -64,6 +64,10 @@ public sealed class ProberTests
         var burst = set.Experiments.Single(e => e.Kind == "burst");
 
         Assert.That(set.Experiments.Select(e => e.Kind), Is.EqualTo(ExpectedKinds));
+        Assert.That(set.Experiments.Select(e => e.HostActivity), Has.All.Not.Null, "/proc/stat and the reference work around every experiment");
+        Assert.That(set.Experiments.Select(e => e.HostActivity!.ReferenceComputeMs.Count), Has.All.EqualTo(new ProbeOptions().ReferenceRuns));
+        Assert.That(set.Experiments.Where(e => e.Kind == "gap").Select(e => e.HostActivity!.Block).Distinct(), Is.EqualTo(new[] { "creation-gaps" }), "the interleaved gaps are one block");
+        Assert.That(set.Experiments.Select(e => e.HostActivity!.WallMs), Has.All.GreaterThan(0));
         Assert.That(burst.Quantities.Single(q => q.Name == Quantities.PeersGoneSeconds).Value, Is.GreaterThan(0).And.LessThan(60));
         Assert.That(burst.Samples["peer_gone_s_first_run"], Has.Count.EqualTo(6), "every peer's RTM_DELLINK seen");
         Assert.That(set.PeerObserver, Is.EqualTo("rtnetlink"));
